@@ -1,0 +1,10 @@
+/** Tests run from TypeScript sources through ts-jest; CLI tests spawn the built dist/ (see globalSetup). */
+module.exports = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  globalSetup: '<rootDir>/test/global-setup.js',
+  testTimeout: 60000,
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+};

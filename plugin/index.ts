@@ -1,0 +1,2 @@
+/** Public library API of Remaster. */
+export * from './types';
