@@ -1,0 +1,113 @@
+/**
+ * Classical, kind-aware Lanczos-3 resampling through sharp (libvips).
+ *
+ * Everything goes through sharp at 16 bits per channel so that intermediate rounding and the
+ * sRGB <-> linear round trip stay lossless at 8-bit output. How each kind is treated:
+ * - colour: all channels in one sharp image; sharp premultiplies alpha before resampling and
+ *   unpremultiplies after, so transparent texels do not bleed dark fringes into opaque ones.
+ *   `light: 'linear'` converts sRGB to linear light first (used for downscaling: averaging in
+ *   gamma space darkens fine bright detail); upscaling stays in sRGB like every other Lanczos tool.
+ * - normal: XYZ resampled as plain numbers, then renormalised (see normal.ts); a 4th channel is data.
+ * - data: each channel independent and untouched by colour maths; alpha is not an alpha here,
+ *   so channels are grouped so sharp never sees a grey+alpha or RGBA image (it would premultiply).
+ */
+
+import sharp from 'sharp';
+import type { RawImage, TextureKind } from '../types';
+import { linear16ToSrgb8Lut, srgb8ToLinear16Lut, blankImage } from './pixels';
+import { renormalise16To8 } from './normal';
+
+/** sharp kernel names used by the engine and by the eval baselines. */
+export type ResampleKernel = 'lanczos3' | 'cubic' | 'linear' | 'nearest' | 'mitchell';
+
+export interface ClassicalOptions {
+  /** Colour kind only: resample in sRGB values or in linear light. Default 'srgb'. */
+  light?: 'srgb' | 'linear';
+  kernel?: ResampleKernel;
+}
+
+/** Which channels travel together through sharp, per kind (see file comment). */
+export function channelGroups(channels: number, kind: TextureKind): number[][] {
+  if (kind === 'color') return [range(channels)];
+  if (kind === 'normal' && channels >= 3) return channels === 4 ? [[0, 1, 2], [3]] : [[0, 1, 2]];
+  // data (and a degenerate 1- or 2-channel "normal" map): RGB may travel together, alpha alone.
+  if (channels === 4) return [[0, 1, 2], [3]];
+  if (channels === 3) return [[0, 1, 2]];
+  return range(channels).map((c) => [c]);
+}
+
+/** Resamples `image` to exactly width x height with kind-aware handling. */
+export async function resizeClassical(
+  image: RawImage,
+  width: number,
+  height: number,
+  kind: TextureKind,
+  options: ClassicalOptions = {},
+): Promise<RawImage> {
+  const kernel = options.kernel ?? 'lanczos3';
+  const linear = kind === 'color' && options.light === 'linear';
+  const out = blankImage(width, height, image.channels);
+  for (const group of channelGroups(image.channels, kind)) {
+    const hasAlpha = kind === 'color' && (group.length === 2 || group.length === 4);
+    const colourCount = hasAlpha ? group.length - 1 : group.length;
+    const input = encode16(image, group, linear ? colourCount : 0);
+    const resized = await resize16(input, image.width, image.height, group.length, width, height, kernel);
+    const renormalise = kind === 'normal' && group.length === 3;
+    if (renormalise) renormalise16To8(resized, 3, out);
+    else decode16(resized, group, out, linear ? colourCount : 0);
+  }
+  return out;
+}
+
+/** One sharp call on a 16-bit interleaved buffer; returns the 16-bit result. */
+export async function resize16(
+  data: Uint16Array,
+  width: number,
+  height: number,
+  channels: number,
+  outWidth: number,
+  outHeight: number,
+  kernel: ResampleKernel,
+): Promise<Uint16Array> {
+  const colourspace = channels >= 3 ? 'rgb16' : 'grey16';
+  const buffer = await sharp(data, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } })
+    .resize(outWidth, outHeight, { kernel, fit: 'fill' })
+    .toColourspace(colourspace)
+    .raw({ depth: 'ushort' })
+    .toBuffer();
+  // Buffer may be a view into a pooled ArrayBuffer: copy to an aligned Uint16Array.
+  const result = new Uint16Array(buffer.length / 2);
+  new Uint8Array(result.buffer).set(buffer);
+  return result;
+}
+
+/** Extracts `group` channels to 16-bit; the first `linearCount` of them are sRGB-decoded to linear. */
+function encode16(image: RawImage, group: number[], linearCount: number): Uint16Array {
+  const n = image.width * image.height;
+  const out = new Uint16Array(n * group.length);
+  const lut = srgb8ToLinear16Lut();
+  const stride = image.channels;
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < group.length; k++) {
+      const v = image.data[i * stride + group[k]];
+      out[i * group.length + k] = k < linearCount ? lut[v] : v * 257;
+    }
+  }
+  return out;
+}
+
+/** Writes a 16-bit group back to 8-bit channels of `out`, re-encoding linear channels to sRGB. */
+function decode16(src: Uint16Array, group: number[], out: RawImage, linearCount: number): void {
+  const n = out.width * out.height;
+  const lut = linear16ToSrgb8Lut();
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < group.length; k++) {
+      const v = src[i * group.length + k];
+      out.data[i * out.channels + group[k]] = k < linearCount ? lut[v] : Math.round(v / 257);
+    }
+  }
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

@@ -1,0 +1,42 @@
+/**
+ * Reading and writing single image files for the engine's own commands (`remaster upscale`,
+ * `remaster eval`). Writes are atomic: a temp file beside the target, then rename.
+ */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { RawImage } from '../types';
+
+/** Decodes an image file to 8-bit interleaved pixels; one-line error naming the file otherwise. */
+export async function readImageFile(file: string): Promise<RawImage> {
+  try {
+    const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
+  } catch (err) {
+    throw new Error(`${file}: cannot read image (${firstLine(err)})`);
+  }
+}
+
+/** Encodes by the target's extension (.png, .jpg/.jpeg, .webp) and renames into place. */
+export async function writeImageFile(file: string, image: RawImage): Promise<void> {
+  const ext = path.extname(file).toLowerCase();
+  let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+  if (ext === '.png') pipeline = pipeline.png();
+  else if (ext === '.jpg' || ext === '.jpeg') pipeline = pipeline.jpeg({ quality: 92 });
+  else if (ext === '.webp') pipeline = pipeline.webp({ quality: 92 });
+  else throw new Error(`${file}: unsupported output format "${ext}" (use .png, .jpg or .webp)`);
+  const bytes = await pipeline.toBuffer();
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    await fs.promises.writeFile(tmp, bytes);
+    await fs.promises.rename(tmp, file);
+  } catch (err) {
+    await fs.promises.rm(tmp, { force: true });
+    throw new Error(`${file}: cannot write (${firstLine(err)})`);
+  }
+}
+
+function firstLine(err: unknown): string {
+  return String(err instanceof Error ? err.message : err).split('\n')[0];
+}

@@ -1,0 +1,92 @@
+/** The classical (Lanczos) path of the engine: kinds, alpha, normals, seamless, maxSize resize. */
+import sharp from 'sharp';
+import { createEngine, normalLengthError } from '../plugin/engine';
+import { crop } from '../plugin/engine/wrap';
+import type { RawImage } from '../plugin/types';
+import { channel, diff, mosaic3, texture, wrapSeam } from './engine-fixtures';
+
+const engine = createEngine();
+afterAll(() => engine.close());
+
+async function sharpGreyResize(values: number[], w: number, h: number, ow: number, oh: number): Promise<number[]> {
+  const buf = await sharp(Uint8Array.from(values), { raw: { width: w, height: h, channels: 1 } })
+    .resize(ow, oh, { kernel: 'lanczos3', fit: 'fill' }).toColourspace('b-w').raw().toBuffer();
+  return Array.from(buf);
+}
+
+test('colour with alpha: 4 channels out, alpha resampled like a plain grey plane, no dark fringes', async () => {
+  const img = await texture('alpha-blend-128.png');
+  expect(img.channels).toBe(4);
+  const { image: out, engine: id } = await engine.upscale(img, { scale: 2, model: 'lanczos', kind: 'color' });
+  expect(id).toBe('lanczos');
+  expect([out.width, out.height, out.channels]).toEqual([256, 256, 4]);
+  const alphaAlone = await sharpGreyResize(channel(img, 3), 128, 128, 256, 256);
+  const alphaOut = channel(out, 3);
+  const maxDiff = alphaOut.map((v, i) => Math.abs(v - alphaAlone[i])).reduce((a, b) => Math.max(a, b), 0);
+  expect(maxDiff).toBeLessThanOrEqual(1);
+  // Premultiplied resampling: where the source is opaque white next to transparent black texels,
+  // a straight (non-premultiplied) filter pulls the colour of visible texels toward black.
+  const white: RawImage = { width: 8, height: 8, channels: 4, data: new Uint8Array(8 * 8 * 4) };
+  for (let i = 0; i < 64; i++) {
+    const opaque = i % 8 < 4;
+    white.data.set(opaque ? [255, 255, 255, 255] : [0, 0, 0, 0], i * 4);
+  }
+  const up = (await engine.upscale(white, { scale: 4, model: 'lanczos', kind: 'color' })).image;
+  for (let i = 0; i < up.width * up.height; i++) {
+    if (up.data[i * 4 + 3] > 8) expect(up.data[i * 4]).toBeGreaterThanOrEqual(250);
+  }
+});
+
+test('normal maps come out unit length with z >= 0', async () => {
+  const img = await texture('helmet-normal-128.png');
+  const out = (await engine.upscale(img, { scale: 4, model: 'lanczos', kind: 'normal' })).image;
+  expect([out.width, out.height]).toEqual([512, 512]);
+  const err = normalLengthError(out);
+  expect(err.max).toBeLessThan(0.012); // 8-bit quantisation of a unit vector
+  expect(channel(out, 2).reduce((a, b) => Math.min(a, b), 255)).toBeGreaterThanOrEqual(127);
+  // The same map treated as plain data is not renormalised: the check above can fail.
+  const asData = (await engine.upscale(img, { scale: 4, model: 'lanczos', kind: 'data' })).image;
+  expect(normalLengthError(asData).max).toBeGreaterThan(err.max * 2);
+});
+
+test('data maps are resampled per channel with no colour transform', async () => {
+  const img = await texture('helmet-metalrough-128.png');
+  const out = (await engine.upscale(img, { scale: 2, model: 'lanczos', kind: 'data' })).image;
+  for (const c of [0, 1, 2]) {
+    const alone = await sharpGreyResize(channel(img, c), 128, 128, 256, 256);
+    const got = channel(out, c);
+    expect(got.map((v, i) => Math.abs(v - alone[i])).reduce((a, b) => Math.max(a, b), 0)).toBeLessThanOrEqual(1);
+  }
+});
+
+test('seamless: the upscaled tile equals the middle of an upscaled 3x3 mosaic, so it tiles', async () => {
+  const tile = await texture('helmet-basecolor-128.png');
+  const seamless = (await engine.upscale(tile, { scale: 2, model: 'lanczos', kind: 'color', seamless: true })).image;
+  const plain = (await engine.upscale(tile, { scale: 2, model: 'lanczos', kind: 'color' })).image;
+  const big = (await engine.upscale(mosaic3(tile), { scale: 2, model: 'lanczos', kind: 'color' })).image;
+  const middle = crop(big, 256, 256, 256, 256);
+  expect(diff(seamless, middle).max).toBeLessThanOrEqual(1);
+  expect(diff(plain, middle).max).toBeGreaterThan(8); // clamped edges differ: the test can fail
+  // The wrap-around step of the seamless result is the one the tiled surface itself has.
+  expect(Math.abs(wrapSeam(seamless) - wrapSeam(middle))).toBeLessThan(0.5);
+});
+
+test('resize for maxSize downscales colour in linear light', async () => {
+  // A one-texel black/white checkerboard averages to 50% linear light: sRGB code ~188, not 128.
+  const w = 16;
+  const data = new Uint8Array(w * w * 3);
+  for (let i = 0; i < w * w; i++) data.fill(((i % w) + Math.floor(i / w)) % 2 ? 255 : 0, i * 3, i * 3 + 3);
+  const out = await engine.resize({ data, width: w, height: w, channels: 3 }, 4, 4, 'color');
+  const mean = out.data.reduce((a, b) => a + b, 0) / out.data.length;
+  expect(mean).toBeGreaterThan(175);
+  expect(mean).toBeLessThan(200);
+  const asData = await engine.resize({ data, width: w, height: w, channels: 3 }, 4, 4, 'data');
+  expect(asData.data.reduce((a, b) => a + b, 0) / asData.data.length).toBeLessThan(140);
+});
+
+test('bad input and unknown models give one-line errors', async () => {
+  const img = await texture('helmet-basecolor-128.png');
+  await expect(engine.upscale(img, { scale: 2, model: 'no-such-model', kind: 'color' })).rejects.toThrow(/^unknown model "no-such-model"/);
+  await expect(engine.checkModel('missing/file.onnx')).rejects.toThrow(/model file not found: .*missing\/file\.onnx$/);
+  await expect(engine.upscale({ ...img, width: 7 }, { scale: 2, model: 'lanczos', kind: 'color' })).rejects.toThrow(/buffer holds/);
+});
