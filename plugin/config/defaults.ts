@@ -1,0 +1,41 @@
+/**
+ * Every built-in default in ONE place, so switching the default engine (e.g. to a shipped neural model
+ * once `models/remaster-x2-fast.onnx` lands) is a one-line change.
+ */
+import type { RemasterConfig } from './types';
+import type { TextureKind } from '../types';
+
+/** Model used when a rule's `upscale` names no model, and by the built-in default config. */
+export const DEFAULT_MODEL = 'lanczos';
+
+/** Scale used when a rule's `upscale` names no scale. */
+export const DEFAULT_SCALE: 2 | 4 = 2;
+
+/** Encoder quality for lossy outputs (jpeg/webp) when no rule sets `quality`. */
+export const DEFAULT_QUALITY = 90;
+
+/** File name of the project configuration, looked up at the project root. */
+export const CONFIG_FILE = 'remaster.config.json';
+
+/** Suffix of per-asset sidecar files: `hero.glb` → `hero.glb.remaster.json`. */
+export const SIDECAR_SUFFIX = '.remaster.json';
+
+/**
+ * Applied when the project has no remaster.config.json: every texture x2, capped at 4096 px (a texture
+ * already at the cap is left as it is), same format.
+ */
+export const DEFAULT_CONFIG: RemasterConfig = {
+  rules: [{ match: '**/*', upscale: { scale: DEFAULT_SCALE, model: DEFAULT_MODEL }, maxSize: 4096 }],
+};
+
+/**
+ * Kind of a standalone texture from its file name stem (case-insensitive suffix, before the extension),
+ * for textures no rule gives a `kind`. glTF textures take their kind from their material slot instead.
+ */
+export const KIND_SUFFIXES: Record<Exclude<TextureKind, 'color'>, string[]> = {
+  normal: ['_normal', '_normalgl', '_normaldx', '_nrm', '_nor', '_norm', '_n', '-normal', '-nrm', '-n'],
+  data: [
+    '_roughness', '_rough', '_metallic', '_metalness', '_metal', '_ao', '_occlusion', '_orm', '_arm', '_mr',
+    '_height', '_disp', '_displacement', '_bump', '_mask', '_gloss', '_specular', '_spec',
+  ],
+};

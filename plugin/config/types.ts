@@ -1,0 +1,59 @@
+/**
+ * The configuration format (remaster.config.json and <asset>.remaster.json sidecars), as validated by
+ * pipeline-config/remaster.schema.json, and the actions a set of rules resolves to for one texture.
+ */
+import type { TextureKind } from '../types';
+
+/** Output image container. `keep` = same as the input. */
+export type OutputFormat = 'keep' | 'png' | 'webp' | 'jpeg';
+
+/** Material slot names: the glTF Transform texture edge name without its `Texture` suffix. */
+export type TextureSlot = string;
+
+export interface UpscaleAction {
+  scale?: 2 | 4;
+  model?: string;
+  seamless?: boolean;
+}
+
+/** One rule as written by the user. Every key is optional; later rules override earlier keys. */
+export interface Rule {
+  match?: string | string[];
+  slots?: TextureSlot[];
+  skip?: boolean;
+  kind?: TextureKind;
+  upscale?: UpscaleAction | false;
+  maxSize?: number | null;
+  format?: OutputFormat;
+  quality?: number;
+}
+
+export interface RemasterConfig {
+  $schema?: string;
+  rules: Rule[];
+}
+
+/** Where a rule came from, for messages and reports (`remaster.config.json#2`, `hero.glb.remaster.json#0`). */
+export interface SourcedRule {
+  rule: Rule;
+  source: string;
+}
+
+/** A loaded project configuration, ready for matching. */
+export interface ProjectConfig {
+  /** File the rules came from, or `(built-in default)`. */
+  source: string;
+  rules: SourcedRule[];
+}
+
+/** What to do to one texture once every matching rule has been merged. */
+export interface ResolvedActions {
+  upscale: { scale: 2 | 4; model: string; seamless: boolean } | null;
+  maxSize: number | null;
+  format: OutputFormat;
+  quality: number | null;
+  /** Kind forced by a rule (standalone textures only); null = inferred. */
+  kind: TextureKind | null;
+  /** Rule sources that contributed, in order (reported as the texture's `rule`). */
+  rules: string[];
+}

@@ -1,0 +1,52 @@
+/**
+ * Validates parsed config/sidecar JSON against the published schema and turns ajv's errors into one
+ * `file: path.to.key: what is wrong` line.
+ */
+import Ajv, { type ErrorObject } from 'ajv';
+import schema from '../../pipeline-config/remaster.schema.json';
+import { ConfigError } from './errors';
+import type { RemasterConfig } from './types';
+
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+const validateSchema = ajv.compile<RemasterConfig>(schema);
+
+/** Throws ConfigError unless `data` is a valid config; `sidecar` additionally forbids `match`. */
+export function validateConfig(data: unknown, file: string, sidecar = false): RemasterConfig {
+  if (!validateSchema(data)) {
+    throw new ConfigError(`${file}: ${describe(pickError(validateSchema.errors ?? []))}`);
+  }
+  if (sidecar) {
+    const i = data.rules.findIndex((rule) => rule.match !== undefined);
+    if (i >= 0) throw new ConfigError(`${file}: rules.${i}.match: not allowed in a sidecar (its rules apply to its asset)`);
+  }
+  return data;
+}
+
+/**
+ * With oneOf (e.g. `upscale: false | {...}`) ajv reports every branch's failure; the most useful one is
+ * the deepest, and among equals one that is not the generic oneOf/const/type summary.
+ */
+function pickError(errors: ErrorObject[]): ErrorObject {
+  const generic = new Set(['oneOf', 'const']);
+  const depth = (e: ErrorObject) => e.instancePath.split('/').length + (e.keyword === 'additionalProperties' ? 1 : 0);
+  return [...errors].sort((a, b) => depth(b) - depth(a) || Number(generic.has(a.keyword)) - Number(generic.has(b.keyword)))[0];
+}
+
+function describe(e: ErrorObject): string {
+  const path = e.instancePath.split('/').slice(1).join('.');
+  const at = (key: string) => (path ? `${path}.${key}` : key);
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `${at(String(e.params.additionalProperty))}: unknown key`;
+    case 'required':
+      return `${at(String(e.params.missingProperty))}: required`;
+    case 'enum':
+      return `${path || '(root)'}: must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(valueAt(e))}`;
+    default:
+      return `${path || '(root)'}: ${e.message ?? 'invalid'}`;
+  }
+}
+
+function valueAt(e: ErrorObject): unknown {
+  return (e as ErrorObject & { data?: unknown }).data;
+}

@@ -1,0 +1,51 @@
+/** Finds the assets of a project: glTF/GLB models and standalone texture images. */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { isSidecar } from '../config/load';
+
+export type AssetType = 'gltf' | 'glb' | 'texture';
+
+export interface DiscoveredFile {
+  /** POSIX path relative to the project root. */
+  rel: string;
+  type: AssetType;
+}
+
+/** Image containers read and written as standalone textures (and as glTF images). */
+export const TEXTURE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp'];
+
+/** Remaster's own folder at the project root (originals and state). */
+export const STATE_DIR = '.remaster';
+
+/**
+ * Walks `root` (sorted, so runs are reproducible). Skips node_modules, every dot-folder (which includes
+ * .remaster/ and .git/) and symlinked folders (they could lead out of the project).
+ */
+export async function discoverFiles(root: string): Promise<DiscoveredFile[]> {
+  const found: DiscoveredFile[] = [];
+  async function walk(dirRel: string): Promise<void> {
+    const entries = await fs.readdir(path.join(root, dirRel), { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+        await walk(rel);
+      } else if (entry.isFile()) {
+        const type = assetTypeOf(rel);
+        if (type) found.push({ rel, type });
+      }
+    }
+  }
+  await walk('');
+  return found;
+}
+
+export function assetTypeOf(rel: string): AssetType | null {
+  if (isSidecar(rel)) return null;
+  const ext = path.posix.extname(rel).toLowerCase();
+  if (ext === '.gltf') return 'gltf';
+  if (ext === '.glb') return 'glb';
+  if (TEXTURE_EXTENSIONS.includes(ext)) return 'texture';
+  return null;
+}

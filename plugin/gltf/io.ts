@@ -1,0 +1,48 @@
+/**
+ * glTF/GLB container handling: one NodeIO with every extension glTF Transform knows (so nothing is
+ * dropped on rewrite), and the listing of a model's external files, resolved inside the project root.
+ */
+import { NodeIO, type JSONDocument } from '@gltf-transform/core';
+import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
+import { resolveResourceUri } from '../discovery/safe-path';
+
+/** A fresh IO for reading/writing models; network access stays off (nothing is ever downloaded). */
+export function createIO(): NodeIO {
+  return new NodeIO().registerExtensions(ALL_EXTENSIONS);
+}
+
+/** A resource a model references by URI: the URI as written, and the project-relative file it names. */
+export interface ExternalResource {
+  uri: string;
+  rel: string;
+  role: 'buffer' | 'image';
+}
+
+/**
+ * Parses a model file's bytes into glTF JSON plus, for GLB, its embedded binary chunk. External
+ * resources are not loaded here (see listExternalResources), so nothing outside the root is touched.
+ */
+export async function parseContainer(io: NodeIO, bytes: Uint8Array, type: 'gltf' | 'glb'): Promise<JSONDocument> {
+  if (type === 'glb') return io.binaryToJSON(bytes);
+  let json: JSONDocument['json'];
+  try {
+    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (err) {
+    throw new Error(`invalid glTF JSON: ${(err as Error).message}`);
+  }
+  if (!json || typeof json !== 'object' || !json.asset) throw new Error('not a glTF file (no "asset" object)');
+  return { json, resources: {} };
+}
+
+/** Every non-data: URI of buffers and images, resolved (and checked) against the model's folder. */
+export function listExternalResources(root: string, modelRel: string, json: JSONDocument['json']): ExternalResource[] {
+  const out: ExternalResource[] = [];
+  const add = (uri: unknown, role: ExternalResource['role']) => {
+    if (typeof uri !== 'string' || uri.startsWith('data:')) return;
+    if (out.some((r) => r.uri === uri)) return;
+    out.push({ uri, rel: resolveResourceUri(root, modelRel, uri), role });
+  };
+  for (const buffer of json.buffers ?? []) add(buffer.uri, 'buffer');
+  for (const image of json.images ?? []) add(image.uri, 'image');
+  return out;
+}

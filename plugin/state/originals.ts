@@ -1,0 +1,28 @@
+/** The pristine copies under `.remaster/originals/<relative path>`, kept before the first rewrite. */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { toAbsolute } from '../discovery/safe-path';
+import { writeFileAtomic } from './atomic-write';
+import { stateDir } from './store';
+
+export const ORIGINALS_DIR = 'originals';
+
+export function originalPath(root: string, rel: string): string {
+  return toAbsolute(path.join(stateDir(root), ORIGINALS_DIR), rel);
+}
+
+export async function keepOriginal(root: string, rel: string, bytes: Uint8Array): Promise<void> {
+  await writeFileAtomic(originalPath(root, rel), bytes);
+}
+
+export async function readOriginal(root: string, rel: string): Promise<Uint8Array> {
+  try {
+    return await fs.readFile(originalPath(root, rel));
+  } catch (err) {
+    throw new Error(`${rel}: the kept original is missing from .remaster/originals (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+export async function dropOriginal(root: string, rel: string): Promise<void> {
+  await fs.rm(originalPath(root, rel), { force: true });
+}
