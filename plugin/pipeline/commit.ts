@@ -1,0 +1,94 @@
+/**
+ * Puts an asset's new outputs in place: keeps originals first, then writes every file atomically
+ * (resources before the model that references them), then records hashes in state.json. A failure
+ * mid-way leaves each file either old or new, and the originals safe.
+ */
+import { promises as fs } from 'node:fs';
+import { assertInsideRoot, toAbsolute } from '../discovery/safe-path';
+import type { AssetType } from '../discovery/walk';
+import { writeFileAtomic } from '../state/atomic-write';
+import { hashBytes } from '../state/hash';
+import { keepOriginal } from '../state/originals';
+import { saveState, type StateData } from '../state/store';
+import { readIfExists, type FileSource } from './file-source';
+
+export interface AssetOutputs {
+  key: string;
+  type: AssetType;
+  /** The asset's inputs as inspected before processing. */
+  sources: FileSource[];
+  /** New content per project-relative path, in write order; null = remove the file. */
+  outputs: Map<string, Uint8Array | null>;
+  fingerprint: string;
+  rules: string[];
+  engines: string[];
+}
+
+/** Files written in this run and their hash, to catch two assets wanting different content in one file. */
+export type WrittenFiles = Map<string, { hash: string; by: string }>;
+
+/** Returns the files it changed. */
+export async function commitAsset(root: string, state: StateData, written: WrittenFiles, asset: AssetOutputs): Promise<string[]> {
+  const previous = state.assets[asset.key];
+  const outputs = new Map(asset.outputs);
+  // Files this asset created last time (e.g. a .webp from an earlier `format`) that it no longer makes.
+  for (const rel of previous?.files ?? []) {
+    if (!outputs.has(rel) && state.files[rel]?.original === null && !asset.sources.some((s) => s.rel === rel)) outputs.set(rel, null);
+  }
+  for (const [rel, bytes] of outputs) {
+    const other = written.get(rel);
+    if (bytes && other && other.by !== asset.key && other.hash !== hashBytes(bytes)) {
+      throw new Error(`${rel} is shared with ${other.by}, whose rules remastered it differently in this run (give both the same rules)`);
+    }
+  }
+
+  // 1. Originals, before anything is overwritten.
+  for (const source of asset.sources) {
+    if (source.derived || !source.current) continue;
+    await keepOriginal(root, source.rel, source.current);
+    state.files[source.rel] = { original: source.currentHash, output: source.currentHash };
+  }
+
+  // 2. Outputs.
+  const changed: string[] = [];
+  for (const [rel, bytes] of outputs) {
+    assertInsideRoot(root, rel);
+    const file = toAbsolute(root, rel);
+    const current = await readIfExists(file);
+    const currentHash = current ? hashBytes(current) : null;
+    if (!state.files[rel]) {
+      // A file no record covers is in the way (e.g. a generated resource name): keep it as an original.
+      if (current) await keepOriginal(root, rel, current);
+      state.files[rel] = { original: currentHash, output: currentHash };
+    }
+    const record = state.files[rel];
+    if (bytes === null) {
+      if (current) {
+        await fs.rm(file, { force: true });
+        changed.push(rel);
+      }
+      record.output = null;
+    } else {
+      const hash = hashBytes(bytes);
+      if (hash !== currentHash) {
+        await writeFileAtomic(file, bytes);
+        changed.push(rel);
+      }
+      record.output = hash;
+      written.set(rel, { hash, by: asset.key });
+    }
+    if (record.original === null && record.output === null) delete state.files[rel];
+  }
+
+  // 3. State.
+  const files = new Set([...asset.sources.map((s) => s.rel), ...outputs.keys()]);
+  state.assets[asset.key] = {
+    type: asset.type,
+    files: [...files].filter((rel) => state.files[rel] !== undefined).sort(),
+    fingerprint: asset.fingerprint,
+    rules: asset.rules,
+    engines: asset.engines,
+  };
+  await saveState(root, state);
+  return changed;
+}

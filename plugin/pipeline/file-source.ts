@@ -1,0 +1,44 @@
+/**
+ * Where a file's original content lives. A file whose current hash equals the output Remaster recorded
+ * is Remaster's own work: its original is under .remaster/originals. Any other content (new file, or
+ * one the user replaced) is itself the original.
+ */
+import { promises as fs } from 'node:fs';
+import { toAbsolute } from '../discovery/safe-path';
+import { hashBytes } from '../state/hash';
+import { readOriginal } from '../state/originals';
+import type { StateData } from '../state/store';
+
+export interface FileSource {
+  rel: string;
+  /** Current bytes in the project tree; null when the file is absent. */
+  current: Uint8Array | null;
+  currentHash: string | null;
+  /** The current file (or its absence) is exactly what Remaster left: the original is kept aside. */
+  derived: boolean;
+  /** Hash of the original; null = no original (a file Remaster created). */
+  originalHash: string | null;
+}
+
+export async function inspectFile(root: string, state: StateData, rel: string): Promise<FileSource> {
+  const current = await readIfExists(toAbsolute(root, rel));
+  const currentHash = current ? hashBytes(current) : null;
+  const record = state.files[rel];
+  const derived = record !== undefined && record.output === currentHash;
+  return { rel, current, currentHash, derived, originalHash: derived ? record.original : currentHash };
+}
+
+/** The original bytes of a file, or null if it has none (created by Remaster / absent). */
+export async function originalBytes(root: string, source: FileSource): Promise<Uint8Array | null> {
+  if (!source.derived) return source.current;
+  return source.originalHash === null ? null : readOriginal(root, source.rel);
+}
+
+export async function readIfExists(file: string): Promise<Uint8Array | null> {
+  try {
+    return await fs.readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}

@@ -1,0 +1,63 @@
+/** Encoded image bytes ⇄ RawImage, via sharp. */
+import sharp from 'sharp';
+import type { RawImage, TextureKind } from '../types';
+
+export type ImageFormat = 'png' | 'jpeg' | 'webp';
+
+export const MIME_BY_FORMAT: Record<ImageFormat, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+
+export interface ImageInfo {
+  format: ImageFormat;
+  width: number;
+  height: number;
+}
+
+/** Container format and size without decoding pixels. */
+export async function probeImage(bytes: Uint8Array): Promise<ImageInfo> {
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(bytes).metadata();
+  } catch (err) {
+    throw new Error(`cannot read image (${firstLine(err)})`);
+  }
+  const format = meta.format === 'jpg' ? 'jpeg' : meta.format;
+  if (format !== 'png' && format !== 'jpeg' && format !== 'webp') throw new Error(`unsupported image format "${String(meta.format)}" (png, jpeg, webp)`);
+  if (!meta.width || !meta.height) throw new Error('image has no size');
+  return { format, width: meta.width, height: meta.height };
+}
+
+/** Decodes to 8-bit interleaved pixels, keeping the channel count (grey, grey+alpha, RGB, RGBA). */
+export async function decodeImage(bytes: Uint8Array): Promise<RawImage> {
+  try {
+    const { data, info } = await sharp(bytes).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
+  } catch (err) {
+    throw new Error(`cannot decode image (${firstLine(err)})`);
+  }
+}
+
+/**
+ * Encodes for a texture. Normal and data maps are exact values, so WebP stores them losslessly and
+ * JPEG skips chroma subsampling; colour uses the given quality.
+ */
+export async function encodeImage(image: RawImage, format: ImageFormat, quality: number, kind: TextureKind): Promise<Uint8Array> {
+  if (format === 'jpeg' && (image.channels === 2 || image.channels === 4) && usesAlpha(image)) {
+    throw new Error('the image has transparency, which JPEG cannot store (use png or webp)');
+  }
+  let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+  if (format === 'png') pipeline = pipeline.png();
+  else if (format === 'jpeg') pipeline = pipeline.removeAlpha().jpeg({ quality, chromaSubsampling: kind === 'color' ? '4:2:0' : '4:4:4' });
+  else pipeline = pipeline.webp(kind === 'color' ? { quality, alphaQuality: 100 } : { lossless: true });
+  return new Uint8Array(await pipeline.toBuffer());
+}
+
+/** Whether any texel is not fully opaque (an alpha channel full of 255 can be dropped). */
+export function usesAlpha(image: RawImage): boolean {
+  const { data, channels } = image;
+  for (let i = channels - 1; i < data.length; i += channels) if (data[i] !== 255) return true;
+  return false;
+}
+
+function firstLine(err: unknown): string {
+  return String(err instanceof Error ? err.message : err).split('\n')[0];
+}

@@ -1,0 +1,90 @@
+/**
+ * Applies resolved actions to one encoded image: upscale (engine), cap to maxSize (engine resize),
+ * re-encode. Results are cached by (original bytes hash, kind, actions), so an image shared by several
+ * materials or several models is processed once per run.
+ */
+import type { Engine } from '../engine';
+import { DEFAULT_QUALITY } from '../config/defaults';
+import type { ResolvedActions } from '../config/types';
+import { hashBytes, hashValue } from '../state/hash';
+import type { RawImage, TextureKind } from '../types';
+import { decodeImage, encodeImage, MIME_BY_FORMAT, probeImage, type ImageFormat } from './image-codec';
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+export interface ProcessedImage {
+  bytes: Uint8Array;
+  mimeType: string;
+  before: Size;
+  after: Size;
+  /** Engine id for the upscale (`lanczos`, `remaster-x2-fast@cpu`, ...), `resize` for a cap only, `none`. */
+  engine: string;
+  /** False when the actions left the image as it was (original bytes returned). */
+  changed: boolean;
+  /** True when this result came from the cache (the image was already processed in this run). */
+  reused: boolean;
+}
+
+export class ImageProcessor {
+  private readonly cache = new Map<string, Promise<ProcessedImage>>();
+
+  /** `dryRun`: compute the planned sizes only; no pixels are decoded or produced. */
+  constructor(private readonly engine: Engine, private readonly dryRun = false) {}
+
+  async process(bytes: Uint8Array, kind: TextureKind, actions: ResolvedActions): Promise<ProcessedImage> {
+    const { rules: _sources, ...what } = actions;
+    const key = hashValue({ image: hashBytes(bytes), kind, what });
+    const hit = this.cache.get(key);
+    if (hit) return { ...(await hit), reused: true };
+    const job = this.run(bytes, kind, actions);
+    this.cache.set(key, job);
+    job.catch(() => this.cache.delete(key));
+    return job;
+  }
+
+  private async run(bytes: Uint8Array, kind: TextureKind, actions: ResolvedActions): Promise<ProcessedImage> {
+    const info = await probeImage(bytes);
+    const before = { width: info.width, height: info.height };
+    const format: ImageFormat = actions.format === 'keep' ? info.format : actions.format;
+    const plan = planSizes(before, actions);
+    const unchanged = !plan.upscale && !plan.cap && format === info.format;
+    const result = (image: Partial<ProcessedImage>): ProcessedImage => ({
+      bytes, mimeType: MIME_BY_FORMAT[format], before, after: plan.after, engine: 'none', changed: !unchanged, reused: false, ...image,
+    });
+    if (unchanged) return result({ mimeType: MIME_BY_FORMAT[info.format] });
+    const engineName = plan.upscale ? actions.upscale!.model : plan.cap ? 'resize' : 'none';
+    if (this.dryRun) return result({ engine: engineName });
+
+    let image: RawImage = await decodeImage(bytes);
+    let engine = engineName;
+    if (plan.upscale) {
+      const up = await this.engine.upscale(image, { scale: actions.upscale!.scale, model: actions.upscale!.model, kind, seamless: actions.upscale!.seamless });
+      image = up.image;
+      engine = up.engine;
+    }
+    if (plan.cap) image = await this.engine.resize(image, plan.after.width, plan.after.height, kind);
+    const out = await encodeImage(image, format, actions.quality ?? DEFAULT_QUALITY, kind);
+    return result({ bytes: out, engine, after: { width: image.width, height: image.height } });
+  }
+}
+
+/**
+ * Upscale unless the image already reaches maxSize (upscaling it only to shrink it back wastes time and
+ * blurs); then cap the longest side at maxSize, keeping the aspect ratio.
+ */
+export function planSizes(before: Size, actions: ResolvedActions): { upscale: boolean; cap: boolean; after: Size } {
+  const max = actions.maxSize;
+  const longest = Math.max(before.width, before.height);
+  const upscale = actions.upscale !== null && (max === null || longest < max);
+  const factor = upscale ? actions.upscale!.scale : 1;
+  let after = { width: before.width * factor, height: before.height * factor };
+  const cap = max !== null && Math.max(after.width, after.height) > max;
+  if (cap) {
+    const ratio = max / Math.max(after.width, after.height);
+    after = { width: Math.max(1, Math.round(after.width * ratio)), height: Math.max(1, Math.round(after.height * ratio)) };
+  }
+  return { upscale, cap, after };
+}

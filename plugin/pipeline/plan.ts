@@ -1,0 +1,55 @@
+/**
+ * Which assets a run covers. Models are assets; a texture file is an asset unless a model references it
+ * (now, or in the originals state remembers) — then it is processed as that model's texture, with its
+ * slot's semantics, never a second time standalone. A converted texture (wall.png → wall.webp) maps back
+ * to the asset it came from.
+ */
+import type { NodeIO } from '@gltf-transform/core';
+import { listExternalResources, parseContainer } from '../gltf/io';
+import type { AssetType, DiscoveredFile } from '../discovery/walk';
+import { toAbsolute } from '../discovery/safe-path';
+import type { StateData } from '../state/store';
+import { inspectFile, readIfExists } from './file-source';
+
+export interface PlannedAsset {
+  key: string;
+  type: AssetType;
+}
+
+export async function planAssets(root: string, state: StateData, io: NodeIO, files: DiscoveredFile[]): Promise<PlannedAsset[]> {
+  const usedByModels = new Set<string>();
+  for (const file of files) {
+    if (file.type === 'texture') continue;
+    try {
+      const bytes = await readIfExists(toAbsolute(root, file.rel));
+      if (!bytes) continue;
+      const json = (await parseContainer(io, bytes, file.type)).json;
+      for (const r of listExternalResources(root, file.rel, json)) usedByModels.add(r.rel);
+    } catch {
+      // A broken model fails on its own when processed; here it just references nothing.
+    }
+  }
+  const createdBy = new Map<string, string>();
+  for (const [key, record] of Object.entries(state.assets)) {
+    for (const rel of record.files) {
+      if (record.type !== 'texture') usedByModels.add(rel);
+      else if (state.files[rel]?.original === null) createdBy.set(rel, key);
+    }
+  }
+
+  const planned = new Map<string, PlannedAsset>();
+  for (const file of files) {
+    if (file.type !== 'texture') {
+      planned.set(file.rel, { key: file.rel, type: file.type });
+      continue;
+    }
+    if (usedByModels.has(file.rel)) continue;
+    const owner = createdBy.get(file.rel);
+    if (owner && (await inspectFile(root, state, file.rel)).derived) {
+      planned.set(owner, { key: owner, type: 'texture' });
+      continue;
+    }
+    planned.set(file.rel, { key: file.rel, type: 'texture' });
+  }
+  return [...planned.values()];
+}

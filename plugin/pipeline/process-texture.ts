@@ -1,0 +1,60 @@
+/** One standalone texture file: remastered from its original; a format change renames its extension. */
+import path from 'node:path';
+import { inferKindFromName, resolveActions, rulesForAsset } from '../config/resolve';
+import { hashValue } from '../state/hash';
+import { saveState } from '../state/store';
+import { commitAsset } from './commit';
+import { PIPELINE_VERSION, type AssetOutcome, type RunContext } from './context';
+import { inspectFile, originalBytes } from './file-source';
+import { restoreAsset } from './restore';
+import { isUpToDate } from './up-to-date';
+
+const EXTENSIONS_BY_MIME: Record<string, string[]> = { 'image/png': ['.png'], 'image/jpeg': ['.jpg', '.jpeg'], 'image/webp': ['.webp'] };
+
+export async function processTexture(ctx: RunContext, key: string): Promise<AssetOutcome> {
+  const { root, state } = ctx;
+  const source = await inspectFile(root, state, key);
+  const bytes = await originalBytes(root, source);
+  if (!bytes) throw new Error('file is missing');
+
+  const rules = [...ctx.rules, ...(ctx.sidecars.get(key) ?? [])];
+  const fingerprint = hashValue({ version: PIPELINE_VERSION, originals: { [key]: source.originalHash }, rules: rulesForAsset(rules, key).map((r) => r.rule) });
+  const previous = state.assets[key];
+  if (previous && previous.fingerprint === fingerprint && (await isUpToDate(ctx, key))) {
+    return { outcome: 'skipped', reason: 'unchanged', warnings: [] };
+  }
+
+  const actions = resolveActions(rules, { path: key });
+  const kind = actions?.kind ?? inferKindFromName(key);
+  const out = actions ? await ctx.processor.process(bytes, kind, actions) : null;
+  if (!out || !out.changed) {
+    if (previous && !ctx.dryRun) {
+      await restoreAsset(root, state, key);
+      await saveState(root, state);
+      return { outcome: 'processed', textures: [], files: previous.files, warnings: ['nothing to change under the current rules: original restored'] };
+    }
+    return { outcome: 'skipped', reason: actions ? 'texture already matches the rules' : 'no rule applies', warnings: [] };
+  }
+  const texture = { name: key, slots: [], kind, before: out.before, after: out.after, mimeType: out.mimeType, rule: actions!.rules, engine: out.engine, reused: out.reused };
+  if (ctx.dryRun) return { outcome: 'processed', textures: [texture], files: [], warnings: [] };
+
+  const target = outputPath(key, out.mimeType);
+  if (target !== key) {
+    const inTheWay = await inspectFile(root, state, target);
+    if (inTheWay.current && !previous?.files.includes(target)) throw new Error(`converting to ${path.posix.extname(target)} would overwrite ${target}`);
+  }
+  const outputs = new Map<string, Uint8Array | null>([[target, out.bytes]]);
+  if (target !== key) outputs.set(key, null); // the original is kept under .remaster/originals
+  const files = await commitAsset(root, state, ctx.written, {
+    key, type: 'texture', sources: [source], outputs, fingerprint, rules: actions!.rules, engines: [out.engine],
+  });
+  return { outcome: 'processed', textures: [texture], files, warnings: [] };
+}
+
+/** Same path when the format is kept, else the same name with the new format's extension. */
+function outputPath(rel: string, mimeType: string): string {
+  const ext = path.posix.extname(rel);
+  const allowed = EXTENSIONS_BY_MIME[mimeType];
+  if (allowed.includes(ext.toLowerCase())) return rel;
+  return rel.slice(0, rel.length - ext.length) + allowed[0];
+}

@@ -1,0 +1,78 @@
+/**
+ * `remaster restore`: puts originals back and forgets their state. A file the user changed after
+ * Remaster wrote it is left as it is (it is the user's work now) and reported.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { toAbsolute } from '../discovery/safe-path';
+import { writeFileAtomic } from '../state/atomic-write';
+import { dropOriginal, readOriginal } from '../state/originals';
+import { loadState, saveState, stateDir, type StateData } from '../state/store';
+import { inspectFile } from './file-source';
+
+export interface RestoreReport {
+  /** Assets whose originals are back. */
+  restored: string[];
+  /** Files left alone, with why. */
+  kept: { path: string; reason: string }[];
+}
+
+export interface RestoreOptions {
+  /** Only assets whose path or one of whose files is (or is inside) one of these; project-relative or absolute. */
+  paths?: string[];
+}
+
+export async function restoreProject(root: string, options: RestoreOptions = {}): Promise<RestoreReport> {
+  root = path.resolve(root);
+  const state = await loadState(root);
+  const wanted = options.paths?.map((p) => toProjectPath(root, p));
+  const keys = Object.keys(state.assets).filter((key) => !wanted || [key, ...state.assets[key].files].some((rel) => wanted.some((w) => covers(w, rel))));
+  const report: RestoreReport = { restored: [], kept: [] };
+  for (const key of keys) {
+    report.kept.push(...(await restoreAsset(root, state, key)));
+    report.restored.push(key);
+    await saveState(root, state);
+  }
+  if (Object.keys(state.assets).length === 0) await fs.rm(stateDir(root), { recursive: true, force: true });
+  return report;
+}
+
+/** Restores one asset's files in the tree and drops its records (state is saved by the caller). */
+export async function restoreAsset(root: string, state: StateData, key: string): Promise<{ path: string; reason: string }[]> {
+  const kept: { path: string; reason: string }[] = [];
+  const record = state.assets[key];
+  delete state.assets[key];
+  for (const rel of record?.files ?? []) {
+    const fileRecord = state.files[rel];
+    if (!fileRecord) continue;
+    const sharedWith = Object.keys(state.assets).find((other) => state.assets[other].files.includes(rel));
+    if (sharedWith) {
+      kept.push({ path: rel, reason: `also used by ${sharedWith}` });
+      continue;
+    }
+    const source = await inspectFile(root, state, rel);
+    if (!source.derived) {
+      kept.push({ path: rel, reason: 'changed since Remaster wrote it; kept as it is' });
+    } else if (fileRecord.original === null) {
+      await fs.rm(toAbsolute(root, rel), { force: true });
+    } else if (source.currentHash !== fileRecord.original) {
+      await writeFileAtomic(toAbsolute(root, rel), await readOriginal(root, rel));
+    }
+    delete state.files[rel];
+    await dropOriginal(root, rel);
+  }
+  return kept;
+}
+
+function toProjectPath(root: string, p: string): string {
+  const abs = path.resolve(root, p);
+  const rel = path.relative(root, abs).split(path.sep).join('/');
+  if (rel.startsWith('..') || path.isAbsolute(rel)) throw new Error(`${p}: not inside the project ${root}`);
+  return rel;
+}
+
+function covers(wanted: string, rel: string): boolean {
+  return wanted === '' || rel === wanted || rel.startsWith(wanted.endsWith('/') ? wanted : wanted + '/');
+}
+
+export { toProjectPath, covers };

@@ -1,0 +1,94 @@
+/**
+ * `remaster(options)`: the texture remastering as a glTF Transform transform, usable on its own:
+ *
+ *   await document.transform(remaster({ rules: [{ upscale: { scale: 2, model: 'lanczos' } }], engine }));
+ *
+ * remasterProject() runs every model through this same transform.
+ */
+import { createTransform } from '@gltf-transform/functions';
+import type { Document, Transform } from '@gltf-transform/core';
+import { DEFAULT_CONFIG } from '../config/defaults';
+import { resolveActions } from '../config/resolve';
+import type { Rule, SourcedRule } from '../config/types';
+import { validateConfig } from '../config/validate';
+import { createEngine, type Engine } from '../engine';
+import { setTextureImage } from '../gltf/image-slot';
+import { textureUsage } from '../gltf/slots';
+import { ImageProcessor } from './image-processor';
+import type { TextureReport } from './report';
+
+const SUPPORTED_MIME = new Set(['image/png', 'image/jpeg', 'image/webp']);
+
+export interface RemasterTransformOptions {
+  /** Rules (the `rules` of a config, or already-sourced rules). Default: the built-in default config. */
+  rules?: Rule[] | SourcedRule[];
+  /** Asset path that rules' `match` globs are tested on. Without it, `match` is ignored (all rules apply). */
+  path?: string;
+  /** Engine to use; if omitted one is created for this call and closed after. */
+  engine?: Engine;
+  /** Shares the per-run image cache across documents (remasterProject passes one). */
+  processor?: ImageProcessor;
+  onTexture?: (report: TextureReport) => void;
+  onWarning?: (message: string) => void;
+}
+
+export function remaster(options: RemasterTransformOptions = {}): Transform {
+  return createTransform('remaster', async (document: Document) => {
+    const engine = options.engine ?? createEngine();
+    try {
+      await remasterDocument(document, { ...options, processor: options.processor ?? new ImageProcessor(engine) });
+    } finally {
+      if (!options.engine) await engine.close();
+    }
+  });
+}
+
+/** Remasters every texture of the document in place. Returns whether any image changed. */
+export async function remasterDocument(document: Document, options: RemasterTransformOptions & { processor: ImageProcessor }): Promise<boolean> {
+  const rules = toSourcedRules(options.rules, options.path);
+  const warn = options.onWarning ?? (() => undefined);
+  let changed = false;
+  for (const [index, texture] of document.getRoot().listTextures().entries()) {
+    const name = texture.getName() || texture.getURI() || `texture #${index}`;
+    const usage = textureUsage(texture);
+    if (usage.slots.length === 0) continue; // not used by any material: nothing says what it holds
+    if (!usage.kind) {
+      const uses = Object.entries(usage.kindBySlot).map(([slot, kind]) => `${slot} (${kind})`).join(', ');
+      warn(`${name}: used as ${uses}; conflicting kinds, left unchanged`);
+      continue;
+    }
+    const actions = resolveActions(rules, { path: options.path ?? '', slots: usage.slots });
+    const image = texture.getImage();
+    if (!actions || !image) continue;
+    if (!SUPPORTED_MIME.has(texture.getMimeType())) {
+      warn(`${name}: ${texture.getMimeType() || 'unknown'} images are not remastered; left unchanged`);
+      continue;
+    }
+    let out;
+    try {
+      out = await options.processor.process(image, usage.kind, actions);
+    } catch (err) {
+      throw new Error(`texture "${name}": ${(err as Error).message}`);
+    }
+    if (out.changed) {
+      setTextureImage(document, texture, out.bytes, out.mimeType);
+      changed = true;
+    }
+    options.onTexture?.({
+      name, slots: usage.slots, kind: usage.kind, before: out.before, after: out.after, mimeType: out.mimeType,
+      rule: actions.rules, engine: out.engine, reused: out.reused,
+    });
+  }
+  return changed;
+}
+
+function toSourcedRules(rules: Rule[] | SourcedRule[] | undefined, path: string | undefined): SourcedRule[] {
+  if (!rules) return DEFAULT_CONFIG.rules.map((rule, i) => ({ rule, source: `default#${i}` }));
+  return rules.map((entry, i) => {
+    if ('source' in entry && 'rule' in entry) return entry as SourcedRule;
+    const rule = entry as Rule;
+    validateConfig({ rules: [rule] }, `rules[${i}]`);
+    // Without an asset path there is nothing to glob against: every rule applies (slots still filter).
+    return { rule: path === undefined ? { ...rule, match: undefined } : rule, source: `rules#${i}` };
+  });
+}
