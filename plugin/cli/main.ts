@@ -1,0 +1,59 @@
+/**
+ * The `remaster` command line. bin/remaster.js calls main(argv) and exits with the code it returns:
+ * 0 all good, 1 some asset failed (the others were still done), 2 bad usage or bad config.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/errors';
+import { registerRestoreCommand } from './restore';
+import { registerRunCommand } from './run';
+
+/** What a command's action reports back to main (commander actions cannot return an exit code). */
+export interface CommandResult {
+  code: number;
+}
+
+/**
+ * Subcommands owned by other modules (each file exports `register<Name>Command(program)`); registered
+ * when present so the CLI builds while they are being written.
+ */
+const OPTIONAL_COMMANDS: [file: string, register: string][] = [
+  ['./upscale', 'registerUpscaleCommand'],
+  ['./eval', 'registerEvalCommand'],
+  ['./watch', 'registerWatchCommand'],
+];
+
+export function buildProgram(result: CommandResult): Command {
+  const program = new Command('remaster')
+    .description('Remaster the textures of a game project (glTF/GLB models and images) in place, by rules.')
+    .exitOverride()
+    .showHelpAfterError();
+  registerRunCommand(program, result);
+  registerRestoreCommand(program, result);
+  for (const [file, register] of OPTIONAL_COMMANDS) {
+    let mod: Record<string, unknown>;
+    try {
+      mod = require(file) as Record<string, unknown>;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes(file.slice(2))) continue;
+      throw err;
+    }
+    (mod[register] as (program: Command) => void)(program);
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const result: CommandResult = { code: 0 };
+  const program = buildProgram(result);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return result.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; commander has already printed the usage error otherwise.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`remaster: ${(err as Error).message ?? String(err)}\n`);
+    return err instanceof ConfigError ? 2 : 1;
+  }
+}
