@@ -9,7 +9,11 @@
 
 import type { DeviceChoice, RawImage, TextureKind, UpscaleOptions, UpscaleResult } from '../types';
 import { resizeClassical } from './classical';
+import type { Device } from './device';
 import { resolveModel } from './model-source';
+import { upscaleNeural, planPasses } from './neural';
+import { loadModel, type LoadedModel } from './onnx-model';
+import type { TileLayout } from './tiler';
 import { assertRawImage } from './pixels';
 import { crop, wrapPad } from './wrap';
 
@@ -18,6 +22,8 @@ export interface EngineOptions {
   device?: DeviceChoice;
   /** Tile edge in input texels for neural inference (default: chosen per model and device). */
   tileSize?: number;
+  /** Texels of context around each tile (default 16, less for small tiles). */
+  tileOverlap?: number;
   /** Receives one line per notable event (device fallback, model loaded). Default: silent. */
   log?: (line: string) => void;
   /** Base for relative model paths (default: process.cwd()). */
@@ -38,8 +44,44 @@ export interface Engine {
 /** Texels of wrap-around padding for seamless Lanczos: the kernel reaches 3 source texels. */
 const LANCZOS_WRAP_PAD = 4;
 
+/** Default tile edge per device: CPU caches like small tiles, GPUs want enough work per dispatch. */
+const DEFAULT_TILE = { cpu: 256, webgpu: 512, cuda: 512 } as const;
+
+/** Context around each tile: covers the receptive field of compact SR nets (SRVGGNetCompact ~18). */
+const DEFAULT_OVERLAP = 16;
+
 export function createEngine(options: EngineOptions = {}): Engine {
   const projectRoot = options.projectRoot ?? process.cwd();
+  const device = options.device ?? 'auto';
+  const said = new Set<string>();
+  const log = (line: string) => {
+    if (said.has(line)) return; // e.g. the device fallback: once per engine, not once per model
+    said.add(line);
+    options.log?.(line);
+  };
+  /** One session per model file, created on first use and shared by every texture. */
+  const models = new Map<string, Promise<LoadedModel>>();
+  /** GPU providers that failed to start under 'auto': not retried for the next model. */
+  const failedDevices = new Map<Device, string>();
+
+  function model(file: string, label: string): Promise<LoadedModel> {
+    let loaded = models.get(file);
+    if (!loaded) {
+      loaded = loadModel(file, label, device, log, failedDevices);
+      models.set(file, loaded);
+      loaded.then((m) => log(`model ${m.label}: x${m.info.scale}, ${m.info.dtype}${m.info.fixedSize ? `, fixed ${m.info.fixedSize.width}x${m.info.fixedSize.height}` : ''}, on ${m.device}`), () => undefined);
+    }
+    return loaded;
+  }
+
+  function layoutFor(m: LoadedModel): TileLayout {
+    const fixed = m.info.fixedSize;
+    const tileWidth = fixed?.width ?? options.tileSize ?? DEFAULT_TILE[m.device];
+    const tileHeight = fixed?.height ?? options.tileSize ?? DEFAULT_TILE[m.device];
+    const smallest = Math.min(tileWidth, tileHeight);
+    const pad = Math.min(options.tileOverlap ?? DEFAULT_OVERLAP, Math.floor((smallest - 2) / 4));
+    return { tileWidth, tileHeight, pad: Math.max(0, pad), fixed: fixed !== undefined };
+  }
 
   async function upscale(image: RawImage, opts: UpscaleOptions): Promise<UpscaleResult> {
     assertRawImage(image);
@@ -48,7 +90,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (source.kind === 'lanczos') {
       return { image: await lanczosUpscale(image, opts), engine: 'lanczos' };
     }
-    throw new Error(`model "${opts.model}": neural inference is not available in this build yet`);
+    const m = await model(source.file, source.label);
+    const result = await upscaleNeural(image, m, { scale: opts.scale, kind: opts.kind, seamless: !!opts.seamless, layout: layoutFor(m) });
+    const plan = planPasses(m.info.scale, opts.scale);
+    const adapted = plan.passes > 1 || plan.resize ? `:x${m.info.scale}>x${opts.scale}` : '';
+    return { image: result, engine: `${m.label}@${m.device}${adapted}` };
   }
 
   return {
@@ -59,10 +105,17 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const down = width <= image.width && height <= image.height;
       return resizeClassical(image, width, height, kind, { light: down ? 'linear' : 'srgb' });
     },
-    async checkModel(model) {
-      resolveModel(model, projectRoot);
+    async checkModel(name) {
+      const source = resolveModel(name, projectRoot);
+      if (source.kind === 'onnx') await model(source.file, source.label);
     },
-    async close() {},
+    async close() {
+      const loaded = [...models.values()];
+      models.clear();
+      for (const m of await Promise.allSettled(loaded)) {
+        if (m.status === 'fulfilled') await m.value.session.release();
+      }
+    },
   };
 }
 

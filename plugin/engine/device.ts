@@ -1,0 +1,86 @@
+/**
+ * Execution providers: which onnxruntime backend runs a model, and creating sessions on it.
+ *
+ * onnxruntime-node 1.23 bundles CPU and WebGPU; CUDA and TensorRT are listed by
+ * `listSupportedBackends()` but only usable when their libraries were installed separately
+ * (the project's .npmrc skips that download). 'auto' tries the GPU providers that are present,
+ * in order, and keeps the first that actually creates a session; otherwise CPU, logged once.
+ */
+
+import * as ort from 'onnxruntime-node';
+import type { DeviceChoice } from '../types';
+
+/** A concrete provider a session runs on. */
+export type Device = 'cpu' | 'webgpu' | 'cuda';
+
+/** GPU providers that 'auto' tries, best first. */
+const AUTO_ORDER: Device[] = ['cuda', 'webgpu'];
+
+/** Providers this onnxruntime build can load (bundled, or present as separately installed). */
+export function availableDevices(): Device[] {
+  const names = new Set(ort.listSupportedBackends().map((b) => b.name));
+  return (['cpu', 'webgpu', 'cuda'] as Device[]).filter((d) => names.has(d));
+}
+
+/** Session options per device: CPU uses every core it is given; GPU keeps tensors' layout. */
+function sessionOptions(device: Device): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [device],
+    graphOptimizationLevel: 'all',
+    // Quiet: onnxruntime's own warnings (e.g. unused initialisers in exported models) are not the user's concern.
+    logSeverityLevel: 3,
+  };
+}
+
+/** Creates a session on one device; a one-line error naming the file and device otherwise. */
+export async function createSession(file: string, device: Device): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(file, sessionOptions(device));
+  } catch (err) {
+    throw new Error(`${file}: cannot load model on ${device} (${oneLine(err)})`);
+  }
+}
+
+/**
+ * Creates a session for the requested device choice. An explicit device that cannot start is an
+ * error; 'auto' falls back to CPU and reports why through `log`, in one line that names providers,
+ * not files, so an engine that loads several models says it once. `failed` remembers providers
+ * that could not start, so later models do not retry them.
+ */
+export async function createSessionFor(
+  file: string,
+  choice: DeviceChoice,
+  log: (line: string) => void,
+  failed: Map<Device, string> = new Map(),
+): Promise<{ session: ort.InferenceSession; device: Device }> {
+  if (choice !== 'auto') {
+    if (!availableDevices().includes(choice)) {
+      throw new Error(`device "${choice}" is not available in this onnxruntime build (available: ${availableDevices().join(', ')})`);
+    }
+    return { session: await createSession(file, choice), device: choice };
+  }
+  const present = availableDevices();
+  for (const device of AUTO_ORDER) {
+    if (!present.includes(device) || failed.has(device)) continue;
+    try {
+      return { session: await ort.InferenceSession.create(file, sessionOptions(device)), device };
+    } catch (err) {
+      failed.set(device, gpuReason(err));
+    }
+  }
+  const reasons = [...failed].map(([device, reason]) => `${device}: ${reason}`).join('; ');
+  log(`device auto: no GPU provider could start (${reasons || 'none installed'}), running on CPU`);
+  return { session: await createSession(file, 'cpu'), device: 'cpu' };
+}
+
+/** The useful tail of a provider failure ("No supported adapters", "libcudart.so.12: cannot open ..."). */
+function gpuReason(err: unknown): string {
+  const text = oneLine(err);
+  const adapter = /Failed to get a WebGPU adapter: ([^.)]*)/.exec(text);
+  if (adapter) return `no WebGPU adapter (${adapter[1].trim()})`;
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+export function oneLine(err: unknown): string {
+  return String(err instanceof Error ? err.message : err).split('\n')[0].trim();
+}

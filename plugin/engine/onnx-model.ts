@@ -1,0 +1,132 @@
+/**
+ * A loaded ONNX super-resolution model: its session, what it expects (found from its metadata and
+ * by probing it once) and a tile runner in the engine's convention (CHW float32 RGB in 0..1).
+ *
+ * Any SR model can be brought: the tensor names are read from the model, float16 I/O is converted
+ * here, fixed input sizes become the tile size, and the scale is measured by running one small
+ * input. What cannot work is refused with one line naming the file.
+ */
+
+import * as ort from 'onnxruntime-node';
+import type { DeviceChoice } from '../types';
+import { createSessionFor, type Device, oneLine } from './device';
+import { floatsToHalf, halfToFloats } from './float16';
+import type { TileRun } from './tiler';
+
+export interface ModelInfo {
+  inputName: string;
+  outputName: string;
+  dtype: 'float32' | 'float16';
+  /** Set when the model takes only one input size. */
+  fixedSize?: { width: number; height: number };
+  /** Integer output/input ratio, measured. */
+  scale: number;
+}
+
+export interface LoadedModel {
+  file: string;
+  label: string;
+  device: Device;
+  session: ort.InferenceSession;
+  info: ModelInfo;
+  /** Runs one tile; serialised per model (a session is not re-entrant on every provider). */
+  run: TileRun;
+}
+
+/** Size of the probe for dynamic models: small, non-square (catches swapped axes), multiple of 8. */
+const PROBE = { width: 32, height: 24 };
+
+export async function loadModel(
+  file: string,
+  label: string,
+  device: DeviceChoice,
+  log: (line: string) => void,
+  failedDevices?: Map<Device, string>,
+): Promise<LoadedModel> {
+  const { session, device: used } = await createSessionFor(file, device, log, failedDevices);
+  try {
+    const partial = readMetadata(file, session);
+    const runTile = makeRunner(session, partial);
+    const scale = await probeScale(file, partial, runTile);
+    const info: ModelInfo = { ...partial, scale };
+    let queue: Promise<unknown> = Promise.resolve();
+    const run: TileRun = (tile, w, h) => {
+      const result = queue.then(() => runTile(tile, w, h));
+      queue = result.catch(() => undefined);
+      return result.then((r) => r.data);
+    };
+    return { file, label, device: used, session, info, run };
+  } catch (err) {
+    await session.release();
+    throw err;
+  }
+}
+
+/** Input/output names, element type and fixed size; refuses shapes that cannot be an RGB SR model. */
+function readMetadata(file: string, session: ort.InferenceSession): Omit<ModelInfo, 'scale'> {
+  const inputs = session.inputMetadata;
+  if (inputs.length !== 1) throw new Error(`${file}: model has ${inputs.length} inputs, expected one image input`);
+  const input = inputs[0];
+  const output = session.outputMetadata.find((o) => o.name === 'output') ?? session.outputMetadata[0];
+  if (!input.isTensor || !output?.isTensor) throw new Error(`${file}: model input/output is not a tensor`);
+  if (input.type !== 'float32' && input.type !== 'float16') {
+    throw new Error(`${file}: model input is ${input.type}, expected float32 or float16`);
+  }
+  if (output.type !== input.type) throw new Error(`${file}: model output is ${output.type} but input is ${input.type}`);
+  const shape = input.shape;
+  if (shape.length !== 4) throw new Error(`${file}: model input has rank ${shape.length}, expected NCHW (rank 4)`);
+  if (typeof shape[1] === 'number' && shape[1] !== 3) {
+    throw new Error(`${file}: model takes ${shape[1]} channels, expected 3 (RGB, NCHW)`);
+  }
+  if (typeof shape[0] === 'number' && shape[0] !== 1 && shape[0] !== -1) {
+    throw new Error(`${file}: model needs batch ${shape[0]}, expected 1 or dynamic`);
+  }
+  const h = shape[2];
+  const w = shape[3];
+  const fixed = typeof h === 'number' && h > 0 && typeof w === 'number' && w > 0;
+  return {
+    inputName: input.name,
+    outputName: output.name,
+    dtype: input.type,
+    fixedSize: fixed ? { width: w as number, height: h as number } : undefined,
+  };
+}
+
+interface RawRun {
+  data: Float32Array;
+  dims: readonly number[];
+}
+
+function makeRunner(session: ort.InferenceSession, info: Omit<ModelInfo, 'scale'>) {
+  return async (tile: Float32Array, width: number, height: number): Promise<RawRun> => {
+    const dims = [1, 3, height, width];
+    const tensor = info.dtype === 'float16' ? new ort.Tensor('float16', floatsToHalf(tile), dims) : new ort.Tensor('float32', tile, dims);
+    const results = await session.run({ [info.inputName]: tensor });
+    const out = results[info.outputName];
+    tensor.dispose();
+    const raw = out.data;
+    const data = info.dtype === 'float16' ? halfToFloats(raw as Uint16Array) : (raw as Float32Array);
+    const outDims = out.dims;
+    out.dispose?.();
+    return { data, dims: outDims };
+  };
+}
+
+/** Measures the scale by running one probe; refuses non-integer, below-2 and non-RGB outputs. */
+async function probeScale(file: string, info: Omit<ModelInfo, 'scale'>, run: (t: Float32Array, w: number, h: number) => Promise<RawRun>): Promise<number> {
+  const { width, height } = info.fixedSize ?? PROBE;
+  let result: RawRun;
+  try {
+    result = await run(new Float32Array(3 * width * height).fill(0.5), width, height);
+  } catch (err) {
+    throw new Error(`${file}: model fails on a ${width}x${height} RGB probe (${oneLine(err)})`);
+  }
+  const d = result.dims;
+  if (d.length !== 4 || d[0] !== 1 || d[1] !== 3) throw new Error(`${file}: model output shape [${d.join(', ')}] is not 1x3xHxW`);
+  const sy = d[2] / height;
+  const sx = d[3] / width;
+  if (sx !== sy) throw new Error(`${file}: model scales width by ${sx} and height by ${sy}; expected the same`);
+  if (!Number.isInteger(sx)) throw new Error(`${file}: model scale ${sx} is not an integer`);
+  if (sx < 2) throw new Error(`${file}: model does not upscale (output is ${sx}x its input)`);
+  return sx;
+}
