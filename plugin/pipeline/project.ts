@@ -109,7 +109,7 @@ async function checkModels(engine: Engine, rules: SourcedRule[]): Promise<void> 
 }
 
 function describeTextures(textures: import('./report').TextureReport[]): string {
-  return textures.map((t) => `${t.name} ${t.before.width}x${t.before.height}→${t.after.width}x${t.after.height}`).join(', ');
+  return textures.map((t) => `${t.name}${t.slots.length ? ` [${t.slots.join('+')}]` : ''} ${t.before.width}x${t.before.height}→${t.after.width}x${t.after.height}`).join(', ');
 }
 
 function firstLine(err: unknown): string {
