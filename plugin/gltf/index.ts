@@ -1,3 +1,3 @@
-export { createIO, parseContainer, listExternalResources, type ExternalResource } from './io';
+export { createIO, BytesIO, parseContainer, listExternalResources, type ExternalResource } from './io';
 export { textureUsage, slotKind, type TextureUsage } from './slots';
 export { setTextureImage } from './image-slot';

@@ -1,14 +1,31 @@
 /**
- * glTF/GLB container handling: one NodeIO with every extension glTF Transform knows (so nothing is
- * dropped on rewrite), and the listing of a model's external files, resolved inside the project root.
+ * glTF/GLB container handling: an IO with every extension glTF Transform knows (so nothing is dropped
+ * on rewrite), and the listing of a model's external files, resolved inside the project root.
  */
-import { NodeIO, type JSONDocument } from '@gltf-transform/core';
+import { PlatformIO, type JSONDocument } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 import { resolveResourceUri } from '../discovery/safe-path';
 
-/** A fresh IO for reading/writing models; network access stays off (nothing is ever downloaded). */
-export function createIO(): NodeIO {
-  return new NodeIO().registerExtensions(ALL_EXTENSIONS);
+/**
+ * glTF Transform's bytes ⇄ Document conversion with no file or network access of its own: the pipeline
+ * reads and writes every file itself, through safe-path, so a URI can never reach outside the project.
+ * (Unlike NodeIO it also loads under jest, which cannot run NodeIO's dynamic `import('node:fs')`.)
+ */
+export class BytesIO extends PlatformIO {
+  protected async readURI(uri: string): Promise<never> {
+    throw new Error(`resource "${uri}" was not provided (external files are read by the pipeline)`);
+  }
+  protected resolve(base: string, path: string): string {
+    return base ? `${base}/${path}` : path;
+  }
+  protected dirname(uri: string): string {
+    return uri.slice(0, Math.max(0, uri.lastIndexOf('/')));
+  }
+}
+
+/** A fresh IO for reading/writing models, every glTF Transform extension registered. */
+export function createIO(): BytesIO {
+  return new BytesIO().registerExtensions(ALL_EXTENSIONS);
 }
 
 /** A resource a model references by URI: the URI as written, and the project-relative file it names. */
@@ -22,7 +39,7 @@ export interface ExternalResource {
  * Parses a model file's bytes into glTF JSON plus, for GLB, its embedded binary chunk. External
  * resources are not loaded here (see listExternalResources), so nothing outside the root is touched.
  */
-export async function parseContainer(io: NodeIO, bytes: Uint8Array, type: 'gltf' | 'glb'): Promise<JSONDocument> {
+export async function parseContainer(io: PlatformIO, bytes: Uint8Array, type: 'gltf' | 'glb'): Promise<JSONDocument> {
   if (type === 'glb') return io.binaryToJSON(bytes);
   let json: JSONDocument['json'];
   try {

@@ -1,5 +1,5 @@
 /** What every asset of one run shares. */
-import type { NodeIO } from '@gltf-transform/core';
+import type { PlatformIO } from '@gltf-transform/core';
 import type { SourcedRule } from '../config/types';
 import type { StateData } from '../state/store';
 import type { WrittenFiles } from './commit';
@@ -12,7 +12,7 @@ export interface RunContext {
   rules: SourcedRule[];
   /** Sidecar rules per asset key, loaded (and validated) before any asset is touched. */
   sidecars: Map<string, SourcedRule[]>;
-  io: NodeIO;
+  io: PlatformIO;
   processor: ImageProcessor;
   written: WrittenFiles;
   dryRun: boolean;

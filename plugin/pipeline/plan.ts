@@ -4,7 +4,7 @@
  * slot's semantics, never a second time standalone. A converted texture (wall.png → wall.webp) maps back
  * to the asset it came from.
  */
-import type { NodeIO } from '@gltf-transform/core';
+import type { PlatformIO } from '@gltf-transform/core';
 import { listExternalResources, parseContainer } from '../gltf/io';
 import type { AssetType, DiscoveredFile } from '../discovery/walk';
 import { toAbsolute } from '../discovery/safe-path';
@@ -16,7 +16,7 @@ export interface PlannedAsset {
   type: AssetType;
 }
 
-export async function planAssets(root: string, state: StateData, io: NodeIO, files: DiscoveredFile[]): Promise<PlannedAsset[]> {
+export async function planAssets(root: string, state: StateData, io: PlatformIO, files: DiscoveredFile[]): Promise<PlannedAsset[]> {
   const usedByModels = new Set<string>();
   for (const file of files) {
     if (file.type === 'texture') continue;
