@@ -1,0 +1,32 @@
+/**
+ * Structural similarity (Wang, Bovik, Sheikh, Simoncelli 2004) with the paper's constants:
+ * 11x11 Gaussian window, sigma 1.5, K1 = 0.01, K2 = 0.03, L = 255, mean over the 'valid' window
+ * positions, as the authors' reference implementation computes it.
+ */
+
+import { filter2, gaussian1d } from './filter';
+import type { Plane } from './image-planes';
+
+const WINDOW = gaussian1d(11, 1.5);
+const C1 = (0.01 * 255) ** 2;
+const C2 = (0.03 * 255) ** 2;
+
+export function ssim(a: Plane, b: Plane): number {
+  const blur = (p: Float64Array) => filter2({ data: p, width: a.width, height: a.height }, WINDOW, WINDOW, 'valid').data;
+  const product = (x: Float64Array, y: Float64Array) => x.map((v, i) => v * y[i]);
+  const muA = blur(a.data);
+  const muB = blur(b.data);
+  const aa = blur(product(a.data, a.data));
+  const bb = blur(product(b.data, b.data));
+  const ab = blur(product(a.data, b.data));
+  let sum = 0;
+  for (let i = 0; i < muA.length; i++) {
+    const ma = muA[i];
+    const mb = muB[i];
+    const va = aa[i] - ma * ma;
+    const vb = bb[i] - mb * mb;
+    const cov = ab[i] - ma * mb;
+    sum += ((2 * ma * mb + C1) * (2 * cov + C2)) / ((ma * ma + mb * mb + C1) * (va + vb + C2));
+  }
+  return sum / muA.length;
+}
