@@ -1,20 +1,9 @@
 import { Document } from '@gltf-transform/core';
 import { KHRMaterialsClearcoat, KHRMaterialsSheen } from '@gltf-transform/extensions';
-import fs from 'node:fs';
 import path from 'node:path';
-import { createIO, listExternalResources, parseContainer, textureUsage } from '../plugin/gltf';
+import { textureUsage } from '../plugin/gltf';
+import { readModel } from './helpers/model';
 import { FIXTURES } from './helpers/project';
-
-/** Reads a fixture model whose external files sit beside it. */
-export async function readModel(file: string) {
-  const io = createIO();
-  const bytes = fs.readFileSync(file);
-  const jsonDoc = await parseContainer(io, bytes, file.endsWith('.glb') ? 'glb' : 'gltf');
-  for (const r of listExternalResources(path.dirname(file), path.basename(file), jsonDoc.json)) {
-    jsonDoc.resources[r.uri] = fs.readFileSync(path.join(path.dirname(file), r.rel));
-  }
-  return io.readJSON(jsonDoc);
-}
 
 async function usages(file: string) {
   const doc = await readModel(path.join(FIXTURES, 'gltf', file));

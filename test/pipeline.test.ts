@@ -1,0 +1,277 @@
+import { Document } from '@gltf-transform/core';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createEngine, type Engine } from '../plugin/engine';
+import { remasterProject, restoreProject } from '../plugin/pipeline';
+import { remaster } from '../plugin/pipeline/transform';
+import type { RawImage } from '../plugin/types';
+import { addTriangle, readModel, writeModel } from './helpers/model';
+import {
+  bumpyNormals, decode, encodePNG, FIXTURES, gradientRGBA, imageSize, makeProject, normalLengthStats, removeProject, snapshot, writeJSON,
+} from './helpers/project';
+
+const X2 = { rules: [{ match: '**/*', upscale: { scale: 2, model: 'lanczos' } }] };
+const X4 = { rules: [{ match: '**/*', upscale: { scale: 4, model: 'lanczos' } }] };
+
+/** Normals alternating per texel between two steep directions: resampling them shortens the vectors a lot. */
+function checkerNormals(w: number, h: number): RawImage {
+  const data = new Uint8Array(w * h * 3);
+  const s = Math.sin(Math.PI / 3);
+  const c = Math.cos(Math.PI / 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const sign = (x + y) % 2 ? 1 : -1;
+    data.set([sign * s, 0, c].map((v) => Math.round((v * 0.5 + 0.5) * 255)), (y * w + x) * 3);
+  }
+  return { data, width: w, height: h, channels: 3 };
+}
+
+/** An engine that counts upscale calls, around the real one. */
+function countingEngine(): Engine & { calls: number } {
+  const inner = createEngine();
+  const engine = {
+    calls: 0,
+    upscale: (...args: Parameters<Engine['upscale']>) => {
+      engine.calls++;
+      return inner.upscale(...args);
+    },
+    resize: inner.resize.bind(inner),
+    checkModel: inner.checkModel.bind(inner),
+    close: inner.close.bind(inner),
+  };
+  return engine;
+}
+
+/** A .gltf with external PNGs: an RGBA base colour (alpha ramp) and a steep normal map. */
+async function writeSyntheticModel(file: string): Promise<void> {
+  const doc = new Document();
+  doc.createBuffer();
+  const color = doc.createTexture('color').setImage(await encodePNG(gradientRGBA(32, 32))).setMimeType('image/png').setURI('color.png');
+  const normal = doc.createTexture('normal').setImage(await encodePNG(checkerNormals(32, 32))).setMimeType('image/png').setURI('normal.png');
+  const material = doc.createMaterial('m').setBaseColorTexture(color).setNormalTexture(normal).setAlphaMode('BLEND');
+  addTriangle(doc, material);
+  await writeModel(doc, file);
+}
+
+describe('remasterProject', () => {
+  let dir: string;
+  afterEach(() => removeProject(dir));
+
+  it('renormalises normal maps (glTF slot and *_n.png), keeps alpha with the colour', async () => {
+    dir = makeProject();
+    await writeSyntheticModel(path.join(dir, 'models/synthetic.gltf'));
+    fs.writeFileSync(path.join(dir, 'wall_n.png'), await encodePNG(checkerNormals(32, 32)));
+    writeJSON(path.join(dir, 'remaster.config.json'), X2);
+
+    const report = await remasterProject(dir);
+    expect(report.failed).toEqual([]);
+    const model = report.processed.find((p) => p.path === 'models/synthetic.gltf')!;
+    expect(model.textures.map((t) => [t.name, t.slots, t.kind, t.after])).toEqual([
+      ['color', ['baseColor'], 'color', { width: 64, height: 64 }],
+      ['normal', ['normal'], 'normal', { width: 64, height: 64 }],
+    ]);
+    expect(report.processed.find((p) => p.path === 'wall_n.png')!.textures[0].kind).toBe('normal');
+
+    for (const file of ['models/normal.png', 'wall_n.png']) {
+      const out = await decode(path.join(dir, file));
+      expect([out.width, out.height]).toEqual([64, 64]);
+      // Averaging two ±60° normals gives length 0.5; renormalised vectors are unit up to 8-bit rounding.
+      expect(normalLengthStats(out).max).toBeLessThan(0.02);
+    }
+
+    const color = await decode(path.join(dir, 'models/color.png'));
+    expect(color.channels).toBe(4);
+    const alphaAt = (x: number) => color.data[(32 * 64 + x) * 4 + 3];
+    expect(alphaAt(0)).toBeLessThan(8);
+    expect(alphaAt(63)).toBeGreaterThan(247);
+    expect(Math.abs(alphaAt(32) - 130)).toBeLessThan(12); // the ramp is resampled, not flattened
+  });
+
+  it('processes an image shared by several materials and several models once', async () => {
+    dir = makeProject();
+    const logo = fs.readFileSync(path.join(FIXTURES, 'gltf/BoxTextured/CesiumLogoFlat.png'));
+    for (const name of ['a', 'b']) {
+      const doc = new Document();
+      doc.createBuffer();
+      const t1 = doc.createTexture('one').setImage(logo).setMimeType('image/png').setURI('../shared/logo.png');
+      addTriangle(doc, doc.createMaterial('m1').setBaseColorTexture(t1));
+      addTriangle(doc, doc.createMaterial('m2').setBaseColorTexture(t1).setEmissiveTexture(t1));
+      await writeModel(doc, path.join(dir, `models/${name}.gltf`));
+    }
+    // The writer put the PNG at models/../shared/logo.png = shared/logo.png.
+    expect(fs.existsSync(path.join(dir, 'shared/logo.png'))).toBe(true);
+    // Inside a GLB: two textures whose images are the same bytes.
+    const glb = new Document();
+    glb.createBuffer();
+    addTriangle(glb, glb.createMaterial('x').setBaseColorTexture(glb.createTexture('x').setImage(logo).setMimeType('image/png')));
+    addTriangle(glb, glb.createMaterial('y').setBaseColorTexture(glb.createTexture('y').setImage(logo).setMimeType('image/png')));
+    await writeModel(glb, path.join(dir, 'models/c.glb'));
+    writeJSON(path.join(dir, 'remaster.config.json'), X2);
+
+    const engine = countingEngine();
+    const report = await remasterProject(dir, { engine });
+    expect(report.failed).toEqual([]);
+    expect(engine.calls).toBe(1);
+    expect(report.processed.map((p) => p.path).sort()).toEqual(['models/a.gltf', 'models/b.gltf', 'models/c.glb']); // not shared/logo.png
+    expect(report.processed.flatMap((p) => p.textures.map((t) => t.reused))).toEqual([false, true, true, true]);
+    expect(await imageSize(path.join(dir, 'shared/logo.png'))).toEqual([512, 512]);
+  });
+
+  it('a second run with unchanged inputs and rules changes no file', async () => {
+    dir = makeProject({ BoxTextured: 'gltf/BoxTextured', 'tex/brick.png': 'gltf/TextureTransformTest/UV.png' });
+    const first = await remasterProject(dir);
+    expect(first.processed.map((p) => p.path)).toEqual(['BoxTextured/BoxTextured.gltf', 'tex/brick.png']);
+    const before = snapshot(dir);
+    const second = await remasterProject(dir);
+    expect(second.processed).toEqual([]);
+    expect(second.skipped).toEqual([
+      { path: 'BoxTextured/BoxTextured.gltf', reason: 'unchanged' },
+      { path: 'tex/brick.png', reason: 'unchanged' },
+    ]);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('a rule change re-derives from the original, never from the upscaled output', async () => {
+    dir = makeProject({ BoxTextured: 'gltf/BoxTextured' });
+    const png = path.join(dir, 'BoxTextured/CesiumLogoFlat.png');
+    const original = fs.readFileSync(png);
+    writeJSON(path.join(dir, 'remaster.config.json'), X2);
+    await remasterProject(dir);
+    expect(await imageSize(png)).toEqual([512, 512]);
+
+    writeJSON(path.join(dir, 'remaster.config.json'), X4);
+    const report = await remasterProject(dir);
+    expect(report.processed[0].textures[0]).toMatchObject({ before: { width: 256, height: 256 }, after: { width: 1024, height: 1024 } });
+    expect(await imageSize(png)).toEqual([1024, 1024]);
+
+    // Rules that no longer change anything: the right output is the original itself.
+    writeJSON(path.join(dir, 'remaster.config.json'), { rules: [{ match: '**/*', skip: true }] });
+    await remasterProject(dir);
+    expect(fs.readFileSync(png).equals(original)).toBe(true);
+  });
+
+  it('treats an output the user replaced as a new original', async () => {
+    dir = makeProject({ BoxTextured: 'gltf/BoxTextured' });
+    await remasterProject(dir);
+    const png = path.join(dir, 'BoxTextured/CesiumLogoFlat.png');
+    const mine = await encodePNG(gradientRGBA(100, 50));
+    fs.writeFileSync(png, mine);
+    const report = await remasterProject(dir);
+    expect(report.processed[0].textures[0]).toMatchObject({ before: { width: 100, height: 50 }, after: { width: 200, height: 100 } });
+    expect(fs.readFileSync(path.join(dir, '.remaster/originals/BoxTextured/CesiumLogoFlat.png')).equals(Buffer.from(mine))).toBe(true);
+  });
+
+  it('applies a sidecar over the project rules for its asset only', async () => {
+    dir = makeProject({ BoxTextured: 'gltf/BoxTextured', 'other/logo.png': 'gltf/BoxTextured/CesiumLogoFlat.png' });
+    writeJSON(path.join(dir, 'remaster.config.json'), X2);
+    writeJSON(path.join(dir, 'BoxTextured/BoxTextured.gltf.remaster.json'), { rules: [{ slots: ['baseColor'], upscale: { scale: 4 } }] });
+    const report = await remasterProject(dir);
+    const box = report.processed.find((p) => p.path === 'BoxTextured/BoxTextured.gltf')!;
+    expect(box.textures[0]).toMatchObject({ after: { width: 1024, height: 1024 }, rule: ['remaster.config.json#0', 'BoxTextured.gltf.remaster.json#0'] });
+    expect(await imageSize(path.join(dir, 'other/logo.png'))).toEqual([512, 512]);
+  });
+
+  it('converts to WebP: URI, mime type and a required EXT_texture_webp; restore brings the PNGs back', async () => {
+    dir = makeProject({ BoxTextured: 'gltf/BoxTextured', 'tex/brick.png': 'gltf/TextureTransformTest/UV.png' });
+    const pristine = snapshot(dir);
+    writeJSON(path.join(dir, 'remaster.config.json'), { rules: [{ match: '**/*', upscale: { scale: 2 }, format: 'webp' }] });
+    const report = await remasterProject(dir);
+    expect(report.failed).toEqual([]);
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'BoxTextured/BoxTextured.gltf'), 'utf8'));
+    expect(json.images).toEqual([{ uri: 'CesiumLogoFlat.webp', mimeType: 'image/webp' }]);
+    expect(json.extensionsUsed).toContain('EXT_texture_webp');
+    expect(json.extensionsRequired).toContain('EXT_texture_webp');
+    const doc = await readModel(path.join(dir, 'BoxTextured/BoxTextured.gltf'));
+    expect(await imageSize(doc.getRoot().listTextures()[0].getImage()!)).toEqual([512, 512]);
+    // A standalone texture changes its extension; the .png is kept under .remaster/originals.
+    expect(fs.existsSync(path.join(dir, 'tex/brick.png'))).toBe(false);
+    expect(await imageSize(path.join(dir, 'tex/brick.webp'))).toEqual([512, 512]);
+    expect((await remasterProject(dir)).skipped.map((s) => s.reason)).toEqual(['unchanged', 'unchanged']);
+
+    const restored = await restoreProject(dir);
+    expect(restored.restored.sort()).toEqual(['BoxTextured/BoxTextured.gltf', 'tex/brick.png']);
+    const after = snapshot(dir);
+    expect(Object.keys(after).sort()).toEqual(Object.keys(pristine).concat('remaster.config.json').sort());
+    for (const rel of Object.keys(pristine)) expect([rel, after[rel].hash]).toEqual([rel, pristine[rel].hash]);
+  });
+
+  it('restore [paths] restores only those assets', async () => {
+    dir = makeProject({ BoxTextured: 'gltf/BoxTextured', 'tex/brick.png': 'gltf/TextureTransformTest/UV.png' });
+    const brick = fs.readFileSync(path.join(dir, 'tex/brick.png'));
+    await remasterProject(dir);
+    const report = await restoreProject(dir, { paths: ['tex'] });
+    expect(report.restored).toEqual(['tex/brick.png']);
+    expect(fs.readFileSync(path.join(dir, 'tex/brick.png')).equals(brick)).toBe(true);
+    expect(await imageSize(path.join(dir, 'BoxTextured/CesiumLogoFlat.png'))).toEqual([512, 512]);
+    expect((await remasterProject(dir)).processed.map((p) => p.path)).toEqual(['tex/brick.png']);
+  });
+
+  it('a failed write leaves the old file intact and the other assets done', async () => {
+    dir = makeProject({ BoxTextured: 'gltf/BoxTextured', 'tex/brick.png': 'gltf/TextureTransformTest/UV.png' });
+    const gltf = path.join(dir, 'BoxTextured/BoxTextured.gltf');
+    const old = fs.readFileSync(gltf);
+    const rename = fs.promises.rename;
+    const spy = jest.spyOn(fs.promises, 'rename').mockImplementation(async (from, to) => {
+      if (String(to) === gltf) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return rename(from, to);
+    });
+    let report;
+    try {
+      report = await remasterProject(dir);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(report.failed).toEqual([{ path: 'BoxTextured/BoxTextured.gltf', error: 'ENOSPC: no space left on device' }]);
+    expect(report.processed.map((p) => p.path)).toEqual(['tex/brick.png']);
+    expect(fs.readFileSync(gltf).equals(old)).toBe(true);
+    expect(fs.readdirSync(path.dirname(gltf)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    // The next run finishes the job from the originals.
+    const again = await remasterProject(dir);
+    expect(again.processed.map((p) => p.path)).toEqual(['BoxTextured/BoxTextured.gltf']);
+    expect(again.processed[0].textures[0].before).toEqual({ width: 256, height: 256 });
+  });
+
+  it('refuses URIs that leave the project, naming the model and the URI; writes nothing', async () => {
+    dir = makeProject({ BoxTextured: 'gltf/BoxTextured' });
+    const gltf = path.join(dir, 'BoxTextured/BoxTextured.gltf');
+    const json = JSON.parse(fs.readFileSync(gltf, 'utf8'));
+    json.images[0].uri = '../../outside.png';
+    fs.writeFileSync(gltf, JSON.stringify(json));
+    fs.rmSync(path.join(dir, 'BoxTextured/CesiumLogoFlat.png')); // else it is a standalone texture now
+    const report = await remasterProject(dir);
+    expect(report.failed).toEqual([{ path: 'BoxTextured/BoxTextured.gltf', error: 'URI "../../outside.png": leaves the project directory' }]);
+    expect(fs.existsSync(path.join(dir, '.remaster'))).toBe(false);
+  });
+
+  it('reports a texture used with conflicting kinds and leaves it unchanged', async () => {
+    dir = makeProject();
+    const doc = new Document();
+    doc.createBuffer();
+    const t = doc.createTexture('both').setImage(await encodePNG(bumpyNormals(16, 16))).setMimeType('image/png').setURI('both.png');
+    addTriangle(doc, doc.createMaterial('m').setBaseColorTexture(t).setNormalTexture(t));
+    await writeModel(doc, path.join(dir, 'm.gltf'));
+    const before = fs.readFileSync(path.join(dir, 'both.png'));
+    const report = await remasterProject(dir);
+    expect(report.skipped).toEqual([
+      { path: 'm.gltf', reason: 'no rule applies', warnings: ['both: used as baseColor (color), normal (normal); conflicting kinds, left unchanged'] },
+    ]);
+    expect(fs.readFileSync(path.join(dir, 'both.png')).equals(before)).toBe(true);
+  });
+
+  it('--dry-run reports the plan and changes nothing', async () => {
+    dir = makeProject({ BoxTextured: 'gltf/BoxTextured' });
+    const before = snapshot(dir);
+    const report = await remasterProject(dir, { dryRun: true });
+    expect(report.processed[0].textures[0]).toMatchObject({ before: { width: 256, height: 256 }, after: { width: 512, height: 512 }, engine: 'lanczos' });
+    expect(snapshot(dir)).toEqual(before);
+  });
+});
+
+describe('remaster() glTF Transform transform', () => {
+  it('remasters a document in memory', async () => {
+    const doc = await readModel(path.join(FIXTURES, 'gltf/BoxTextured/BoxTextured.gltf'));
+    const engine = createEngine();
+    await doc.transform(remaster({ rules: [{ upscale: { scale: 2, model: 'lanczos' } }], engine }));
+    await engine.close();
+    expect(await imageSize(doc.getRoot().listTextures()[0].getImage()!)).toEqual([512, 512]);
+  });
+});
