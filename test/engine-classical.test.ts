@@ -1,6 +1,6 @@
 /** The classical (Lanczos) path of the engine: kinds, alpha, normals, seamless, maxSize resize. */
-import sharp from 'sharp';
 import { createEngine, normalLengthError } from '../plugin/engine';
+import { resizeClassical } from '../plugin/engine/classical';
 import { crop } from '../plugin/engine/wrap';
 import type { RawImage } from '../plugin/types';
 import { channel, diff, mosaic3, texture, wrapSeam } from './engine-fixtures';
@@ -8,11 +8,23 @@ import { channel, diff, mosaic3, texture, wrapSeam } from './engine-fixtures';
 const engine = createEngine();
 afterAll(() => engine.close());
 
-async function sharpGreyResize(values: number[], w: number, h: number, ow: number, oh: number): Promise<number[]> {
-  const buf = await sharp(Uint8Array.from(values), { raw: { width: w, height: h, channels: 1 } })
-    .resize(ow, oh, { kernel: 'lanczos3', fit: 'fill' }).toColourspace('b-w').raw().toBuffer();
-  return Array.from(buf);
+/** One channel upscaled on its own, as a grey data image. */
+async function greyUpscale(values: number[], w: number, h: number): Promise<number[]> {
+  const grey: RawImage = { data: Uint8Array.from(values), width: w, height: h, channels: 1 };
+  return channel((await engine.upscale(grey, { scale: 2, model: 'lanczos', kind: 'data' })).image, 0);
 }
+
+test('lanczos is Lanczos-3 (lobes reach 3 texels), not the bicubic sharp enlarges with', async () => {
+  // One bright texel on grey: Catmull-Rom (support 2) leaves texels 2..3 away untouched.
+  const row: RawImage = { data: new Uint8Array(32).fill(100), width: 32, height: 1, channels: 1 };
+  row.data[16] = 255;
+  const lanczos = channel((await engine.upscale(row, { scale: 2, model: 'lanczos', kind: 'data' })).image, 0);
+  const cubic = channel(await resizeClassical(row, 64, 1, 'data', { kernel: 'cubic' }), 0);
+  // Output texel 37 has its centre at input 18.25: 2.25 texels from the impulse.
+  expect(cubic[37]).toBe(100);
+  expect(lanczos[37]).toBeGreaterThan(100);
+  expect(lanczos[35]).toBeLessThan(100); // the negative lobe at 1.25 texels
+});
 
 test('colour with alpha: 4 channels out, alpha resampled like a plain grey plane, no dark fringes', async () => {
   const img = await texture('alpha-blend-128.png');
@@ -20,7 +32,7 @@ test('colour with alpha: 4 channels out, alpha resampled like a plain grey plane
   const { image: out, engine: id } = await engine.upscale(img, { scale: 2, model: 'lanczos', kind: 'color' });
   expect(id).toBe('lanczos');
   expect([out.width, out.height, out.channels]).toEqual([256, 256, 4]);
-  const alphaAlone = await sharpGreyResize(channel(img, 3), 128, 128, 256, 256);
+  const alphaAlone = await greyUpscale(channel(img, 3), 128, 128);
   const alphaOut = channel(out, 3);
   const maxDiff = alphaOut.map((v, i) => Math.abs(v - alphaAlone[i])).reduce((a, b) => Math.max(a, b), 0);
   expect(maxDiff).toBeLessThanOrEqual(1);
@@ -53,7 +65,7 @@ test('data maps are resampled per channel with no colour transform', async () =>
   const img = await texture('helmet-metalrough-128.png');
   const out = (await engine.upscale(img, { scale: 2, model: 'lanczos', kind: 'data' })).image;
   for (const c of [0, 1, 2]) {
-    const alone = await sharpGreyResize(channel(img, c), 128, 128, 256, 256);
+    const alone = await greyUpscale(channel(img, c), 128, 128);
     const got = channel(out, c);
     expect(got.map((v, i) => Math.abs(v - alone[i])).reduce((a, b) => Math.max(a, b), 0)).toBeLessThanOrEqual(1);
   }

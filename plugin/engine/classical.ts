@@ -1,10 +1,12 @@
 /**
- * Classical, kind-aware Lanczos-3 resampling through sharp (libvips).
+ * Classical, kind-aware Lanczos-3 (or Catmull-Rom bicubic) resampling.
  *
- * Everything goes through sharp at 16 bits per channel so that intermediate rounding and the
- * sRGB <-> linear round trip stay lossless at 8-bit output. How each kind is treated:
- * - colour: all channels in one sharp image; sharp premultiplies alpha before resampling and
- *   unpremultiplies after, so transparent texels do not bleed dark fringes into opaque ones.
+ * Shrinking goes through sharp (libvips) at 16 bits per channel, so intermediate rounding and the
+ * sRGB <-> linear round trip stay lossless at 8-bit output. Enlarging goes through resample.ts in
+ * float, because sharp enlarges with a bicubic interpolator whatever kernel is asked for.
+ * How each kind is treated:
+ * - colour: alpha is premultiplied before resampling and divided out after (sharp does this
+ *   itself), so transparent texels do not bleed dark fringes into opaque ones.
  *   `light: 'linear'` converts sRGB to linear light first (used for downscaling: averaging in
  *   gamma space darkens fine bright detail); upscaling stays in sRGB like every other Lanczos tool.
  * - normal: XYZ resampled as plain numbers, then renormalised (see normal.ts); a 4th channel is data.
@@ -14,11 +16,12 @@
 
 import sharp from 'sharp';
 import type { RawImage, TextureKind } from '../types';
-import { linear16ToSrgb8Lut, srgb8ToLinear16Lut, blankImage } from './pixels';
-import { renormalise16To8 } from './normal';
+import { linear16ToSrgb8Lut, linearToSrgb, srgb8ToLinear16Lut, blankImage, toByte } from './pixels';
+import { renormalise16To8, unitNormal } from './normal';
+import { resamplePlanes } from './resample';
 
-/** sharp kernel names used by the engine and by the eval baselines. */
-export type ResampleKernel = 'lanczos3' | 'cubic' | 'linear' | 'nearest' | 'mitchell';
+/** Filters of the classical path: Lanczos-3, and Catmull-Rom cubic for the eval's bicubic baseline. */
+export type ResampleKernel = 'lanczos3' | 'cubic';
 
 export interface ClassicalOptions {
   /** Colour kind only: resample in sRGB values or in linear light. Default 'srgb'. */
@@ -47,6 +50,10 @@ export async function resizeClassical(
   const kernel = options.kernel ?? 'lanczos3';
   const linear = kind === 'color' && options.light === 'linear';
   const out = blankImage(width, height, image.channels);
+  if (width >= image.width && height >= image.height) {
+    for (const group of channelGroups(image.channels, kind)) enlargeGroup(image, group, kind, linear, kernel, out);
+    return out;
+  }
   for (const group of channelGroups(image.channels, kind)) {
     const hasAlpha = kind === 'color' && (group.length === 2 || group.length === 4);
     const colourCount = hasAlpha ? group.length - 1 : group.length;
@@ -57,6 +64,46 @@ export async function resizeClassical(
     else decode16(resized, group, out, linear ? colourCount : 0);
   }
   return out;
+}
+
+/** Enlarges one channel group in float (see resample.ts), writing 8-bit channels of `out`. */
+function enlargeGroup(image: RawImage, group: number[], kind: TextureKind, linear: boolean, kernel: ResampleKernel, out: RawImage): void {
+  const hasAlpha = kind === 'color' && (group.length === 2 || group.length === 4);
+  const colourCount = hasAlpha ? group.length - 1 : group.length;
+  const n = image.width * image.height;
+  const lut = srgb8ToLinear16Lut();
+  const planes = group.map(() => new Float32Array(n));
+  for (let i = 0; i < n; i++) {
+    const s = i * image.channels;
+    const alpha = hasAlpha ? image.data[s + group[group.length - 1]] / 255 : 1;
+    for (let k = 0; k < group.length; k++) {
+      const v = image.data[s + group[k]];
+      if (k >= colourCount) planes[k][i] = v / 255;
+      else planes[k][i] = (linear ? lut[v] / 65535 : v / 255) * alpha;
+    }
+  }
+  const normal = kind === 'normal' && group.length === 3;
+  resamplePlanes(planes, image.width, image.height, out.width, out.height, kernel, (y, rows) => {
+    for (let x = 0; x < out.width; x++) {
+      const o = (y * out.width + x) * out.channels;
+      if (normal) {
+        const [nx, ny, nz] = unitNormal(rows[0][x] * 2 - 1, rows[1][x] * 2 - 1, rows[2][x] * 2 - 1);
+        out.data[o + group[0]] = toByte((nx + 1) / 2);
+        out.data[o + group[1]] = toByte((ny + 1) / 2);
+        out.data[o + group[2]] = toByte((nz + 1) / 2);
+        continue;
+      }
+      const alpha = hasAlpha ? Math.min(1, Math.max(0, rows[colourCount][x])) : 1;
+      for (let k = 0; k < group.length; k++) {
+        let v = rows[k][x];
+        if (k < colourCount) {
+          if (hasAlpha) v = alpha > 1 / 1024 ? v / alpha : 0;
+          if (linear) v = linearToSrgb(Math.min(1, Math.max(0, v)));
+        }
+        out.data[o + group[k]] = toByte(v);
+      }
+    }
+  });
 }
 
 /** One sharp call on a 16-bit interleaved buffer; returns the 16-bit result. */

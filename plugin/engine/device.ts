@@ -7,6 +7,8 @@
  * in order, and keeps the first that actually creates a session; otherwise CPU, logged once.
  */
 
+import fs from 'node:fs';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { DeviceChoice } from '../types';
 
@@ -20,6 +22,31 @@ const AUTO_ORDER: Device[] = ['cuda', 'webgpu'];
 export function availableDevices(): Device[] {
   const names = new Set(ort.listSupportedBackends().map((b) => b.name));
   return (['cpu', 'webgpu', 'cuda'] as Device[]).filter((d) => names.has(d));
+}
+
+/** Where onnxruntime-node keeps its native libraries (and a separately installed CUDA provider). */
+function ortBinDir(): string {
+  const pkg = path.dirname(require.resolve('onnxruntime-node/package.json'));
+  return path.join(pkg, 'bin', 'napi-v6', process.platform, process.arch);
+}
+
+/**
+ * Cheap checks before 'auto' tries a GPU provider: trying one that cannot work makes the native
+ * libraries print multi-line errors to stderr, which the one clear fallback line should replace.
+ * Returns why the device cannot start, or undefined when it is worth trying.
+ */
+function missingPrerequisite(device: Device): string | undefined {
+  if (device === 'cuda') {
+    const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+    return fs.existsSync(path.join(ortBinDir(), lib)) ? undefined : 'CUDA provider not installed';
+  }
+  if (device === 'webgpu' && process.platform === 'linux') {
+    // Dawn (WebGPU) runs on Vulkan on Linux and looks for the loader in these places.
+    const dirs = [ortBinDir(), ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+      '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/usr/local/lib'];
+    return dirs.some((d) => fs.existsSync(path.join(d, 'libvulkan.so.1'))) ? undefined : 'no Vulkan loader (libvulkan.so.1)';
+  }
+  return undefined;
 }
 
 /** Session options per device: CPU uses every core it is given; GPU keeps tensors' layout. */
@@ -62,6 +89,11 @@ export async function createSessionFor(
   const present = availableDevices();
   for (const device of AUTO_ORDER) {
     if (!present.includes(device) || failed.has(device)) continue;
+    const missing = missingPrerequisite(device);
+    if (missing) {
+      failed.set(device, missing);
+      continue;
+    }
     try {
       return { session: await ort.InferenceSession.create(file, sessionOptions(device)), device };
     } catch (err) {

@@ -129,5 +129,6 @@ async function lanczosUpscale(image: RawImage, opts: UpscaleOptions): Promise<Ra
   return crop(big, pad * scale, pad * scale, image.width * scale, image.height * scale);
 }
 
-export { resolveModel, shippedModels } from './model-source';
+export { defaultModel, resolveModel, shippedModels } from './model-source';
+export { readImageFile, writeImageFile } from './image-file';
 export { normalLengthError } from './normal';

@@ -62,3 +62,12 @@ export function resolveModel(model: string, projectRoot: string = process.cwd())
   if (!fs.statSync(file).isFile()) throw new Error(`model path is not a file: ${file}`);
   return { kind: 'onnx', file, label: path.basename(file), shipped: false };
 }
+
+/**
+ * The model a command uses when none is named: the shipped fast model for that scale
+ * (models/remaster-x<scale>-fast.onnx), or Lanczos when it is not installed.
+ */
+export function defaultModel(scale: number): string {
+  const name = `remaster-x${scale}-fast`;
+  return shippedModels().includes(name) ? name : 'lanczos';
+}

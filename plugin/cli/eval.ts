@@ -1,0 +1,75 @@
+/** `remaster eval <dir>`: PSNR/SSIM/HFEN of a model against bicubic and Lanczos on a folder of images. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { createEngine, defaultModel } from '../engine';
+import { evaluateFolder, METHODS, type EvalReport } from '../metrics/evaluate';
+import { HtmlReport } from '../metrics/html-report';
+import type { DeviceChoice } from '../types';
+import { checkModelForCli, parseScale, parseTile } from './upscale';
+
+interface EvalFlags {
+  scale: 2 | 4;
+  model?: string;
+  json?: boolean;
+  report?: string;
+  device: DeviceChoice;
+  tile?: number;
+}
+
+export function registerEvalCommand(program: Command): void {
+  program
+    .command('eval')
+    .description('score a model against bicubic and Lanczos on the high-resolution images in <dir> (PSNR, SSIM, HFEN)')
+    .argument('<dir>', 'folder of high-resolution images (PNG, JPEG, WebP)')
+    .option('--scale <n>', 'upscale factor: 2 or 4', parseScale, 2 as 2 | 4)
+    .option('--model <name|path>', 'model to score (default: the shipped fast model for the scale)')
+    .option('--json', 'print the report as one JSON object')
+    .option('--report <file.html>', 'also write an HTML page with side-by-side crops')
+    .addOption(new Option('--device <device>', 'device for neural models').choices(['auto', 'cpu', 'webgpu', 'cuda']).default('auto'))
+    .option('--tile <n>', 'tile size in input texels for neural models', parseTile)
+    .action(async (dir: string, flags: EvalFlags) => {
+      const model = flags.model ?? defaultModel(flags.scale);
+      const engine = createEngine({ device: flags.device, tileSize: flags.tile, log: (line) => process.stderr.write(`${line}\n`) });
+      const html = flags.report ? new HtmlReport() : undefined;
+      try {
+        await checkModelForCli(engine, model);
+        const report = await evaluateFolder(dir, engine, flags.scale, model, async (result, images) => {
+          if (!flags.json) process.stderr.write(`${result.file}: ${METHODS.map((m) => `${m} ${result.scores[m].psnr.toFixed(2)} dB`).join(', ')}\n`);
+          await html?.add(result, images);
+        });
+        if (html && flags.report) await writeAtomic(flags.report, html.render(report));
+        process.stdout.write(flags.json ? `${JSON.stringify(report, jsonNumbers)}\n` : formatTable(report));
+      } finally {
+        await engine.close();
+      }
+    });
+}
+
+/** JSON has no Infinity: identical images (infinite PSNR) are written as null. */
+function jsonNumbers(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}
+
+function formatTable(report: EvalReport): string {
+  const lines = [`x${report.scale}, model ${report.engine}, ${report.images.length} image(s); PSNR dB (RGB) / SSIM (Y) / HFEN (Y)`];
+  const cell = (s: { psnr: number; ssim: number; hfen: number }) => `${s.psnr.toFixed(2).padStart(6)} ${s.ssim.toFixed(4)} ${s.hfen.toFixed(4)}`;
+  const width = Math.max(5, ...report.images.map((i) => i.file.length));
+  lines.push(`${'image'.padEnd(width)}  ${METHODS.map((m) => m.padEnd(20)).join('  ')}`);
+  for (const i of report.images) lines.push(`${i.file.padEnd(width)}  ${METHODS.map((m) => cell(i.scores[m])).join('  ')}`);
+  lines.push(`${'mean'.padEnd(width)}  ${METHODS.map((m) => cell(report.mean[m])).join('  ')}`);
+  const gain = report.mean.model.psnr - report.mean.bicubic.psnr;
+  lines.push(`model vs bicubic: ${gain >= 0 ? '+' : ''}${gain.toFixed(2)} dB PSNR, HFEN ${report.mean.model.hfen.toFixed(4)} vs ${report.mean.bicubic.hfen.toFixed(4)}`);
+  return lines.join('\n') + '\n';
+}
+
+async function writeAtomic(file: string, text: string): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    await fs.promises.writeFile(tmp, text);
+    await fs.promises.rename(tmp, file);
+  } catch (err) {
+    await fs.promises.rm(tmp, { force: true });
+    throw new Error(`${file}: cannot write report (${(err as Error).message.split('\n')[0]})`);
+  }
+}

@@ -1,0 +1,67 @@
+/** `remaster upscale <in> <out>`: one image through the engine, for trying models and settings. */
+import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
+import { createEngine, defaultModel, readImageFile, writeImageFile, type Engine } from '../engine';
+import type { DeviceChoice, TextureKind } from '../types';
+
+interface UpscaleFlags {
+  scale: 2 | 4;
+  model?: string;
+  kind: TextureKind;
+  seamless?: boolean;
+  device: DeviceChoice;
+  tile?: number;
+}
+
+export function parseScale(value: string): 2 | 4 {
+  if (value !== '2' && value !== '4') throw new InvalidArgumentError('scale must be 2 or 4');
+  return Number(value) as 2 | 4;
+}
+
+export function parseTile(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 16 || n > 4096) throw new InvalidArgumentError('tile must be an integer from 16 to 4096');
+  return n;
+}
+
+/** A model that cannot be used is bad usage (exit 2): one line, before any work, no help text. */
+export async function checkModelForCli(engine: Engine, model: string): Promise<void> {
+  try {
+    await engine.checkModel(model);
+  } catch (err) {
+    const message = (err as Error).message;
+    process.stderr.write(`remaster: ${message}\n`);
+    throw new CommanderError(2, 'remaster.badModel', message);
+  }
+}
+
+export function registerUpscaleCommand(program: Command): void {
+  program
+    .command('upscale')
+    .description('upscale one image file (PNG, JPEG or WebP) with a model or Lanczos')
+    .argument('<in>', 'input image')
+    .argument('<out>', 'output image (format from its extension; may be the input)')
+    .option('--scale <n>', 'upscale factor: 2 or 4', parseScale, 2 as 2 | 4)
+    .option('--model <name|path>', 'lanczos, a shipped model name, or a path to an .onnx file (default: the shipped fast model for the scale)')
+    .addOption(new Option('--kind <kind>', 'how to treat the values').choices(['color', 'normal', 'data']).default('color'))
+    .option('--seamless', 'the image tiles: keep it tiling (wrap-around edges)')
+    .addOption(new Option('--device <device>', 'device for neural models').choices(['auto', 'cpu', 'webgpu', 'cuda']).default('auto'))
+    .option('--tile <n>', 'tile size in input texels for neural models', parseTile)
+    .action(async (input: string, output: string, flags: UpscaleFlags) => {
+      const model = flags.model ?? defaultModel(flags.scale);
+      const engine = createEngine({ device: flags.device, tileSize: flags.tile, log: (line) => process.stderr.write(`${line}\n`) });
+      try {
+        await checkModelForCli(engine, model);
+        const image = await readImageFile(input);
+        const started = Date.now();
+        const result = await engine.upscale(image, { scale: flags.scale, model, kind: flags.kind, seamless: flags.seamless });
+        const seconds = (Date.now() - started) / 1000;
+        await writeImageFile(output, result.image);
+        process.stdout.write(
+          `${input} ${image.width}x${image.height} -> ${output} ${result.image.width}x${result.image.height} ` +
+            `(${flags.kind}${flags.seamless ? ', seamless' : ''}) with ${result.engine} in ${seconds.toFixed(2)} s\n`,
+        );
+      } finally {
+        await engine.close();
+      }
+    });
+}

@@ -1,0 +1,109 @@
+/**
+ * `remaster eval`: how much a model beats the classical baselines on a folder of high-resolution
+ * images. Each image (alpha dropped, cropped to a multiple of the scale) is bicubic-downscaled to
+ * make the low-resolution input, as in the SR literature, then upscaled back by bicubic, Lanczos
+ * and the model, and each result is scored against the original (border of `scale` texels ignored).
+ */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Engine } from '../engine';
+import { readImageFile } from '../engine';
+import { resizeClassical } from '../engine/classical';
+import { pickChannels } from '../engine/pixels';
+import { crop } from '../engine/wrap';
+import type { RawImage } from '../types';
+import { compareImages, type QualityScores } from './index';
+
+export type Method = 'bicubic' | 'lanczos' | 'model';
+export const METHODS: Method[] = ['bicubic', 'lanczos', 'model'];
+
+export interface ImageEval {
+  file: string;
+  width: number;
+  height: number;
+  scores: Record<Method, QualityScores>;
+  /** Seconds the model took on this image. */
+  modelSeconds: number;
+}
+
+export interface EvalReport {
+  dir: string;
+  scale: 2 | 4;
+  model: string;
+  /** Engine id that ran the model, e.g. remaster-x2-fast@cpu. */
+  engine: string;
+  images: ImageEval[];
+  mean: Record<Method, QualityScores>;
+}
+
+/** The images of one evaluated file, for the HTML report. */
+export interface EvalImages {
+  original: RawImage;
+  results: Record<Method, RawImage>;
+}
+
+const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.webp']);
+
+/** Image files under dir (recursively, dot-folders skipped), sorted for stable reports. */
+export function listImages(dir: string): string[] {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir}: not a directory`);
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (IMAGE_EXT.has(path.extname(entry.name).toLowerCase())) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+export async function evaluateFolder(
+  dir: string,
+  engine: Engine,
+  scale: 2 | 4,
+  model: string,
+  onImage?: (result: ImageEval, images: EvalImages) => void | Promise<void>,
+): Promise<EvalReport> {
+  const files = listImages(dir);
+  if (files.length === 0) throw new Error(`${dir}: no PNG, JPEG or WebP images to evaluate`);
+  const images: ImageEval[] = [];
+  let engineId = model;
+  for (const file of files) {
+    const hr = await loadHighRes(file, scale);
+    const lr = await resizeClassical(hr, hr.width / scale, hr.height / scale, 'color', { kernel: 'cubic' });
+    const bicubic = await resizeClassical(lr, hr.width, hr.height, 'color', { kernel: 'cubic' });
+    const lanczos = (await engine.upscale(lr, { scale, model: 'lanczos', kind: 'color' })).image;
+    const started = process.hrtime.bigint();
+    const upscaled = await engine.upscale(lr, { scale, model, kind: 'color' });
+    const modelSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    engineId = upscaled.engine;
+    const results = { bicubic, lanczos, model: upscaled.image };
+    const scores = Object.fromEntries(METHODS.map((m) => [m, compareImages(hr, results[m], scale)])) as Record<Method, QualityScores>;
+    const result: ImageEval = { file: path.relative(dir, file), width: hr.width, height: hr.height, scores, modelSeconds };
+    images.push(result);
+    await onImage?.(result, { original: hr, results });
+  }
+  return { dir, scale, model, engine: engineId, images, mean: meanScores(images) };
+}
+
+/** The file as RGB (or grey), cropped to a multiple of the scale and at least 16 low-res texels. */
+async function loadHighRes(file: string, scale: number): Promise<RawImage> {
+  let image = await readImageFile(file);
+  if (image.channels === 4) image = pickChannels(image, [0, 1, 2]);
+  if (image.channels === 2) image = pickChannels(image, [0]);
+  const w = image.width - (image.width % scale);
+  const h = image.height - (image.height % scale);
+  if (w < 16 * scale || h < 16 * scale) throw new Error(`${file}: too small to evaluate at x${scale} (${image.width}x${image.height})`);
+  return w === image.width && h === image.height ? image : crop(image, 0, 0, w, h);
+}
+
+function meanScores(images: ImageEval[]): Record<Method, QualityScores> {
+  const mean = (m: Method, key: keyof QualityScores) => images.reduce((s, i) => s + i.scores[m][key], 0) / images.length;
+  return Object.fromEntries(
+    METHODS.map((m) => [m, { psnr: mean(m, 'psnr'), psnrY: mean(m, 'psnrY'), ssim: mean(m, 'ssim'), hfen: mean(m, 'hfen') }]),
+  ) as Record<Method, QualityScores>;
+}
