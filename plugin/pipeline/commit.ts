@@ -42,6 +42,13 @@ export async function commitAsset(root: string, state: StateData, written: Writt
     }
   }
 
+  // 0. The inputs must still be what was read: a result made from old input never overwrites a newer
+  // save (an editor saving during a run, watch mode). The file is left for the next pass.
+  for (const source of asset.sources) {
+    const now = await readIfExists(toAbsolute(root, source.rel));
+    if ((now ? hashBytes(now) : null) !== source.currentHash) throw new Error(`${source.rel} changed while it was being processed; not written`);
+  }
+
   // 1. Originals, before anything is overwritten.
   for (const source of asset.sources) {
     if (source.derived || !source.current) continue;
