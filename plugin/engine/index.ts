@@ -13,7 +13,7 @@ import type { Device } from './device';
 import { resolveModel } from './model-source';
 import { upscaleNeural, planPasses } from './neural';
 import { loadModel, type LoadedModel } from './onnx-model';
-import type { TileLayout } from './tiler';
+import { chooseLayout } from './tile-layout';
 import { assertRawImage } from './pixels';
 import { crop, wrapPad } from './wrap';
 
@@ -44,11 +44,6 @@ export interface Engine {
 /** Texels of wrap-around padding for seamless Lanczos: the kernel reaches 3 source texels. */
 const LANCZOS_WRAP_PAD = 4;
 
-/** Default tile edge per device: CPU caches like small tiles, GPUs want enough work per dispatch. */
-const DEFAULT_TILE = { cpu: 256, webgpu: 512, cuda: 512 } as const;
-
-/** Context around each tile: covers the receptive field of compact SR nets (SRVGGNetCompact ~18). */
-const DEFAULT_OVERLAP = 16;
 
 export function createEngine(options: EngineOptions = {}): Engine {
   const projectRoot = options.projectRoot ?? process.cwd();
@@ -74,15 +69,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return loaded;
   }
 
-  function layoutFor(m: LoadedModel): TileLayout {
-    const fixed = m.info.fixedSize;
-    const tileWidth = fixed?.width ?? options.tileSize ?? DEFAULT_TILE[m.device];
-    const tileHeight = fixed?.height ?? options.tileSize ?? DEFAULT_TILE[m.device];
-    const smallest = Math.min(tileWidth, tileHeight);
-    const pad = Math.min(options.tileOverlap ?? DEFAULT_OVERLAP, Math.floor((smallest - 2) / 4));
-    return { tileWidth, tileHeight, pad: Math.max(0, pad), fixed: fixed !== undefined };
-  }
-
   async function upscale(image: RawImage, opts: UpscaleOptions): Promise<UpscaleResult> {
     assertRawImage(image);
     if (opts.scale !== 2 && opts.scale !== 4) throw new Error(`unsupported scale ${opts.scale} (use 2 or 4)`);
@@ -91,7 +77,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return { image: await lanczosUpscale(image, opts), engine: 'lanczos' };
     }
     const m = await model(source.file, source.label);
-    const result = await upscaleNeural(image, m, { scale: opts.scale, kind: opts.kind, seamless: !!opts.seamless, layout: layoutFor(m) });
+    const result = await upscaleNeural(image, m, { scale: opts.scale, kind: opts.kind, seamless: !!opts.seamless, layout: chooseLayout(m, options.tileSize, options.tileOverlap) });
     const plan = planPasses(m.info.scale, opts.scale);
     const adapted = plan.passes > 1 || plan.resize ? `:x${m.info.scale}>x${opts.scale}` : '';
     return { image: result, engine: `${m.label}@${m.device}${adapted}` };

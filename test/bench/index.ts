@@ -1,0 +1,201 @@
+/**
+ * `npm run bench`: throughput and memory of the engine, printed as a table.
+ *
+ *   npm run bench                       # CPU, shipped models + Lanczos, 512² and 2048² inputs
+ *   npm run bench -- --device webgpu    # on a machine with a GPU
+ *   npm run bench -- --sizes 512 --models lanczos,remaster-x2-fast --tile 384
+ *
+ * Each configuration runs in its own child process, so its peak RSS (getrusage maxrss) is its own.
+ * Per configuration: output megapixels per second through engine.upscale (colour RGB texture, the
+ * model's own scale), the time of raw `session.run` on the same number and size of tiles (so
+ * pipeline overhead shows as a ratio), peak RSS and peak `external` memory (native buffers).
+ * sharp's resize is the classical floor (libvips: Lanczos-3 when shrinking, bicubic when enlarging).
+ */
+
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import sharp from 'sharp';
+import { createEngine, shippedModels } from '../../plugin/engine';
+import { resolveModel } from '../../plugin/engine/model-source';
+import { loadModel } from '../../plugin/engine/onnx-model';
+import { chooseLayout } from '../../plugin/engine/tile-layout';
+import { planAxis } from '../../plugin/engine/tiler';
+import type { DeviceChoice, RawImage } from '../../plugin/types';
+import { mosaicTexture } from './texture';
+
+interface BenchArgs {
+  device: DeviceChoice;
+  sizes: number[];
+  models: string[];
+  tile?: number;
+}
+
+/** One measured configuration (one child process). */
+interface Job {
+  model: string; // 'lanczos' | 'sharp' | model name or path
+  scale: number;
+  size: number;
+  device: DeviceChoice;
+  tile?: number;
+}
+
+interface JobResult extends Job {
+  engine: string;
+  outMegapixels: number;
+  seconds: number;
+  rawSeconds?: number;
+  tiles?: string;
+  peakRssMB: number;
+  peakExternalMB: number;
+  error?: string;
+}
+
+const ROOT = path.join(__dirname, '..', '..', '..'); // dist/test/bench -> package root
+
+function parseArgs(argv: string[]): BenchArgs {
+  const args: BenchArgs = { device: 'cpu', sizes: [512, 2048], models: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const value = argv[i + 1];
+    switch (argv[i]) {
+      case '--device': args.device = value as DeviceChoice; i++; break;
+      case '--sizes': args.sizes = value.split(',').map(Number); i++; break;
+      case '--models': args.models = value.split(','); i++; break;
+      case '--tile': args.tile = Number(value); i++; break;
+      default: throw new Error(`unknown argument ${argv[i]} (use --device, --sizes, --models, --tile)`);
+    }
+  }
+  return args;
+}
+
+/** Models to bench: the shipped ones, else the tiny test model as a stand-in (clearly labelled). */
+function defaultModels(): string[] {
+  const shipped = shippedModels();
+  return shipped.length ? shipped : [path.join(ROOT, 'fixtures', 'models', 'tiny-x2.onnx')];
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const models = args.models.length ? args.models : defaultModels();
+  if (!args.models.length && !shippedModels().length) {
+    console.log('note: no shipped models in models/ yet; benching the tiny test model fixtures/models/tiny-x2.onnx');
+  }
+  const jobs: Job[] = [];
+  for (const size of args.sizes) {
+    for (const scale of [2, 4]) {
+      jobs.push({ model: 'sharp', scale, size, device: 'cpu' });
+      jobs.push({ model: 'lanczos', scale, size, device: 'cpu' });
+    }
+    for (const model of models) {
+      const scale = await nativeScale(model, args.device);
+      jobs.push({ model, scale, size, device: args.device, tile: args.tile });
+    }
+  }
+  const results: JobResult[] = [];
+  for (const job of jobs) {
+    process.stderr.write(`bench: ${label(job.model)} x${job.scale} ${job.size}² on ${job.device} ...\n`);
+    results.push(await runChild(job));
+  }
+  printTable(results);
+}
+
+async function nativeScale(model: string, device: DeviceChoice): Promise<number> {
+  const source = resolveModel(model, process.cwd());
+  if (source.kind !== 'onnx') return 2;
+  const m = await loadModel(source.file, source.label, device, () => undefined);
+  await m.session.release();
+  return m.info.scale;
+}
+
+function runChild(job: Job): Promise<JobResult> {
+  return new Promise((resolve) => {
+    const child = fork(__filename, ['--child', JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    child.on('message', (msg) => resolve(msg as JobResult));
+    child.on('exit', (code) => {
+      if (code !== 0) resolve({ ...job, engine: '-', outMegapixels: 0, seconds: NaN, peakRssMB: NaN, peakExternalMB: NaN, error: `child exited ${code}` });
+    });
+  });
+}
+
+/** Child side: one configuration, measured, sent back over IPC. */
+async function runJob(job: Job): Promise<JobResult> {
+  let peakExternal = 0;
+  const sample = () => { peakExternal = Math.max(peakExternal, process.memoryUsage().external); };
+  const timer = setInterval(sample, 10);
+  const input = await mosaicTexture(path.join(ROOT, 'fixtures', 'textures', 'helmet-basecolor-128.png'), job.size);
+  const outMegapixels = (job.size * job.scale) ** 2 / 1e6;
+  try {
+    if (job.model === 'sharp') {
+      const started = performance.now();
+      await sharp(input.data, { raw: { width: input.width, height: input.height, channels: input.channels } })
+        .resize(job.size * job.scale, job.size * job.scale, { kernel: 'lanczos3' }).raw().toBuffer();
+      return finish(job, 'sharp resize', outMegapixels, (performance.now() - started) / 1000);
+    }
+    const engine = createEngine({ device: job.device, tileSize: job.tile });
+    // Warm up: session creation, scale probe and first-run allocations are not throughput.
+    const small: RawImage = { ...input, width: 64, height: 64, data: input.data.subarray(0, 64 * 64 * 3) };
+    await engine.upscale(small, { scale: job.scale as 2 | 4, model: job.model, kind: 'color' });
+    sample();
+    const started = performance.now();
+    const result = await engine.upscale(input, { scale: job.scale as 2 | 4, model: job.model, kind: 'color' });
+    const seconds = (performance.now() - started) / 1000;
+    await engine.close();
+    let raw: { seconds: number; tiles: string } | undefined;
+    if (job.model !== 'lanczos') raw = await rawSessionRuns(job);
+    return finish(job, result.engine, outMegapixels, seconds, raw);
+  } finally {
+    clearInterval(timer);
+  }
+
+  function finish(j: Job, engine: string, mp: number, seconds: number, raw?: { seconds: number; tiles: string }): JobResult {
+    sample();
+    return {
+      ...j, engine, outMegapixels: mp, seconds, rawSeconds: raw?.seconds, tiles: raw?.tiles,
+      peakRssMB: process.resourceUsage().maxRSS / 1024, peakExternalMB: peakExternal / 2 ** 20,
+    };
+  }
+}
+
+/** The same number of session.run calls on tiles of the same size as the engine used, nothing else. */
+async function rawSessionRuns(job: Job): Promise<{ seconds: number; tiles: string }> {
+  const source = resolveModel(job.model, process.cwd());
+  if (source.kind !== 'onnx') throw new Error('not a model');
+  const m = await loadModel(source.file, source.label, job.device, () => undefined);
+  const layout = chooseLayout(m, job.tile);
+  const px = planAxis(job.size, layout.tileWidth, layout);
+  const py = planAxis(job.size, layout.tileHeight, layout);
+  const count = px.cores.length * py.cores.length;
+  const tile = new Float32Array(3 * px.length * py.length).map((_, i) => (i % 251) / 251);
+  await m.run(tile, px.length, py.length); // warm-up for this shape
+  const started = performance.now();
+  for (let i = 0; i < count; i++) await m.run(tile, px.length, py.length);
+  const seconds = (performance.now() - started) / 1000;
+  await m.session.release();
+  return { seconds, tiles: `${count}x${px.length}x${py.length}` };
+}
+
+function label(model: string): string {
+  return model.includes('/') ? path.basename(model) : model;
+}
+
+function printTable(results: JobResult[]): void {
+  const head = ['engine', 'scale', 'input', 'out MP', 'time s', 'MP/s', 'tiles', 'raw run s', 'overhead', 'peak RSS MB', 'peak ext MB'];
+  const rows = results.map((r) => [
+    r.error ? `${label(r.model)} (${r.error})` : r.engine, `x${r.scale}`, `${r.size}²`, r.outMegapixels.toFixed(1), r.seconds.toFixed(2),
+    (r.outMegapixels / r.seconds).toFixed(2), r.tiles ?? '-', r.rawSeconds?.toFixed(2) ?? '-',
+    r.rawSeconds ? `${(r.seconds / r.rawSeconds).toFixed(2)}x` : '-', r.peakRssMB.toFixed(0), r.peakExternalMB.toFixed(0),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+  console.log('overhead = engine time / raw session.run time on the same tiles (tiling, blending, conversion, alpha).');
+}
+
+if (process.argv[2] === '--child') {
+  runJob(JSON.parse(process.argv[3]) as Job).then(
+    (result) => process.send?.(result, () => process.exit(0)),
+    (err) => { console.error(`bench child: ${(err as Error).message}`); process.exit(1); },
+  );
+} else {
+  main().catch((err) => { console.error(`bench: ${(err as Error).message}`); process.exitCode = 1; });
+}
