@@ -17,7 +17,7 @@ import { ImageProcessor } from './image-processor';
 import { planAssets } from './plan';
 import { processModel } from './process-model';
 import { processTexture } from './process-texture';
-import type { RunEvent, RunReport } from './report';
+import type { RunEvent, RunReport, TextureReport } from './report';
 import { covers, toProjectPath } from './restore';
 
 export interface RemasterProjectOptions {
@@ -108,8 +108,11 @@ async function checkModels(engine: Engine, rules: SourcedRule[]): Promise<void> 
   }
 }
 
-function describeTextures(textures: import('./report').TextureReport[]): string {
-  return textures.map((t) => `${t.name}${t.slots.length ? ` [${t.slots.join('+')}]` : ''} ${t.before.width}x${t.before.height}→${t.after.width}x${t.after.height}`).join(', ');
+function describeTextures(textures: TextureReport[]): string {
+  // Model textures are named and tagged with their slots; a standalone texture is the asset itself.
+  return textures
+    .map((t) => `${t.slots.length ? `${t.name} [${t.slots.join('+')}]` : `[${t.kind}]`} ${t.before.width}x${t.before.height}→${t.after.width}x${t.after.height}`)
+    .join(', ');
 }
 
 function firstLine(err: unknown): string {
