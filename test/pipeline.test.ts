@@ -242,6 +242,24 @@ describe('remasterProject', () => {
     expect(fs.existsSync(path.join(dir, '.remaster'))).toBe(false);
   });
 
+  it('keeps a .gltf with embedded (data: URI) resources self-contained', async () => {
+    dir = makeProject();
+    const box = path.join(FIXTURES, 'gltf/BoxTextured');
+    const json = JSON.parse(fs.readFileSync(path.join(box, 'BoxTextured.gltf'), 'utf8'));
+    json.buffers[0].uri = `data:application/octet-stream;base64,${fs.readFileSync(path.join(box, 'BoxTextured0.bin')).toString('base64')}`;
+    json.images[0].uri = `data:image/png;base64,${fs.readFileSync(path.join(box, 'CesiumLogoFlat.png')).toString('base64')}`;
+    fs.writeFileSync(path.join(dir, 'box.gltf'), JSON.stringify(json));
+    fs.writeFileSync(path.join(dir, 'baseColor.png'), 'a user file with the name glTF Transform would invent');
+    const report = await remasterProject(dir, { config: { rules: [{ match: '*.gltf', upscale: { scale: 2 } }] } });
+    expect(report.failed).toEqual([]);
+    expect(fs.readdirSync(dir).sort()).toEqual(['.remaster', 'baseColor.png', 'box.gltf']);
+    const out = JSON.parse(fs.readFileSync(path.join(dir, 'box.gltf'), 'utf8'));
+    expect(out.images[0].uri).toMatch(/^data:image\/png;base64,/);
+    expect(out.buffers[0].uri).toMatch(/^data:application\/octet-stream;base64,/);
+    expect(await imageSize(Buffer.from(out.images[0].uri.split(',')[1], 'base64'))).toEqual([512, 512]);
+    expect(fs.readFileSync(path.join(dir, 'baseColor.png'), 'utf8')).toBe('a user file with the name glTF Transform would invent');
+  });
+
   it('reports a texture used with conflicting kinds and leaves it unchanged', async () => {
     dir = makeProject();
     const doc = new Document();

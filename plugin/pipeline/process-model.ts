@@ -2,6 +2,7 @@
 import { Format } from '@gltf-transform/core';
 import path from 'node:path';
 import { rulesForAsset } from '../config/resolve';
+import { keepEmbedded } from '../gltf/embed';
 import { listExternalResources, parseContainer } from '../gltf/io';
 import { resolveResourceUri } from '../discovery/safe-path';
 import { hashValue } from '../state/hash';
@@ -20,6 +21,7 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
   const mainBytes = await originalBytes(root, main);
   if (!mainBytes) throw new Error('file is missing');
   const jsonDoc = await parseContainer(io, mainBytes, type);
+  const originalJSON = structuredClone(jsonDoc.json);
 
   const sources: FileSource[] = [main];
   for (const resource of listExternalResources(root, key, jsonDoc.json)) {
@@ -71,7 +73,7 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
     const basename = path.posix.basename(key, path.posix.extname(key));
     const out = await io.writeJSON(document, { format: Format.GLTF, basename });
     // Resources first: the model is switched to them last, by its own atomic rename.
-    for (const [uri, bytes] of Object.entries(out.resources)) outputs.set(resolveResourceUri(root, key, uri), bytes);
+    for (const [uri, bytes] of Object.entries(keepEmbedded(originalJSON, out))) outputs.set(resolveResourceUri(root, key, uri), bytes);
     outputs.set(key, new TextEncoder().encode(JSON.stringify(out.json, null, 2)));
   }
   const files = await commitAsset(root, state, ctx.written, {
