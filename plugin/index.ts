@@ -9,3 +9,4 @@ export { DEFAULT_CONFIG, DEFAULT_MODEL } from './config/defaults';
 export type { RemasterConfig, Rule, UpscaleAction, OutputFormat, ResolvedActions } from './config/types';
 export { discoverFiles, STATE_DIR } from './discovery/walk';
 export { isSidecar } from './config/load';
+export { watchProject, type WatchOptions, type WatchEvent, type ProjectWatcher } from './watch';

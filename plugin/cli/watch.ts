@@ -1,0 +1,54 @@
+/** `remaster watch <dir>`: remaster assets as they are imported or edited, until Ctrl-C / SIGTERM. */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { createWatchOutput } from '../watch/console-output';
+import { watchProject } from '../watch/watch-project';
+import type { DeviceChoice } from '../types';
+
+interface WatchFlags {
+  config?: string;
+  json?: boolean;
+  device: DeviceChoice;
+  stability: number;
+}
+
+export function registerWatchCommand(program: Command): void {
+  program
+    .command('watch')
+    .description('remaster what is pending under <dir>, then every model, texture, config or sidecar change as it lands, until Ctrl-C')
+    .argument('<dir>', 'project directory')
+    .option('--config <file>', 'rules file (default: <dir>/remaster.config.json, else the built-in default)')
+    .option('--json', 'print one JSON event per line')
+    .addOption(new Option('--device <device>', 'device for neural models').choices(['auto', 'cpu', 'webgpu', 'cuda']).default('auto'))
+    .option('--stability <ms>', 'read a changed file once it has not changed for this long', parseMs, 500)
+    .action(async (dir: string, flags: WatchFlags) => {
+      const out = createWatchOutput(flags.json ? 'json' : process.stderr.isTTY ? 'tty' : 'plain');
+      const watcher = watchProject(dir, { config: flags.config, device: flags.device, stabilityMs: flags.stability, log: (line) => out.note(line) });
+      watcher.on('event', out.onEvent);
+      const stopped = new Promise<void>((resolve) => watcher.on('event', (e) => e.type === 'stopped' && resolve()));
+      // First signal: stop taking jobs and let the current asset finish (its files are written
+      // atomically and its state entry last), then exit 0.
+      const stop = () => {
+        out.note('stopping: finishing the current asset…');
+        void watcher.close();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      try {
+        await watcher.ready;
+        await stopped;
+      } catch (err) {
+        await watcher.close();
+        throw err; // bad directory or config: main reports it (exit 2)
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        out.stop();
+      }
+    });
+}
+
+function parseMs(value: string): number {
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0) throw new InvalidArgumentError('must be a whole number of milliseconds');
+  return ms;
+}

@@ -1,0 +1,2 @@
+export { watchProject } from './watch-project';
+export type { WatchOptions, WatchEvent, JobReason, ProjectWatcher } from './types';

@@ -1,0 +1,219 @@
+/**
+ * watchProject(): remasters a project's assets as they are imported or edited, like `remaster run`
+ * limited to what changed. One job runs at a time: every job is a remasterProject() call, which loads
+ * and saves the whole state.json, so two at once would lose each other's records; inside a job the
+ * pipeline goes asset by asset (one inference at a time, which is what the machine can afford anyway).
+ *
+ *   file events ──► SettleTracker (complete writes) ──► classifyChanges (own outputs out, by hash)
+ *     ──► selectAssets (owning assets) ──► remasterProject({ paths, signal }) ──► events
+ */
+import chokidar, { type FSWatcher } from 'chokidar';
+import { EventEmitter, once } from 'node:events';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { SIDECAR_SUFFIX } from '../config/defaults';
+import { ConfigError } from '../config/errors';
+import { loadSidecarRules } from '../config/load';
+import { createEngine, type Engine } from '../engine';
+import { remasterProject } from '../pipeline/project';
+import type { RunEvent } from '../pipeline/report';
+import { loadState, type StateData } from '../state/store';
+import { classifyChanges } from './changes';
+import { ConfigSource } from './config-source';
+import { isIgnoredPath, toRel } from './ignore';
+import { ReferenceIndex } from './references';
+import { selectAssets } from './select';
+import { SettleTracker } from './settle';
+import type { JobReason, ProjectWatcher, WatchEvent, WatchOptions } from './types';
+
+const DEFAULT_STABILITY_MS = 500;
+const DEFAULT_MAX_BATCH_WAIT_MS = 5000;
+
+/** The pipeline's failure when an input changed between reading and writing (plugin/pipeline/commit.ts). */
+const STALE_INPUT = /changed while it was being processed/;
+
+export function watchProject(dir: string, options: WatchOptions = {}): ProjectWatcher {
+  return new Watcher(path.resolve(dir), options);
+}
+
+class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWatcher {
+  readonly ready: Promise<void>;
+  private readonly settle: SettleTracker;
+  private readonly config: ConfigSource;
+  private readonly refs: ReferenceIndex;
+  private readonly pollMs: number;
+  private readonly maxBatchWaitMs: number;
+  /** Aborted by close(): the running job stops before its next asset. */
+  private readonly abort = new AbortController();
+  private engine?: Engine;
+  private files?: FSWatcher;
+  private timer?: NodeJS.Timeout;
+  /** The batch being handled (at most one); close() waits for it. */
+  private step: Promise<void> | null = null;
+  private started = false;
+  private closing: Promise<void> | null = null;
+  private readonly totals = { processed: 0, skipped: 0, failed: 0 };
+  /** A job ran since the last `idle` event. */
+  private worked = false;
+
+  constructor(private readonly root: string, private readonly options: WatchOptions) {
+    super();
+    const stabilityMs = options.stabilityMs ?? DEFAULT_STABILITY_MS;
+    this.settle = new SettleTracker(stabilityMs);
+    this.pollMs = options.pollMs ?? Math.max(10, Math.round(stabilityMs / 5));
+    this.maxBatchWaitMs = options.maxBatchWaitMs ?? DEFAULT_MAX_BATCH_WAIT_MS;
+    this.config = new ConfigSource(root, options.config);
+    this.refs = new ReferenceIndex(root);
+    this.ready = this.start();
+    this.ready.catch(() => undefined); // the caller may never await it; close() still works
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async start(): Promise<void> {
+    const stat = await fs.stat(this.root).catch(() => null);
+    if (!stat?.isDirectory()) throw new ConfigError(`${this.root}: not a directory`);
+    await this.config.load();
+    if (this.closing) return;
+    this.engine = this.options.engine ?? createEngine({ device: this.options.device, projectRoot: this.root, log: this.options.log });
+
+    const watched = [this.root, ...(this.config.file && toRel(this.root, this.config.file) === null ? [this.config.file] : [])];
+    this.files = chokidar.watch(watched, { ignoreInitial: true, atomic: true, ignored: (file) => this.isIgnored(file) });
+    this.files.on('all', (event, file) => {
+      if (event === 'add' || event === 'change' || event === 'unlink') this.onFileEvent(file);
+    });
+    this.files.on('error', (err) => this.send({ type: 'problem', message: `file watcher: ${firstLine(err)}` }));
+    try {
+      await once(this.files, 'ready', { signal: this.abort.signal });
+    } catch (err) {
+      if (this.abort.signal.aborted) return;
+      throw err;
+    }
+    this.send({ type: 'watching', root: this.root });
+
+    // What is pending (like `remaster run`); files changed meanwhile are already collected.
+    await this.runJob('startup', 'all');
+    this.started = true;
+    this.startTimer();
+  }
+
+  private async shutdown(): Promise<void> {
+    this.abort.abort();
+    this.stopTimer();
+    await this.files?.close();
+    await this.ready.catch(() => undefined);
+    await this.step;
+    this.settle.clear();
+    if (this.engine && !this.options.engine) await this.engine.close();
+    this.send({ type: 'stopped' });
+  }
+
+  private isIgnored(file: string): boolean {
+    if (file === this.config.file) return false;
+    const rel = toRel(this.root, file);
+    return rel !== null && isIgnoredPath(rel);
+  }
+
+  private onFileEvent(file: string): void {
+    if (this.closing || this.isIgnored(file)) return;
+    this.settle.touch(file);
+    this.startTimer();
+  }
+
+  private startTimer(): void {
+    if (!this.timer && !this.closing) this.timer = setInterval(() => this.tick(), this.pollMs);
+  }
+
+  private stopTimer(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One poll: settle pending files, handle a complete batch (never while another is being handled). */
+  private tick(): void {
+    if (this.step || !this.started || this.closing) return;
+    this.step = (async () => {
+      try {
+        await this.settle.poll();
+        const batch = this.settle.takeBatch(this.maxBatchWaitMs);
+        if (batch.length > 0) await this.handleBatch(batch);
+      } catch (err) {
+        // Whatever went wrong (unreadable state, a vanished folder), the watcher keeps watching.
+        this.send({ type: 'problem', message: firstLine(err) });
+      } finally {
+        this.step = null;
+      }
+      if (this.settle.size === 0 && !this.closing) {
+        this.stopTimer();
+        if (this.worked) {
+          this.worked = false;
+          this.send({ type: 'idle', ...this.totals });
+        }
+      }
+    })();
+  }
+
+  private async handleBatch(files: string[]): Promise<void> {
+    const state = await loadState(this.root);
+    const changes = await classifyChanges(this.root, state, this.config.file, files);
+    for (const { path: rel, reason } of changes.ignored) this.send({ type: 'ignored', path: rel, reason });
+    if (changes.configChanged) {
+      const problem = await this.config.reload();
+      if (problem === null) return this.runJob('config', 'all', state);
+      this.send({ type: 'problem', path: this.config.file ?? undefined, message: problem });
+    }
+    if (changes.wanted.size > 0) await this.runJob('changes', changes.wanted, state);
+  }
+
+  private async runJob(reason: JobReason, wanted: Set<string> | 'all', state?: StateData): Promise<void> {
+    state ??= await loadState(this.root);
+    const keys: string[] = [];
+    for (const asset of await selectAssets(this.root, state, this.refs, wanted)) {
+      // The pipeline refuses a whole run over one bad sidecar; here only that asset waits for a fix.
+      try {
+        await loadSidecarRules(this.root, asset.key);
+        keys.push(asset.key);
+      } catch (err) {
+        this.send({ type: 'problem', path: asset.key + SIDECAR_SUFFIX, message: `${firstLine(err)} (${asset.key} skipped until it is fixed)` });
+      }
+    }
+    if (keys.length === 0 || this.abort.signal.aborted) return;
+    this.worked = true;
+    this.send({ type: 'job', reason, assets: keys });
+    // The pipeline reports assets as they finish, in plan order: the next key is the one now running.
+    let next = 0;
+    this.send({ type: 'asset-start', path: keys[0] });
+    const onEvent = (event: RunEvent) => {
+      if (event.type !== 'asset') return;
+      this.reportAsset(event);
+      if (++next < keys.length && !this.abort.signal.aborted) this.send({ type: 'asset-start', path: keys[next] });
+    };
+    try {
+      await remasterProject(this.root, { config: this.config.forPipeline(), engine: this.engine, paths: keys, signal: this.abort.signal, onEvent });
+    } catch (err) {
+      if (this.abort.signal.aborted) return; // close(): the current asset finished, the rest waits
+      this.send({ type: 'problem', message: firstLine(err) }); // e.g. a rule names a model that cannot be used
+    }
+  }
+
+  private reportAsset(event: Extract<RunEvent, { type: 'asset' }>): void {
+    if (event.outcome === 'failed' && STALE_INPUT.test(event.detail)) {
+      // Nothing was written; the newer content's own file event brings the asset back.
+      this.send({ type: 'requeued', path: event.path, detail: event.detail });
+      return;
+    }
+    this.totals[event.outcome]++;
+    this.send({ type: 'asset', path: event.path, outcome: event.outcome, detail: event.detail });
+  }
+
+  private send(event: WatchEvent): void {
+    this.emit('event', event);
+  }
+}
+
+function firstLine(err: unknown): string {
+  return String(err instanceof Error ? err.message : err).split('\n')[0];
+}
