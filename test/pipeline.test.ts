@@ -275,6 +275,23 @@ describe('remasterProject', () => {
     expect(fs.readFileSync(path.join(dir, 'both.png')).equals(before)).toBe(true);
   });
 
+  it('paths limits the run to those assets; onEvent reports progress; an aborted signal stops it', async () => {
+    dir = makeProject({ BoxTextured: 'gltf/BoxTextured', 'tex/a.png': 'gltf/TextureTransformTest/UV.png', 'tex/b.png': 'gltf/TextureTransformTest/Arrow.png' });
+    const events: string[] = [];
+    const report = await remasterProject(dir, {
+      paths: ['tex/b.png', path.join(dir, 'BoxTextured')],
+      onEvent: (e) => events.push(e.type === 'start' ? `start ${e.total}` : `${e.done}/${e.total} ${e.outcome} ${e.path}`),
+    });
+    expect(report.processed.map((p) => p.path)).toEqual(['BoxTextured/BoxTextured.gltf', 'tex/b.png']);
+    expect(events).toEqual(['start 2', '1/2 processed BoxTextured/BoxTextured.gltf', '2/2 processed tex/b.png']);
+    expect(await imageSize(path.join(dir, 'tex/a.png'))).toEqual([256, 256]);
+
+    const controller = new AbortController();
+    controller.abort();
+    await expect(remasterProject(dir, { signal: controller.signal })).rejects.toThrow(/abort/i);
+    expect(await imageSize(path.join(dir, 'tex/a.png'))).toEqual([256, 256]);
+  });
+
   it('--dry-run reports the plan and changes nothing', async () => {
     dir = makeProject({ BoxTextured: 'gltf/BoxTextured' });
     const before = snapshot(dir);
