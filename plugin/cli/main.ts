@@ -1,26 +1,20 @@
 /**
  * The `remaster` command line. bin/remaster.js calls main(argv) and exits with the code it returns:
  * 0 all good, 1 some asset failed (the others were still done), 2 bad usage or bad config.
+ * Each subcommand lives in its own file and registers itself on the program.
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors';
+import { registerEvalCommand } from './eval';
 import { registerRestoreCommand } from './restore';
 import { registerRunCommand } from './run';
+import { registerUpscaleCommand } from './upscale';
+import { registerWatchCommand } from './watch';
 
 /** What a command's action reports back to main (commander actions cannot return an exit code). */
 export interface CommandResult {
   code: number;
 }
-
-/**
- * Subcommands owned by other modules (each file exports `register<Name>Command(program)`); registered
- * when present so the CLI builds while they are being written.
- */
-const OPTIONAL_COMMANDS: [file: string, register: string][] = [
-  ['./upscale', 'registerUpscaleCommand'],
-  ['./eval', 'registerEvalCommand'],
-  ['./watch', 'registerWatchCommand'],
-];
 
 export function buildProgram(result: CommandResult): Command {
   const program = new Command('remaster')
@@ -29,16 +23,9 @@ export function buildProgram(result: CommandResult): Command {
     .showHelpAfterError();
   registerRunCommand(program, result);
   registerRestoreCommand(program, result);
-  for (const [file, register] of OPTIONAL_COMMANDS) {
-    let mod: Record<string, unknown>;
-    try {
-      mod = require(file) as Record<string, unknown>;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes(file.slice(2))) continue;
-      throw err;
-    }
-    (mod[register] as (program: Command) => void)(program);
-  }
+  registerWatchCommand(program);
+  registerUpscaleCommand(program);
+  registerEvalCommand(program);
   return program;
 }
 
