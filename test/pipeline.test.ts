@@ -201,6 +201,8 @@ describe('remasterProject', () => {
     const report = await restoreProject(dir, { paths: ['tex'] });
     expect(report.restored).toEqual(['tex/brick.png']);
     expect(fs.readFileSync(path.join(dir, 'tex/brick.png')).equals(brick)).toBe(true);
+    expect(fs.existsSync(path.join(dir, '.remaster/originals/tex'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, '.remaster/originals/BoxTextured/CesiumLogoFlat.png'))).toBe(true);
     expect(await imageSize(path.join(dir, 'BoxTextured/CesiumLogoFlat.png'))).toEqual([512, 512]);
     expect((await remasterProject(dir)).processed.map((p) => p.path)).toEqual(['tex/brick.png']);
   });

@@ -1,6 +1,8 @@
 /** What every asset of one run shares. */
 import type { PlatformIO } from '@gltf-transform/core';
+import { DEFAULT_MODEL, DEFAULT_QUALITY, DEFAULT_SCALE, KIND_SUFFIXES } from '../config/defaults';
 import type { SourcedRule } from '../config/types';
+import { hashValue } from '../state/hash';
 import type { StateData } from '../state/store';
 import type { WrittenFiles } from './commit';
 import type { ImageProcessor } from './image-processor';
@@ -25,3 +27,16 @@ export type AssetOutcome =
 
 /** Bumped when the pipeline's output for the same inputs and rules changes, so old outputs re-derive. */
 export const PIPELINE_VERSION = 1;
+
+/**
+ * What an asset's outputs depend on: its originals, the rules that can apply to it, and the built-in
+ * defaults those rules fall back on (so switching DEFAULT_MODEL re-derives outputs made with the old one).
+ */
+export function assetFingerprint(originals: Record<string, string | null>, rules: SourcedRule[]): string {
+  return hashValue({
+    version: PIPELINE_VERSION,
+    defaults: { DEFAULT_MODEL, DEFAULT_SCALE, DEFAULT_QUALITY, KIND_SUFFIXES },
+    originals,
+    rules: rules.map((r) => r.rule),
+  });
+}

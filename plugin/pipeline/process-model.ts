@@ -5,10 +5,9 @@ import { rulesForAsset } from '../config/resolve';
 import { keepEmbedded } from '../gltf/embed';
 import { listExternalResources, parseContainer } from '../gltf/io';
 import { resolveResourceUri } from '../discovery/safe-path';
-import { hashValue } from '../state/hash';
 import { saveState } from '../state/store';
 import { commitAsset } from './commit';
-import { PIPELINE_VERSION, type AssetOutcome, type RunContext } from './context';
+import { assetFingerprint, type AssetOutcome, type RunContext } from './context';
 import { inspectFile, originalBytes, type FileSource } from './file-source';
 import type { TextureReport } from './report';
 import { restoreAsset } from './restore';
@@ -33,11 +32,7 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
   }
 
   const rules = [...ctx.rules, ...(ctx.sidecars.get(key) ?? [])];
-  const fingerprint = hashValue({
-    version: PIPELINE_VERSION,
-    originals: Object.fromEntries(sources.map((s) => [s.rel, s.originalHash])),
-    rules: rulesForAsset(rules, key).map((r) => r.rule),
-  });
+  const fingerprint = assetFingerprint(Object.fromEntries(sources.map((s) => [s.rel, s.originalHash])), rulesForAsset(rules, key));
   const previous = state.assets[key];
   if (previous && previous.fingerprint === fingerprint && (await isUpToDate(ctx, key))) {
     return { outcome: 'skipped', reason: 'unchanged', warnings: [] };

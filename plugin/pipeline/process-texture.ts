@@ -1,10 +1,9 @@
 /** One standalone texture file: remastered from its original; a format change renames its extension. */
 import path from 'node:path';
 import { inferKindFromName, resolveActions, rulesForAsset } from '../config/resolve';
-import { hashValue } from '../state/hash';
 import { saveState } from '../state/store';
 import { commitAsset } from './commit';
-import { PIPELINE_VERSION, type AssetOutcome, type RunContext } from './context';
+import { assetFingerprint, type AssetOutcome, type RunContext } from './context';
 import { inspectFile, originalBytes } from './file-source';
 import { restoreAsset } from './restore';
 import { isUpToDate } from './up-to-date';
@@ -18,7 +17,7 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
   if (!bytes) throw new Error('file is missing');
 
   const rules = [...ctx.rules, ...(ctx.sidecars.get(key) ?? [])];
-  const fingerprint = hashValue({ version: PIPELINE_VERSION, originals: { [key]: source.originalHash }, rules: rulesForAsset(rules, key).map((r) => r.rule) });
+  const fingerprint = assetFingerprint({ [key]: source.originalHash }, rulesForAsset(rules, key));
   const previous = state.assets[key];
   if (previous && previous.fingerprint === fingerprint && (await isUpToDate(ctx, key))) {
     return { outcome: 'skipped', reason: 'unchanged', warnings: [] };

@@ -23,6 +23,15 @@ export async function readOriginal(root: string, rel: string): Promise<Uint8Arra
   }
 }
 
+/** Deletes a kept original, and the folders under originals/ it leaves empty. */
 export async function dropOriginal(root: string, rel: string): Promise<void> {
   await fs.rm(originalPath(root, rel), { force: true });
+  const top = path.join(stateDir(root), ORIGINALS_DIR);
+  for (let dir = path.dirname(originalPath(root, rel)); dir.startsWith(top + path.sep); dir = path.dirname(dir)) {
+    try {
+      await fs.rmdir(dir);
+    } catch {
+      break; // not empty (or already gone)
+    }
+  }
 }
