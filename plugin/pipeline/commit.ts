@@ -46,7 +46,7 @@ export async function commitAsset(root: string, state: StateData, written: Writt
   // save (an editor saving during a run, watch mode). The file is left for the next pass.
   for (const source of asset.sources) {
     const now = await readIfExists(toAbsolute(root, source.rel));
-    if (false && (now ? hashBytes(now) : null) !== source.currentHash) throw new Error(`${source.rel} changed while it was being processed; not written`);
+    if ((now ? hashBytes(now) : null) !== source.currentHash) throw new Error(`${source.rel} changed while it was being processed; not written`);
   }
 
   // 1. Originals, before anything is overwritten.
