@@ -41,11 +41,14 @@ interface AxisPlan {
 }
 
 export function planAxis(size: number, tile: number, layout: TileLayout): AxisPlan {
-  const length = layout.fixed ? tile : Math.min(tile, size);
-  if (size <= length) return { cores: [[0, size]], starts: [0], length, blend: 0 };
-  const core = length - 2 * layout.pad;
-  if (core < 1) throw new Error(`tile ${tile} is too small for ${layout.pad} texels of overlap`);
-  const n = Math.ceil(size / core);
+  if (!layout.fixed && size <= tile) return { cores: [[0, size]], starts: [0], length: size, blend: 0 };
+  if (layout.fixed && size <= tile) return { cores: [[0, size]], starts: [0], length: tile, blend: 0 };
+  const maxCore = tile - 2 * layout.pad;
+  if (maxCore < 1) throw new Error(`tile ${tile} is too small for ${layout.pad} texels of overlap`);
+  const n = Math.ceil(size / maxCore);
+  // Dynamic models get the smallest tile that still covers the cores: a 512² texture with 256²
+  // tiles runs 3x3 tiles of 203², not of 256² (1.4x the texels instead of 2.25x).
+  const length = layout.fixed ? tile : Math.min(tile, Math.ceil(size / n) + 2 * layout.pad);
   const cores: Array<[number, number]> = [];
   for (let k = 0; k < n; k++) cores.push([Math.floor((k * size) / n), Math.floor(((k + 1) * size) / n)]);
   const starts = cores.map(([s]) => Math.min(Math.max(s - layout.pad, 0), size - length));
