@@ -196,9 +196,10 @@ describe('watchProject', () => {
     const file = path.join(dir, 'big.png');
     const running = w.next((e) => e.type === 'asset-start' && e.path === 'big.png');
     fs.writeFileSync(file, await encodePNG(gradientRGBA(512, 512)));
-    await running;
     const final = await encodePNG(gradientRGBA(96, 64));
-    fs.writeFileSync(file, final); // during the 512→2048 upscale
+    await running;
+    await sleep(50); // after the pipeline has read the file, during the 512→2048 upscale
+    fs.writeFileSync(file, final);
 
     // Stale work never lands over the newer save; the asset comes back with the final content.
     await w.next((e) => e.type === 'asset' && e.path === 'big.png' && e.detail.includes('96x64→384x256'), 30000);

@@ -183,13 +183,15 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
     if (keys.length === 0 || this.abort.signal.aborted) return;
     this.worked = true;
     this.send({ type: 'job', reason, assets: keys });
-    // The pipeline reports assets as they finish, in plan order: the next key is the one now running.
+    // The pipeline reports assets as they finish, in plan order (the order of `keys`): after its start
+    // and after each asset, the next key is the one now running.
     let next = 0;
-    this.send({ type: 'asset-start', path: keys[0] });
     const onEvent = (event: RunEvent) => {
-      if (event.type !== 'asset') return;
-      this.reportAsset(event);
-      if (++next < keys.length && !this.abort.signal.aborted) this.send({ type: 'asset-start', path: keys[next] });
+      if (event.type === 'asset') {
+        this.reportAsset(event);
+        next++;
+      }
+      if (next < keys.length && !this.abort.signal.aborted) this.send({ type: 'asset-start', path: keys[next] });
     };
     try {
       await remasterProject(this.root, { config: this.config.forPipeline(), engine: this.engine, paths: keys, signal: this.abort.signal, onEvent });
