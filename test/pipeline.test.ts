@@ -1,6 +1,7 @@
 import { Document } from '@gltf-transform/core';
 import fs from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import { createEngine, type Engine } from '../plugin/engine';
 import { remasterProject, restoreProject } from '../plugin/pipeline';
 import { remaster } from '../plugin/pipeline/transform';
@@ -292,6 +293,26 @@ describe('remasterProject', () => {
     controller.abort();
     await expect(remasterProject(dir, { signal: controller.signal })).rejects.toThrow(/abort/i);
     expect(await imageSize(path.join(dir, 'tex/a.png'))).toEqual([256, 256]);
+  });
+
+  it('keeps grey and grey+alpha images grey; leaves 16-bit images unchanged with a warning', async () => {
+    dir = makeProject();
+    const ramp = (channels: 1 | 2) => {
+      const data = new Uint8Array(16 * 16 * channels).map((_, i) => (channels === 2 && i % 2 ? 200 : (i * 7) % 256));
+      return sharp(data, { raw: { width: 16, height: 16, channels } }).toColourspace('b-w').png().toBuffer();
+    };
+    fs.writeFileSync(path.join(dir, 'grey_mask.png'), await ramp(1));
+    fs.writeFileSync(path.join(dir, 'grey_alpha.png'), await ramp(2));
+    const sixteen = await sharp(new Uint16Array(16 * 16 * 3).fill(40000), { raw: { width: 16, height: 16, channels: 3 } }).toColourspace('rgb16').png().toBuffer();
+    fs.writeFileSync(path.join(dir, 'terrain_height.png'), sixteen);
+    expect((await sharp(sixteen).metadata()).depth).toBe('ushort');
+
+    const report = await remasterProject(dir);
+    expect(report.failed).toEqual([]);
+    expect((await sharp(path.join(dir, 'grey_mask.png')).metadata())).toMatchObject({ width: 32, channels: 1 });
+    expect((await sharp(path.join(dir, 'grey_alpha.png')).metadata())).toMatchObject({ width: 32, channels: 2 });
+    expect(report.skipped).toEqual([{ path: 'terrain_height.png', reason: '16-bit image left unchanged (8-bit only)', warnings: ['16-bit image left unchanged (8-bit only)'] }]);
+    expect(fs.readFileSync(path.join(dir, 'terrain_height.png')).equals(sixteen)).toBe(true);
   });
 
   it('--dry-run reports the plan and changes nothing', async () => {

@@ -10,6 +10,8 @@ export interface ImageInfo {
   format: ImageFormat;
   width: number;
   height: number;
+  /** Bits per channel sample (8, or 16 for 16-bit PNGs). */
+  bitsPerSample: number;
 }
 
 /** Container format and size without decoding pixels. */
@@ -23,17 +25,32 @@ export async function probeImage(bytes: Uint8Array): Promise<ImageInfo> {
   const format = meta.format === 'jpg' ? 'jpeg' : meta.format;
   if (format !== 'png' && format !== 'jpeg' && format !== 'webp') throw new Error(`unsupported image format "${String(meta.format)}" (png, jpeg, webp)`);
   if (!meta.width || !meta.height) throw new Error('image has no size');
-  return { format, width: meta.width, height: meta.height };
+  return { format, width: meta.width, height: meta.height, bitsPerSample: meta.depth === 'ushort' ? 16 : 8 };
 }
 
 /** Decodes to 8-bit interleaved pixels, keeping the channel count (grey, grey+alpha, RGB, RGBA). */
 export async function decodeImage(bytes: Uint8Array): Promise<RawImage> {
   try {
-    const { data, info } = await sharp(bytes).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
+    const grey = (await sharp(bytes).metadata()).channels;
+    // sharp's raw output is sRGB: ask for b-w explicitly to keep grey images grey.
+    const input = grey === 1 ? sharp(bytes).toColourspace('b-w') : sharp(bytes);
+    const { data, info } = await input.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const image: RawImage = { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
+    return grey === 2 && image.channels === 4 ? greyAlphaFromRGBA(image) : image;
   } catch (err) {
     throw new Error(`cannot decode image (${firstLine(err)})`);
   }
+}
+
+/** Grey+alpha comes out of sharp as RGBA with R=G=B: pack it back to two channels. */
+function greyAlphaFromRGBA(image: RawImage): RawImage {
+  const n = image.width * image.height;
+  const data = new Uint8Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    data[i * 2] = image.data[i * 4];
+    data[i * 2 + 1] = image.data[i * 4 + 3];
+  }
+  return { data, width: image.width, height: image.height, channels: 2 };
 }
 
 /**
@@ -45,6 +62,8 @@ export async function encodeImage(image: RawImage, format: ImageFormat, quality:
     throw new Error('the image has transparency, which JPEG cannot store (use png or webp)');
   }
   let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+  // sharp writes sRGB unless told otherwise: keep grey images grey (1 or 2 channels).
+  if (image.channels <= 2) pipeline = pipeline.toColourspace('b-w');
   if (format === 'png') pipeline = pipeline.png();
   else if (format === 'jpeg') pipeline = pipeline.removeAlpha().jpeg({ quality, chromaSubsampling: kind === 'color' ? '4:2:0' : '4:4:4' });
   else pipeline = pipeline.webp(kind === 'color' ? { quality, alphaQuality: 100 } : { lossless: true });

@@ -26,7 +26,15 @@ export interface ProcessedImage {
   changed: boolean;
   /** True when this result came from the cache (the image was already processed in this run). */
   reused: boolean;
+  /** Why the image was left unchanged although the rules asked for a change. */
+  warning?: string;
 }
+
+/**
+ * Longest side an upscale may produce. 16384 is the largest texture most GPUs load, and 16384² RGBA
+ * is already 1 GiB of pixels; beyond it a `maxSize` is needed.
+ */
+export const MAX_OUTPUT_SIDE = 16384;
 
 export class ImageProcessor {
   private readonly cache = new Map<string, Promise<ProcessedImage>>();
@@ -55,6 +63,13 @@ export class ImageProcessor {
       bytes, mimeType: MIME_BY_FORMAT[format], before, after: plan.after, engine: 'none', changed: !unchanged, reused: false, ...image,
     });
     if (unchanged) return result({ mimeType: MIME_BY_FORMAT[info.format] });
+    if (info.bitsPerSample > 8) {
+      // The engine works on 8-bit pixels: a 16-bit height or data map would lose precision.
+      return result({ mimeType: MIME_BY_FORMAT[info.format], after: before, changed: false, warning: `${info.bitsPerSample}-bit image left unchanged (8-bit only)` });
+    }
+    if (plan.upscale && Math.max(before.width, before.height) * actions.upscale!.scale > MAX_OUTPUT_SIDE) {
+      throw new Error(`x${actions.upscale!.scale} of ${before.width}x${before.height} exceeds ${MAX_OUTPUT_SIDE} px; set a maxSize or a smaller scale`);
+    }
     const engineName = plan.upscale ? actions.upscale!.model : plan.cap ? 'resize' : 'none';
     if (this.dryRun) return result({ engine: engineName });
 

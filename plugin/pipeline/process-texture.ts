@@ -27,12 +27,13 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
   const kind = actions?.kind ?? inferKindFromName(key);
   const out = actions ? await ctx.processor.process(bytes, kind, actions) : null;
   if (!out || !out.changed) {
+    const warnings = out?.warning ? [out.warning] : [];
     if (previous && !ctx.dryRun) {
       await restoreAsset(root, state, key);
       await saveState(root, state);
-      return { outcome: 'processed', textures: [], files: previous.files, warnings: ['nothing to change under the current rules: original restored'] };
+      return { outcome: 'processed', textures: [], files: previous.files, warnings: [...warnings, 'nothing to change under the current rules: original restored'] };
     }
-    return { outcome: 'skipped', reason: actions ? 'texture already matches the rules' : 'no rule applies', warnings: [] };
+    return { outcome: 'skipped', reason: out?.warning ?? (actions ? 'texture already matches the rules' : 'no rule applies'), warnings };
   }
   const texture = { name: key, slots: [], kind, before: out.before, after: out.after, mimeType: out.mimeType, rule: actions!.rules, engine: out.engine, reused: out.reused };
   if (ctx.dryRun) return { outcome: 'processed', textures: [texture], files: [], warnings: [] };

@@ -70,6 +70,10 @@ export async function remasterDocument(document: Document, options: RemasterTran
     } catch (err) {
       throw new Error(`texture "${name}": ${(err as Error).message}`);
     }
+    if (out.warning) {
+      warn(`${name}: ${out.warning}`);
+      continue;
+    }
     if (out.changed) {
       setTextureImage(document, texture, out.bytes, out.mimeType);
       changed = true;
