@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ConfigError } from '../config/errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
+import { covers, toProjectPath } from '../discovery/project-paths';
 import { discoverFiles } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
@@ -18,7 +19,6 @@ import { planAssets } from './plan';
 import { processModel } from './process-model';
 import { processTexture } from './process-texture';
 import type { RunEvent, RunReport, TextureReport } from './report';
-import { covers, toProjectPath } from './restore';
 
 export interface RemasterProjectOptions {
   /** Config file path (relative to the current directory) or a config object. Default: `<root>/remaster.config.json`, else the built-in default. */

@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { covers, toProjectPath } from '../discovery/project-paths';
 import { toAbsolute } from '../discovery/safe-path';
 import { writeFileAtomic } from '../state/atomic-write';
 import { dropOriginal, readOriginal } from '../state/originals';
@@ -63,16 +64,3 @@ export async function restoreAsset(root: string, state: StateData, key: string):
   }
   return kept;
 }
-
-function toProjectPath(root: string, p: string): string {
-  const abs = path.resolve(root, p);
-  const rel = path.relative(root, abs).split(path.sep).join('/');
-  if (rel.startsWith('..') || path.isAbsolute(rel)) throw new Error(`${p}: not inside the project ${root}`);
-  return rel;
-}
-
-function covers(wanted: string, rel: string): boolean {
-  return wanted === '' || rel === wanted || rel.startsWith(wanted.endsWith('/') ? wanted : wanted + '/');
-}
-
-export { toProjectPath, covers };
