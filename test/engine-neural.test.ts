@@ -54,6 +54,27 @@ test('colour alpha survives the neural path (Lanczos alpha, model RGB)', async (
   expect(channel(out, 3).filter((a) => a === 0).length).toBeGreaterThan(1000); // transparent stays transparent
 });
 
+test('colour hidden under alpha 0 does not leak into visible texels through the model', async () => {
+  // A white disc on transparent texels whose hidden colour is black in one copy, red in the other.
+  const disc = (hidden: number[]) => {
+    const data = new Uint8Array(64 * 64 * 4);
+    for (let i = 0; i < 64 * 64; i++) {
+      const inside = Math.hypot((i % 64) - 31.5, Math.floor(i / 64) - 31.5) < 20;
+      data.set(inside ? [255, 255, 255, 255] : [...hidden, 0], i * 4);
+    }
+    return { data, width: 64, height: 64, channels: 4 as const };
+  };
+  const opts = { scale: 2 as const, model: 'tiny-x2.onnx', kind: 'color' as const };
+  const black = (await engine.upscale(disc([0, 0, 0]), opts)).image;
+  const red = (await engine.upscale(disc([255, 0, 0]), opts)).image;
+  let worst = 0;
+  for (let i = 0; i < black.width * black.height; i++) {
+    if (black.data[i * 4 + 3] < 128) continue; // visible texels only
+    for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(black.data[i * 4 + c] - red.data[i * 4 + c]));
+  }
+  expect(worst).toBe(0); // visible texels do not depend on what is hidden
+});
+
 test('normal maps come out of the model unit length', async () => {
   const img = await texture('helmet-normal-128.png');
   const out = (await engine.upscale(img, { scale: 2, model: 'tiny-x2.onnx', kind: 'normal' })).image;

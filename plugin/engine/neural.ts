@@ -1,7 +1,8 @@
 /**
  * Kind-aware neural upscaling with a loaded model (see onnx-model.ts), tiled (see tiler.ts).
  *
- * - colour: RGB through the model; alpha resampled with Lanczos-3 and recombined. Alpha is mostly
+ * - colour: RGB through the model (colour under alpha 0 first filled from its visible surroundings,
+ *   see alpha-fill.ts); alpha resampled with Lanczos-3 and recombined. Alpha is mostly
  *   smooth masks and cut-out edges: Lanczos keeps it predictable and costs nothing next to a
  *   second model run, and colour models were trained on colour statistics, not masks.
  *   Grey images are replicated to RGB and the output's mean taken.
@@ -17,6 +18,7 @@
  */
 
 import type { RawImage, TextureKind } from '../types';
+import { fillTransparent } from './alpha-fill';
 import { resizeClassical } from './classical';
 import type { LoadedModel } from './onnx-model';
 import { renormalisePlanes } from './normal';
@@ -59,12 +61,14 @@ async function modelPass(image: RawImage, model: LoadedModel, opts: NeuralOption
   const out = blankImage(image.width * s, image.height * s, image.channels);
   const { kind } = opts;
   const ch = image.channels;
+  // Colour hidden under alpha 0 must not leak into visible edges through the model.
+  const source = kind === 'color' ? fillTransparent(image) : image;
   if (kind === 'data' || ch < 3) {
     // Per channel through the model (grey colour images too: a single luminance plane).
     const modelChannels = kind === 'color' ? [0] : range(ch);
-    for (const c of modelChannels) await greyThroughModel(image, c, out, model, opts.layout);
+    for (const c of modelChannels) await greyThroughModel(source, c, out, model, opts.layout);
   } else {
-    await rgbThroughModel(image, out, model, opts.layout, kind === 'normal');
+    await rgbThroughModel(source, out, model, opts.layout, kind === 'normal');
   }
   const rest = kind === 'color' ? (ch === 4 ? [3] : ch === 2 ? [1] : []) : kind === 'normal' && ch === 4 ? [3] : [];
   if (rest.length) {
