@@ -315,6 +315,18 @@ describe('remasterProject', () => {
     expect(fs.readFileSync(path.join(dir, 'terrain_height.png')).equals(sixteen)).toBe(true);
   });
 
+  it('leaves models that share one .bin unchanged and says why', async () => {
+    dir = makeProject({ BoxTextured: 'gltf/BoxTextured' });
+    fs.copyFileSync(path.join(dir, 'BoxTextured/BoxTextured.gltf'), path.join(dir, 'BoxTextured/Copy.gltf'));
+    const before = snapshot(dir);
+    const report = await remasterProject(dir);
+    expect(report.failed).toEqual([
+      { path: 'BoxTextured/BoxTextured.gltf', error: 'BoxTextured/BoxTextured0.bin is also the buffer of BoxTextured/Copy.gltf; models sharing a .bin are left unchanged' },
+      { path: 'BoxTextured/Copy.gltf', error: 'BoxTextured/BoxTextured0.bin is also the buffer of BoxTextured/BoxTextured.gltf; models sharing a .bin are left unchanged' },
+    ]);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   it('--dry-run reports the plan and changes nothing', async () => {
     dir = makeProject({ BoxTextured: 'gltf/BoxTextured' });
     const before = snapshot(dir);

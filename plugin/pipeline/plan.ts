@@ -14,20 +14,33 @@ import { inspectFile, readIfExists } from './file-source';
 export interface PlannedAsset {
   key: string;
   type: AssetType;
+  /** Why the asset cannot be processed safely (it then fails with this message, untouched). */
+  blocked?: string;
 }
 
 export async function planAssets(root: string, state: StateData, io: PlatformIO, files: DiscoveredFile[]): Promise<PlannedAsset[]> {
   const usedByModels = new Set<string>();
+  const bufferUsers = new Map<string, string[]>();
   for (const file of files) {
     if (file.type === 'texture') continue;
     try {
       const bytes = await readIfExists(toAbsolute(root, file.rel));
       if (!bytes) continue;
       const json = (await parseContainer(io, bytes, file.type)).json;
-      for (const r of listExternalResources(root, file.rel, json)) usedByModels.add(r.rel);
+      for (const r of listExternalResources(root, file.rel, json)) {
+        usedByModels.add(r.rel);
+        if (r.role === 'buffer') bufferUsers.set(r.rel, [...(bufferUsers.get(r.rel) ?? []), file.rel]);
+      }
     } catch {
       // A broken model fails on its own when processed; here it just references nothing.
     }
+  }
+  // Rewriting a model re-packs its .bin with only that model's data, which would break another model
+  // reading the same file: such models are left alone.
+  const blocked = new Map<string, string>();
+  for (const [bin, users] of bufferUsers) {
+    if (users.length < 2) continue;
+    for (const user of users) blocked.set(user, `${bin} is also the buffer of ${users.filter((u) => u !== user).join(', ')}; models sharing a .bin are left unchanged`);
   }
   const createdBy = new Map<string, string>();
   for (const [key, record] of Object.entries(state.assets)) {
@@ -40,7 +53,7 @@ export async function planAssets(root: string, state: StateData, io: PlatformIO,
   const planned = new Map<string, PlannedAsset>();
   for (const file of files) {
     if (file.type !== 'texture') {
-      planned.set(file.rel, { key: file.rel, type: file.type });
+      planned.set(file.rel, { key: file.rel, type: file.type, ...(blocked.has(file.rel) ? { blocked: blocked.get(file.rel) } : {}) });
       continue;
     }
     if (usedByModels.has(file.rel)) continue;

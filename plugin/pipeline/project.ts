@@ -67,6 +67,7 @@ export async function remasterProject(root: string, options: RemasterProjectOpti
       options.signal?.throwIfAborted();
       let outcome: AssetOutcome;
       try {
+        if (asset.blocked) throw new Error(asset.blocked);
         outcome = asset.type === 'texture' ? await processTexture(ctx, asset.key) : await processModel(ctx, asset.key, asset.type);
       } catch (err) {
         const error = firstLine(err);
