@@ -110,6 +110,7 @@ describe('remasterProject', () => {
 
     const engine = countingEngine();
     const report = await remasterProject(dir, { engine });
+    await engine.close();
     expect(report.failed).toEqual([]);
     expect(engine.calls).toBe(1);
     expect(report.processed.map((p) => p.path).sort()).toEqual(['models/a.gltf', 'models/b.gltf', 'models/c.glb']); // not shared/logo.png
