@@ -70,32 +70,41 @@ export function resamplePlanes(
 ): void {
   const wx = weightsFor(width, outWidth, filter);
   const wy = weightsFor(height, outHeight, filter);
-  // Horizontal pass for every input row first (outWidth x height per plane).
-  const horizontal = planes.map((plane) => {
-    const out = new Float32Array(outWidth * height);
-    for (let y = 0; y < height; y++) {
-      const src = y * width;
-      const dst = y * outWidth;
-      for (let x = 0, k = 0; x < outWidth; x++) {
-        let acc = 0;
-        for (let t = 0; t < wx.taps; t++, k++) acc += plane[src + wx.index[k]] * wx.weights[k];
-        out[dst + x] = acc;
-      }
+  // Horizontally resampled input rows are kept in a ring of `wy.taps` slots: output rows need a
+  // window of consecutive input rows that only slides forward, so memory stays a few rows wide
+  // instead of outWidth x height per plane.
+  const slots = wy.taps;
+  const ring = planes.map(() => new Float32Array(slots * outWidth));
+  const slotRow = new Int32Array(slots).fill(-1);
+  const horizontalRow = (r: number): number => {
+    const slot = r % slots;
+    if (slotRow[slot] !== r) {
+      slotRow[slot] = r;
+      planes.forEach((plane, c) => {
+        const dst = ring[c];
+        const src = r * width;
+        const base = slot * outWidth;
+        for (let x = 0, k = 0; x < outWidth; x++) {
+          let acc = 0;
+          for (let t = 0; t < wx.taps; t++, k++) acc += plane[src + wx.index[k]] * wx.weights[k];
+          dst[base + x] = acc;
+        }
+      });
     }
-    return out;
-  });
+    return slot * outWidth;
+  };
   const rows = planes.map(() => new Float32Array(outWidth));
   for (let y = 0; y < outHeight; y++) {
-    horizontal.forEach((h, c) => {
-      const r = rows[c];
-      r.fill(0);
-      for (let t = 0; t < wy.taps; t++) {
-        const w = wy.weights[y * wy.taps + t];
-        if (w === 0) continue;
-        const src = wy.index[y * wy.taps + t] * outWidth;
-        for (let x = 0; x < outWidth; x++) r[x] += h[src + x] * w;
-      }
-    });
+    rows.forEach((r) => r.fill(0));
+    for (let t = 0; t < wy.taps; t++) {
+      const w = wy.weights[y * wy.taps + t];
+      if (w === 0) continue;
+      const base = horizontalRow(wy.index[y * wy.taps + t]);
+      rows.forEach((r, c) => {
+        const h = ring[c];
+        for (let x = 0; x < outWidth; x++) r[x] += h[base + x] * w;
+      });
+    }
     row(y, rows);
   }
 }
