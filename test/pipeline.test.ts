@@ -196,6 +196,22 @@ describe('remasterProject', () => {
     for (const rel of Object.keys(pristine)) expect([rel, after[rel].hash]).toEqual([rel, pristine[rel].hash]);
   });
 
+  it('never overwrites a file Remaster created that the user edited since', async () => {
+    dir = makeProject({ BoxTextured: 'gltf/BoxTextured' });
+    writeJSON(path.join(dir, 'remaster.config.json'), { rules: [{ match: '**/*', format: 'webp' }] });
+    await remasterProject(dir);
+    const webp = path.join(dir, 'BoxTextured/CesiumLogoFlat.webp');
+    const mine = await sharp(await encodePNG(gradientRGBA(64, 64))).webp().toBuffer();
+    fs.writeFileSync(webp, mine);
+    writeJSON(path.join(dir, 'remaster.config.json'), { rules: [{ match: '**/*', format: 'webp', upscale: { scale: 2 } }] });
+    const report = await remasterProject(dir);
+    expect(report.failed).toEqual([{
+      path: 'BoxTextured/BoxTextured.gltf',
+      error: 'BoxTextured/CesiumLogoFlat.webp was edited since Remaster created it; move your version aside (or run remaster restore) to re-derive it',
+    }]);
+    expect(fs.readFileSync(webp).equals(mine)).toBe(true);
+  });
+
   it('restore [paths] restores only those assets', async () => {
     dir = makeProject({ BoxTextured: 'gltf/BoxTextured', 'tex/brick.png': 'gltf/TextureTransformTest/UV.png' });
     const brick = fs.readFileSync(path.join(dir, 'tex/brick.png'));

@@ -49,6 +49,17 @@ export async function commitAsset(root: string, state: StateData, written: Writt
     if ((now ? hashBytes(now) : null) !== source.currentHash) throw new Error(`${source.rel} changed while it was being processed; not written`);
   }
 
+  // A file Remaster created (e.g. hero.webp from a format change) that the user has edited since is
+  // their work now: it has no original to re-derive from, so refuse rather than overwrite it.
+  for (const rel of outputs.keys()) {
+    const record = state.files[rel];
+    if (!record || record.original !== null || asset.sources.some((s) => s.rel === rel)) continue;
+    const now = await readIfExists(toAbsolute(root, rel));
+    if (now && hashBytes(now) !== record.output) {
+      throw new Error(`${rel} was edited since Remaster created it; move your version aside (or run remaster restore) to re-derive it`);
+    }
+  }
+
   // 1. Originals, before anything is overwritten.
   for (const source of asset.sources) {
     if (source.derived || !source.current) continue;
