@@ -35,6 +35,24 @@ test('tiled inference equals a single pass within float tolerance; without overl
   await m.session.release();
 });
 
+test('tiled output streams out in strips: float memory is bounded by a tile row, not the image', async () => {
+  const m = await loadModel(model('tiny-x2.onnx'), 'tiny', 'cpu', () => undefined);
+  const height = 1024; // a tall texture: 16 strips of 64-texel tiles
+  const plane = new Float32Array(32 * height).fill(0.5);
+  const blocks: number[] = [];
+  let next = 0;
+  await runTiled([plane, plane, plane], 32, height, 2, { tileWidth: 64, tileHeight: 64, pad: 8, fixed: false }, m.run, (rows, y0, count) => {
+    expect(y0).toBe(next); // in order, each row once
+    expect(rows[0].length).toBe(count * 64);
+    next = y0 + count;
+    blocks.push(count);
+  });
+  expect(next).toBe(height * 2);
+  expect(blocks.length).toBeGreaterThanOrEqual(16);
+  expect(Math.max(...blocks)).toBeLessThanOrEqual((64 - 8) * 2); // never more than one tile row
+  await m.session.release();
+});
+
 test('engine output does not depend on the tile size', async () => {
   const img = await texture('alpha-blend-128.png');
   const small = createEngine({ device: 'cpu', tileSize: 48 });
