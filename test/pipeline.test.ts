@@ -212,6 +212,15 @@ describe('remasterProject', () => {
     expect(fs.readFileSync(webp).equals(mine)).toBe(true);
   });
 
+  it('a format change never overwrites an unrelated file of the new name', async () => {
+    dir = makeProject({ 'wall.png': 'gltf/TextureTransformTest/UV.png', 'wall.webp': 'gltf/TextureTransformTest/Arrow.png' });
+    writeJSON(path.join(dir, 'remaster.config.json'), { rules: [{ match: 'wall.png', format: 'webp' }] });
+    const before = snapshot(dir);
+    const report = await remasterProject(dir);
+    expect(report.failed).toEqual([{ path: 'wall.png', error: 'would overwrite wall.webp, which is not part of this asset' }]);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   it('restore [paths] restores only those assets', async () => {
     dir = makeProject({ BoxTextured: 'gltf/BoxTextured', 'tex/brick.png': 'gltf/TextureTransformTest/UV.png' });
     const brick = fs.readFileSync(path.join(dir, 'tex/brick.png'));

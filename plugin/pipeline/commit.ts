@@ -49,15 +49,17 @@ export async function commitAsset(root: string, state: StateData, written: Writt
     if ((now ? hashBytes(now) : null) !== source.currentHash) throw new Error(`${source.rel} changed while it was being processed; not written`);
   }
 
-  // A file Remaster created (e.g. hero.webp from a format change) that the user has edited since is
-  // their work now: it has no original to re-derive from, so refuse rather than overwrite it.
+  // Outputs that are not this asset's inputs must not clobber anyone's work: an unrelated file already
+  // at that path (a format change to wall.webp next to an existing wall.webp), or a file Remaster
+  // created that the user has edited since (it has no original to re-derive from).
   for (const rel of outputs.keys()) {
     const record = state.files[rel];
-    if (!record || record.original !== null || asset.sources.some((s) => s.rel === rel)) continue;
+    if (asset.sources.some((s) => s.rel === rel) || (record && record.original !== null)) continue;
     const now = await readIfExists(toAbsolute(root, rel));
-    if (now && hashBytes(now) !== record.output) {
-      throw new Error(`${rel} was edited since Remaster created it; move your version aside (or run remaster restore) to re-derive it`);
-    }
+    if (!now || (record && hashBytes(now) === record.output)) continue;
+    throw new Error(record
+      ? `${rel} was edited since Remaster created it; move your version aside (or run remaster restore) to re-derive it`
+      : `would overwrite ${rel}, which is not part of this asset`);
   }
 
   // 1. Originals, before anything is overwritten.
@@ -74,11 +76,7 @@ export async function commitAsset(root: string, state: StateData, written: Writt
     const file = toAbsolute(root, rel);
     const current = await readIfExists(file);
     const currentHash = current ? hashBytes(current) : null;
-    if (!state.files[rel]) {
-      // A file no record covers is in the way (e.g. a generated resource name): keep it as an original.
-      if (current) await keepOriginal(root, rel, current);
-      state.files[rel] = { original: currentHash, output: currentHash };
-    }
+    if (!state.files[rel]) state.files[rel] = { original: null, output: null }; // a new file (checked below)
     const record = state.files[rel];
     if (bytes === null) {
       if (current) {

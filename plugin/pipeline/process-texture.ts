@@ -39,10 +39,6 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
   if (ctx.dryRun) return { outcome: 'processed', textures: [texture], files: [], warnings: [] };
 
   const target = outputPath(key, out.mimeType);
-  if (target !== key) {
-    const inTheWay = await inspectFile(root, state, target);
-    if (inTheWay.current && !previous?.files.includes(target)) throw new Error(`converting to ${path.posix.extname(target)} would overwrite ${target}`);
-  }
   const outputs = new Map<string, Uint8Array | null>([[target, out.bytes]]);
   if (target !== key) outputs.set(key, null); // the original is kept under .remaster/originals
   const files = await commitAsset(root, state, ctx.written, {
