@@ -8,6 +8,7 @@ import { loadModel } from '../plugin/engine/onnx-model';
 import { runTiled } from '../plugin/engine/tiler';
 import { crop } from '../plugin/engine/wrap';
 import { fromHalf, toHalf } from '../plugin/engine/float16';
+import { missingPrerequisite } from '../plugin/engine/device';
 import { channel, diff, MODELS, mosaic3, texture } from './engine-fixtures';
 
 const model = (name: string) => path.join(MODELS, name);
@@ -166,6 +167,16 @@ test('device auto: uses a GPU provider that starts, else CPU with one line sayin
     expect(fallback).toHaveLength(0);
   }
   await auto.close();
+});
+
+test('an explicit GPU device that cannot start is a one-line error, not a silent fallback', async () => {
+  for (const device of ['cuda', 'webgpu'] as const) {
+    const missing = missingPrerequisite(device);
+    if (!missing) continue; // this machine has it: nothing to refuse
+    const gpu = createEngine({ device, projectRoot: MODELS });
+    await expect(gpu.checkModel('tiny-x2.onnx')).rejects.toThrow(`device "${device}" cannot start: ${missing} (use --device auto or cpu)`);
+    await gpu.close();
+  }
 });
 
 test('float16 conversion', () => {

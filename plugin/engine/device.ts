@@ -7,6 +7,7 @@
  * in order, and keeps the first that actually creates a session; otherwise CPU, logged once.
  */
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -35,7 +36,7 @@ function ortBinDir(): string {
  * libraries print multi-line errors to stderr, which the one clear fallback line should replace.
  * Returns why the device cannot start, or undefined when it is worth trying.
  */
-function missingPrerequisite(device: Device): string | undefined {
+export function missingPrerequisite(device: Device): string | undefined {
   if (device === 'cuda') {
     const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
     return fs.existsSync(path.join(ortBinDir(), lib)) ? undefined : 'CUDA provider not installed';
@@ -44,9 +45,24 @@ function missingPrerequisite(device: Device): string | undefined {
     // Dawn (WebGPU) runs on Vulkan on Linux and looks for the loader in these places.
     const dirs = [ortBinDir(), ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
       '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/usr/local/lib'];
-    return dirs.some((d) => fs.existsSync(path.join(d, 'libvulkan.so.1'))) ? undefined : 'no Vulkan loader (libvulkan.so.1)';
+    const found = dirs.some((d) => fs.existsSync(path.join(d, 'libvulkan.so.1'))) || inLinkerCache('libvulkan.so.1');
+    return found ? undefined : 'no Vulkan loader (libvulkan.so.1)';
   }
   return undefined;
+}
+
+let linkerCache: string | undefined;
+
+/** Whether the dynamic linker's cache (`ldconfig -p`) knows a library, for loaders in odd places. */
+function inLinkerCache(lib: string): boolean {
+  if (linkerCache === undefined) {
+    try {
+      linkerCache = execFileSync('ldconfig', ['-p'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      linkerCache = '';
+    }
+  }
+  return linkerCache.includes(lib);
 }
 
 /** Session options per device: CPU uses every core it is given; GPU keeps tensors' layout. */
@@ -84,6 +100,8 @@ export async function createSessionFor(
     if (!availableDevices().includes(choice)) {
       throw new Error(`device "${choice}" is not available in this onnxruntime build (available: ${availableDevices().join(', ')})`);
     }
+    const missing = missingPrerequisite(choice);
+    if (missing) throw new Error(`device "${choice}" cannot start: ${missing} (use --device auto or cpu)`);
     return { session: await createSession(file, choice), device: choice };
   }
   const present = availableDevices();
