@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { readImageFile } from '../plugin/engine/image-file';
 import { MODELS, TEXTURES } from './engine-fixtures';
 
@@ -31,15 +32,18 @@ test('upscale refuses a corrupt model with exit 2 and one line, writing nothing'
   expect(run('upscale', 'a.png', 'b.png', '--scale', '3').status).toBe(2);
 });
 
-test('eval scores model, bicubic and Lanczos per image and on average, with an HTML report', () => {
+test('eval scores model, bicubic and Lanczos per image and on average, with an HTML report', async () => {
   const dir = path.join(tmp, 'hr');
   fs.mkdirSync(dir);
   for (const f of ['helmet-basecolor-128.png', 'helmet-normal-128.png']) fs.copyFileSync(path.join(TEXTURES, f), path.join(dir, f));
+  // A flat image has no detail to score (HFEN is relative to it): skipped and listed, as in the model cards.
+  await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } }).png().toFile(path.join(dir, 'flat.png'));
   const html = path.join(tmp, 'report.html');
   const r = run('eval', dir, '--model', path.join(MODELS, 'tiny-x2.onnx'), '--device', 'cpu', '--json', '--report', html);
   expect(r.status).toBe(0);
   const report = JSON.parse(r.stdout);
   expect(report.engine).toBe('tiny-x2.onnx@cpu');
+  expect(report.skippedFlat).toEqual(['flat.png']);
   expect(report.images.map((i: { file: string }) => i.file)).toEqual(['helmet-basecolor-128.png', 'helmet-normal-128.png']);
   for (const m of ['bicubic', 'lanczos', 'model']) {
     const mean = report.mean[m];

@@ -1,7 +1,7 @@
 /** `remaster eval <dir>`: PSNR/SSIM/HFEN of a model against bicubic and Lanczos on a folder of images. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createEngine, defaultModel } from '../engine';
 import { evaluateFolder, METHODS, type EvalReport } from '../metrics/evaluate';
 import { HtmlReport } from '../metrics/html-report';
@@ -13,6 +13,7 @@ interface EvalFlags {
   model?: string;
   json?: boolean;
   report?: string;
+  border: number;
   device: DeviceChoice;
   tile?: number;
 }
@@ -26,6 +27,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--model <name|path>', 'model to score (default: the shipped fast model for the scale)')
     .option('--json', 'print the report as one JSON object')
     .option('--report <file.html>', 'also write an HTML page with side-by-side crops')
+    .option('--border <n>', 'texels to ignore at each edge when scoring (literature: the scale)', parseBorder, 0)
     .addOption(new Option('--device <device>', 'device for neural models').choices(['auto', 'cpu', 'webgpu', 'cuda']).default('auto'))
     .option('--tile <n>', 'tile size in input texels for neural models', parseTile)
     .action(async (dir: string, flags: EvalFlags) => {
@@ -34,9 +36,12 @@ export function registerEvalCommand(program: Command): void {
       const html = flags.report ? new HtmlReport() : undefined;
       try {
         await checkModelForCli(engine, model);
-        const report = await evaluateFolder(dir, engine, flags.scale, model, async (result, images) => {
-          if (!flags.json) process.stderr.write(`${result.file}: ${METHODS.map((m) => `${m} ${result.scores[m].psnr.toFixed(2)} dB`).join(', ')}\n`);
-          await html?.add(result, images);
+        const report = await evaluateFolder(dir, engine, {
+          scale: flags.scale, model, border: flags.border,
+          onImage: async (result, images) => {
+            if (!flags.json) process.stderr.write(`${result.file}: ${METHODS.map((m) => `${m} ${result.scores[m].psnr.toFixed(2)} dB`).join(', ')}\n`);
+            await html?.add(result, images);
+          },
         });
         if (html && flags.report) await writeAtomic(flags.report, html.render(report));
         process.stdout.write(flags.json ? `${JSON.stringify(report, jsonNumbers)}\n` : formatTable(report));
@@ -51,8 +56,17 @@ function jsonNumbers(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? null : value;
 }
 
+function parseBorder(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new InvalidArgumentError('border must be an integer from 0 to 64');
+  return n;
+}
+
 function formatTable(report: EvalReport): string {
-  const lines = [`x${report.scale}, model ${report.engine}, ${report.images.length} image(s); PSNR dB (RGB) / SSIM (Y) / HFEN (Y)`];
+  const lines = [
+    `x${report.scale}, model ${report.engine}, ${report.images.length} image(s)` +
+      `${report.skippedFlat.length ? ` (${report.skippedFlat.length} flat skipped)` : ''}, border ${report.border}; PSNR dB (RGB) / SSIM (Y) / HFEN (Y)`,
+  ];
   const cell = (s: { psnr: number; ssim: number; hfen: number }) => `${s.psnr.toFixed(2).padStart(6)} ${s.ssim.toFixed(4)} ${s.hfen.toFixed(4)}`;
   const width = Math.max(5, ...report.images.map((i) => i.file.length));
   lines.push(`${'image'.padEnd(width)}  ${METHODS.map((m) => m.padEnd(20)).join('  ')}`);

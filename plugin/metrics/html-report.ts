@@ -48,7 +48,7 @@ td:first-child{text-align:left}.mean{font-weight:bold}figure{display:inline-bloc
 img{image-rendering:pixelated}small{font-weight:normal;color:#666}</style></head><body>
 <h1>remaster eval: x${report.scale} with ${escape(report.engine)}</h1>
 <p>Low-resolution inputs are bicubic downscales of the originals in <code>${escape(report.dir)}</code>. PSNR in dB over RGB,
-SSIM and HFEN over BT.601 luma, ${report.scale}-texel border ignored. Higher PSNR/SSIM and lower HFEN are better.
+SSIM and HFEN over BT.601 luma, ${report.border}-texel border ignored${report.skippedFlat.length ? `, ${report.skippedFlat.length} flat image(s) skipped` : ''}. Higher PSNR/SSIM and lower HFEN are better.
 Crops are the most detailed ${CROP}x${CROP} window of each original, shown at 2x.</p>
 <table><tr><th></th>${head}</tr><tr><th>image</th>${sub}</tr>${rows}${mean}</table>
 ${this.sections.join('\n')}
