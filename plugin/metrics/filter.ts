@@ -13,7 +13,7 @@ export function gaussian1d(size: number, sigma: number): Float64Array {
 
 /**
  * Separable filter with `kx` along rows and `ky` along columns. 'valid' keeps only texels whose
- * window lies inside the image (as Wang et al.'s reference SSIM does); 'same' mirrors the edges.
+ * window lies inside the image (as Wang et al.'s reference SSIM does); 'same' reflects at the edges.
  */
 export function filter2(plane: Plane, kx: Float64Array, ky: Float64Array, mode: 'valid' | 'same'): Plane {
   const rx = (kx.length - 1) / 2;
@@ -43,9 +43,13 @@ export function filter2(plane: Plane, kx: Float64Array, ky: Float64Array, mode: 
   return { data: out, width: ox, height: oy };
 }
 
-/** Reflects an index into 0..n-1 (half-sample symmetric, like MATLAB's 'symmetric'). */
+/**
+ * Reflects an index into 0..n-1 without repeating the edge texel (numpy/torch 'reflect'), as the
+ * model cards' evaluation (models/training/srlib.py) pads, so both report the same HFEN.
+ */
 function mirror(i: number, n: number): number {
-  if (i < 0) return Math.min(-i - 1, n - 1);
-  if (i >= n) return Math.max(2 * n - i - 1, 0);
+  if (n === 1) return 0;
+  if (i < 0) return Math.min(-i, n - 1);
+  if (i >= n) return Math.max(2 * n - 2 - i, 0);
   return i;
 }

@@ -6,7 +6,7 @@ definitions with numpy (direct 2-D windows, no separable tricks), to check the T
 
 PSNR: 10 log10(255^2 / MSE) over RGB and over BT.601 luma. SSIM: Wang et al. 2004, 11x11 Gaussian
 sigma 1.5, K1 0.01, K2 0.03, valid window positions, luma. HFEN: Ravishankar & Bresler 2011,
-fspecial('log', 15, 1.5), half-sample symmetric edges, luma.
+fspecial('log', 15, 1.5), edges reflected without repeating the edge texel (numpy 'reflect'), luma.
 """
 import sys
 import numpy as np
@@ -62,7 +62,7 @@ def log_kernel(size=15, sigma=1.5):
 
 def hfen(ref, test):
     k = log_kernel()
-    pad = lambda im: np.pad(im, 7, mode="symmetric")
+    pad = lambda im: np.pad(im, 7, mode="reflect")
     lr, lt = window_filter(pad(ref), k), window_filter(pad(test), k)
     return np.linalg.norm(lt - lr) / np.linalg.norm(lr)
 
