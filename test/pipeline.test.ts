@@ -353,6 +353,21 @@ describe('remasterProject', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  it('one writer per project: a live lock refuses the run, a stale one is taken over', async () => {
+    dir = makeProject({ 'tex/a.png': 'gltf/TextureTransformTest/UV.png' });
+    fs.mkdirSync(path.join(dir, '.remaster'));
+    fs.writeFileSync(path.join(dir, '.remaster/lock'), `${process.ppid}\n`);
+    await expect(remasterProject(dir)).rejects.toThrow(`${dir}: another remaster process (pid ${process.ppid}) is working on this project`);
+    fs.writeFileSync(path.join(dir, '.remaster/lock'), '999999999\n');
+    expect((await remasterProject(dir)).processed.map((p) => p.path)).toEqual(['tex/a.png']);
+    expect(fs.existsSync(path.join(dir, '.remaster/lock'))).toBe(false);
+
+    fs.writeFileSync(path.join(dir, 'tex/b.png'), fs.readFileSync(path.join(FIXTURES, 'gltf/TextureTransformTest/Arrow.png')));
+    const first = remasterProject(dir);
+    await expect(remasterProject(dir)).rejects.toThrow(/another remaster run in this process/);
+    expect((await first).processed.map((p) => p.path)).toEqual(['tex/b.png']);
+  });
+
   it('--dry-run reports the plan and changes nothing', async () => {
     dir = makeProject({ BoxTextured: 'gltf/BoxTextured' });
     const before = snapshot(dir);

@@ -11,7 +11,8 @@ import { covers, toProjectPath } from '../discovery/project-paths';
 import { discoverFiles } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
-import { loadState } from '../state/store';
+import { lockProject } from '../state/lock';
+import { loadState, stateDir } from '../state/store';
 import type { DeviceChoice } from '../types';
 import type { AssetOutcome, RunContext } from './context';
 import { ImageProcessor } from './image-processor';
@@ -43,6 +44,17 @@ export async function remasterProject(root: string, options: RemasterProjectOpti
   const stat = await fs.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new ConfigError(`${root}: not a directory`);
   const config = await loadConfig(root, options.config);
+  // A dry run writes nothing, so it needs no lock (and creates no .remaster/).
+  const unlock = options.dryRun ? async () => undefined : await lockProject(root);
+  try {
+    return await runLocked(root, config, options);
+  } finally {
+    await unlock();
+    await fs.rmdir(stateDir(root)).catch(() => undefined); // only if nothing was kept there
+  }
+}
+
+async function runLocked(root: string, config: ProjectConfig, options: RemasterProjectOptions): Promise<RunReport> {
   const state = await loadState(root);
   const io = createIO();
 

@@ -7,8 +7,9 @@ import path from 'node:path';
 import { covers, toProjectPath } from '../discovery/project-paths';
 import { toAbsolute } from '../discovery/safe-path';
 import { writeFileAtomic } from '../state/atomic-write';
-import { dropOriginal, readOriginal } from '../state/originals';
-import { loadState, saveState, stateDir, type StateData } from '../state/store';
+import { lockProject } from '../state/lock';
+import { dropOriginal, ORIGINALS_DIR, readOriginal } from '../state/originals';
+import { loadState, saveState, stateDir, STATE_FILE, type StateData } from '../state/store';
 import { inspectFile } from './file-source';
 
 export interface RestoreReport {
@@ -25,6 +26,17 @@ export interface RestoreOptions {
 
 export async function restoreProject(root: string, options: RestoreOptions = {}): Promise<RestoreReport> {
   root = path.resolve(root);
+  if (!(await fs.stat(stateDir(root)).catch(() => null))) return { restored: [], kept: [] }; // nothing was ever remastered
+  const unlock = await lockProject(root);
+  try {
+    return await restoreLocked(root, options);
+  } finally {
+    await unlock();
+    await fs.rmdir(stateDir(root)).catch(() => undefined);
+  }
+}
+
+async function restoreLocked(root: string, options: RestoreOptions): Promise<RestoreReport> {
   const state = await loadState(root);
   const wanted = options.paths?.map((p) => toProjectPath(root, p));
   const keys = Object.keys(state.assets).filter((key) => !wanted || [key, ...state.assets[key].files].some((rel) => wanted.some((w) => covers(w, rel))));
@@ -34,7 +46,11 @@ export async function restoreProject(root: string, options: RestoreOptions = {})
     report.restored.push(key);
     await saveState(root, state);
   }
-  if (Object.keys(state.assets).length === 0) await fs.rm(stateDir(root), { recursive: true, force: true });
+  if (Object.keys(state.assets).length === 0) {
+    // Nothing left to restore: drop state and originals (the lock file goes when the caller unlocks).
+    await fs.rm(path.join(stateDir(root), STATE_FILE), { force: true });
+    await fs.rm(path.join(stateDir(root), ORIGINALS_DIR), { recursive: true, force: true });
+  }
   return report;
 }
 
