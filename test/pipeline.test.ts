@@ -385,4 +385,11 @@ describe('remaster() glTF Transform transform', () => {
     await engine.close();
     expect(await imageSize(doc.getRoot().listTextures()[0].getImage()!)).toEqual([512, 512]);
   });
+
+  it('validates its rules like a config file', async () => {
+    const doc = await readModel(path.join(FIXTURES, 'gltf/BoxTextured/BoxTextured.gltf'));
+    await expect(doc.transform(remaster({ rules: [{ upscale: { scale: 3 as 2 } }] }))).rejects.toThrow(
+      'remaster() rules: rules.0.upscale.scale: must be one of 2, 4, got 3',
+    );
+  });
 });

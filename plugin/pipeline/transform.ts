@@ -88,11 +88,11 @@ export async function remasterDocument(document: Document, options: RemasterTran
 
 function toSourcedRules(rules: Rule[] | SourcedRule[] | undefined, path: string | undefined): SourcedRule[] {
   if (!rules) return DEFAULT_CONFIG.rules.map((rule, i) => ({ rule, source: `default#${i}` }));
-  return rules.map((entry, i) => {
-    if ('source' in entry && 'rule' in entry) return entry as SourcedRule;
-    const rule = entry as Rule;
-    validateConfig({ rules: [rule] }, `rules[${i}]`);
+  if (rules.every((entry) => 'source' in entry && 'rule' in entry)) return rules as SourcedRule[];
+  validateConfig({ rules }, 'remaster() rules');
+  return (rules as Rule[]).map((rule, i) => ({
     // Without an asset path there is nothing to glob against: every rule applies (slots still filter).
-    return { rule: path === undefined ? { ...rule, match: undefined } : rule, source: `rules#${i}` };
-  });
+    rule: path === undefined ? { ...rule, match: undefined } : rule,
+    source: `rules#${i}`,
+  }));
 }
