@@ -27,6 +27,8 @@ export interface ClassicalOptions {
   /** Colour kind only: resample in sRGB values or in linear light. Default 'srgb'. */
   light?: 'srgb' | 'linear';
   kernel?: ResampleKernel;
+  /** Shrink with the float resampler too (Pillow-exact, slower) instead of sharp. */
+  exact?: boolean;
 }
 
 /** Which channels travel together through sharp, per kind (see file comment). */
@@ -50,7 +52,7 @@ export async function resizeClassical(
   const kernel = options.kernel ?? 'lanczos3';
   const linear = kind === 'color' && options.light === 'linear';
   const out = blankImage(width, height, image.channels);
-  if (width >= image.width && height >= image.height) {
+  if (options.exact || (width >= image.width && height >= image.height)) {
     for (const group of channelGroups(image.channels, kind)) enlargeGroup(image, group, kind, linear, kernel, out);
     return out;
   }
@@ -66,7 +68,7 @@ export async function resizeClassical(
   return out;
 }
 
-/** Enlarges one channel group in float (see resample.ts), writing 8-bit channels of `out`. */
+/** Resamples one channel group in float (see resample.ts), writing 8-bit channels of `out`. */
 function enlargeGroup(image: RawImage, group: number[], kind: TextureKind, linear: boolean, kernel: ResampleKernel, out: RawImage): void {
   const hasAlpha = kind === 'color' && (group.length === 2 || group.length === 4);
   const colourCount = hasAlpha ? group.length - 1 : group.length;

@@ -5,8 +5,10 @@
  * back to a bicubic interpolator (documented in sharp's resize(); measured identical here). So the
  * engine enlarges with this resampler, and keeps sharp for shrinking, where it is exact and fast.
  *
- * Pixel centres are aligned (x_in = (x_out + 0.5) * in/out - 0.5), edges replicate, and each output
- * texel's weights are normalised. Rows are produced one at a time into a callback, so a caller can
+ * Pixel centres are aligned (x_in = (x_out + 0.5) * in/out - 0.5); kernel taps that fall outside
+ * the image are dropped and the rest renormalised, and shrinking widens the kernel by the ratio.
+ * That is Pillow's convention, so Lanczos and bicubic here equal PIL's LANCZOS and BICUBIC, which
+ * the model cards' evaluation (models/training/evaluate.py) uses. Rows are produced one at a time into a callback, so a caller can
  * quantise straight into its 8-bit output.
  */
 
@@ -47,8 +49,10 @@ function weightsFor(inSize: number, outSize: number, filter: ResampleFilter): We
     const start = Math.floor(centre - support) + 1;
     let sum = 0;
     for (let t = 0; t < taps; t++) {
-      index[o * taps + t] = Math.min(inSize - 1, Math.max(0, start + t));
-      sum += weights[o * taps + t] = kernelAt(filter, (start + t - centre) / stretch);
+      const i = start + t;
+      index[o * taps + t] = Math.min(inSize - 1, Math.max(0, i));
+      const inside = i >= 0 && i < inSize;
+      sum += weights[o * taps + t] = inside ? kernelAt(filter, (i - centre) / stretch) : 0;
     }
     for (let t = 0; t < taps; t++) weights[o * taps + t] /= sum;
   }

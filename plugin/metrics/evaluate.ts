@@ -91,7 +91,8 @@ export async function evaluateFolder(dir: string, engine: Engine, options: EvalO
       skippedFlat.push(path.relative(dir, file));
       continue;
     }
-    const lr = await resizeClassical(hr, hr.width / scale, hr.height / scale, 'color', { kernel: 'cubic' });
+    // Pillow-exact antialiased bicubic, as the model cards' evaluation makes its inputs.
+    const lr = await resizeClassical(hr, hr.width / scale, hr.height / scale, 'color', { kernel: 'cubic', exact: true });
     const bicubic = await resizeClassical(lr, hr.width, hr.height, 'color', { kernel: 'cubic' });
     const lanczos = (await engine.upscale(lr, { scale, model: 'lanczos', kind: 'color' })).image;
     const started = process.hrtime.bigint();
