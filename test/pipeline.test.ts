@@ -368,6 +368,16 @@ describe('remasterProject', () => {
     expect((await first).processed.map((p) => p.path)).toEqual(['tex/b.png']);
   });
 
+  it('leaves a texture whose content is not what its extension says, naming both', async () => {
+    dir = makeProject({ 'tex/photo.png': 'gltf/TextureTransformTest/UV.png' });
+    const jpeg = await sharp(path.join(FIXTURES, 'gltf/TextureTransformTest/UV.png')).jpeg().toBuffer();
+    fs.writeFileSync(path.join(dir, 'tex/photo.png'), jpeg);
+    const before = snapshot(dir);
+    const report = await remasterProject(dir);
+    expect(report.failed).toEqual([{ path: 'tex/photo.png', error: 'the file holds JPEG data but is named .png; rename it or re-export it' }]);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   it('--dry-run reports the plan and changes nothing', async () => {
     dir = makeProject({ BoxTextured: 'gltf/BoxTextured' });
     const before = snapshot(dir);

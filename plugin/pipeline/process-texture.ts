@@ -5,6 +5,7 @@ import { saveState } from '../state/store';
 import { commitAsset } from './commit';
 import { assetFingerprint, type AssetOutcome, type RunContext } from './context';
 import { inspectFile, originalBytes } from './file-source';
+import { MIME_BY_FORMAT, probeImage } from './image-codec';
 import { restoreAsset } from './restore';
 import { isUpToDate } from './up-to-date';
 
@@ -25,6 +26,7 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
 
   const actions = resolveActions(rules, { path: key });
   const kind = actions?.kind ?? inferKindFromName(key);
+  if (actions) await assertContentMatchesName(key, bytes);
   const out = actions ? await ctx.processor.process(bytes, kind, actions) : null;
   if (!out || !out.changed) {
     const warnings = out?.warning ? [out.warning] : [];
@@ -53,4 +55,16 @@ function outputPath(rel: string, mimeType: string): string {
   const allowed = EXTENSIONS_BY_MIME[mimeType];
   if (allowed.includes(ext.toLowerCase())) return rel;
   return rel.slice(0, rel.length - ext.length) + allowed[0];
+}
+
+/**
+ * A file whose content is not what its extension says (a JPEG saved as .png) is left alone: writing it
+ * back as-is keeps the lie, and renaming it would break whatever refers to it by name.
+ */
+async function assertContentMatchesName(rel: string, bytes: Uint8Array): Promise<void> {
+  const { format } = await probeImage(bytes);
+  const ext = path.posix.extname(rel).toLowerCase();
+  if (!EXTENSIONS_BY_MIME[MIME_BY_FORMAT[format]].includes(ext)) {
+    throw new Error(`the file holds ${format.toUpperCase()} data but is named ${ext}; rename it or re-export it`);
+  }
 }
