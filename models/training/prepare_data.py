@@ -14,8 +14,9 @@ What it does
 - splits **by texture-set folder** (the parent directory: gothic_wall, base_floor, ...; the same folder name in
   two packages is one set): a folder goes to the held-out split when sha1(folder) mod 100 < heldout-pct (10). Splitting by folder rather than by file keeps recoloured
   variants of one texture from leaking between the splits. The held-out split is never used for training;
-- training images whose smaller side is >= 512 are downscaled by 2 (Lanczos): this removes most source JPEG
-  artefacts from the HR targets and keeps the pack under the device's 64 MiB transfer limit;
+- training images stay at native resolution (the held-out/eval textures are native too: training on
+  2x-downscaled, sharper HR targets (--halve-large, run 1) taught the nets to over-sharpen); one random window of
+  at most 256x256 per image is kept so that ~1200 distinct textures fit the GPU machine's 64 MiB transfer limit;
 - writes `train.npz` (lossless WebP bytes per image, uint8 arrays, one key per image) and `heldout/*.png`
   (held-out textures, centre-cropped to at most 512x512, sides cropped to a multiple of 4) plus `manifest.json`
   listing every file used and its split, and `heldout_monitor.npz` (48 held-out 256x256 centre crops, lossless
@@ -51,6 +52,10 @@ def main():
     ap.add_argument('--out', required=True)
     ap.add_argument('--min-side', type=int, default=128)
     ap.add_argument('--heldout-pct', type=int, default=10)
+    ap.add_argument('--train-crop', type=int, default=256,
+                    help='keep one random window of at most this side per training image (0: whole image)')
+    ap.add_argument('--halve-large', action='store_true',
+                    help='downscale training images with smaller side >= 512 by 2 first (run 1 did; see README)')
     ap.add_argument('--monitor-n', type=int, default=48)
     ap.add_argument('--budget-mb', type=float, default=50.0, help='cap on train.npz size')
     args = ap.parse_args()
@@ -114,8 +119,13 @@ def main():
     for i in order:
         it = train[i]
         im = load_rgb(it['abspath'])
-        if min(im.size) >= 512:
+        if args.halve_large and min(im.size) >= 512:
             im = im.resize((im.size[0] // 2, im.size[1] // 2), Image.LANCZOS)
+        if args.train_crop:  # one random native-resolution window per image: more images fit the budget
+            w, h = im.size
+            cw, ch = min(w, args.train_crop), min(h, args.train_crop)
+            l, t = int(rng.integers(0, w - cw + 1)), int(rng.integers(0, h - ch + 1))
+            im = im.crop((l, t, l + cw, t + ch))
         buf = io.BytesIO()
         im.save(buf, format='WEBP', lossless=True, quality=60, method=4)
         b = buf.getvalue()

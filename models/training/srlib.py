@@ -107,11 +107,12 @@ def jpeg(x, quality):
     return torch.cat([r, g, bl], 1) / 255
 
 
-def degrade(hr, scale, gen, p_clean=0.45, groups=4):
+def degrade(hr, scale, gen, p_clean=0.7, groups=4, p_each=0.3):
     """Make LR inputs from HR patches (B,3,H,W, 0..1). The batch is cut into `groups`; each group gets its own
     random degradation. With probability p_clean a group gets exactly the evaluation degradation (antialiased
-    bicubic); otherwise: optional Gaussian blur (sigma 0.3-1.2), a random downscale kernel (bicubic, bilinear,
-    area, aliased bicubic), optional Gaussian noise (0.5-4/255, grey or colour), optional JPEG (q 55-95).
+    bicubic); otherwise: a random downscale kernel (bicubic, bilinear, area, aliased bicubic), and each with
+    probability p_each: Gaussian pre-blur (sigma 0.3-1.0), Gaussian noise (0.5-3/255, grey or colour),
+    JPEG (q 60-95).
     Every LR is quantised to 8 bits like a stored texture."""
     out = []
     for part in hr.chunk(groups):
@@ -120,19 +121,19 @@ def degrade(hr, scale, gen, p_clean=0.45, groups=4):
             lr = downscale(part, scale, 'bicubic')
         else:
             x = part
-            if u[1] < 0.4:
-                x = blur(x, 0.3 + 0.9 * u[2])
+            if u[1] < p_each:
+                x = blur(x, 0.3 + 0.7 * u[2])
             mode = ['bicubic', 'bilinear', 'area', 'bicubic-noaa'][min(3, int(u[3] * 4))]
             lr = downscale(x, scale, mode).clamp(0, 1)
-            if u[4] < 0.4:
-                sig = (0.5 + 3.5 * u[5]) / 255
+            if u[4] < p_each:
+                sig = (0.5 + 2.5 * u[5]) / 255
                 if u[6] < 0.3:
                     n = torch.randn(lr.shape[0], 1, *lr.shape[2:], device=lr.device) * sig
                 else:
                     n = torch.randn(lr.shape, device=lr.device) * sig
                 lr = (lr + n).clamp(0, 1)
-            if u[7] < 0.4:
-                lr = jpeg(lr.clamp(0, 1), 55 + 40 * float(torch.rand(1, generator=gen)))
+            if u[7] < p_each:
+                lr = jpeg(lr.clamp(0, 1), 60 + 35 * float(torch.rand(1, generator=gen)))
         out.append(lr.clamp(0, 1))
     lr = torch.cat(out)
     return torch.round(lr * 255) / 255

@@ -85,8 +85,9 @@ def main():
     ap.add_argument('--batch', type=int, default=64)
     ap.add_argument('--patch', type=int, default=128, help='HR patch side')
     ap.add_argument('--lr', type=float, default=1e-3)
-    ap.add_argument('--hfen-weight', type=float, default=1.0)
-    ap.add_argument('--p-clean', type=float, default=0.45)
+    ap.add_argument('--hfen-weight', type=float, default=0.3)
+    ap.add_argument('--p-clean', type=float, default=0.7)
+    ap.add_argument('--p-each', type=float, default=0.3, help='probability of blur / noise / JPEG in a degraded group')
     ap.add_argument('--minutes', type=float, default=7.0)
     ap.add_argument('--max-steps', type=int, default=0, help='stop after N steps (smoke tests)')
     ap.add_argument('--eval-every', type=float, default=60.0, help='seconds between held-out evaluations')
@@ -137,7 +138,7 @@ def main():
     step, run_l, run_h = 0, 0.0, 0.0
     ckpt_path = os.path.join(args.out, f'{args.name}.pt')
     cfg = dict(name=args.name, scale=args.scale, nf=args.nf, nconv=args.nconv, params=srlib.n_params(model),
-               batch=args.batch, patch=args.patch, lr=args.lr, hfen_weight=args.hfen_weight, p_clean=args.p_clean,
+               batch=args.batch, patch=args.patch, lr=args.lr, hfen_weight=args.hfen_weight, p_clean=args.p_clean, p_each=args.p_each,
                device=torch.cuda.get_device_name() if dev == 'cuda' else 'cpu', torch=torch.__version__)
 
     def save(final=False, metrics=None):
@@ -155,7 +156,7 @@ def main():
         for g in opt.param_groups:
             g['lr'] = lr_now
         hr = sample(bank, args.batch, args.patch, gen, dev)
-        lr_img = srlib.degrade(hr, args.scale, gen, p_clean=args.p_clean)
+        lr_img = srlib.degrade(hr, args.scale, gen, p_clean=args.p_clean, p_each=args.p_each)
         sr = model(lr_img)
         l_pix = srlib.charbonnier(sr, hr)
         l_hf = (srlib.log_filter(sr, kern) - srlib.log_filter(hr, kern)).abs().mean()
