@@ -9,7 +9,7 @@ import type { AssetType } from '../discovery/walk';
 import { writeFileAtomic } from '../state/atomic-write';
 import { hashBytes } from '../state/hash';
 import { keepOriginal } from '../state/originals';
-import { saveState, type StateData } from '../state/store';
+import { isRemasterContent, saveState, type StateData } from '../state/store';
 import { readIfExists, type FileSource } from './file-source';
 
 export interface AssetOutputs {
@@ -56,7 +56,7 @@ export async function commitAsset(root: string, state: StateData, written: Writt
     const record = state.files[rel];
     if (asset.sources.some((s) => s.rel === rel) || (record && record.original !== null)) continue;
     const now = await readIfExists(toAbsolute(root, rel));
-    if (!now || (record && hashBytes(now) === record.output)) continue;
+    if (!now || isRemasterContent(record, hashBytes(now))) continue;
     throw new Error(record
       ? `${rel} was edited since Remaster created it; move your version aside (or run remaster restore) to re-derive it`
       : `would overwrite ${rel}, which is not part of this asset`);
@@ -69,15 +69,29 @@ export async function commitAsset(root: string, state: StateData, written: Writt
     state.files[source.rel] = { original: source.currentHash, output: source.currentHash };
   }
 
-  // 2. Outputs.
-  const changed: string[] = [];
+  // 2. Intent, saved before any output is replaced: if the process dies between the writes and step 4,
+  // the next run still recognises each new content (`pending`) as Remaster's work whose original is
+  // kept, instead of taking it for a user's new original (and upscaling an upscale). The asset's
+  // fingerprint is blank until step 4, so a half-written asset is never taken as up to date.
+  const files = new Set([...asset.sources.map((s) => s.rel), ...outputs.keys()]);
   for (const [rel, bytes] of outputs) {
     assertInsideRoot(root, rel);
+    state.files[rel] ??= { original: null, output: null }; // a new file (checked above)
+    state.files[rel].pending = bytes ? hashBytes(bytes) : null;
+  }
+  state.assets[asset.key] = {
+    type: asset.type, files: [...new Set([...files, ...(previous?.files ?? [])])].sort(), fingerprint: '', rules: asset.rules, engines: asset.engines,
+  };
+  await saveState(root, state);
+
+  // 3. Outputs.
+  const changed: string[] = [];
+  for (const [rel, bytes] of outputs) {
     const file = toAbsolute(root, rel);
     const current = await readIfExists(file);
     const currentHash = current ? hashBytes(current) : null;
-    if (!state.files[rel]) state.files[rel] = { original: null, output: null }; // a new file (checked below)
     const record = state.files[rel];
+    delete record.pending;
     if (bytes === null) {
       if (current) {
         await fs.rm(file, { force: true });
@@ -96,8 +110,7 @@ export async function commitAsset(root: string, state: StateData, written: Writt
     if (record.original === null && record.output === null) delete state.files[rel];
   }
 
-  // 3. State.
-  const files = new Set([...asset.sources.map((s) => s.rel), ...outputs.keys()]);
+  // 4. State.
   state.assets[asset.key] = {
     type: asset.type,
     files: [...files].filter((rel) => state.files[rel] !== undefined).sort(),

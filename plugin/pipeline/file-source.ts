@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import { toAbsolute } from '../discovery/safe-path';
 import { hashBytes } from '../state/hash';
 import { readOriginal } from '../state/originals';
-import type { StateData } from '../state/store';
+import { isRemasterContent, type StateData } from '../state/store';
 
 export interface FileSource {
   rel: string;
@@ -24,7 +24,7 @@ export async function inspectFile(root: string, state: StateData, rel: string): 
   const current = await readIfExists(toAbsolute(root, rel));
   const currentHash = current ? hashBytes(current) : null;
   const record = state.files[rel];
-  const derived = record !== undefined && record.output === currentHash;
+  const derived = isRemasterContent(record, currentHash);
   return { rel, current, currentHash, derived, originalHash: derived ? record.original : currentHash };
 }
 

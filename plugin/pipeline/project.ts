@@ -11,6 +11,8 @@ import { covers, toProjectPath } from '../discovery/project-paths';
 import { discoverFiles } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
+import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
+import { assertStateDirSafe } from '../safety/state-dir';
 import { lockProject } from '../state/lock';
 import { loadState, stateDir } from '../state/store';
 import type { DeviceChoice } from '../types';
@@ -44,9 +46,11 @@ export async function remasterProject(root: string, options: RemasterProjectOpti
   const stat = await fs.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new ConfigError(`${root}: not a directory`);
   const config = await loadConfig(root, options.config);
+  await assertStateDirSafe(root);
   // A dry run writes nothing, so it needs no lock (and creates no .remaster/).
   const unlock = options.dryRun ? async () => undefined : await lockProject(root);
   try {
+    if (!options.dryRun) await removeOrphanTempFiles(root);
     return await runLocked(root, config, options);
   } finally {
     await unlock();

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { covers, toProjectPath } from '../discovery/project-paths';
 import { toAbsolute } from '../discovery/safe-path';
 import { writeFileAtomic } from '../state/atomic-write';
+import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
+import { assertStateDirSafe } from '../safety/state-dir';
 import { lockProject } from '../state/lock';
 import { dropOriginal, ORIGINALS_DIR, readOriginal } from '../state/originals';
 import { loadState, saveState, stateDir, STATE_FILE, type StateData } from '../state/store';
@@ -27,8 +29,10 @@ export interface RestoreOptions {
 export async function restoreProject(root: string, options: RestoreOptions = {}): Promise<RestoreReport> {
   root = path.resolve(root);
   if (!(await fs.stat(stateDir(root)).catch(() => null))) return { restored: [], kept: [] }; // nothing was ever remastered
+  await assertStateDirSafe(root);
   const unlock = await lockProject(root);
   try {
+    await removeOrphanTempFiles(root);
     return await restoreLocked(root, options);
   } finally {
     await unlock();

@@ -7,10 +7,20 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
+/** Name of the temp file beside `target`; random so two writers never share one. */
+function tempName(target: string): string {
+  return `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
+/** Whether a file name is one of writeFileAtomic's temp files (left behind only by a killed process). */
+export function isAtomicTempName(name: string): boolean {
+  return /^\..+\.[0-9a-f]{12}\.tmp$/.test(name);
+}
+
 export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = path.join(dir, tempName(file));
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(tmp, 'wx');

@@ -1,7 +1,8 @@
 /** The pristine copies under `.remaster/originals/<relative path>`, kept before the first rewrite. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { toAbsolute } from '../discovery/safe-path';
+import { assertInsideRoot, toAbsolute } from '../discovery/safe-path';
+import { STATE_DIR } from '../discovery/walk';
 import { writeFileAtomic } from './atomic-write';
 import { stateDir } from './store';
 
@@ -12,6 +13,8 @@ export function originalPath(root: string, rel: string): string {
 }
 
 export async function keepOriginal(root: string, rel: string, bytes: Uint8Array): Promise<void> {
+  // A symlink anywhere under .remaster/originals must not carry the copy out of the project.
+  assertInsideRoot(root, `${STATE_DIR}/${ORIGINALS_DIR}/${rel}`);
   await writeFileAtomic(originalPath(root, rel), bytes);
 }
 

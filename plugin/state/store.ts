@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { STATE_DIR } from '../discovery/walk';
+import { assertStatePaths } from '../safety/state-paths';
 import { writeFileAtomic } from './atomic-write';
 import type { AssetType } from '../discovery/walk';
 
@@ -15,6 +16,16 @@ export interface FileRecord {
   original: string | null;
   /** Hash of what Remaster left there; null = Remaster removed the file (e.g. converted to another format). */
   output: string | null;
+  /**
+   * Set just before Remaster replaces the file, cleared once the new content is recorded: if the process
+   * dies in between, this content too is Remaster's own work (its original is already kept).
+   */
+  pending?: string | null;
+}
+
+/** Whether a file with this content hash (null = absent) is what Remaster left, or was writing, there. */
+export function isRemasterContent(record: FileRecord | undefined, hash: string | null): boolean {
+  return record !== undefined && (record.output === hash || (record.pending !== undefined && record.pending === hash));
 }
 
 /** One asset (model or standalone texture) and the files its outputs span. */
@@ -59,6 +70,7 @@ export async function loadState(root: string): Promise<StateData> {
   if (data.version !== 1 || typeof data.files !== 'object' || typeof data.assets !== 'object') {
     throw new Error(`${STATE_DIR}/${STATE_FILE}: unsupported state version ${String(data.version)}`);
   }
+  assertStatePaths(data, `${STATE_DIR}/${STATE_FILE}`);
   return data;
 }
 

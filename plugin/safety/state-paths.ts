@@ -1,0 +1,33 @@
+/**
+ * state.json names the files Remaster restores, deletes and re-derives. It is data from disk, so a
+ * tampered or corrupt one must not be able to aim those operations outside the project (`../x`,
+ * `/etc/x`, or into .remaster/ itself, where `originals/<path>` with `..` escapes too).
+ */
+import path from 'node:path';
+import { STATE_DIR } from '../discovery/walk';
+
+/** A normalised, relative POSIX path inside the project and outside .remaster/. */
+export function isProjectPath(rel: unknown): rel is string {
+  if (typeof rel !== 'string' || rel === '' || rel.includes('\0') || rel.includes('\\')) return false;
+  if (path.posix.isAbsolute(rel) || path.posix.normalize(rel) !== rel) return false;
+  if (rel === '..' || rel.startsWith('../') || rel === '.') return false;
+  return rel !== STATE_DIR && !rel.startsWith(`${STATE_DIR}/`);
+}
+
+interface StateShape {
+  files: Record<string, unknown>;
+  assets: Record<string, { files?: unknown }>;
+}
+
+/** Throws a one-line error naming the first path in the state that is not a project path. */
+export function assertStatePaths(state: StateShape, label: string): void {
+  const paths: unknown[] = [...Object.keys(state.files), ...Object.keys(state.assets)];
+  for (const record of Object.values(state.assets)) {
+    if (!Array.isArray(record?.files)) throw new Error(`${label}: corrupt state (an asset has no file list); restore from .remaster/originals or delete it`);
+    paths.push(...record.files);
+  }
+  const bad = paths.find((rel) => !isProjectPath(rel));
+  if (bad !== undefined) {
+    throw new Error(`${label}: ${JSON.stringify(bad)} is outside the project (tampered or corrupt state); restore from .remaster/originals or delete it`);
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * SIGKILL at arbitrary points of a real `remaster run`, and the invariant that must hold after each
+ * kill: every project file is bit-for-bit its original or its reference output, every kept original is
+ * the true original, state.json parses, and a later run finishes the job exactly like an unkilled run.
+ * Used by test/reliability/kill.test.ts (CI, ~24 points) and test/soak (hundreds of points).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { isAtomicTempName } from '../../plugin/state/atomic-write';
+import { gltfJSON, glbWithImage, hashTree, noisePNG, reencode, start, exited, cli, write } from './helpers';
+
+/** Several textures and models, one of each kind of write (in-place, format change, .gltf + resources). */
+export async function buildFaultProject(dir: string, textures = 10): Promise<void> {
+  for (let i = 0; i < textures; i++) write(path.join(dir, 'tex', `t${i}.png`), await noisePNG(160, 160, i + 1, i % 2 ? 4 : 3));
+  write(path.join(dir, 'tex', 'photo.jpg'), await reencode(await noisePNG(160, 120, 50), 'jpeg'));
+  // A format change: the .png is removed and a .webp created.
+  write(path.join(dir, 'tex', 'wall.png'), await noisePNG(128, 128, 60));
+  write(path.join(dir, 'tex', 'wall.png.remaster.json'), JSON.stringify({ rules: [{ format: 'webp' }] }));
+  for (let m = 0; m < 3; m++) {
+    const { json, bin } = await gltfJSON({ uri: `m${m}.png` }, `m${m}.bin`);
+    write(path.join(dir, 'models', `m${m}.bin`), bin);
+    write(path.join(dir, 'models', `m${m}.png`), await noisePNG(128, 128, 70 + m));
+    write(path.join(dir, 'models', `m${m}.gltf`), JSON.stringify(json, null, 2));
+  }
+  write(path.join(dir, 'models', 'embedded.gltf'), JSON.stringify((await gltfJSON({ bytes: await noisePNG(128, 128, 80) })).json));
+  write(path.join(dir, 'models', 'packed.glb'), await glbWithImage(new Uint8Array(await noisePNG(128, 128, 90))));
+}
+
+export interface Reference {
+  /** Project files before any run (no .remaster/). */
+  original: Record<string, string>;
+  /** Project files after a full run, .remaster/ excluded. */
+  output: Record<string, string>;
+  /** Wall time of a full CLI run, and of its first progress line (startup before any asset is done). */
+  seconds: number;
+  firstAssetSeconds: number;
+}
+
+/** Runs a copy of the template to completion, timing it. */
+export async function referenceRun(template: string, scratch: string): Promise<Reference> {
+  fs.rmSync(scratch, { recursive: true, force: true });
+  fs.cpSync(template, scratch, { recursive: true });
+  const t0 = Date.now();
+  const child = start(['run', scratch]);
+  let firstAssetSeconds = 0;
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    if (!firstAssetSeconds) firstAssetSeconds = (Date.now() - t0) / 1000;
+    out += d.toString();
+  });
+  const { code } = await exited(child);
+  if (code !== 0) throw new Error(`reference run failed (${code}): ${out}`);
+  return { original: hashTree(template), output: projectFiles(scratch), seconds: (Date.now() - t0) / 1000, firstAssetSeconds };
+}
+
+/** Project files, .remaster/ excluded. */
+export function projectFiles(dir: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(hashTree(dir)).filter(([rel]) => !rel.startsWith('.remaster/')));
+}
+
+/** Starts a run and SIGKILLs it after delayMs. Returns whether it was still running when killed. */
+export async function killAfter(dir: string, delayMs: number): Promise<boolean> {
+  const child = start(['run', dir]);
+  child.stdout!.resume();
+  child.stderr!.resume();
+  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  const running = child.exitCode === null && child.signalCode === null;
+  child.kill('SIGKILL');
+  await exited(child);
+  return running;
+}
+
+/** What is wrong with the project after a kill (empty = consistent). */
+export function checkAfterKill(dir: string, ref: Reference): string[] {
+  const problems: string[] = [];
+  // A temp file of an interrupted atomic write may stay until the next run sweeps it (checkCompletes).
+  const now = Object.fromEntries(Object.entries(projectFiles(dir)).filter(([rel]) => !isAtomicTempName(path.posix.basename(rel))));
+  for (const rel of new Set([...Object.keys(now), ...Object.keys(ref.original), ...Object.keys(ref.output)])) {
+    const allowed = [ref.original[rel], ref.output[rel]];
+    if (!allowed.includes(now[rel])) {
+      problems.push(`${rel}: ${now[rel] === undefined ? 'missing' : ref.original[rel] === undefined && ref.output[rel] === undefined ? 'unexpected file' : 'neither old nor new'}`);
+    }
+  }
+  const originals = path.join(dir, '.remaster', 'originals');
+  if (fs.existsSync(originals)) {
+    for (const [rel, hash] of Object.entries(hashTree(originals))) {
+      if (ref.original[rel] !== hash) problems.push(`.remaster/originals/${rel}: not the original`);
+    }
+  }
+  const state = path.join(dir, '.remaster', 'state.json');
+  if (fs.existsSync(state)) {
+    try {
+      JSON.parse(fs.readFileSync(state, 'utf8'));
+    } catch {
+      problems.push('.remaster/state.json: not valid JSON');
+    }
+  }
+  return problems;
+}
+
+/** After kills: one more run must succeed and leave exactly the reference output, originals intact. */
+export function checkCompletes(dir: string, ref: Reference): string[] {
+  const r = cli(['run', dir]);
+  const problems: string[] = [];
+  if (r.code !== 0) problems.push(`run after kills: exit ${r.code}: ${r.stdout.split('\n').filter((l) => l.startsWith('failed')).join('; ')}${r.stderr}`);
+  const now = projectFiles(dir);
+  for (const rel of new Set([...Object.keys(now), ...Object.keys(ref.output)])) {
+    if (now[rel] !== ref.output[rel]) problems.push(`${rel}: after completing, ${now[rel] === undefined ? 'missing' : ref.output[rel] === undefined ? 'unexpected file' : 'differs from the reference output'}`);
+  }
+  const originals = hashTree(path.join(dir, '.remaster', 'originals'));
+  for (const [rel, hash] of Object.entries(originals)) if (ref.original[rel] !== hash) problems.push(`.remaster/originals/${rel}: not the original`);
+  return problems;
+}
+
+export interface KillSummary {
+  killPoints: number;
+  killedMidRun: number;
+  series: number;
+  problems: string[];
+}
+
+/**
+ * `points` kills in series of `perSeries` on a fresh copy of the template: each kill lands at a
+ * random moment between startup and the end of an unkilled run; the project is checked after every
+ * kill, and each series ends with a completing run compared with the reference.
+ */
+export async function killSeries(template: string, work: string, ref: Reference, points: number, perSeries: number, random: () => number): Promise<KillSummary> {
+  const summary: KillSummary = { killPoints: 0, killedMidRun: 0, series: 0, problems: [] };
+  const lo = Math.max(0.05, ref.firstAssetSeconds * 0.7) * 1000;
+  const hi = ref.seconds * 1000;
+  while (summary.killPoints < points) {
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.cpSync(template, work, { recursive: true });
+    summary.series++;
+    for (let k = 0; k < perSeries && summary.killPoints < points; k++) {
+      const delay = Math.round(lo + random() * (hi - lo));
+      if (await killAfter(work, delay)) summary.killedMidRun++;
+      summary.killPoints++;
+      summary.problems.push(...checkAfterKill(work, ref).map((p) => `kill ${summary.killPoints} at ${delay} ms: ${p}`));
+    }
+    summary.problems.push(...checkCompletes(work, ref).map((p) => `series ${summary.series}: ${p}`));
+  }
+  return summary;
+}
+
+/** Small deterministic PRNG so a failing kill schedule can be replayed from its seed. */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * SIGKILL a real `remaster run` at random points (REMASTER_KILL_POINTS, default 24; the seed is printed
+ * so a failure can be replayed with REMASTER_KILL_SEED). The longer version is `npm run soak`.
+ */
+import path from 'node:path';
+import { makeSandbox, removeDir } from './helpers';
+import { buildFaultProject, killSeries, referenceRun, seededRandom } from './kill-harness';
+
+jest.setTimeout(180_000);
+
+describe('SIGKILL during a run', () => {
+  let box: ReturnType<typeof makeSandbox>;
+  afterAll(() => removeDir(box.base));
+
+  it('every file is old or new after each kill; originals intact; the next run completes like an unkilled one', async () => {
+    box = makeSandbox();
+    const template = path.join(box.base, 'template');
+    await buildFaultProject(template);
+    const ref = await referenceRun(template, path.join(box.base, 'reference'));
+    const seed = Number(process.env.REMASTER_KILL_SEED ?? Date.now() % 100000);
+    const points = Number(process.env.REMASTER_KILL_POINTS ?? 24);
+    const summary = await killSeries(template, box.project, ref, points, 4, seededRandom(seed));
+    // The figures for the report.
+    console.log(`kill test: seed ${seed}, ${summary.killPoints} kill points (${summary.killedMidRun} mid-run) in ${summary.series} series; reference run ${ref.seconds.toFixed(2)} s, first asset at ${ref.firstAssetSeconds.toFixed(2)} s`);
+    expect(summary.problems).toEqual([]);
+    expect(summary.killedMidRun).toBeGreaterThanOrEqual(Math.floor(points / 2));
+  });
+});
