@@ -145,6 +145,7 @@ test('corrupt or unusable models are refused with one line naming the file', asy
     ['grey-x2.onnx', /grey-x2\.onnx: model takes 1 channels, expected 3/],
     ['non-integer-scale.onnx', /non-integer-scale\.onnx: model scale 1\.5 is not an integer/],
     ['same-size.onnx', /same-size\.onnx: model does not upscale/],
+    ['range-255.onnx', /range-255\.onnx: model turns mid-grey 0\.5 into 127\.500; expected a model working on 0\.\.1 values/],
   ];
   for (const [file, message] of cases) {
     const err = await engine.checkModel(file).then(() => null, (e: Error) => e);

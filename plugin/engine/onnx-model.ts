@@ -128,5 +128,11 @@ async function probeScale(file: string, info: Omit<ModelInfo, 'scale'>, run: (t:
   if (sx !== sy) throw new Error(`${file}: model scales width by ${sx} and height by ${sy}; expected the same`);
   if (!Number.isInteger(sx)) throw new Error(`${file}: model scale ${sx} is not an integer`);
   if (sx < 2) throw new Error(`${file}: model does not upscale (output is ${sx}x its input)`);
+  // A 0..1 model maps mid-grey to about mid-grey; one working in 0..255 (or -1..1 with a different
+  // grey) would come out wildly off, every texture ruined. Refuse instead of guessing.
+  const mean = result.data.reduce((a, v) => a + v, 0) / result.data.length;
+  if (!(mean > 0.2 && mean < 0.8)) {
+    throw new Error(`${file}: model turns mid-grey 0.5 into ${mean.toFixed(3)}; expected a model working on 0..1 values`);
+  }
   return sx;
 }
