@@ -44,6 +44,7 @@ export interface Engine {
 /** Texels of wrap-around padding for seamless Lanczos: the kernel reaches 3 source texels. */
 const LANCZOS_WRAP_PAD = 4;
 
+const KINDS: readonly TextureKind[] = ['color', 'normal', 'data'];
 
 export function createEngine(options: EngineOptions = {}): Engine {
   const projectRoot = options.projectRoot ?? process.cwd();
@@ -64,7 +65,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (!loaded) {
       loaded = loadModel(file, label, device, log, failedDevices);
       models.set(file, loaded);
-      loaded.then((m) => log(`model ${m.label}: x${m.info.scale}, ${m.info.dtype}${m.info.fixedSize ? `, fixed ${m.info.fixedSize.width}x${m.info.fixedSize.height}` : ''}, on ${m.device}`), () => undefined);
+      loaded.then((m) => log(describeModel(m)), () => undefined);
     }
     return loaded;
   }
@@ -72,12 +73,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
   async function upscale(image: RawImage, opts: UpscaleOptions): Promise<UpscaleResult> {
     assertRawImage(image);
     if (opts.scale !== 2 && opts.scale !== 4) throw new Error(`unsupported scale ${opts.scale} (use 2 or 4)`);
+    if (!KINDS.includes(opts.kind)) throw new Error(`unknown texture kind "${opts.kind}" (use ${KINDS.join(', ')})`);
     const source = resolveModel(opts.model, projectRoot);
     if (source.kind === 'lanczos') {
       return { image: await lanczosUpscale(image, opts), engine: 'lanczos' };
     }
     const m = await model(source.file, source.label);
-    const result = await upscaleNeural(image, m, { scale: opts.scale, kind: opts.kind, seamless: !!opts.seamless, layout: chooseLayout(m, options.tileSize, options.tileOverlap) });
+    const layout = chooseLayout(m, options.tileSize, options.tileOverlap);
+    const result = await upscaleNeural(image, m, { scale: opts.scale, kind: opts.kind, seamless: !!opts.seamless, layout });
     const plan = planPasses(m.info.scale, opts.scale);
     const adapted = plan.passes > 1 || plan.resize ? `:x${m.info.scale}>x${opts.scale}` : '';
     return { image: result, engine: `${m.label}@${m.device}${adapted}` };
@@ -103,6 +106,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
     },
   };
+}
+
+/** The log line for a loaded model, e.g. `model byo.onnx: x3, float16, fixed 64x64, on cpu`. */
+function describeModel(m: LoadedModel): string {
+  const fixed = m.info.fixedSize ? `, fixed ${m.info.fixedSize.width}x${m.info.fixedSize.height}` : '';
+  return `model ${m.label}: x${m.info.scale}, ${m.info.dtype}${fixed}, on ${m.device}`;
 }
 
 /** Lanczos-3 upscale, wrap-padded in seamless mode. */
