@@ -14,6 +14,13 @@ export const DEFAULT_SCALE: 2 | 4 = 2;
 /** Encoder quality for lossy outputs (jpeg/webp) when no rule sets `quality`. */
 export const DEFAULT_QUALITY = 90;
 
+/**
+ * Largest image (width × height) decoded when the config sets no `limits.maxPixels`: 8192×8192, i.e.
+ * 256 MiB of 8-bit RGBA before the engine's working copies. Anything larger is refused from its header
+ * (decompression bombs declare 100000×100000 in a few hundred bytes).
+ */
+export const DEFAULT_MAX_PIXELS = 8192 * 8192;
+
 /** File name of the project configuration, looked up at the project root. */
 export const CONFIG_FILE = 'remaster.config.json';
 

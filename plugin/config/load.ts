@@ -16,10 +16,10 @@ export async function loadProjectConfig(root: string, configFile?: string): Prom
   const text = await readIfExists(file);
   if (text === undefined) {
     if (configFile) throw new ConfigError(`${label}: cannot read config file`);
-    return { source: '(built-in default)', rules: sourced(DEFAULT_CONFIG, 'default') };
+    return { source: '(built-in default)', rules: sourced(DEFAULT_CONFIG, 'default'), limits: {} };
   }
   const config = validateConfig(parseJSON(text, label), label);
-  return { source: label, rules: sourced(config, path.basename(label)) };
+  return { source: label, rules: sourced(config, path.basename(label)), limits: config.limits ?? {} };
 }
 
 /** Rules of `<asset>.remaster.json` next to the asset, or [] when there is none. */
@@ -32,7 +32,8 @@ export async function loadSidecarRules(root: string, assetRel: string): Promise<
 
 /** Parses a config given as an object (library API), with the same validation as a file. */
 export function configFromObject(config: unknown, label = '(options.config)'): ProjectConfig {
-  return { source: label, rules: sourced(validateConfig(config, label), label) };
+  const valid = validateConfig(config, label);
+  return { source: label, rules: sourced(valid, label), limits: valid.limits ?? {} };
 }
 
 export function isSidecar(rel: string): boolean {

@@ -30,7 +30,14 @@ export interface Rule {
 
 export interface RemasterConfig {
   $schema?: string;
+  /** Project-wide safety limits (project config only). */
+  limits?: Limits;
   rules: Rule[];
+}
+
+export interface Limits {
+  /** Largest width × height decoded; default DEFAULT_MAX_PIXELS. */
+  maxPixels?: number;
 }
 
 /** Where a rule came from, for messages and reports (`remaster.config.json#2`, `hero.glb.remaster.json#0`). */
@@ -44,6 +51,7 @@ export interface ProjectConfig {
   /** File the rules came from, or `(built-in default)`. */
   source: string;
   rules: SourcedRule[];
+  limits: Limits;
 }
 
 /** What to do to one texture once every matching rule has been merged. */

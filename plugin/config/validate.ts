@@ -15,6 +15,7 @@ export function validateConfig(data: unknown, file: string, sidecar = false): Re
   if (!validateSchema(data)) {
     throw new ConfigError(`${file}: ${describe(pickError(validateSchema.errors ?? []))}`);
   }
+  if (sidecar && data.limits !== undefined) throw new ConfigError(`${file}: limits: not allowed in a sidecar (set it in the project config)`);
   if (sidecar) {
     const i = data.rules.findIndex((rule) => rule.match !== undefined);
     if (i >= 0) throw new ConfigError(`${file}: rules.${i}.match: not allowed in a sidecar (its rules apply to its asset)`);

@@ -18,7 +18,8 @@ export interface ImageInfo {
 export async function probeImage(bytes: Uint8Array): Promise<ImageInfo> {
   let meta: sharp.Metadata;
   try {
-    meta = await sharp(bytes).metadata();
+    // Header only, no limit here: the caller checks the size against limits.maxPixels itself.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (err) {
     throw new Error(`cannot read image (${firstLine(err)})`);
   }
@@ -29,11 +30,13 @@ export async function probeImage(bytes: Uint8Array): Promise<ImageInfo> {
 }
 
 /** Decodes to 8-bit interleaved pixels, keeping the channel count (grey, grey+alpha, RGB, RGBA). */
-export async function decodeImage(bytes: Uint8Array): Promise<RawImage> {
+export async function decodeImage(bytes: Uint8Array, maxPixels?: number): Promise<RawImage> {
   try {
-    const grey = (await sharp(bytes).metadata()).channels;
+    // The pixel limit is checked by the caller from the header; here it is the decoder's backstop.
+    const open = () => sharp(bytes, maxPixels ? { limitInputPixels: maxPixels } : {});
+    const grey = (await open().metadata()).channels;
     // sharp's raw output is sRGB: ask for b-w explicitly to keep grey images grey.
-    const input = grey === 1 ? sharp(bytes).toColourspace('b-w') : sharp(bytes);
+    const input = grey === 1 ? open().toColourspace('b-w') : open();
     const { data, info } = await input.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     const image: RawImage = { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
     return grey === 2 && image.channels === 4 ? greyAlphaFromRGBA(image) : image;

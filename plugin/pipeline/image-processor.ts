@@ -4,7 +4,8 @@
  * materials or several models is processed once per run.
  */
 import type { Engine } from '../engine';
-import { DEFAULT_QUALITY } from '../config/defaults';
+import { DEFAULT_MAX_PIXELS, DEFAULT_QUALITY } from '../config/defaults';
+import { assertWithinPixelLimit, type PixelLimits } from '../safety/pixel-limit';
 import type { ResolvedActions } from '../config/types';
 import { hashBytes, hashValue } from '../state/hash';
 import type { RawImage, TextureKind } from '../types';
@@ -40,7 +41,8 @@ export class ImageProcessor {
   private readonly cache = new Map<string, Promise<ProcessedImage>>();
 
   /** `dryRun`: compute the planned sizes only; no pixels are decoded or produced. */
-  constructor(private readonly engine: Engine, private readonly dryRun = false) {}
+  /** `limits`: images over `maxPixels` are refused from their header (see safety/pixel-limit.ts). */
+  constructor(private readonly engine: Engine, private readonly dryRun = false, private readonly limits: PixelLimits = { maxPixels: DEFAULT_MAX_PIXELS }) {}
 
   async process(bytes: Uint8Array, kind: TextureKind, actions: ResolvedActions): Promise<ProcessedImage> {
     const { rules: _sources, ...what } = actions;
@@ -55,6 +57,7 @@ export class ImageProcessor {
 
   private async run(bytes: Uint8Array, kind: TextureKind, actions: ResolvedActions): Promise<ProcessedImage> {
     const info = await probeImage(bytes);
+    assertWithinPixelLimit(info.width, info.height, this.limits);
     const before = { width: info.width, height: info.height };
     const format: ImageFormat = actions.format === 'keep' ? info.format : actions.format;
     const plan = planSizes(before, actions);
@@ -73,7 +76,7 @@ export class ImageProcessor {
     const engineName = plan.upscale ? actions.upscale!.model : plan.cap ? 'resize' : 'none';
     if (this.dryRun) return result({ engine: engineName });
 
-    let image: RawImage = await decodeImage(bytes);
+    let image: RawImage = await decodeImage(bytes, this.limits.maxPixels);
     let engine = engineName;
     if (plan.upscale) {
       const up = await this.engine.upscale(image, { scale: actions.upscale!.scale, model: actions.upscale!.model, kind, seamless: actions.upscale!.seamless });

@@ -5,6 +5,7 @@ import { rulesForAsset } from '../config/resolve';
 import { keepEmbedded } from '../gltf/embed';
 import { listExternalResources, parseContainer } from '../gltf/io';
 import { resolveResourceUri } from '../discovery/safe-path';
+import { assertBufferBounds } from '../safety/gltf-bounds';
 import { saveState } from '../state/store';
 import { commitAsset } from './commit';
 import { assetFingerprint, type AssetOutcome, type RunContext } from './context';
@@ -40,6 +41,7 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
 
   let document;
   try {
+    assertBufferBounds(jsonDoc);
     document = await io.readJSON(jsonDoc);
   } catch (err) {
     throw new Error(`cannot read model: ${firstLine(err)}`);

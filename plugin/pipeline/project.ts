@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_MAX_PIXELS } from '../config/defaults';
 import { ConfigError } from '../config/errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
@@ -46,7 +47,7 @@ export async function remasterProject(root: string, options: RemasterProjectOpti
   const stat = await fs.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new ConfigError(`${root}: not a directory`);
   const config = await loadConfig(root, options.config);
-  await assertStateDirSafe(root);
+  assertStateDirSafe(root);
   // A dry run writes nothing, so it needs no lock (and creates no .remaster/).
   const unlock = options.dryRun ? async () => undefined : await lockProject(root);
   try {
@@ -76,7 +77,7 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   try {
     await checkModels(engine, [...config.rules, ...[...sidecars.values()].flat()]);
     const ctx: RunContext = {
-      root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, options.dryRun), written: new Map(), dryRun: Boolean(options.dryRun),
+      root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, options.dryRun, { maxPixels: config.limits.maxPixels ?? DEFAULT_MAX_PIXELS }), written: new Map(), dryRun: Boolean(options.dryRun),
     };
     options.onEvent?.({ type: 'start', total: assets.length });
     for (const [i, asset] of assets.entries()) {

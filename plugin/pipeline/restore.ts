@@ -29,7 +29,7 @@ export interface RestoreOptions {
 export async function restoreProject(root: string, options: RestoreOptions = {}): Promise<RestoreReport> {
   root = path.resolve(root);
   if (!(await fs.stat(stateDir(root)).catch(() => null))) return { restored: [], kept: [] }; // nothing was ever remastered
-  await assertStateDirSafe(root);
+  assertStateDirSafe(root);
   const unlock = await lockProject(root);
   try {
     await removeOrphanTempFiles(root);
