@@ -112,9 +112,9 @@ export function hashTree(dir: string): Record<string, string> {
 /** A w×h noisy RGB(A) PNG: noise so outputs differ per seed and nothing compresses to nothing. */
 export async function noisePNG(w: number, h: number, seed = 1, channels: 3 | 4 = 3): Promise<Buffer> {
   const data = Buffer.alloc(w * h * channels);
-  let s = seed * 2654435761;
+  let s = Math.imul(seed, 2654435761) >>> 0;
   for (let i = 0; i < data.length; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
     data[i] = s >>> 24;
   }
   return sharp(data, { raw: { width: w, height: h, channels } }).png().toBuffer();
