@@ -14,7 +14,17 @@ import sharp from 'sharp';
 import { createIO } from '../../plugin/gltf';
 import { addTriangle } from '../helpers/model';
 
-export const BIN = path.join(__dirname, '..', '..', 'bin', 'remaster.js');
+/** The repository root, from the sources (jest) or from dist/ (npm run soak). */
+export const REPO = (() => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'bin', 'remaster.js'))) {
+    if (path.dirname(dir) === dir) throw new Error(`no bin/remaster.js above ${__dirname}`);
+    dir = path.dirname(dir);
+  }
+  return dir;
+})();
+
+export const BIN = path.join(REPO, 'bin', 'remaster.js');
 
 export interface CLIResult {
   code: number | null;
@@ -52,7 +62,7 @@ export interface Report {
 export function cliMeasured(args: string[]): CLIResult & { peakMiB: number; seconds: number } {
   const rssFile = path.join(os.tmpdir(), `remaster-rss-${process.pid}-${Date.now()}`);
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['-r', path.join(__dirname, 'rss-probe.js'), BIN, ...args], {
+  const r = spawnSync(process.execPath, ['-r', path.join(REPO, 'test', 'reliability', 'rss-probe.js'), BIN, ...args], {
     encoding: 'utf8', env: { ...process.env, REMASTER_RSS_FILE: rssFile }, maxBuffer: 256 << 20,
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

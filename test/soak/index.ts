@@ -1,0 +1,56 @@
+/**
+ * `npm run soak`: the long versions of the reliability suite, printing the figures for the record.
+ *   1. Load: 2000 16×16 textures + 200 .gltf (each with an external image): full run (peak RSS,
+ *      time) and a second run that must be a no-op (time).
+ *   2. Kill soak: SOAK_KILL_POINTS (default 200) SIGKILLs at random points, in series of 8, checking
+ *      after each kill that every file is old or new and originals are intact, and that each series'
+ *      completing run equals an unkilled reference run.
+ * Options (env): SOAK_TEXTURES, SOAK_MODELS, SOAK_KILL_POINTS, SOAK_SEED. Exit 1 on any problem.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeSandbox, removeDir } from '../reliability/helpers';
+import { buildFaultProject, killSeries, referenceRun, seededRandom } from '../reliability/kill-harness';
+import { buildLoadProject, describeLoad, measureLoad } from '../reliability/load-project';
+
+async function main(): Promise<number> {
+  const textures = Number(process.env.SOAK_TEXTURES ?? 2000);
+  const models = Number(process.env.SOAK_MODELS ?? 200);
+  const points = Number(process.env.SOAK_KILL_POINTS ?? 200);
+  const seed = Number(process.env.SOAK_SEED ?? Date.now() % 100000);
+  let failed = false;
+
+  const load = makeSandbox();
+  try {
+    console.log(`soak: generating ${textures} textures + ${models} .gltf…`);
+    await buildLoadProject(load.project, textures, models);
+    const f = measureLoad(load.project, textures + models);
+    console.log(describeLoad(f));
+    if (f.first.code !== 0 || f.first.processed !== textures + models || f.second.skipped !== textures + models || !f.second.unchangedTree) {
+      console.log('soak: LOAD FAILED');
+      failed = true;
+    }
+  } finally {
+    removeDir(load.base);
+  }
+
+  const kill = makeSandbox();
+  try {
+    const template = path.join(kill.base, 'template');
+    await buildFaultProject(template, 16);
+    const ref = await referenceRun(template, path.join(kill.base, 'reference'));
+    console.log(`soak: kill reference run ${ref.seconds.toFixed(2)} s (first asset at ${ref.firstAssetSeconds.toFixed(2)} s), ${Object.keys(ref.original).length} files; seed ${seed}`);
+    const summary = await killSeries(template, kill.project, ref, points, 8, seededRandom(seed));
+    console.log(`soak: ${summary.killPoints} kill points (${summary.killedMidRun} mid-run) in ${summary.series} series, ${summary.problems.length} problems`);
+    for (const p of summary.problems.slice(0, 20)) console.log(`  ${p}`);
+    if (summary.problems.length) failed = true;
+  } finally {
+    fs.rmSync(kill.base, { recursive: true, force: true });
+  }
+  return failed ? 1 : 0;
+}
+
+main().then((code) => process.exit(code), (err) => {
+  console.error(err);
+  process.exit(1);
+});
