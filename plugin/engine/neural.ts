@@ -22,7 +22,7 @@ import { fillTransparent } from './alpha-fill';
 import { resizeClassical } from './classical';
 import type { LoadedModel } from './onnx-model';
 import { renormalisePlanes } from './normal';
-import { blankImage, pickChannels, putChannels, toByte } from './pixels';
+import { blankImage, pickChannels, putChannels } from './pixels';
 import { runTiled, type TileLayout } from './tiler';
 import { crop, wrapPad } from './wrap';
 
@@ -109,11 +109,13 @@ function planesOf(image: RawImage, channels: number[]): Float32Array[] {
 
 /** Quantises float rows [y0, y0+count) into the 8-bit output channels. */
 function writeRows(out: RawImage, rows: Float32Array[], channels: number[], y0: number, count: number): void {
-  const start = y0 * out.width;
+  // A clamped view rounds and clamps on assignment, much faster than doing it by hand per sample.
+  const clamped = new Uint8ClampedArray(out.data.buffer, out.data.byteOffset, out.data.length);
+  const start = y0 * out.width * out.channels;
   const n = count * out.width;
   channels.forEach((c, k) => {
     const plane = rows[k];
-    for (let i = 0, j = start * out.channels + c; i < n; i++, j += out.channels) out.data[j] = toByte(plane[i]);
+    for (let i = 0, j = start + c; i < n; i++, j += out.channels) clamped[j] = plane[i] * 255;
   });
 }
 

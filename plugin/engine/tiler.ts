@@ -57,8 +57,11 @@ export function planAxis(size: number, tile: number, layout: TileLayout): AxisPl
   return { cores, starts, length, blend };
 }
 
-/** Output range [lo, hi) of tile k along an axis and its weight at each output texel. */
-function axisWeights(plan: AxisPlan, k: number, scale: number, outSize: number): { lo: number; weights: Float32Array } {
+/**
+ * Output range [lo, hi) of tile k along an axis, its weight at each output texel, and the index
+ * range [fullFrom, fullTo) where the weight is exactly 1 (no other tile contributes there).
+ */
+function axisWeights(plan: AxisPlan, k: number, scale: number, outSize: number): { lo: number; weights: Float32Array; fullFrom: number; fullTo: number } {
   const [s, e] = plan.cores[k];
   const b = plan.blend;
   const first = k === 0;
@@ -73,7 +76,11 @@ function axisWeights(plan: AxisPlan, k: number, scale: number, outSize: number):
     if (!last && b > 0) w = Math.min(w, ((e + b) * scale - c) / (2 * b * scale));
     weights[x - lo] = Math.max(0, Math.min(1, w));
   }
-  return { lo, weights };
+  let fullFrom = 0;
+  while (fullFrom < weights.length && weights[fullFrom] !== 1) fullFrom++;
+  let fullTo = weights.length;
+  while (fullTo > fullFrom && weights[fullTo - 1] !== 1) fullTo--;
+  return { lo, weights, fullFrom, fullTo };
 }
 
 /** Copies a region of CHW planes into a tile, replicating edge texels past the image. */
@@ -113,19 +120,26 @@ export async function runTiled(
   const py = planAxis(height, layout.tileHeight, layout);
   const xWeights = px.cores.map((_, k) => axisWeights(px, k, scale, outW));
   let flushed = 0;
+  const yWeights = py.cores.map((_, j) => axisWeights(py, j, scale, outH));
+  // Two strip accumulators used in turn (allocated once: fresh 100 MB arrays per strip cost page
+  // faults); rows still blending with the previous strip are carried from one to the other.
+  const maxRows = Math.max(...yWeights.map((w) => w.weights.length));
+  const buffers = [0, 1].map(() => Array.from({ length: channels }, () => new Float32Array(maxRows * outW)));
   let acc: Float32Array[] = [];
   let accY0 = 0;
   let accRows = 0;
 
   for (let j = 0; j < py.cores.length; j++) {
-    const yw = axisWeights(py, j, scale, outH);
-    // New strip accumulator; rows still blending with the previous strip are carried over.
+    const yw = yWeights[j];
     const rows = yw.weights.length;
-    const next = Array.from({ length: channels }, () => new Float32Array(rows * outW));
-    for (let c = 0; c < channels && accRows > 0; c++) {
-      const from = (yw.lo - accY0) * outW;
-      const count = Math.max(0, accY0 + accRows - yw.lo) * outW;
-      next[c].set(acc[c].subarray(from, from + count), 0);
+    const next = buffers[j % 2];
+    const carried = accRows > 0 ? Math.max(0, accY0 + accRows - yw.lo) : 0;
+    for (let c = 0; c < channels; c++) {
+      if (carried > 0) {
+        const from = (yw.lo - accY0) * outW;
+        next[c].set(acc[c].subarray(from, from + carried * outW), 0);
+      }
+      next[c].fill(0, carried * outW, rows * outW);
     }
     acc = next;
     accY0 = yw.lo;
@@ -151,16 +165,20 @@ export async function runTiled(
           const oy = yw.lo + r - y0 * scale; // row inside the tile output
           const srcRow = oy * tw - x0 * scale;
           const dstRow = r * outW;
-          for (let i = 0; i < xw.weights.length; i++) {
-            const ox = xw.lo + i;
-            dst[dstRow + ox] += src[srcRow + ox] * xw.weights[i] * wy;
+          // Where both weights are 1 the weights of every other tile are 0: copy, don't blend.
+          const copyFrom = wy === 1 ? xw.fullFrom : xw.weights.length;
+          const copyTo = wy === 1 ? xw.fullTo : xw.weights.length;
+          for (let i = 0; i < copyFrom; i++) dst[dstRow + xw.lo + i] += src[srcRow + xw.lo + i] * xw.weights[i] * wy;
+          if (copyTo > copyFrom) {
+            dst.set(src.subarray(srcRow + xw.lo + copyFrom, srcRow + xw.lo + copyTo), dstRow + xw.lo + copyFrom);
           }
+          for (let i = Math.max(copyFrom, copyTo); i < xw.weights.length; i++) dst[dstRow + xw.lo + i] += src[srcRow + xw.lo + i] * xw.weights[i] * wy;
         }
       }
     }
 
     // Rows above the next strip's reach are final.
-    const done = j === py.cores.length - 1 ? outH : axisWeights(py, j + 1, scale, outH).lo;
+    const done = j === py.cores.length - 1 ? outH : yWeights[j + 1].lo;
     if (done > flushed) {
       const from = (flushed - accY0) * outW;
       const count = done - flushed;
