@@ -16,8 +16,8 @@
 
 import sharp from 'sharp';
 import type { RawImage, TextureKind } from '../types';
-import { linear16ToSrgb8Lut, linearToSrgb, srgb8ToLinear16Lut, blankImage, toByte } from './pixels';
-import { renormalise16To8, unitNormal } from './normal';
+import { linear16ToSrgb8Lut, linearToSrgb, srgb8ToLinear16Lut, blankImage } from './pixels';
+import { renormalise16To8, renormalisePlanes } from './normal';
 import { resamplePlanes } from './resample';
 
 /** Filters of the classical path: Lanczos-3, and Catmull-Rom cubic for the eval's bicubic baseline. */
@@ -85,25 +85,28 @@ function enlargeGroup(image: RawImage, group: number[], kind: TextureKind, linea
     }
   }
   const normal = kind === 'normal' && group.length === 3;
+  // A clamped view rounds and clamps on assignment: the fastest way to quantise in JS.
+  const clamped = new Uint8ClampedArray(out.data.buffer, out.data.byteOffset, out.data.length);
   resamplePlanes(planes, image.width, image.height, out.width, out.height, kernel, (y, rows) => {
-    for (let x = 0; x < out.width; x++) {
-      const o = (y * out.width + x) * out.channels;
-      if (normal) {
-        const [nx, ny, nz] = unitNormal(rows[0][x] * 2 - 1, rows[1][x] * 2 - 1, rows[2][x] * 2 - 1);
-        out.data[o + group[0]] = toByte((nx + 1) / 2);
-        out.data[o + group[1]] = toByte((ny + 1) / 2);
-        out.data[o + group[2]] = toByte((nz + 1) / 2);
-        continue;
+    if (normal) renormalisePlanes(rows[0], rows[1], rows[2]);
+    if (hasAlpha) {
+      const a = rows[colourCount];
+      for (let x = 0; x < out.width; x++) {
+        const alpha = Math.min(1, Math.max(0, a[x]));
+        const inverse = alpha > 1 / 1024 ? 1 / alpha : 0;
+        for (let k = 0; k < colourCount; k++) rows[k][x] *= inverse;
       }
-      const alpha = hasAlpha ? Math.min(1, Math.max(0, rows[colourCount][x])) : 1;
-      for (let k = 0; k < group.length; k++) {
-        let v = rows[k][x];
-        if (k < colourCount) {
-          if (hasAlpha) v = alpha > 1 / 1024 ? v / alpha : 0;
-          if (linear) v = linearToSrgb(Math.min(1, Math.max(0, v)));
-        }
-        out.data[o + group[k]] = toByte(v);
+    }
+    if (linear) {
+      for (let k = 0; k < colourCount; k++) {
+        const r = rows[k];
+        for (let x = 0; x < out.width; x++) r[x] = linearToSrgb(Math.min(1, Math.max(0, r[x])));
       }
+    }
+    const rowStart = y * out.width * out.channels;
+    for (let k = 0; k < group.length; k++) {
+      const r = rows[k];
+      for (let x = 0, j = rowStart + group[k]; x < out.width; x++, j += out.channels) clamped[j] = r[x] * 255;
     }
   });
 }

@@ -98,16 +98,19 @@ export function resamplePlanes(
     return slot * outWidth;
   };
   const rows = planes.map(() => new Float32Array(outWidth));
+  const bases = new Int32Array(wy.taps);
   for (let y = 0; y < outHeight; y++) {
-    rows.forEach((r) => r.fill(0));
-    for (let t = 0; t < wy.taps; t++) {
-      const w = wy.weights[y * wy.taps + t];
-      if (w === 0) continue;
-      const base = horizontalRow(wy.index[y * wy.taps + t]);
-      rows.forEach((r, c) => {
-        const h = ring[c];
+    for (let t = 0; t < wy.taps; t++) bases[t] = horizontalRow(wy.index[y * wy.taps + t]);
+    for (let c = 0; c < planes.length; c++) {
+      const r = rows[c];
+      const h = ring[c];
+      r.fill(0);
+      for (let t = 0; t < wy.taps; t++) {
+        const w = wy.weights[y * wy.taps + t];
+        if (w === 0) continue;
+        const base = bases[t];
         for (let x = 0; x < outWidth; x++) r[x] += h[base + x] * w;
-      });
+      }
     }
     row(y, rows);
   }
