@@ -9,7 +9,7 @@ degradation `remaster eval` uses), upscale it with the model (torch, float32, cl
 with PIL bicubic and with PIL Lanczos, and compare with the original. PSNR over RGB, SSIM on BT.601 luma, HFEN
 on luma (LoG 15x15 sigma 1.5, relative L2); no border shave. Images whose luma std < 3 (flat) are skipped.
 """
-import argparse, json, os, sys, time
+import argparse, io, json, os, sys, time
 import numpy as np
 import torch
 from PIL import Image
@@ -26,6 +26,8 @@ def main():
     ap.add_argument('--json')
     ap.add_argument('--limit', type=int, default=0)
     ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--lr-jpeg', type=int, default=0,
+                    help='also JPEG-compress the LR input at this quality (Pillow, 4:2:0): a degraded-input check')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     m, ck = export.load(args.ckpt)
@@ -43,6 +45,10 @@ def main():
             skipped += 1
             continue
         lr = np.asarray(Image.fromarray(hr).resize((w // s, h // s), Image.BICUBIC))
+        if args.lr_jpeg:
+            buf = io.BytesIO()
+            Image.fromarray(lr).save(buf, format='JPEG', quality=args.lr_jpeg)
+            lr = np.asarray(Image.open(buf).convert('RGB'))
         outs = dict(model=srlib.run_model(m, lr),
                     bicubic=np.asarray(Image.fromarray(lr).resize((w, h), Image.BICUBIC)),
                     lanczos=np.asarray(Image.fromarray(lr).resize((w, h), Image.LANCZOS)))
@@ -54,12 +60,13 @@ def main():
             for k in ('model', 'bicubic', 'lanczos')}
     wins = int(sum(r['model']['psnr'] > r['bicubic']['psnr'] for r in rows))
     gains = np.array([r['model']['psnr'] - r['bicubic']['psnr'] for r in rows])
-    summary = dict(model=ck['config']['name'], scale=s, images=len(rows), skipped_flat=skipped,
+    summary = dict(model=ck['config']['name'], scale=s, lr_jpeg=args.lr_jpeg, images=len(rows), skipped_flat=skipped,
                    mean=mean, psnr_gain_vs_bicubic=mean['model']['psnr'] - mean['bicubic']['psnr'],
                    psnr_gain_vs_lanczos=mean['model']['psnr'] - mean['lanczos']['psnr'],
                    median_gain_vs_bicubic=float(np.median(gains)), min_gain=float(gains.min()),
                    images_better_than_bicubic=wins, seconds=time.time() - t0)
-    print(f"{summary['model']} x{s} on {len(rows)} held-out images ({skipped} flat skipped):")
+    print(f"{summary['model']} x{s} on {len(rows)} held-out images ({skipped} flat skipped)"
+          + (f", LR JPEG q{args.lr_jpeg}" if args.lr_jpeg else '') + ':')
     for k in ('model', 'bicubic', 'lanczos'):
         print(f"  {k:8s} PSNR {mean[k]['psnr']:.3f} dB  SSIM {mean[k]['ssim']:.4f}  HFEN {mean[k]['hfen']:.4f}")
     print(f"  gain vs bicubic {summary['psnr_gain_vs_bicubic']:+.3f} dB (median {summary['median_gain_vs_bicubic']:+.3f}, "

@@ -171,31 +171,49 @@ def psnr(a, b):
 
 
 def _t(a):
-    return torch.from_numpy(np.ascontiguousarray(a)).double().permute(2, 0, 1)[None]
+    return torch.from_numpy(np.ascontiguousarray(a)).float().permute(2, 0, 1)[None]
+
+
+def _sep(x, kx, ky):
+    """Separable 'valid' filtering of B,1,H,W with 1-D kernels kx (along rows) and ky (along columns)."""
+    x = F.conv2d(x, kx.view(1, 1, 1, -1))
+    return F.conv2d(x, ky.view(1, 1, -1, 1))
+
+
+_G11 = gaussian_kernel1d(1.5, 5)
 
 
 def ssim(a, b):
-    """SSIM on BT.601 luma (0..255), Gaussian window 11x11 sigma 1.5, K1=0.01 K2=0.03, 'valid' region."""
+    """SSIM (Wang et al. 2004) on BT.601 luma (0..255): Gaussian window 11x11 sigma 1.5, K1=0.01, K2=0.03,
+    mean over the 'valid' window positions. Same definition as plugin/metrics/ssim.ts (float32 here)."""
     x, y = luma(_t(a)), luma(_t(b))
-    g = gaussian_kernel1d(1.5, 5).double()
-    w = (g[:, None] * g[None, :]).view(1, 1, 11, 11)
-    f = lambda z: F.conv2d(z, w)
+    f = lambda z: _sep(z, _G11, _G11)
     mx, my = f(x), f(y)
     sxx, syy, sxy = f(x * x) - mx * mx, f(y * y) - my * my, f(x * y) - mx * my
     c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
     m = ((2 * mx * my + c1) * (2 * sxy + c2)) / ((mx * mx + my * my + c1) * (sxx + syy + c2))
-    return float(m.mean())
+    return float(m.double().mean())
 
 
-_LOG15 = None
+_G15 = gaussian_kernel1d(1.5, 7).double()
+_R15 = torch.arange(-7, 8, dtype=torch.float64)
+_G15b = _G15 * (_R15 ** 2 - 1.5 ** 2) / 1.5 ** 4
+_DC15 = float(2 * _G15b.sum() * _G15.sum() / 225)
+
+
+def log15(x):
+    """MATLAB fspecial('log', 15, 1.5) applied separably (G''(x)G(y) + G(x)G''(y) minus the zero-sum
+    constant times a 15x15 box), reflect padding; as plugin/metrics/hfen.ts."""
+    g, g2 = _G15.float(), _G15b.float()
+    xp = F.pad(x, (7, 7, 7, 7), mode='reflect')
+    box = torch.ones(15)
+    return _sep(xp, g2, g) + _sep(xp, g, g2) - _DC15 * _sep(xp, box, box)
 
 
 def hfen(a, b):
-    """HFEN = ||LoG(a) - LoG(b)||_2 / ||LoG(b)||_2 on luma (b = reference), LoG 15x15 sigma 1.5. Lower is better."""
-    global _LOG15
-    if _LOG15 is None:
-        _LOG15 = log_kernel(15, 1.5).double()
-    la, lb = log_filter(luma(_t(a)), _LOG15), log_filter(luma(_t(b)), _LOG15)
+    """HFEN = ||LoG(a) - LoG(b)||_2 / ||LoG(b)||_2 on BT.601 luma (b = reference), LoG 15x15 sigma 1.5
+    (Ravishankar & Bresler 2011). Lower is better."""
+    la, lb = log15(luma(_t(a))).double(), log15(luma(_t(b))).double()
     return float(torch.linalg.norm(la - lb) / torch.linalg.norm(lb).clamp_min(1e-12))
 
 
