@@ -14,8 +14,8 @@ What it does
 - splits **by texture-set folder** (the parent directory: gothic_wall, base_floor, ...; the same folder name in
   two packages is one set): a folder goes to the held-out split when sha1(folder) mod 100 < heldout-pct (10). Splitting by folder rather than by file keeps recoloured
   variants of one texture from leaking between the splits. The held-out split is never used for training;
-- training images stay at native resolution (the held-out/eval textures are native too: training on
-  2x-downscaled, sharper HR targets (--halve-large, run 1) taught the nets to over-sharpen); one random window of
+- training images stay at native resolution, like the held-out/eval textures (run 1 used 2x-downscaled, sharper
+  HR targets, --halve-large, and scored lower, together with other changes); one random window of
   at most 256x256 per image is kept so that ~1200 distinct textures fit the GPU machine's 64 MiB transfer limit;
 - writes `train.npz` (lossless WebP bytes per image, uint8 arrays, one key per image) and `heldout/*.png`
   (held-out textures, centre-cropped to at most 512x512, sides cropped to a multiple of 4) plus `manifest.json`
