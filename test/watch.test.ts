@@ -166,6 +166,27 @@ describe('watchProject', () => {
     expect(await dropped).toMatchObject({ outcome: 'processed', detail: expect.stringContaining('128x128→256x256') }); // last good: x2
   }, 40000);
 
+  it('sees every file written into a folder the moment it is created (chokidar lists a new folder before watching it)', async () => {
+    dir = makeProject();
+    writeJSON(path.join(dir, 'remaster.config.json'), X2);
+    const w = start(dir);
+    watcher = w.watcher;
+    await watcher.ready;
+    // Whether a file lands in chokidar's blind spot depends on timing: try several delays.
+    const delays = [0, 1, 2, 4, 8, 12, 16, 24, 32];
+    const names = delays.map((d) => `export-${d}/deep/tex.png`);
+    const all = Promise.all(names.map((n) => w.next(done(n))));
+    const png = fs.readFileSync(path.join(FIXTURES, 'textures/alpha-blend-128.png'));
+    await Promise.all(delays.map(async (d, i) => {
+      await fs.promises.mkdir(path.dirname(path.join(dir, names[i])), { recursive: true });
+      await sleep(d);
+      await fs.promises.writeFile(path.join(dir, names[i] + '.tmp'), png);
+      await fs.promises.rename(path.join(dir, names[i] + '.tmp'), path.join(dir, names[i]));
+    }));
+    expect((await all).map((e) => (e as { outcome: string }).outcome)).toEqual(names.map(() => 'processed'));
+    for (const n of names) expect(await imageSize(path.join(dir, n))).toEqual([256, 256]);
+  });
+
   it('a corrupt file is reported, does not stop the watcher, and is processed once fixed', async () => {
     dir = makeProject();
     writeJSON(path.join(dir, 'remaster.config.json'), X2);

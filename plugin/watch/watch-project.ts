@@ -53,6 +53,8 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
   private started = false;
   private closing: Promise<void> | null = null;
   private readonly totals = { processed: 0, skipped: 0, failed: 0 };
+  /** Folders created since watching began, waiting to settle before they are re-listed. */
+  private readonly newFolders = new Set<string>();
   /** A job ran since the last `idle` event. */
   private worked = false;
 
@@ -81,9 +83,10 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
     this.engine = this.options.engine ?? createEngine({ device: this.options.device, projectRoot: this.root, log: this.options.log });
 
     const watched = [this.root, ...(this.config.file && toRel(this.root, this.config.file) === null ? [this.config.file] : [])];
-    this.files = chokidar.watch(watched, { ignoreInitial: true, atomic: true, ignored: (file) => this.isIgnored(file) });
+    this.files = chokidar.watch(watched, { ignoreInitial: true, atomic: true, followSymlinks: false, ignored: (file) => this.isIgnored(file) });
     this.files.on('all', (event, file) => {
       if (event === 'add' || event === 'change' || event === 'unlink') this.onFileEvent(file);
+      else if (event === 'addDir') this.onNewFolder(file);
     });
     this.files.on('error', (err) => this.send({ type: 'problem', message: `file watcher: ${firstLine(err)}` }));
     try {
@@ -123,6 +126,23 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
     this.startTimer();
   }
 
+  /**
+   * chokidar lists a new folder before it starts watching it, so a file created in between (an
+   * exporter making a folder and writing into it at once) is never reported. The folder is therefore
+   * re-listed once it has settled (its mtime changes with every entry added), when chokidar is
+   * watching it for sure; what is found goes through the usual settle and hash checks.
+   */
+  private onNewFolder(folder: string): void {
+    if (this.closing || this.isIgnored(folder)) return;
+    this.newFolders.add(folder);
+    this.settle.touch(folder);
+    this.startTimer();
+  }
+
+  private async relist(folder: string): Promise<void> {
+    for (const file of await listFiles(folder, (f) => this.isIgnored(f))) this.settle.touch(file);
+  }
+
   private startTimer(): void {
     if (!this.timer && !this.closing) this.timer = setInterval(() => this.tick(), this.pollMs);
   }
@@ -156,7 +176,13 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
     })();
   }
 
-  private async handleBatch(files: string[]): Promise<void> {
+  private async handleBatch(batch: string[]): Promise<void> {
+    const files: string[] = [];
+    for (const file of batch) {
+      if (this.newFolders.delete(file)) await this.relist(file);
+      else files.push(file);
+    }
+    if (files.length === 0) return;
     const state = await loadState(this.root);
     const changes = await classifyChanges(this.root, state, this.config.file, files);
     for (const { path: rel, reason } of changes.ignored) this.send({ type: 'ignored', path: rel, reason });
@@ -214,6 +240,24 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
   private send(event: WatchEvent): void {
     this.emit('event', event);
   }
+}
+
+/** Every file under `folder` (absolute paths), not descending into ignored folders. */
+async function listFiles(folder: string, ignored: (file: string) => boolean): Promise<string[]> {
+  const out: string[] = [];
+  let entries;
+  try {
+    entries = await fs.readdir(folder, { withFileTypes: true });
+  } catch {
+    return out; // removed meanwhile
+  }
+  for (const entry of entries) {
+    const file = path.join(folder, entry.name);
+    if (ignored(file)) continue;
+    if (entry.isDirectory()) out.push(...(await listFiles(file, ignored)));
+    else if (entry.isFile()) out.push(file);
+  }
+  return out;
 }
 
 function firstLine(err: unknown): string {
