@@ -61,4 +61,34 @@ describe('remaster watch (CLI)', () => {
     expect(await imageSize(path.join(dir, 'a.png'))).toEqual([3072, 3072]);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 60000);
+
+  it('prints plain lines when not on a terminal; Ctrl-C (SIGINT) when idle exits 0', async () => {
+    dir = makeProject({ 'wall.png': 'textures/alpha-blend-128.png' });
+    const child = spawn(process.execPath, [BIN, 'watch', dir, '--stability', '100'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout.includes('idle:')) resolve();
+    }));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stdout.trim().split('\n')).toEqual([
+      `watching ${dir} (Ctrl-C to stop)`,
+      'processed wall.png: [color] 128x128→256x256',
+      'idle: 1 processed, 0 skipped, 0 failed so far',
+      'stopped',
+    ]);
+  }, 30000);
+
+  it('refuses an invalid config at startup with one line naming the file, exit 2', async () => {
+    dir = makeProject();
+    writeJSON(path.join(dir, 'remaster.config.json'), { rules: [{ upscale: { scale: 3 } }] });
+    const child = spawn(process.execPath, [BIN, 'watch', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^remaster: remaster\.config\.json: rules\.0\.upscale\.scale: /)]);
+  }, 30000);
 });

@@ -22,9 +22,10 @@ export function createWatchOutput(mode: 'json' | 'tty' | 'plain'): WatchOutput {
     };
   }
   const status = mode === 'tty' ? new StatusLine() : null;
-  const print = (line: string) => {
+  // Results go to stdout (pipeable); notes (engine log, "stopping") to stderr, as `remaster run` does.
+  const print = (line: string, stream: NodeJS.WriteStream = process.stdout) => {
     status?.clear();
-    process.stdout.write(line + '\n');
+    stream.write(line + '\n');
     status?.draw();
   };
   return {
@@ -34,7 +35,7 @@ export function createWatchOutput(mode: 'json' | 'tty' | 'plain'): WatchOutput {
       if (line) print(line);
       else status?.draw();
     },
-    note: print,
+    note: (line) => print(line, process.stderr),
     stop: () => status?.clear(),
   };
 }
