@@ -87,7 +87,7 @@ class StatusLine {
 
   draw(): void {
     const parts = ['remaster watch', `queue ${this.queue}`, this.current ? `▸ ${this.current}` : 'waiting for changes', `done ${this.done}`, `failed ${this.failed}`];
-    const width = process.stderr.columns ?? 100;
+    const width = process.stderr.columns || 100; // 0 on a pty with no size set
     process.stderr.write(`\r\x1b[2K${parts.join(' · ').slice(0, width - 1)}`);
   }
 
