@@ -187,6 +187,41 @@ describe('watchProject', () => {
     for (const n of names) expect(await imageSize(path.join(dir, n))).toEqual([256, 256]);
   });
 
+  it('a .gltf arriving with its .bin and images is one job over the model (its image is not a texture of its own)', async () => {
+    dir = makeProject();
+    writeJSON(path.join(dir, 'remaster.config.json'), X2);
+    const w = start(dir);
+    watcher = w.watcher;
+    await watcher.ready;
+    const processed = w.next(done('BoxTextured/BoxTextured.gltf'));
+    fs.cpSync(path.join(FIXTURES, 'gltf/BoxTextured'), path.join(dir, 'BoxTextured'), { recursive: true });
+    expect(await processed).toMatchObject({ outcome: 'processed' });
+    await w.next(isIdle);
+    expect(w.events.filter((e) => e.type === 'job')).toEqual([{ type: 'job', reason: 'changes', assets: ['BoxTextured/BoxTextured.gltf'] }]);
+    expect(assetEvents(w.events).map((e) => e.path)).toEqual(['BoxTextured/BoxTextured.gltf']);
+    expect(await imageSize(path.join(dir, 'BoxTextured/CesiumLogoFlat.png'))).toEqual([512, 512]);
+  });
+
+  it('a config change re-processes the assets it affects, from their originals, and leaves the others as they are', async () => {
+    dir = makeProject({ 'a/one.png': 'textures/alpha-blend-128.png', 'b/two.png': 'textures/helmet-basecolor-128.png' });
+    writeJSON(path.join(dir, 'remaster.config.json'), X2);
+    const w = start(dir);
+    watcher = w.watcher;
+    await watcher.ready;
+    const two = sha(path.join(dir, 'b/two.png'));
+    const from = w.events.length;
+    const one = w.next(done('a/one.png'));
+    writeJSON(path.join(dir, 'remaster.config.json'), { rules: [...X2.rules, { match: 'a/**', upscale: { scale: 4 } }] });
+    expect(await one).toMatchObject({ outcome: 'processed', detail: expect.stringContaining('128x128→512x512') });
+    await w.next(isIdle);
+    expect(w.events.slice(from).filter((e) => e.type === 'job')).toEqual([{ type: 'job', reason: 'config', assets: ['a/one.png', 'b/two.png'] }]);
+    expect(assetEvents(w.events.slice(from)).map((e) => [e.path, e.outcome, e.detail])).toEqual([
+      ['a/one.png', 'processed', expect.any(String)],
+      ['b/two.png', 'skipped', 'unchanged'],
+    ]);
+    expect(sha(path.join(dir, 'b/two.png'))).toBe(two);
+  });
+
   it('a corrupt file is reported, does not stop the watcher, and is processed once fixed', async () => {
     dir = makeProject();
     writeJSON(path.join(dir, 'remaster.config.json'), X2);
