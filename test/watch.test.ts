@@ -222,6 +222,27 @@ describe('watchProject', () => {
     expect(sha(path.join(dir, 'b/two.png'))).toBe(two);
   });
 
+  it('waits while another remaster process holds the project lock, then processes what changed', async () => {
+    dir = makeProject();
+    writeJSON(path.join(dir, 'remaster.config.json'), X2);
+    const w = start(dir);
+    watcher = w.watcher;
+    await watcher.ready;
+    const lock = path.join(dir, '.remaster/lock');
+    fs.mkdirSync(path.dirname(lock), { recursive: true });
+    fs.writeFileSync(lock, `${process.ppid}\n`); // a live process that is not this one: a `remaster run`
+
+    const refused = w.next((e) => e.type === 'problem');
+    fs.copyFileSync(path.join(FIXTURES, 'textures/alpha-blend-128.png'), path.join(dir, 'late.png'));
+    expect(await refused).toMatchObject({ message: expect.stringMatching(/another remaster process \(pid \d+\) is working on this project; trying again/) });
+    expect(await imageSize(path.join(dir, 'late.png'))).toEqual([128, 128]);
+
+    const processed = w.next(done('late.png'));
+    fs.rmSync(lock); // that run ends
+    expect(await processed).toMatchObject({ outcome: 'processed' });
+    expect(await imageSize(path.join(dir, 'late.png'))).toEqual([256, 256]);
+  });
+
   it('a corrupt file is reported, does not stop the watcher, and is processed once fixed', async () => {
     dir = makeProject();
     writeJSON(path.join(dir, 'remaster.config.json'), X2);

@@ -31,6 +31,10 @@ const DEFAULT_MAX_BATCH_WAIT_MS = 5000;
 
 /** The pipeline's failure when an input changed between reading and writing (plugin/pipeline/commit.ts). */
 const STALE_INPUT = /changed while it was being processed/;
+/** The pipeline's refusal while another run holds the project's lock (plugin/state/lock.ts). */
+const PROJECT_LOCKED = /another remaster (run|process)\b.* is working on this project/;
+/** How long a job refused by another run's lock waits before it is tried again. */
+const LOCKED_RETRY_MS = 1000;
 
 export function watchProject(dir: string, options: WatchOptions = {}): ProjectWatcher {
   return new Watcher(path.resolve(dir), options);
@@ -55,6 +59,9 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
   private readonly totals = { processed: 0, skipped: 0, failed: 0 };
   /** Folders created since watching began, waiting to settle before they are re-listed. */
   private readonly newFolders = new Set<string>();
+  /** A job refused because another run held the project's lock, tried again at `retryAt`. */
+  private deferred: { reason: JobReason; wanted: Set<string> | 'all' } | null = null;
+  private retryAt = 0;
   /** A job ran since the last `idle` event. */
   private worked = false;
 
@@ -160,13 +167,18 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
         await this.settle.poll();
         const batch = this.settle.takeBatch(this.maxBatchWaitMs);
         if (batch.length > 0) await this.handleBatch(batch);
+        if (this.deferred && Date.now() >= this.retryAt) {
+          const { reason, wanted } = this.deferred;
+          this.deferred = null;
+          await this.runJob(reason, wanted);
+        }
       } catch (err) {
         // Whatever went wrong (unreadable state, a vanished folder), the watcher keeps watching.
         this.send({ type: 'problem', message: firstLine(err) });
       } finally {
         this.step = null;
       }
-      if (this.settle.size === 0 && !this.closing) {
+      if (this.settle.size === 0 && !this.deferred && !this.closing) {
         this.stopTimer();
         if (this.worked) {
           this.worked = false;
@@ -223,8 +235,24 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
       await remasterProject(this.root, { config: this.config.forPipeline(), engine: this.engine, paths: keys, signal: this.abort.signal, onEvent });
     } catch (err) {
       if (this.abort.signal.aborted) return; // close(): the current asset finished, the rest waits
+      if (PROJECT_LOCKED.test(firstLine(err))) {
+        this.defer(reason, wanted);
+        this.send({ type: 'problem', message: `${firstLine(err)}; trying again in ${LOCKED_RETRY_MS / 1000} s` });
+        return;
+      }
       this.send({ type: 'problem', message: firstLine(err) }); // e.g. a rule names a model that cannot be used
     }
+  }
+
+  /** Keeps a refused job for later, merged with any already waiting (every asset wins over some). */
+  private defer(reason: JobReason, wanted: Set<string> | 'all'): void {
+    const waiting = this.deferred;
+    if (waiting === null) this.deferred = { reason, wanted };
+    else if (waiting.wanted === 'all') return;
+    else if (wanted === 'all') this.deferred = { reason, wanted };
+    else for (const rel of wanted) waiting.wanted.add(rel);
+    this.retryAt = Date.now() + LOCKED_RETRY_MS;
+    this.startTimer();
   }
 
   private reportAsset(event: Extract<RunEvent, { type: 'asset' }>): void {
