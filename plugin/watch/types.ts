@@ -53,7 +53,10 @@ export type WatchEvent =
 
 /** The handle watchProject() returns. Subscribe with `watcher.on('event', (e: WatchEvent) => ...)`. */
 export interface ProjectWatcher extends EventEmitter<{ event: [WatchEvent] }> {
-  /** Resolves once files are watched and the startup pass is done; rejects on a bad directory or config. */
+  /**
+   * Resolves once files are watched and the startup pass is done (or deferred while another run holds
+   * the project lock); rejects on a bad directory, config or state file — then call close() to release.
+   */
   readonly ready: Promise<void>;
   /** Stops taking jobs, lets the current asset finish (never a half-written file), stops watching. */
   close(): Promise<void>;
