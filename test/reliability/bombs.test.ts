@@ -39,6 +39,7 @@ describe('decompression bombs', () => {
     expect(failed['bomb/model.glb']).toMatch(/texture "base".*100000x100000.*limits\.maxPixels/);
     expect(r.report.processed.map((a) => a.path)).toEqual(['ok.png']);
     // 400 Mpx would be ≥ 400 MiB decoded; the whole run stays well under that.
+    console.log(`bombs: 5 refused before decoding, peak RSS of the run ${r.peakMiB.toFixed(0)} MiB`);
     expect(r.peakMiB).toBeLessThan(300);
     const after = hashTree(box.project);
     for (const rel of Object.keys(before)) if (rel.startsWith('bomb/')) expect(after[rel]).toBe(before[rel]);

@@ -24,7 +24,20 @@ export const REPO = (() => {
   return dir;
 })();
 
-export const BIN = path.join(REPO, 'bin', 'remaster.js');
+export let BIN = path.join(REPO, 'bin', 'remaster.js');
+
+/**
+ * Runs the CLI from a private copy of bin/ + dist/ (inside the repo, so node_modules still resolve):
+ * in a shared working tree any `jest` run rebuilds dist/, which would change the outputs of a long
+ * soak half-way through. Returns the function that removes the copy.
+ */
+export function usePrivateBuild(): () => void {
+  const dir = path.join(REPO, `.soak-build-${process.pid}`);
+  fs.cpSync(path.join(REPO, 'dist'), path.join(dir, 'dist'), { recursive: true });
+  fs.cpSync(path.join(REPO, 'bin'), path.join(dir, 'bin'), { recursive: true });
+  BIN = path.join(dir, 'bin', 'remaster.js');
+  return () => fs.rmSync(dir, { recursive: true, force: true });
+}
 
 export interface CLIResult {
   code: number | null;

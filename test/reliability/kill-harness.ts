@@ -84,6 +84,7 @@ export function checkAfterKill(dir: string, ref: Reference): string[] {
   const originals = path.join(dir, '.remaster', 'originals');
   if (fs.existsSync(originals)) {
     for (const [rel, hash] of Object.entries(hashTree(originals))) {
+      if (isAtomicTempName(path.posix.basename(rel))) continue; // an interrupted copy; swept by the next run
       if (ref.original[rel] !== hash) problems.push(`.remaster/originals/${rel}: not the original`);
     }
   }

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeSandbox, removeDir } from '../reliability/helpers';
+import { makeSandbox, removeDir, usePrivateBuild } from '../reliability/helpers';
 import { buildFaultProject, killSeries, referenceRun, seededRandom } from '../reliability/kill-harness';
 import { buildLoadProject, describeLoad, measureLoad } from '../reliability/load-project';
 
@@ -19,6 +19,8 @@ async function main(): Promise<number> {
   const points = Number(process.env.SOAK_KILL_POINTS ?? 200);
   const seed = Number(process.env.SOAK_SEED ?? Date.now() % 100000);
   let failed = false;
+  const dropBuild = usePrivateBuild();
+  process.on('exit', dropBuild);
 
   const load = makeSandbox();
   try {
