@@ -382,7 +382,7 @@ describe('remasterProject', () => {
     dir = makeProject({ BoxTextured: 'gltf/BoxTextured' });
     const before = snapshot(dir);
     const report = await remasterProject(dir, { dryRun: true });
-    expect(report.processed[0].textures[0]).toMatchObject({ before: { width: 256, height: 256 }, after: { width: 512, height: 512 }, engine: 'lanczos' });
+    expect(report.processed[0].textures[0]).toMatchObject({ before: { width: 256, height: 256 }, after: { width: 512, height: 512 }, engine: 'remaster-x2-fast' });
     expect(snapshot(dir)).toEqual(before);
   });
 });

@@ -6,7 +6,7 @@ import type { RemasterConfig } from './types';
 import type { TextureKind } from '../types';
 
 /** Model used when a rule's `upscale` names no model, and by the built-in default config. */
-export const DEFAULT_MODEL = 'lanczos';
+export const DEFAULT_MODEL = 'remaster-x2-fast';
 
 /** Scale used when a rule's `upscale` names no scale. */
 export const DEFAULT_SCALE: 2 | 4 = 2;
