@@ -37,8 +37,8 @@ describe('remaster CLI', () => {
     const r = remaster('run', dir);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toBe('[1/2] processed BoxTextured/BoxTextured.gltf: CesiumLogoFlat.png [baseColor] 256x256→512x512');
-    expect(lines[1]).toBe('[2/2] processed tex/brick.png: [color] 256x256→512x512');
+    expect(lines[0]).toBe('[1/2] processed BoxTextured/BoxTextured.gltf: CesiumLogoFlat.png [baseColor] 256x256→512x512 (remaster-x2-fast@cpu)');
+    expect(lines[1]).toBe('[2/2] processed tex/brick.png: [color] 256x256→512x512 (remaster-x2-fast@cpu)');
     expect(lines[2]).toMatch(/^processed 2 asset\(s\) \(2 texture\(s\)\), skipped 0, failed 0 in \d+\.\d s$/);
   });
 

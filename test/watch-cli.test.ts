@@ -75,7 +75,7 @@ describe('remaster watch (CLI)', () => {
     expect(await exited).toBe(0);
     expect(stdout.trim().split('\n')).toEqual([
       `watching ${dir} (Ctrl-C to stop)`,
-      'processed wall.png: [color] 128x128→256x256',
+      'processed wall.png: [color] 128x128→256x256 (remaster-x2-fast@cpu)',
       'idle: 1 processed, 0 skipped, 0 failed so far',
       'stopped',
     ]);

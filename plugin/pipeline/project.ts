@@ -129,7 +129,7 @@ async function checkModels(engine: Engine, rules: SourcedRule[]): Promise<void> 
 function describeTextures(textures: TextureReport[]): string {
   // Model textures are named and tagged with their slots; a standalone texture is the asset itself.
   return textures
-    .map((t) => `${t.slots.length ? `${t.name} [${t.slots.join('+')}]` : `[${t.kind}]`} ${t.before.width}x${t.before.height}→${t.after.width}x${t.after.height}`)
+    .map((t) => `${t.slots.length ? `${t.name} [${t.slots.join('+')}]` : `[${t.kind}]`} ${t.before.width}x${t.before.height}→${t.after.width}x${t.after.height} (${t.engine})`)
     .join(', ');
 }
 
