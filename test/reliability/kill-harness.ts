@@ -114,30 +114,35 @@ export function checkCompletes(dir: string, ref: Reference): string[] {
 }
 
 export interface KillSummary {
+  /** Kills that landed while the run was still working (the ones that count). */
   killPoints: number;
-  killedMidRun: number;
+  /** Kills attempted, including those that came after the run had already finished. */
+  attempts: number;
   series: number;
   problems: string[];
 }
 
 /**
- * `points` kills in series of `perSeries` on a fresh copy of the template: each kill lands at a
- * random moment between startup and the end of an unkilled run; the project is checked after every
- * kill, and each series ends with a completing run compared with the reference.
+ * Kills until `points` of them have landed mid-run, in series of up to `perSeries` on a fresh copy of
+ * the template: each at a random moment between startup and the end of an unkilled run, the project
+ * checked after every kill. A series ends early when a run finished before its kill (nothing left to
+ * interrupt), and every series ends with a completing run compared with the reference.
  */
 export async function killSeries(template: string, work: string, ref: Reference, points: number, perSeries: number, random: () => number): Promise<KillSummary> {
-  const summary: KillSummary = { killPoints: 0, killedMidRun: 0, series: 0, problems: [] };
+  const summary: KillSummary = { killPoints: 0, attempts: 0, series: 0, problems: [] };
   const lo = Math.max(0.05, ref.firstAssetSeconds * 0.7) * 1000;
   const hi = ref.seconds * 1000;
-  while (summary.killPoints < points) {
+  while (summary.killPoints < points && summary.attempts < points * 4) {
     fs.rmSync(work, { recursive: true, force: true });
     fs.cpSync(template, work, { recursive: true });
     summary.series++;
     for (let k = 0; k < perSeries && summary.killPoints < points; k++) {
       const delay = Math.round(lo + random() * (hi - lo));
-      if (await killAfter(work, delay)) summary.killedMidRun++;
-      summary.killPoints++;
-      summary.problems.push(...checkAfterKill(work, ref).map((p) => `kill ${summary.killPoints} at ${delay} ms: ${p}`));
+      const midRun = await killAfter(work, delay);
+      summary.attempts++;
+      if (midRun) summary.killPoints++;
+      summary.problems.push(...checkAfterKill(work, ref).map((p) => `kill ${summary.attempts} at ${delay} ms: ${p}`));
+      if (!midRun) break;
     }
     summary.problems.push(...checkCompletes(work, ref).map((p) => `series ${summary.series}: ${p}`));
   }
