@@ -2,9 +2,10 @@
  * glTF/GLB container handling: an IO with every extension glTF Transform knows (so nothing is dropped
  * on rewrite), and the listing of a model's external files, resolved inside the project root.
  */
-import { PlatformIO, type JSONDocument } from '@gltf-transform/core';
+import { PlatformIO, type Document, type JSONDocument } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 import { resolveResourceUri } from '../discovery/safe-path';
+import { codecsFor } from './codecs';
 
 /**
  * glTF Transform's bytes ⇄ Document conversion with no file or network access of its own: the pipeline
@@ -20,6 +21,22 @@ export class BytesIO extends PlatformIO {
   }
   protected dirname(uri: string): string {
     return uri.slice(0, Math.max(0, uri.lastIndexOf('/')));
+  }
+
+  /** Registers the geometry decoders this model's extensions need (Draco, Meshopt), then reads it. */
+  override async readJSON(jsonDoc: JSONDocument): Promise<Document> {
+    this.registerDependencies(await codecsFor(jsonDoc.json.extensionsUsed ?? [], 'read'));
+    return super.readJSON(jsonDoc);
+  }
+
+  /**
+   * Registers the encoders of the compression the document uses, so glTF Transform re-compresses the
+   * geometry on write instead of failing (writeBinary goes through here too).
+   */
+  override async writeJSON(doc: Document, options?: Parameters<PlatformIO['writeJSON']>[1]): Promise<JSONDocument> {
+    const used = doc.getRoot().listExtensionsUsed().map((e) => e.extensionName);
+    this.registerDependencies(await codecsFor(used, 'write'));
+    return super.writeJSON(doc, options);
   }
 }
 
