@@ -3,9 +3,10 @@
  * on rewrite), and the listing of a model's external files, resolved inside the project root.
  */
 import { PlatformIO, type Document, type JSONDocument } from '@gltf-transform/core';
-import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
+import { ALL_EXTENSIONS, KHRDracoMeshCompression } from '@gltf-transform/extensions';
 import { resolveResourceUri } from '../discovery/safe-path';
 import { codecsFor } from './codecs';
+import { dracoEncoderOptions } from './draco-options';
 
 /**
  * glTF Transform's bytes ⇄ Document conversion with no file or network access of its own: the pipeline
@@ -23,10 +24,18 @@ export class BytesIO extends PlatformIO {
     return uri.slice(0, Math.max(0, uri.lastIndexOf('/')));
   }
 
-  /** Registers the geometry decoders this model's extensions need (Draco, Meshopt), then reads it. */
+  /**
+   * Registers the geometry decoders this model's extensions need (Draco, Meshopt), then reads it.
+   * A Draco model keeps its own quantization and method for the rewrite (see draco-options).
+   */
   override async readJSON(jsonDoc: JSONDocument): Promise<Document> {
-    this.registerDependencies(await codecsFor(jsonDoc.json.extensionsUsed ?? [], 'read'));
-    return super.readJSON(jsonDoc);
+    const codecs = await codecsFor(jsonDoc.json.extensionsUsed ?? [], 'read');
+    this.registerDependencies(codecs);
+    const doc = await super.readJSON(jsonDoc);
+    const draco = doc.getRoot().listExtensionsUsed().find((e) => e.extensionName === KHRDracoMeshCompression.EXTENSION_NAME);
+    const options = draco && dracoEncoderOptions(codecs['draco3d.decoder'], jsonDoc);
+    if (options) (draco as KHRDracoMeshCompression).setEncoderOptions(options);
+    return doc;
   }
 
   /**
