@@ -117,15 +117,22 @@ function tinyKTX2(): Buffer {
 }
 
 describe('KTX2 (KHR_texture_basisu) textures', () => {
-  it('are kept byte-identical with a warning; the model\'s other textures are still remastered', async () => {
+  it('are kept byte-identical, with their PNG fallback, and a warning; the model\'s other textures are still remastered', async () => {
     const dir = makeProject();
     try {
       const doc = await readModel(BOX);
-      doc.createExtension(KHRTextureBasisu).setRequired(true);
+      doc.createExtension(KHRTextureBasisu);
       const ktx2 = tinyKTX2();
       const texture = doc.createTexture('gpu').setImage(ktx2).setMimeType('image/ktx2').setURI('gpu.ktx2');
       doc.getRoot().listMaterials()[0].setEmissiveTexture(texture).setEmissiveFactor([1, 1, 1]);
-      await writeModel(doc, path.join(dir, 'box/BoxTextured.gltf'));
+      const file = path.join(dir, 'box/BoxTextured.gltf');
+      await writeModel(doc, file);
+      // Give the KTX2 texture a fallback, for loaders without KTX2: the base colour PNG.
+      const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const png = json.images.findIndex((i: { uri: string }) => i.uri === 'CesiumLogoFlat.png');
+      json.textures.find((t: { extensions?: object }) => t.extensions).source = png;
+      fs.writeFileSync(file, JSON.stringify(json));
+      const errorsBefore = errorCounts(await validate(file));
       writeJSON(path.join(dir, 'remaster.config.json'), X2);
 
       const report = runCLI(dir);
@@ -135,8 +142,14 @@ describe('KTX2 (KHR_texture_basisu) textures', () => {
       expect(entry.warnings).toEqual([expect.stringMatching(/^gpu: image\/ktx2 .*left unchanged/)]);
       expect(fs.readFileSync(path.join(dir, 'box/gpu.ktx2')).equals(ktx2)).toBe(true);
       expect(await imageSize(path.join(dir, 'box/CesiumLogoFlat.png'))).toEqual([512, 512]);
-      const json = JSON.parse(fs.readFileSync(path.join(dir, 'box/BoxTextured.gltf'), 'utf8'));
-      expect(json.extensionsRequired).toEqual(['KHR_texture_basisu']);
+
+      const out = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const gpu = out.textures.find((t: { extensions?: object }) => t.extensions);
+      expect([out.images[gpu.extensions.KHR_texture_basisu.source].uri, out.images[gpu.source]?.uri]).toEqual(['gpu.ktx2', 'CesiumLogoFlat.png']);
+      expect(out.extensionsUsed).toEqual(['KHR_texture_basisu']);
+      expect(out.extensionsRequired).toBeUndefined(); // still optional: the fallback is there
+      const errorsAfter = errorCounts(await validate(file));
+      for (const [code, count] of Object.entries(errorsAfter)) expect([code, count]).toEqual([code, Math.min(count, errorsBefore[code] ?? 0)]);
     } finally {
       removeProject(dir);
     }

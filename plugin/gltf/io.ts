@@ -5,6 +5,7 @@
 import { PlatformIO, type Document, type JSONDocument } from '@gltf-transform/core';
 import { ALL_EXTENSIONS, KHRDracoMeshCompression } from '@gltf-transform/extensions';
 import { resolveResourceUri } from '../discovery/safe-path';
+import { basisuFallbacks, rememberFallbacks, restoreFallbacks } from './basisu-fallback';
 import { codecsFor } from './codecs';
 import { dracoEncoderOptions } from './draco-options';
 
@@ -26,12 +27,15 @@ export class BytesIO extends PlatformIO {
 
   /**
    * Registers the geometry decoders this model's extensions need (Draco, Meshopt), then reads it.
-   * A Draco model keeps its own quantization and method for the rewrite (see draco-options).
+   * A Draco model keeps its own quantization and method for the rewrite (see draco-options), a KTX2
+   * texture its PNG/JPEG fallback (see basisu-fallback).
    */
   override async readJSON(jsonDoc: JSONDocument): Promise<Document> {
     const codecs = await codecsFor(jsonDoc.json.extensionsUsed ?? [], 'read');
     this.registerDependencies(codecs);
+    const pairs = basisuFallbacks(jsonDoc.json);
     const doc = await super.readJSON(jsonDoc);
+    rememberFallbacks(doc, pairs);
     const draco = doc.getRoot().listExtensionsUsed().find((e) => e.extensionName === KHRDracoMeshCompression.EXTENSION_NAME);
     const options = draco && dracoEncoderOptions(codecs['draco3d.decoder'], jsonDoc);
     if (options) (draco as KHRDracoMeshCompression).setEncoderOptions(options);
@@ -45,7 +49,9 @@ export class BytesIO extends PlatformIO {
   override async writeJSON(doc: Document, options?: Parameters<PlatformIO['writeJSON']>[1]): Promise<JSONDocument> {
     const used = doc.getRoot().listExtensionsUsed().map((e) => e.extensionName);
     this.registerDependencies(await codecsFor(used, 'write'));
-    return super.writeJSON(doc, options);
+    const out = await super.writeJSON(doc, options);
+    restoreFallbacks(doc, out.json);
+    return out;
   }
 }
 
