@@ -9,14 +9,7 @@ import path from 'node:path';
 import type { RunReport } from '../plugin/pipeline';
 import { readModel } from './helpers/model';
 import { FIXTURES, imageSize, makeProject, removeProject, writeJSON } from './helpers/project';
-
-// gltf-validator ships no types.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const validator: { validateBytes(data: Uint8Array, options: object): Promise<ValidationReport> } = require('gltf-validator');
-
-interface ValidationReport {
-  issues: { numErrors: number; messages: { code: string; severity: number; message: string; pointer?: string }[] };
-}
+import { errorCounts, validate } from './helpers/validator';
 
 const MODELS = fs.readdirSync(path.join(FIXTURES, 'gltf'), { withFileTypes: true })
   .filter((d) => d.isDirectory())
@@ -27,22 +20,6 @@ const CAPPED = ['AlphaBlendModeTest/AlphaBlendModeTest.glb', 'NormalTangentMirro
 
 function runCLI(dir: string): RunReport {
   return JSON.parse(execFileSync(process.execPath, [BIN, 'run', dir, '--json'], { encoding: 'utf8', maxBuffer: 1 << 24 })) as RunReport;
-}
-
-async function validate(file: string): Promise<ValidationReport> {
-  return validator.validateBytes(new Uint8Array(fs.readFileSync(file)), {
-    uri: path.basename(file),
-    maxIssues: 0,
-    writeTimestamp: false,
-    externalResourceFunction: async (uri: string) => new Uint8Array(fs.readFileSync(path.join(path.dirname(file), decodeURIComponent(uri)))),
-  });
-}
-
-/** Error codes with their counts (pointers may move when a model is rewritten). */
-function errorCounts(report: ValidationReport): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const m of report.issues.messages) if (m.severity === 0) counts[m.code] = (counts[m.code] ?? 0) + 1;
-  return counts;
 }
 
 /** What a model must keep: materials with their texture slots, extensions used. */

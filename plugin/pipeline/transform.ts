@@ -61,7 +61,7 @@ export async function remasterDocument(document: Document, options: RemasterTran
     const image = texture.getImage();
     if (!actions || !image) continue;
     if (!SUPPORTED_MIME.has(texture.getMimeType())) {
-      warn(`${name}: ${texture.getMimeType() || 'unknown'} images are not remastered; left unchanged`);
+      warn(`${name}: ${describeUnsupported(texture.getMimeType())} is not remastered; kept unchanged`);
       continue;
     }
     let out;
@@ -95,4 +95,10 @@ function toSourcedRules(rules: Rule[] | SourcedRule[] | undefined, path: string 
     rule: path === undefined ? { ...rule, match: undefined } : rule,
     source: `rules#${i}`,
   }));
+}
+
+/** Why an image type is left alone, in the words a technical artist looks for. */
+function describeUnsupported(mimeType: string): string {
+  if (mimeType === 'image/ktx2') return 'KTX2 (KHR_texture_basisu, GPU-compressed)';
+  return mimeType ? `${mimeType} image` : 'image of unknown type';
 }
