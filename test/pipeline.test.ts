@@ -309,7 +309,7 @@ describe('remasterProject', () => {
     const events: string[] = [];
     const report = await remasterProject(dir, {
       paths: ['tex/b.png', path.join(dir, 'BoxTextured')],
-      onEvent: (e) => events.push(e.type === 'start' ? `start ${e.total}` : `${e.done}/${e.total} ${e.outcome} ${e.path}`),
+      onEvent: (e) => e.type !== 'begin' && events.push(e.type === 'start' ? `start ${e.total}` : `${e.done}/${e.total} ${e.outcome} ${e.path}`),
     });
     expect(report.processed.map((p) => p.path)).toEqual(['BoxTextured/BoxTextured.gltf', 'tex/b.png']);
     expect(events).toEqual(['start 2', '1/2 processed BoxTextured/BoxTextured.gltf', '2/2 processed tex/b.png']);

@@ -1,7 +1,7 @@
 /**
  * `remaster watch` as a process (the built bin/remaster.js): SIGTERM in the middle of a job stops it
- * cleanly — the current asset finishes, the next is not started, every file is either its old or its
- * new content with state.json agreeing, and the exit code is 0.
+ * cleanly — the assets in progress (two, the default --jobs) finish, the next is not started, every
+ * file is either its old or its new content with state.json agreeing, and the exit code is 0.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,11 +16,11 @@ describe('remaster watch (CLI)', () => {
   let dir: string;
   afterEach(() => removeProject(dir));
 
-  it('SIGTERM mid-job finishes the current asset, starts no other, leaves every file old or new, exits 0', async () => {
+  it('SIGTERM mid-job finishes the assets in progress, starts no other, leaves every file old or new, exits 0', async () => {
     dir = makeProject();
     writeJSON(path.join(dir, 'remaster.config.json'), { rules: [{ match: '**/*', upscale: { scale: 4, model: 'lanczos' } }] });
     const originals: Record<string, string> = {};
-    for (const name of ['a.png', 'b.png']) {
+    for (const name of ['a.png', 'b.png', 'c.png']) {
       const bytes = await encodePNG(gradientRGBA(768, 768)); // x4 lanczos + PNG encode: a second or more
       fs.writeFileSync(path.join(dir, name), bytes);
       originals[name] = sha(bytes);
@@ -34,22 +34,24 @@ describe('remaster watch (CLI)', () => {
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d) => {
         stdout += d;
-        if (stdout.includes('"type":"asset-start","path":"a.png"')) resolve();
+        if (stdout.includes('"type":"asset-start","path":"b.png"')) resolve();
       });
       child.on('exit', () => reject(new Error(`exited early: ${stdout}${stderr}`)));
     });
-    await new Promise((resolve) => setTimeout(resolve, 200)); // well inside a.png's upscale
+    await new Promise((resolve) => setTimeout(resolve, 200)); // well inside a.png's and b.png's upscale
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
 
     const events = stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(events.map((e) => e.type)).toEqual(['watching', 'job', 'asset-start', 'asset', 'stopped']);
-    expect(events[3]).toMatchObject({ path: 'a.png', outcome: 'processed' });
+    expect(events.map((e) => e.type)).toEqual(['watching', 'job', 'asset-start', 'asset-start', 'asset', 'asset', 'stopped']);
+    expect(events.slice(2, 4).map((e) => e.path)).toEqual(['a.png', 'b.png']);
+    expect(events[4]).toMatchObject({ path: 'a.png', outcome: 'processed' });
+    expect(events[5]).toMatchObject({ path: 'b.png', outcome: 'processed' });
     expect(stderr).toContain('stopping: finishing the current asset');
 
     const state = JSON.parse(fs.readFileSync(path.join(dir, '.remaster/state.json'), 'utf8'));
-    expect(Object.keys(state.assets)).toEqual(['a.png']);
-    for (const name of ['a.png', 'b.png']) {
+    expect(Object.keys(state.assets)).toEqual(['a.png', 'b.png']);
+    for (const name of ['a.png', 'b.png', 'c.png']) {
       const now = sha(fs.readFileSync(path.join(dir, name)));
       if (state.files[name]) {
         expect(now).toBe(state.files[name].output); // new, and recorded as such

@@ -1,5 +1,6 @@
 /** How `remaster run` shows progress: a bar on a terminal, one plain line per asset otherwise. */
 import { SingleBar } from 'cli-progress';
+import { InvalidArgumentError } from 'commander';
 import type { RunEvent } from '../pipeline/report';
 
 export interface ProgressOutput {
@@ -19,11 +20,24 @@ export function createProgressOutput(dryRun: boolean): ProgressOutput {
     };
   }
   const bar = new SingleBar({ format: 'remaster [{bar}] {value}/{total} {asset}', stream: process.stderr, hideCursor: true, clearOnComplete: true });
+  // The assets in progress (several with --jobs > 1), else the last one finished.
+  const current = new Set<string>();
   return {
     onEvent(event) {
-      if (event.type === 'start') bar.start(event.total, 0, { asset: '' });
-      else bar.update(event.done, { asset: `${verb(event.outcome)} ${event.path}` });
+      if (event.type === 'start') return bar.start(event.total, 0, { asset: '' });
+      if (event.type === 'begin') current.add(event.path);
+      else current.delete(event.path);
+      const asset = current.size ? `▸ ${[...current].join(', ')}` : event.type === 'asset' ? `${verb(event.outcome)} ${event.path}` : '';
+      if (event.type === 'asset') bar.update(event.done, { asset });
+      else bar.update({ asset });
     },
     stop: () => bar.stop(),
   };
+}
+
+/** `--jobs N` of `run` and `watch`: a whole number from 1 up. */
+export function parseJobs(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number from 1 up');
+  return n;
 }

@@ -1,16 +1,17 @@
 /** `remaster run <dir>`: the whole pipeline over a project directory. */
 import { Option, type Command } from 'commander';
-import { remasterProject } from '../pipeline/project';
+import { DEFAULT_CONCURRENCY, remasterProject } from '../pipeline/project';
 import type { RunReport } from '../pipeline/report';
 import type { DeviceChoice } from '../types';
 import type { CommandResult } from './main';
-import { createProgressOutput } from './output';
+import { createProgressOutput, parseJobs } from './output';
 
 interface RunFlags {
   config?: string;
   dryRun?: boolean;
   json?: boolean;
   device: DeviceChoice;
+  jobs: number;
 }
 
 export function registerRunCommand(program: Command, result: CommandResult): void {
@@ -22,13 +23,14 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
     .option('--dry-run', 'show what would be done; change nothing')
     .option('--json', 'print one JSON object {processed, skipped, failed} instead of text')
     .addOption(new Option('--device <device>', 'device for neural models').choices(['auto', 'cpu', 'webgpu', 'cuda']).default('auto'))
+    .option('--jobs <n>', 'assets processed at once (inference itself runs one at a time)', parseJobs, DEFAULT_CONCURRENCY)
     .action(async (dir: string, flags: RunFlags) => {
       const started = Date.now();
       const progress = flags.json ? undefined : createProgressOutput(Boolean(flags.dryRun));
       let report: RunReport;
       try {
         report = await remasterProject(dir, {
-          config: flags.config, dryRun: flags.dryRun, device: flags.device,
+          config: flags.config, dryRun: flags.dryRun, device: flags.device, concurrency: flags.jobs,
           onEvent: progress?.onEvent, log: flags.json ? undefined : (line) => process.stderr.write(`${line}\n`),
         });
       } finally {

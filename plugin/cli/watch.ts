@@ -2,6 +2,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createWatchOutput } from '../watch/console-output';
 import { watchProject } from '../watch/watch-project';
+import { DEFAULT_CONCURRENCY } from '../pipeline/project';
+import { parseJobs } from './output';
 import type { DeviceChoice } from '../types';
 
 interface WatchFlags {
@@ -9,6 +11,7 @@ interface WatchFlags {
   json?: boolean;
   device: DeviceChoice;
   stability: number;
+  jobs: number;
 }
 
 export function registerWatchCommand(program: Command): void {
@@ -20,9 +23,10 @@ export function registerWatchCommand(program: Command): void {
     .option('--json', 'print one JSON event per line')
     .addOption(new Option('--device <device>', 'device for neural models').choices(['auto', 'cpu', 'webgpu', 'cuda']).default('auto'))
     .option('--stability <ms>', 'read a changed file once it has not changed for this long', parseMs, 500)
+    .option('--jobs <n>', 'assets processed at once (inference itself runs one at a time)', parseJobs, DEFAULT_CONCURRENCY)
     .action(async (dir: string, flags: WatchFlags) => {
       const out = createWatchOutput(flags.json ? 'json' : process.stderr.isTTY ? 'tty' : 'plain');
-      const watcher = watchProject(dir, { config: flags.config, device: flags.device, stabilityMs: flags.stability, log: (line) => out.note(line) });
+      const watcher = watchProject(dir, { config: flags.config, device: flags.device, stabilityMs: flags.stability, concurrency: flags.jobs, log: (line) => out.note(line) });
       watcher.on('event', out.onEvent);
       const stopped = new Promise<void>((resolve) => watcher.on('event', (e) => e.type === 'stopped' && resolve()));
       // First signal: stop taking jobs and let the current asset finish (its files are written

@@ -6,6 +6,7 @@ import { hashValue } from '../state/hash';
 import type { StateData } from '../state/store';
 import type { WrittenFiles } from './commit';
 import type { ImageProcessor } from './image-processor';
+import type { Serial } from './schedule';
 
 export interface RunContext {
   root: string;
@@ -18,6 +19,8 @@ export interface RunContext {
   processor: ImageProcessor;
   written: WrittenFiles;
   dryRun: boolean;
+  /** Runs state changes (commits, restores) one at a time: assets may be processed concurrently. */
+  serial: Serial;
 }
 
 /** Outcome of one asset, before it is filed into the run report. */

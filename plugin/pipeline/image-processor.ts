@@ -10,6 +10,7 @@ import type { ResolvedActions } from '../config/types';
 import { hashBytes, hashValue } from '../state/hash';
 import type { RawImage, TextureKind } from '../types';
 import { decodeImage, encodeImage, MIME_BY_FORMAT, probeImage, type ImageFormat } from './image-codec';
+import type { TextureReport } from './report';
 
 export interface Size {
   width: number;
@@ -37,16 +38,41 @@ export interface ProcessedImage {
  */
 export const MAX_OUTPUT_SIDE = 16384;
 
+/**
+ * One asset's requests, in order, and which texture report each became. With assets processed
+ * concurrently, which of two asks first is timing; `reused` is settled from these in plan order.
+ */
+export interface ImageRequests {
+  keys: string[];
+  /** Texture report → index in `keys` of the request it shows. */
+  reports: Map<TextureReport, number>;
+}
+
 export class ImageProcessor {
-  private readonly cache = new Map<string, Promise<ProcessedImage>>();
+  private readonly cache: Map<string, Promise<ProcessedImage>>;
+  private readonly requests?: ImageRequests;
 
   /** `dryRun`: compute the planned sizes only; no pixels are decoded or produced. */
   /** `limits`: images over `maxPixels` are refused from their header (see safety/pixel-limit.ts). */
-  constructor(private readonly engine: Engine, private readonly dryRun = false, private readonly limits: PixelLimits = { maxPixels: DEFAULT_MAX_PIXELS }) {}
+  constructor(private readonly engine: Engine, private readonly dryRun = false, private readonly limits: PixelLimits = { maxPixels: DEFAULT_MAX_PIXELS }, shared?: { cache: Map<string, Promise<ProcessedImage>>; requests: ImageRequests }) {
+    this.cache = shared?.cache ?? new Map();
+    this.requests = shared?.requests;
+  }
+
+  /** A processor for one asset: same cache (and in-flight work), its requests recorded in `requests`. */
+  forAsset(requests: ImageRequests): ImageProcessor {
+    return new ImageProcessor(this.engine, this.dryRun, this.limits, { cache: this.cache, requests });
+  }
+
+  /** Marks `report` as showing the latest request (call right after process() returned it). */
+  reported(report: TextureReport): void {
+    if (this.requests?.keys.length) this.requests.reports.set(report, this.requests.keys.length - 1);
+  }
 
   async process(bytes: Uint8Array, kind: TextureKind, actions: ResolvedActions): Promise<ProcessedImage> {
     const { rules: _sources, ...what } = actions;
     const key = hashValue({ image: hashBytes(bytes), kind, what });
+    this.requests?.keys.push(key);
     const hit = this.cache.get(key);
     if (hit) return { ...(await hit), reused: true };
     const job = this.run(bytes, kind, actions);

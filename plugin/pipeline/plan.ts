@@ -16,11 +16,14 @@ export interface PlannedAsset {
   type: AssetType;
   /** Why the asset cannot be processed safely (it then fails with this message, untouched). */
   blocked?: string;
+  /** Files it reads or writes as far as the plan can tell (itself, its resources, its recorded files). */
+  files: string[];
 }
 
 export async function planAssets(root: string, state: StateData, io: PlatformIO, files: DiscoveredFile[]): Promise<PlannedAsset[]> {
   const usedByModels = new Set<string>();
   const bufferUsers = new Map<string, string[]>();
+  const resources = new Map<string, string[]>();
   for (const file of files) {
     if (file.type === 'texture') continue;
     try {
@@ -29,6 +32,7 @@ export async function planAssets(root: string, state: StateData, io: PlatformIO,
       const json = (await parseContainer(io, bytes, file.type)).json;
       for (const r of listExternalResources(root, file.rel, json)) {
         usedByModels.add(r.rel);
+        resources.set(file.rel, [...(resources.get(file.rel) ?? []), r.rel]);
         if (r.role === 'buffer') bufferUsers.set(r.rel, [...(bufferUsers.get(r.rel) ?? []), file.rel]);
       }
     } catch {
@@ -53,16 +57,18 @@ export async function planAssets(root: string, state: StateData, io: PlatformIO,
   const planned = new Map<string, PlannedAsset>();
   for (const file of files) {
     if (file.type !== 'texture') {
-      planned.set(file.rel, { key: file.rel, type: file.type, ...(blocked.has(file.rel) ? { blocked: blocked.get(file.rel) } : {}) });
+      planned.set(file.rel, { key: file.rel, type: file.type, files: resources.get(file.rel) ?? [], ...(blocked.has(file.rel) ? { blocked: blocked.get(file.rel) } : {}) });
       continue;
     }
     if (usedByModels.has(file.rel)) continue;
     const owner = createdBy.get(file.rel);
     if (owner && (await inspectFile(root, state, file.rel)).derived) {
-      planned.set(owner, { key: owner, type: 'texture' });
+      planned.set(owner, { key: owner, type: 'texture', files: [] });
       continue;
     }
-    planned.set(file.rel, { key: file.rel, type: 'texture' });
+    planned.set(file.rel, { key: file.rel, type: 'texture', files: [] });
   }
-  return [...planned.values()];
+  const assets = [...planned.values()];
+  for (const asset of assets) asset.files = [...new Set([asset.key, ...asset.files, ...(state.assets[asset.key]?.files ?? [])])];
+  return assets;
 }

@@ -49,14 +49,23 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
   const textures: TextureReport[] = [];
   const warnings: string[] = [];
   const changed = await remasterDocument(document, {
-    rules, path: key, processor: ctx.processor, onTexture: (t) => textures.push(t), onWarning: (w) => warnings.push(w),
+    rules,
+    path: key,
+    processor: ctx.processor,
+    onTexture: (t) => {
+      textures.push(t);
+      ctx.processor.reported(t);
+    },
+    onWarning: (w) => warnings.push(w),
   });
 
   if (!changed) {
     // Nothing to do under the current rules: the right output is the original itself.
     if (previous && !ctx.dryRun) {
-      await restoreAsset(root, state, key);
-      await saveState(root, state);
+      await ctx.serial.run(async () => {
+        await restoreAsset(root, state, key);
+        await saveState(root, state);
+      });
       return { outcome: 'processed', textures, files: previous.files, warnings: [...warnings, 'no texture to change: originals restored'] };
     }
     return { outcome: 'skipped', reason: textures.length ? 'textures already match the rules' : 'no rule applies', warnings };
@@ -73,11 +82,11 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
     for (const [uri, bytes] of Object.entries(keepEmbedded(originalJSON, out))) outputs.set(resolveResourceUri(root, key, uri), bytes);
     outputs.set(key, new TextEncoder().encode(JSON.stringify(out.json, null, 2)));
   }
-  const files = await commitAsset(root, state, ctx.written, {
+  const files = await ctx.serial.run(() => commitAsset(root, state, ctx.written, {
     key, type, sources, outputs, fingerprint,
     rules: [...new Set(textures.flatMap((t) => t.rule))],
     engines: [...new Set(textures.map((t) => t.engine))],
-  });
+  }));
   return { outcome: 'processed', textures, files, warnings };
 }
 

@@ -31,21 +31,24 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
   if (!out || !out.changed) {
     const warnings = out?.warning ? [out.warning] : [];
     if (previous && !ctx.dryRun) {
-      await restoreAsset(root, state, key);
-      await saveState(root, state);
+      await ctx.serial.run(async () => {
+        await restoreAsset(root, state, key);
+        await saveState(root, state);
+      });
       return { outcome: 'processed', textures: [], files: previous.files, warnings: [...warnings, 'nothing to change under the current rules: original restored'] };
     }
     return { outcome: 'skipped', reason: out?.warning ?? (actions ? 'texture already matches the rules' : 'no rule applies'), warnings };
   }
   const texture = { name: key, slots: [], kind, before: out.before, after: out.after, mimeType: out.mimeType, rule: actions!.rules, engine: out.engine, reused: out.reused };
+  ctx.processor.reported(texture);
   if (ctx.dryRun) return { outcome: 'processed', textures: [texture], files: [], warnings: [] };
 
   const target = outputPath(key, out.mimeType);
   const outputs = new Map<string, Uint8Array | null>([[target, out.bytes]]);
   if (target !== key) outputs.set(key, null); // the original is kept under .remaster/originals
-  const files = await commitAsset(root, state, ctx.written, {
+  const files = await ctx.serial.run(() => commitAsset(root, state, ctx.written, {
     key, type: 'texture', sources: [source], outputs, fingerprint, rules: actions!.rules, engines: [out.engine],
-  });
+  }));
   return { outcome: 'processed', textures: [texture], files, warnings: [] };
 }
 

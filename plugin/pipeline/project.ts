@@ -18,11 +18,15 @@ import { lockProject } from '../state/lock';
 import { loadState, stateDir } from '../state/store';
 import type { DeviceChoice } from '../types';
 import type { AssetOutcome, RunContext } from './context';
-import { ImageProcessor } from './image-processor';
+import { ImageProcessor, type ImageRequests } from './image-processor';
 import { planAssets } from './plan';
 import { processModel } from './process-model';
 import { processTexture } from './process-texture';
 import type { RunEvent, RunReport, TextureReport } from './report';
+import { runScheduled, Serial } from './schedule';
+
+/** Two at once: one asset in the model while another is decoded, encoded or written (see test/bench/pipeline.ts). */
+export const DEFAULT_CONCURRENCY = 2;
 
 export interface RemasterProjectOptions {
   /** Config file path (relative to the current directory) or a config object. Default: `<root>/remaster.config.json`, else the built-in default. */
@@ -33,7 +37,12 @@ export interface RemasterProjectOptions {
   device?: DeviceChoice;
   /** Only the assets at (or under) these project-relative or absolute paths. */
   paths?: string[];
-  /** Stops before the next asset (the current one finishes or is not written); the run then throws. */
+  /**
+   * Assets processed at once (default 2): one can be decoded, encoded and written while another is in
+   * the model. Commits and inference stay one at a time; the report is in plan order whatever it is.
+   */
+  concurrency?: number;
+  /** Stops before the next asset (those in progress finish or are not written); the run then throws. */
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
   /** Engine to reuse (watch mode); otherwise one is created for the run and closed at the end. */
@@ -77,33 +86,67 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   try {
     await checkModels(engine, [...config.rules, ...[...sidecars.values()].flat()]);
     const ctx: RunContext = {
-      root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, options.dryRun, { maxPixels: config.limits.maxPixels ?? DEFAULT_MAX_PIXELS }), written: new Map(), dryRun: Boolean(options.dryRun),
+      root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, options.dryRun, { maxPixels: config.limits.maxPixels ?? DEFAULT_MAX_PIXELS }), written: new Map(), dryRun: Boolean(options.dryRun), serial: new Serial(),
     };
     options.onEvent?.({ type: 'start', total: assets.length });
-    for (const [i, asset] of assets.entries()) {
-      options.signal?.throwIfAborted();
-      let outcome: AssetOutcome;
-      try {
-        if (asset.blocked) throw new Error(asset.blocked);
-        outcome = asset.type === 'texture' ? await processTexture(ctx, asset.key) : await processModel(ctx, asset.key, asset.type);
-      } catch (err) {
-        const error = firstLine(err);
-        report.failed.push({ path: asset.key, error });
-        options.onEvent?.({ type: 'asset', path: asset.key, outcome: 'failed', detail: error, done: i + 1, total: assets.length });
-        continue;
-      }
-      if (outcome.outcome === 'processed') {
-        report.processed.push({ path: asset.key, type: asset.type, textures: outcome.textures, files: outcome.files, warnings: outcome.warnings });
-      } else {
-        report.skipped.push({ path: asset.key, reason: outcome.reason, ...(outcome.warnings.length ? { warnings: outcome.warnings } : {}) });
-      }
-      const detail = outcome.outcome === 'processed' ? describeTextures(outcome.textures) : outcome.reason;
-      options.onEvent?.({ type: 'asset', path: asset.key, outcome: outcome.outcome, detail, done: i + 1, total: assets.length });
-    }
+    let done = 0;
+    const requested = new Set<string>();
+    await runScheduled(assets, {
+      limit: options.concurrency ?? DEFAULT_CONCURRENCY,
+      signal: options.signal,
+      uses: (asset) => asset.files.map(stem),
+      run: async (asset): Promise<{ outcome: AssetOutcome | { outcome: 'failed'; error: string }; requests: ImageRequests }> => {
+        options.onEvent?.({ type: 'begin', path: asset.key });
+        const requests: ImageRequests = { keys: [], reports: new Map() };
+        const own = { ...ctx, processor: ctx.processor.forAsset(requests) };
+        try {
+          if (asset.blocked) throw new Error(asset.blocked);
+          return { outcome: asset.type === 'texture' ? await processTexture(own, asset.key) : await processModel(own, asset.key, asset.type), requests };
+        } catch (err) {
+          return { outcome: { outcome: 'failed', error: firstLine(err) }, requests };
+        }
+      },
+      done: (asset, { outcome, requests }) => {
+        settleReused(requests, requested);
+        done++;
+        if (outcome.outcome === 'failed') {
+          report.failed.push({ path: asset.key, error: outcome.error });
+          options.onEvent?.({ type: 'asset', path: asset.key, outcome: 'failed', detail: outcome.error, done, total: assets.length });
+          return;
+        }
+        if (outcome.outcome === 'processed') {
+          report.processed.push({ path: asset.key, type: asset.type, textures: outcome.textures, files: outcome.files, warnings: outcome.warnings });
+        } else {
+          report.skipped.push({ path: asset.key, reason: outcome.reason, ...(outcome.warnings.length ? { warnings: outcome.warnings } : {}) });
+        }
+        const detail = outcome.outcome === 'processed' ? describeTextures(outcome.textures) : outcome.reason;
+        options.onEvent?.({ type: 'asset', path: asset.key, outcome: outcome.outcome, detail, done, total: assets.length });
+      },
+    });
   } finally {
     if (!options.engine) await engine.close();
   }
   return report;
+}
+
+/**
+ * `reused` as a one-at-a-time run has it: the same image work was asked for before, by an earlier
+ * asset in plan order or earlier in this one. Called per asset in plan order; `requested` carries over.
+ */
+function settleReused(requests: ImageRequests, requested: Set<string>): void {
+  for (const [report, index] of requests.reports) {
+    const key = requests.keys[index];
+    report.reused = requested.has(key) || requests.keys.indexOf(key) < index;
+  }
+  for (const key of requests.keys) requested.add(key);
+}
+
+/**
+ * Two assets touching the same file run one after the other. Image paths are compared without their
+ * extension: a format change turns wall.png into wall.webp, which another asset may be using.
+ */
+function stem(rel: string): string {
+  return rel.replace(/\.(png|jpe?g|webp)$/i, '').toLowerCase(); // case too: some file systems ignore it
 }
 
 async function loadConfig(root: string, config: RemasterProjectOptions['config']): Promise<ProjectConfig> {

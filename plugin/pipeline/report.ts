@@ -49,4 +49,6 @@ export interface RunReport {
 /** Progress events for CLIs and watch mode. */
 export type RunEvent =
   | { type: 'start'; total: number }
+  /** The asset starts being processed (with `concurrency` > 1 several can be in progress). */
+  | { type: 'begin'; path: string }
   | { type: 'asset'; path: string; outcome: 'processed' | 'skipped' | 'failed'; detail: string; done: number; total: number };

@@ -75,7 +75,13 @@ export async function loadState(root: string): Promise<StateData> {
 }
 
 export async function saveState(root: string, state: StateData): Promise<void> {
-  await writeFileAtomic(path.join(stateDir(root), STATE_FILE), JSON.stringify(state, null, 1) + '\n');
+  // Keys sorted: the file comes out the same whatever order concurrent assets were committed in.
+  const sorted = { ...state, files: sortKeys(state.files), assets: sortKeys(state.assets) };
+  await writeFileAtomic(path.join(stateDir(root), STATE_FILE), JSON.stringify(sorted, null, 1) + '\n');
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 export function emptyState(): StateData {

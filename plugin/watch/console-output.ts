@@ -66,27 +66,28 @@ export function describe(event: WatchEvent): string | null {
 /** `remaster watch · queue 2 · ▸ models/hero.glb · done 5 · failed 1` on stderr, redrawn in place. */
 class StatusLine {
   private queue = 0;
-  private current = '';
+  /** Assets in progress, in the order they started. */
+  private readonly current = new Set<string>();
   private done = 0;
   private failed = 0;
 
   update(event: WatchEvent): void {
     if (event.type === 'job') this.queue = event.assets.length;
     else if (event.type === 'asset-start') {
-      this.current = event.path;
+      this.current.add(event.path);
       this.queue = Math.max(0, this.queue - 1);
     } else if (event.type === 'asset' || event.type === 'requeued') {
-      this.current = '';
+      this.current.delete(event.path);
       if (event.type === 'asset' && event.outcome === 'failed') this.failed++;
       else if (event.type === 'asset') this.done++;
     } else if (event.type === 'idle') {
       this.queue = 0;
-      this.current = '';
+      this.current.clear();
     }
   }
 
   draw(): void {
-    const parts = ['remaster watch', `queue ${this.queue}`, this.current ? `▸ ${this.current}` : 'waiting for changes', `done ${this.done}`, `failed ${this.failed}`];
+    const parts = ['remaster watch', `queue ${this.queue}`, this.current.size ? `▸ ${[...this.current].join(', ')}` : 'waiting for changes', `done ${this.done}`, `failed ${this.failed}`];
     const width = process.stderr.columns || 100; // 0 on a pty with no size set
     process.stderr.write(`\r\x1b[2K${parts.join(' · ').slice(0, width - 1)}`);
   }

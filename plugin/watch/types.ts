@@ -23,6 +23,8 @@ export interface WatchOptions {
    * are one job; a file that keeps changing holds the others back at most this long. Default 5000 ms.
    */
   maxBatchWaitMs?: number;
+  /** Assets processed at once within a job (default 2, as remasterProject). */
+  concurrency?: number;
   /** Engine log lines (device fallback, model loaded). */
   log?: (line: string) => void;
 }
@@ -36,7 +38,7 @@ export type WatchEvent =
   | { type: 'watching'; root: string }
   /** A job starts over these assets (project-relative keys). */
   | { type: 'job'; reason: JobReason; assets: string[] }
-  /** The asset now being processed. */
+  /** An asset starts being processed (several can be in progress at once). */
   | { type: 'asset-start'; path: string }
   /** One asset done (as `remaster run` reports it). */
   | { type: 'asset'; path: string; outcome: 'processed' | 'skipped' | 'failed'; detail: string }

@@ -2,7 +2,7 @@
  * watchProject(): remasters a project's assets as they are imported or edited, like `remaster run`
  * limited to what changed. One job runs at a time: every job is a remasterProject() call, which loads
  * and saves the whole state.json, so two at once would lose each other's records; inside a job the
- * pipeline goes asset by asset (one inference at a time, which is what the machine can afford anyway).
+ * pipeline works on `concurrency` assets at once (commits and model inference still one at a time).
  *
  *   file events ──► SettleTracker (complete writes) ──► classifyChanges (own outputs out, by hash)
  *     ──► selectAssets (owning assets) ──► remasterProject({ paths, signal }) ──► events
@@ -221,18 +221,14 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
     if (keys.length === 0 || this.abort.signal.aborted) return;
     this.worked = true;
     this.send({ type: 'job', reason, assets: keys });
-    // The pipeline reports assets as they finish, in plan order (the order of `keys`): after its start
-    // and after each asset, the next key is the one now running.
-    let next = 0;
     const onEvent = (event: RunEvent) => {
-      if (event.type === 'asset') {
-        this.reportAsset(event);
-        next++;
-      }
-      if (next < keys.length && !this.abort.signal.aborted) this.send({ type: 'asset-start', path: keys[next] });
+      if (event.type === 'asset') this.reportAsset(event);
+      else if (event.type === 'begin') this.send({ type: 'asset-start', path: event.path });
     };
     try {
-      await remasterProject(this.root, { config: this.config.forPipeline(), engine: this.engine, paths: keys, signal: this.abort.signal, onEvent });
+      await remasterProject(this.root, {
+        config: this.config.forPipeline(), engine: this.engine, paths: keys, signal: this.abort.signal, onEvent, concurrency: this.options.concurrency,
+      });
     } catch (err) {
       if (this.abort.signal.aborted) return; // close(): the current asset finished, the rest waits
       if (PROJECT_LOCKED.test(firstLine(err))) {
