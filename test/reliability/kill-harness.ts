@@ -2,7 +2,7 @@
  * SIGKILL at arbitrary points of a real `remaster run`, and the invariant that must hold after each
  * kill: every project file is bit-for-bit its original or its reference output, every kept original is
  * the true original, state.json parses, and a later run finishes the job exactly like an unkilled run.
- * Used by test/reliability/kill.test.ts (CI, ~24 points) and test/soak (hundreds of points).
+ * Used by test/reliability/kill.test.ts (CI, 20 points) and test/soak (hundreds of points).
  */
 import fs from 'node:fs';
 import path from 'node:path';

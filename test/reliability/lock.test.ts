@@ -58,8 +58,11 @@ describe('project lock between processes', () => {
   });
 
   it('two runs racing for a stale lock: never both write', async () => {
-    for (let round = 0; round < 3; round++) {
-      fs.rmSync(path.join(box.project, '.remaster'), { recursive: true, force: true });
+    const template = path.join(box.base, 'template');
+    fs.cpSync(box.project, template, { recursive: true });
+    for (let round = 0; round < 4; round++) {
+      fs.rmSync(box.project, { recursive: true, force: true });
+      fs.cpSync(template, box.project, { recursive: true }); // the same work each round
       write(lock, '999999999\n'); // a dead pid
       const a = start(['run', box.project, '--json']);
       const b = start(['run', box.project, '--json']);
