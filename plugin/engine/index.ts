@@ -26,7 +26,7 @@ export interface EngineOptions {
   tileOverlap?: number;
   /** Receives one line per notable event (device fallback, model loaded). Default: silent. */
   log?: (line: string) => void;
-  /** Base for relative model paths (default: process.cwd()). */
+  /** Base for relative model paths (default: process.cwd()). When given, model paths must stay inside it. */
   projectRoot?: string;
 }
 
@@ -48,6 +48,7 @@ const KINDS: readonly TextureKind[] = ['color', 'normal', 'data'];
 
 export function createEngine(options: EngineOptions = {}): Engine {
   const projectRoot = options.projectRoot ?? process.cwd();
+  const confineModels = options.projectRoot !== undefined;
   const device = options.device ?? 'auto';
   const said = new Set<string>();
   const log = (line: string) => {
@@ -74,7 +75,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     assertRawImage(image);
     if (opts.scale !== 2 && opts.scale !== 4) throw new Error(`unsupported scale ${opts.scale} (use 2 or 4)`);
     if (!KINDS.includes(opts.kind)) throw new Error(`unknown texture kind "${opts.kind}" (use ${KINDS.join(', ')})`);
-    const source = resolveModel(opts.model, projectRoot);
+    const source = resolveModel(opts.model, projectRoot, confineModels);
     if (source.kind === 'lanczos') {
       return { image: await lanczosUpscale(image, opts), engine: 'lanczos' };
     }
@@ -95,7 +96,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return resizeClassical(image, width, height, kind, { light: down ? 'linear' : 'srgb' });
     },
     async checkModel(name) {
-      const source = resolveModel(name, projectRoot);
+      const source = resolveModel(name, projectRoot, confineModels);
       if (source.kind === 'onnx') await model(source.file, source.label);
     },
     async close() {

@@ -45,8 +45,12 @@ function looksLikePath(model: string): boolean {
   return model.includes('/') || model.includes('\\') || /\.[a-z0-9]+$/i.test(model);
 }
 
-/** Resolves a model string; throws a one-line error for an unknown name or a missing file. */
-export function resolveModel(model: string, projectRoot: string = process.cwd()): ModelSource {
+/**
+ * Resolves a model string; throws a one-line error for an unknown name or a missing file.
+ * With `confine`, a model path must stay inside `projectRoot` (symlinks followed): a rule or sidecar
+ * that ships with an asset must not make Remaster read files from elsewhere on the machine.
+ */
+export function resolveModel(model: string, projectRoot: string = process.cwd(), confine = false): ModelSource {
   if (model === 'lanczos') return { kind: 'lanczos' };
   if (!model) throw new Error('empty model name');
   if (!looksLikePath(model)) {
@@ -60,6 +64,9 @@ export function resolveModel(model: string, projectRoot: string = process.cwd())
   const file = path.resolve(projectRoot, model);
   if (!fs.existsSync(file)) throw new Error(`model file not found: ${file}`);
   if (!fs.statSync(file).isFile()) throw new Error(`model path is not a file: ${file}`);
+  if (confine && !isInside(fs.realpathSync(projectRoot), fs.realpathSync(file))) {
+    throw new Error(`model file ${model} is outside the project; copy it into the project (e.g. models/)`);
+  }
   return { kind: 'onnx', file, label: path.basename(file), shipped: false };
 }
 
@@ -70,4 +77,9 @@ export function resolveModel(model: string, projectRoot: string = process.cwd())
 export function defaultModel(scale: number): string {
   const name = `remaster-x${scale}-fast`;
   return shippedModels().includes(name) ? name : 'lanczos';
+}
+
+function isInside(root: string, file: string): boolean {
+  const rel = path.relative(root, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }

@@ -31,6 +31,8 @@ describe('hostile configs and sidecars', () => {
     ['unknown model', 'remaster.config.json', { rules: [{ upscale: { model: 'esrgan-9000' } }] }, /^remaster\.config\.json: rules\.0\.upscale\.model: unknown model "esrgan-9000"/],
     ['a model file that is not ONNX', 'remaster.config.json', { rules: [{ upscale: { model: 'fake.onnx' } }] }, /^remaster\.config\.json: rules\.0\.upscale\.model: .*fake\.onnx/],
     ['a model path that is a folder', 'remaster.config.json', { rules: [{ upscale: { model: 'models/' } }] }, /^remaster\.config\.json: rules\.0\.upscale\.model: .*not a file/],
+    ['a valid model outside the project (absolute path)', 'remaster.config.json', { rules: [{ upscale: { model: path.join(FIXTURES, 'models', 'tiny-x2.onnx') } }] }, /^remaster\.config\.json: rules\.0\.upscale\.model: model file .*tiny-x2\.onnx is outside the project/],
+    ['sidecar naming a model outside the project (../)', 'wall.png.remaster.json', { rules: [{ upscale: { model: '../outside/tiny-x2.onnx' } }] }, /^wall\.png\.remaster\.json: rules\.0\.upscale\.model: model file \.\.\/outside\/tiny-x2\.onnx is outside the project/],
     ['sidecar invalid JSON', 'wall.png.remaster.json', '{ rules: [] }', /^wall\.png\.remaster\.json: invalid JSON: /],
     ['sidecar wrong type', 'wall.png.remaster.json', { rules: [{ skip: 'yes' }] }, /^wall\.png\.remaster\.json: rules\.0\.skip: must be boolean$/],
     ['sidecar with match', 'wall.png.remaster.json', { rules: [{ match: '**' }] }, /^wall\.png\.remaster\.json: rules\.0\.match: not allowed in a sidecar/],
@@ -40,6 +42,9 @@ describe('hostile configs and sidecars', () => {
   it.each(cases)('%s: exit 2, one line naming file and key, nothing changed', (_name, file, content, message) => {
     write(path.join(box.project, 'fake.onnx'), 'PK\u0003\u0004 this is a zip, not an ONNX model');
     fs.mkdirSync(path.join(box.project, 'models'), { recursive: true });
+    // A real, working model beside the project: reading it would succeed, so only confinement refuses it.
+    fs.mkdirSync(path.join(box.project, '..', 'outside'), { recursive: true });
+    fs.copyFileSync(path.join(FIXTURES, 'models', 'tiny-x2.onnx'), path.join(box.project, '..', 'outside', 'tiny-x2.onnx'));
     write(path.join(box.project, file), typeof content === 'string' ? content : JSON.stringify(content));
     const before = hashTree(box.project);
     const r = cli(['run', box.project]);
