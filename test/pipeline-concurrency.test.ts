@@ -2,27 +2,11 @@
 import { Document } from '@gltf-transform/core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createEngine, type Engine } from '../plugin/engine';
 import { remasterProject } from '../plugin/pipeline';
 import type { RunEvent } from '../plugin/pipeline/report';
 import { addTriangle, writeModel } from './helpers/model';
+import { countingEngine } from './helpers/counting-engine';
 import { FIXTURES, makeProject, removeProject, snapshot, writeJSON } from './helpers/project';
-
-/** An engine that counts upscale calls, around the real one. */
-function countingEngine(): Engine & { calls: number } {
-  const inner = createEngine();
-  const engine = {
-    calls: 0,
-    upscale: (...args: Parameters<Engine['upscale']>) => {
-      engine.calls++;
-      return inner.upscale(...args);
-    },
-    resize: inner.resize.bind(inner),
-    checkModel: inner.checkModel.bind(inner),
-    close: inner.close.bind(inner),
-  };
-  return engine;
-}
 
 /**
  * Two .gltf sharing one external image, two GLBs embedding that same image (no shared file, so they

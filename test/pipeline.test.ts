@@ -2,11 +2,12 @@ import { Document } from '@gltf-transform/core';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { createEngine, type Engine } from '../plugin/engine';
+import { createEngine } from '../plugin/engine';
 import { remasterProject, restoreProject } from '../plugin/pipeline';
 import { remaster } from '../plugin/pipeline/transform';
 import type { RawImage } from '../plugin/types';
 import { addTriangle, readModel, writeModel } from './helpers/model';
+import { countingEngine } from './helpers/counting-engine';
 import {
   bumpyNormals, decode, encodePNG, FIXTURES, gradientRGBA, imageSize, makeProject, normalLengthStats, removeProject, snapshot, writeJSON,
 } from './helpers/project';
@@ -24,22 +25,6 @@ function checkerNormals(w: number, h: number): RawImage {
     data.set([sign * s, 0, c].map((v) => Math.round((v * 0.5 + 0.5) * 255)), (y * w + x) * 3);
   }
   return { data, width: w, height: h, channels: 3 };
-}
-
-/** An engine that counts upscale calls, around the real one. */
-function countingEngine(): Engine & { calls: number } {
-  const inner = createEngine();
-  const engine = {
-    calls: 0,
-    upscale: (...args: Parameters<Engine['upscale']>) => {
-      engine.calls++;
-      return inner.upscale(...args);
-    },
-    resize: inner.resize.bind(inner),
-    checkModel: inner.checkModel.bind(inner),
-    close: inner.close.bind(inner),
-  };
-  return engine;
 }
 
 /** A .gltf with external PNGs: an RGBA base colour (alpha ramp) and a steep normal map. */
