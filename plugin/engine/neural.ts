@@ -22,7 +22,7 @@ import { fillTransparent } from './alpha-fill';
 import { resizeClassical } from './classical';
 import type { LoadedModel } from './onnx-model';
 import { renormalisePlanes } from './normal';
-import { blankImage, pickChannels, putChannels } from './pixels';
+import { blankImage, pickChannels, putChannels, toPlanes } from './pixels';
 import { runTiled, type TileLayout } from './tiler';
 import { crop, wrapPad } from './wrap';
 
@@ -81,7 +81,7 @@ async function modelPass(image: RawImage, model: LoadedModel, opts: NeuralOption
 
 /** Channels 0..2 as RGB through the model, written into out channels 0..2 (renormalised for normals). */
 async function rgbThroughModel(image: RawImage, out: RawImage, model: LoadedModel, layout: TileLayout, normal: boolean): Promise<void> {
-  const planes = planesOf(image, [0, 1, 2]);
+  const { planes } = toPlanes(image, [0, 1, 2]);
   await runTiled(planes, image.width, image.height, model.info.scale, layout, model.run, (rows, y0, count) => {
     if (normal) renormalisePlanes(rows[0], rows[1], rows[2]);
     writeRows(out, rows, [0, 1, 2], y0, count);
@@ -90,20 +90,11 @@ async function rgbThroughModel(image: RawImage, out: RawImage, model: LoadedMode
 
 /** One channel replicated to RGB through the model; the output's channel mean goes to out channel c. */
 async function greyThroughModel(image: RawImage, c: number, out: RawImage, model: LoadedModel, layout: TileLayout): Promise<void> {
-  const [plane] = planesOf(image, [c]);
+  const [plane] = toPlanes(image, [c]).planes;
   await runTiled([plane, plane, plane], image.width, image.height, model.info.scale, layout, model.run, (rows, y0, count) => {
     const mean = rows[0];
     for (let i = 0; i < mean.length; i++) mean[i] = (rows[0][i] + rows[1][i] + rows[2][i]) / 3;
     writeRows(out, [mean], [c], y0, count);
-  });
-}
-
-function planesOf(image: RawImage, channels: number[]): Float32Array[] {
-  const n = image.width * image.height;
-  return channels.map((c) => {
-    const plane = new Float32Array(n);
-    for (let i = 0, j = c; i < n; i++, j += image.channels) plane[i] = image.data[j] / 255;
-    return plane;
   });
 }
 

@@ -63,16 +63,6 @@ export function toPlanes(image: RawImage, channels: number[]): Planes {
   return { width, height, planes };
 }
 
-/** Writes float planes (0..1) into channels of an interleaved 8-bit buffer, clamping. */
-export function writePlanes(target: RawImage, planes: Float32Array[], channels: number[]): void {
-  const n = target.width * target.height;
-  const stride = target.channels;
-  channels.forEach((c, k) => {
-    const plane = planes[k];
-    for (let i = 0, j = c; i < n; i++, j += stride) target.data[j] = toByte(plane[i]);
-  });
-}
-
 /** Picks the channels of an image into a new interleaved image (channel order kept). */
 export function pickChannels(image: RawImage, channels: number[]): RawImage {
   const n = image.width * image.height;
