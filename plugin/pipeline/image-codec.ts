@@ -1,5 +1,6 @@
 /** Encoded image bytes ⇄ RawImage, via sharp. */
 import sharp from 'sharp';
+import { firstLine } from '../config/errors';
 import type { RawImage, TextureKind } from '../types';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
@@ -78,8 +79,4 @@ export function usesAlpha(image: RawImage): boolean {
   const { data, channels } = image;
   for (let i = channels - 1; i < data.length; i += channels) if (data[i] !== 255) return true;
   return false;
-}
-
-function firstLine(err: unknown): string {
-  return String(err instanceof Error ? err.message : err).split('\n')[0];
 }

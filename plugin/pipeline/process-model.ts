@@ -1,6 +1,7 @@
 /** One .gltf/.glb: read from its originals, remaster its textures, write it (and its files) back. */
 import { Format } from '@gltf-transform/core';
 import path from 'node:path';
+import { firstLine } from '../config/errors';
 import { rulesForAsset } from '../config/resolve';
 import { keepEmbedded } from '../gltf/embed';
 import { listExternalResources, parseContainer } from '../gltf/io';
@@ -88,8 +89,4 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
     engines: [...new Set(textures.map((t) => t.engine))],
   }));
   return { outcome: 'processed', textures, files, warnings };
-}
-
-function firstLine(err: unknown): string {
-  return String(err instanceof Error ? err.message : err).split('\n')[0];
 }

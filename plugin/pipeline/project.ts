@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_MAX_PIXELS } from '../config/defaults';
-import { ConfigError } from '../config/errors';
+import { ConfigError, firstLine } from '../config/errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
 import { covers, toProjectPath } from '../discovery/project-paths';
@@ -174,8 +174,4 @@ function describeTextures(textures: TextureReport[]): string {
   return textures
     .map((t) => `${t.slots.length ? `${t.name} [${t.slots.join('+')}]` : `[${t.kind}]`} ${t.before.width}x${t.before.height}→${t.after.width}x${t.after.height} (${t.engine})`)
     .join(', ');
-}
-
-function firstLine(err: unknown): string {
-  return String(err instanceof Error ? err.message : err).split('\n')[0];
 }

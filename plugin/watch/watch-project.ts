@@ -12,7 +12,7 @@ import { EventEmitter, once } from 'node:events';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SIDECAR_SUFFIX } from '../config/defaults';
-import { ConfigError } from '../config/errors';
+import { ConfigError, firstLine } from '../config/errors';
 import { loadSidecarRules } from '../config/load';
 import { createEngine, type Engine } from '../engine';
 import { remasterProject } from '../pipeline/project';
@@ -282,8 +282,4 @@ async function listFiles(folder: string, ignored: (file: string) => boolean): Pr
     else if (entry.isFile()) out.push(file);
   }
   return out;
-}
-
-function firstLine(err: unknown): string {
-  return String(err instanceof Error ? err.message : err).split('\n')[0];
 }
