@@ -35,9 +35,11 @@ export async function commitAsset(root: string, state: StateData, written: Writt
   for (const rel of previous?.files ?? []) {
     if (!outputs.has(rel) && state.files[rel]?.original === null && !asset.sources.some((s) => s.rel === rel)) outputs.set(rel, null);
   }
-  for (const [rel, bytes] of outputs) {
+  // Each output hashed once: the conflict check, the pending intent and the final record all use it.
+  const hashes = new Map([...outputs].map(([rel, bytes]) => [rel, bytes ? hashBytes(bytes) : null]));
+  for (const [rel, hash] of hashes) {
     const other = written.get(rel);
-    if (bytes && other && other.by !== asset.key && other.hash !== hashBytes(bytes)) {
+    if (hash !== null && other && other.by !== asset.key && other.hash !== hash) {
       throw new Error(`${rel} is shared with ${other.by}, whose rules remastered it differently in this run (give both the same rules)`);
     }
   }
@@ -74,10 +76,10 @@ export async function commitAsset(root: string, state: StateData, written: Writt
   // kept, instead of taking it for a user's new original (and upscaling an upscale). The asset's
   // fingerprint is blank until step 4, so a half-written asset is never taken as up to date.
   const files = new Set([...asset.sources.map((s) => s.rel), ...outputs.keys()]);
-  for (const [rel, bytes] of outputs) {
+  for (const [rel, hash] of hashes) {
     assertInsideRoot(root, rel);
     state.files[rel] ??= { original: null, output: null }; // a new file (checked above)
-    state.files[rel].pending = bytes ? hashBytes(bytes) : null;
+    state.files[rel].pending = hash;
   }
   state.assets[asset.key] = {
     type: asset.type, files: [...new Set([...files, ...(previous?.files ?? [])])].sort(), fingerprint: '', rules: asset.rules, engines: asset.engines,
@@ -99,7 +101,7 @@ export async function commitAsset(root: string, state: StateData, written: Writt
       }
       record.output = null;
     } else {
-      const hash = hashBytes(bytes);
+      const hash = hashes.get(rel)!;
       if (hash !== currentHash) {
         await writeFileAtomic(file, bytes);
         changed.push(rel);
