@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { firstLine } from '../config/errors';
 import type { RawImage } from '../types';
 
 /** Decodes an image file to 8-bit interleaved pixels; one-line error naming the file otherwise. */
@@ -35,8 +36,4 @@ export async function writeImageFile(file: string, image: RawImage): Promise<voi
     await fs.promises.rm(tmp, { force: true });
     throw new Error(`${file}: cannot write (${firstLine(err)})`);
   }
-}
-
-function firstLine(err: unknown): string {
-  return String(err instanceof Error ? err.message : err).split('\n')[0];
 }
