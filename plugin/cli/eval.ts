@@ -1,12 +1,13 @@
 /** `remaster eval <dir>`: PSNR/SSIM/HFEN of a model against bicubic and Lanczos on a folder of images. */
-import fs from 'node:fs';
-import path from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { deviceOption } from './device-option';
 import { createEngine, defaultModel } from '../engine';
 import { evaluateFolder, METHODS, type EvalReport } from '../metrics/evaluate';
 import { HtmlReport } from '../metrics/html-report';
 import type { DeviceChoice } from '../types';
 import { checkModelForCli, parseScale, parseTile } from './upscale';
+import { firstLine } from '../config/errors';
+import { writeFileAtomic } from '../state/atomic-write';
 
 interface EvalFlags {
   scale: 2 | 4;
@@ -28,7 +29,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--json', 'print the report as one JSON object')
     .option('--report <file.html>', 'also write an HTML page with side-by-side crops')
     .option('--border <n>', 'texels to ignore at each edge when scoring (literature: the scale)', parseBorder, 0)
-    .addOption(new Option('--device <device>', 'device for neural models').choices(['auto', 'cpu', 'webgpu', 'cuda']).default('auto'))
+    .addOption(deviceOption())
     .option('--tile <n>', 'tile size in input texels for neural models', parseTile)
     .action(async (dir: string, flags: EvalFlags) => {
       const model = flags.model ?? defaultModel(flags.scale);
@@ -78,12 +79,9 @@ function formatTable(report: EvalReport): string {
 }
 
 async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
-    await fs.promises.writeFile(tmp, text);
-    await fs.promises.rename(tmp, file);
+    await writeFileAtomic(file, text);
   } catch (err) {
-    await fs.promises.rm(tmp, { force: true });
-    throw new Error(`${file}: cannot write report (${(err as Error).message.split('\n')[0]})`);
+    throw new Error(`${file}: cannot write report (${firstLine(err)})`);
   }
 }

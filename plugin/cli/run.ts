@@ -1,5 +1,6 @@
 /** `remaster run <dir>`: the whole pipeline over a project directory. */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
+import { deviceOption } from './device-option';
 import { DEFAULT_CONCURRENCY, remasterProject } from '../pipeline/project';
 import type { RunReport } from '../pipeline/report';
 import type { DeviceChoice } from '../types';
@@ -22,7 +23,7 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
     .option('--config <file>', 'rules file (default: <dir>/remaster.config.json, else the built-in default)')
     .option('--dry-run', 'show what would be done; change nothing')
     .option('--json', 'print one JSON object {processed, skipped, failed} instead of text')
-    .addOption(new Option('--device <device>', 'device for neural models').choices(['auto', 'cpu', 'webgpu', 'cuda']).default('auto'))
+    .addOption(deviceOption())
     .option('--jobs <n>', 'assets processed at once (inference itself runs one at a time)', parseJobs, DEFAULT_CONCURRENCY)
     .action(async (dir: string, flags: RunFlags) => {
       const started = Date.now();

@@ -1,5 +1,6 @@
 /** `remaster upscale <in> <out>`: one image through the engine, for trying models and settings. */
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
+import { deviceOption } from './device-option';
 import { createEngine, defaultModel, readImageFile, writeImageFile, type Engine } from '../engine';
 import type { DeviceChoice, TextureKind } from '../types';
 
@@ -44,7 +45,7 @@ export function registerUpscaleCommand(program: Command): void {
     .option('--model <name|path>', 'lanczos, a shipped model name, or a path to an .onnx file (default: the shipped fast model for the scale)')
     .addOption(new Option('--kind <kind>', 'how to treat the values').choices(['color', 'normal', 'data']).default('color'))
     .option('--seamless', 'the image tiles: keep it tiling (wrap-around edges)')
-    .addOption(new Option('--device <device>', 'device for neural models').choices(['auto', 'cpu', 'webgpu', 'cuda']).default('auto'))
+    .addOption(deviceOption())
     .option('--tile <n>', 'tile size in input texels for neural models', parseTile)
     .action(async (input: string, output: string, flags: UpscaleFlags) => {
       const model = flags.model ?? defaultModel(flags.scale);

@@ -1,5 +1,6 @@
 /** `remaster watch <dir>`: remaster assets as they are imported or edited, until Ctrl-C / SIGTERM. */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { deviceOption } from './device-option';
 import { createWatchOutput } from '../watch/console-output';
 import { watchProject } from '../watch/watch-project';
 import { DEFAULT_CONCURRENCY } from '../pipeline/project';
@@ -21,7 +22,7 @@ export function registerWatchCommand(program: Command): void {
     .argument('<dir>', 'project directory')
     .option('--config <file>', 'rules file (default: <dir>/remaster.config.json, else the built-in default)')
     .option('--json', 'print one JSON event per line')
-    .addOption(new Option('--device <device>', 'device for neural models').choices(['auto', 'cpu', 'webgpu', 'cuda']).default('auto'))
+    .addOption(deviceOption())
     .option('--stability <ms>', 'read a changed file once it has not changed for this long', parseMs, 500)
     .option('--jobs <n>', 'assets processed at once (inference itself runs one at a time)', parseJobs, DEFAULT_CONCURRENCY)
     .action(async (dir: string, flags: WatchFlags) => {

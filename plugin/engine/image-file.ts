@@ -3,10 +3,10 @@
  * `remaster eval`). Writes are atomic: a temp file beside the target, then rename.
  */
 
-import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { firstLine } from '../config/errors';
+import { writeFileAtomic } from '../state/atomic-write';
 import type { RawImage } from '../types';
 
 /** Decodes an image file to 8-bit interleaved pixels; one-line error naming the file otherwise. */
@@ -28,12 +28,9 @@ export async function writeImageFile(file: string, image: RawImage): Promise<voi
   else if (ext === '.webp') pipeline = pipeline.webp({ quality: 92 });
   else throw new Error(`${file}: unsupported output format "${ext}" (use .png, .jpg or .webp)`);
   const bytes = await pipeline.toBuffer();
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
-    await fs.promises.writeFile(tmp, bytes);
-    await fs.promises.rename(tmp, file);
+    await writeFileAtomic(file, bytes);
   } catch (err) {
-    await fs.promises.rm(tmp, { force: true });
     throw new Error(`${file}: cannot write (${firstLine(err)})`);
   }
 }
