@@ -7,7 +7,7 @@ import { BUILTIN_OPERATIONS } from './builtin';
 import type { AssetOperation, Operation, TextureOperation } from './types';
 
 /** Rule keys the pipeline itself owns; no operation may use them. */
-export const CORE_RULE_KEYS: readonly string[] = ['match', 'slots', 'skip', 'kind', 'maxSize', 'format', 'quality'];
+export const CORE_RULE_KEYS: readonly string[] = ['match', 'slots', 'skip', 'kind', 'maxSize', 'format', 'quality', 'rules'];
 
 const registered: Operation[] = [];
 let generation = 0;

@@ -40,6 +40,17 @@ export type JsonSchema = { [key: string]: unknown };
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface OperationRuleValues {}
 
+/**
+ * Resolved settings of every registered operation, by rule key (null = off), as they appear on
+ * `ResolvedActions`. Declared beside the operation like `OperationRuleValues`:
+ *
+ *   declare module '../types' {
+ *     interface OperationSettingsValues { grayscale?: GrayscaleSettings | null }
+ *   }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface OperationSettingsValues {}
+
 /** A decoded texture as an operation sees it. */
 export interface TextureImage {
   /** 8-bit interleaved pixels (1-4 channels), as decoded from the file. */
@@ -80,7 +91,7 @@ export interface RuleIssue {
 
 /** What every operation owns, whatever its shape. */
 export interface OperationCommon<Value, Settings> {
-  /** Rule key (`upscale`, `style`, ...); unique, camelCase, not a core key (match, slots, skip, kind, maxSize, format, quality). */
+  /** Rule key (`upscale`, `style`, ...); unique, camelCase, not a core key (match, slots, skip, kind, maxSize, format, quality, rules). */
   readonly key: string;
   /**
    * Bump when the operation's output for the same inputs and settings changes: assets whose rules use

@@ -27,6 +27,9 @@ declare module '../types' {
     /** Upscale by an integer factor; false turns off an upscale set by an earlier rule. */
     upscale?: UpscaleRule | false;
   }
+  interface OperationSettingsValues {
+    upscale?: UpscaleSettings | null;
+  }
 }
 
 /**
