@@ -5,85 +5,72 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_QUALITY } from '../config/defaults';
-import { inferKindFromName, resolveActions, resolveOperation, rulesForAsset } from '../config/resolve';
+import { inferKindFromName, resolveActions, resolveOperation } from '../config/resolve';
 import type { SourcedRule } from '../config/types';
 import { toAbsolute } from '../discovery/safe-path';
-import { saveState } from '../state/store';
-import { commitAsset } from './commit';
-import { assetFingerprint, type AssetOutcome, type RunContext } from './context';
+import { processAsset } from './asset';
+import type { AssetOutcome, RunContext } from './context';
 import { deriveFiles, fileOperations, joinEngines, siblingSuffix, type DerivedFileOutput } from './derive';
 import { inspectFile, originalBytes, type FileSource } from './file-source';
 import { encodeImage, MIME_BY_FORMAT, probeImage, type ImageFormat } from './image-codec';
 import { planChain } from './image-processor';
 import type { TextureReport } from './report';
-import { restoreAsset } from './restore';
-import { isUpToDate } from './up-to-date';
 
 const EXTENSIONS_BY_MIME: Record<string, string[]> = { 'image/png': ['.png'], 'image/jpeg': ['.jpg', '.jpeg'], 'image/webp': ['.webp'] };
 
 export async function processTexture(ctx: RunContext, key: string): Promise<AssetOutcome> {
   const { root, state } = ctx;
-  const source = await inspectFile(root, state, key);
-  const bytes = await originalBytes(root, source);
-  if (!bytes) throw new Error('file is missing');
-
-  const rules = [...ctx.rules, ...(ctx.sidecars.get(key) ?? [])];
-  // Map siblings are inputs only when an operation derives from this file.
-  const derives = fileOperations().some((op) => resolveOperation(rules, { path: key }, op));
-  const siblings = derives ? await findSiblings(ctx, key) : [];
-  const originals = Object.fromEntries([source, ...siblings].map((s) => [s.rel, s.originalHash]));
-  const fingerprint = assetFingerprint(originals, rulesForAsset(rules, key));
-  const previous = state.assets[key];
-  if (previous && previous.fingerprint === fingerprint && (await isUpToDate(ctx, key))) {
-    return { outcome: 'skipped', reason: 'unchanged', warnings: [] };
-  }
-
-  const actions = resolveActions(rules, { path: key });
-  const kind = actions?.kind ?? inferKindFromName(key);
-  if (actions || derives) await assertContentMatchesName(key, bytes);
-  const out = actions ? await ctx.processor.process(bytes, kind, actions) : null;
-  const warned: string[] = [];
-  const derived = derives
-    ? await deriveFiles(
-      { asset: key, kind, bytes, siblings: new Map(await Promise.all(siblings.map(async (s) => [s.rel, (await originalBytes(root, s))!] as const))) },
-      { engine: ctx.processor.engine, root, rules, dryRun: ctx.dryRun, maxPixels: ctx.processor.limits.maxPixels, warn: (w) => warned.push(w) },
-    )
-    : [];
-  const made = await Promise.all(derived.map((d) => finishDerived(ctx, rules, d)));
-  if ((!out || !out.changed) && made.length === 0) {
-    const warnings = [...(out?.notes ?? []), ...(out?.warning ? [out.warning] : [])];
-    if (previous && !ctx.dryRun) {
-      await ctx.serial.run(async () => {
-        await restoreAsset(root, state, key);
-        await saveState(root, state);
-      });
-      return { outcome: 'processed', textures: [], files: previous.files, warnings: [...warnings, 'nothing to change under the current rules: original restored'] };
-    }
-    return { outcome: 'skipped', reason: out?.warning ?? (actions ? 'texture already matches the rules' : 'no rule applies'), warnings };
-  }
-  const textures: TextureReport[] = [];
-  const outputs = new Map<string, Uint8Array | null>();
-  const warnings = [...(out?.notes ?? []), ...warned];
-  if (out?.changed) {
-    const texture = { name: key, slots: [], kind, before: out.before, after: out.after, mimeType: out.mimeType, rule: actions!.rules, engine: out.engine, reused: out.reused };
-    ctx.processor.reported(texture);
-    textures.push(texture);
-    const target = outputPath(key, out.mimeType);
-    outputs.set(target, out.bytes);
-    if (target !== key) outputs.set(key, null); // the original is kept under .remaster/originals
-  }
-  for (const m of made) {
-    textures.push(m.report);
-    if (m.bytes) outputs.set(m.rel, m.bytes);
-  }
-  if (ctx.dryRun) return { outcome: 'processed', textures, files: [], warnings };
-
-  const files = await ctx.serial.run(() => commitAsset(root, state, ctx.written, {
-    key, type: 'texture', sources: [source], outputs, fingerprint,
-    rules: [...new Set(textures.flatMap((t) => t.rule))],
-    engines: [...new Set(textures.map((t) => t.engine))],
-  }));
-  return { outcome: 'processed', textures, files, warnings };
+  let source: FileSource;
+  let bytes: Uint8Array;
+  let siblings: FileSource[] = [];
+  let derives = false;
+  return processAsset(ctx, key, 'texture', {
+    async read(rules) {
+      source = await inspectFile(root, state, key);
+      const original = await originalBytes(root, source);
+      if (!original) throw new Error('file is missing');
+      bytes = original;
+      // Map siblings are inputs only when an operation derives from this file.
+      derives = fileOperations().some((op) => resolveOperation(rules, { path: key }, op));
+      siblings = derives ? await findSiblings(ctx, key) : [];
+      return { sources: [source], reads: siblings };
+    },
+    async remaster(rules) {
+      const actions = resolveActions(rules, { path: key });
+      const kind = actions?.kind ?? inferKindFromName(key);
+      if (actions || derives) await assertContentMatchesName(key, bytes);
+      const out = actions ? await ctx.processor.process(bytes, kind, actions) : null;
+      const warnings = [...(out?.notes ?? [])];
+      const derived = derives
+        ? await deriveFiles(
+          { asset: key, kind, bytes, siblings: new Map(await Promise.all(siblings.map(async (s) => [s.rel, (await originalBytes(root, s))!] as const))) },
+          { engine: ctx.processor.engine, root, rules, dryRun: ctx.dryRun, maxPixels: ctx.processor.limits.maxPixels, warn: (w) => warnings.push(w) },
+        )
+        : [];
+      const made = await Promise.all(derived.map((d) => finishDerived(ctx, rules, d)));
+      if (!out?.changed && made.length === 0) {
+        return {
+          textures: [], warnings: [...warnings, ...(out?.warning ? [out.warning] : [])], outputs: null,
+          unchanged: { reason: out?.warning ?? (actions ? 'texture already matches the rules' : 'no rule applies'), restored: 'nothing to change under the current rules: original restored' },
+        };
+      }
+      const textures: TextureReport[] = [];
+      const outputs = new Map<string, Uint8Array | null>();
+      if (out?.changed) {
+        const texture = { name: key, slots: [], kind, before: out.before, after: out.after, mimeType: out.mimeType, rule: actions!.rules, engine: out.engine, reused: out.reused };
+        ctx.processor.reported(texture);
+        textures.push(texture);
+        const target = outputPath(key, out.mimeType);
+        outputs.set(target, out.bytes);
+        if (target !== key) outputs.set(key, null); // the original is kept under .remaster/originals
+      }
+      for (const m of made) {
+        textures.push(m.report);
+        if (m.bytes) outputs.set(m.rel, m.bytes);
+      }
+      return { textures, warnings, outputs: async () => outputs };
+    },
+  });
 }
 
 /**
