@@ -43,23 +43,20 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
       }
       const textures: TextureReport[] = [];
       const warnings: string[] = [];
-      const changed = await remasterDocument(document, {
+      const { changed, work } = await remasterDocument(document, {
         rules,
         path: key,
         processor: ctx.processor,
-        onTexture: (t) => {
-          textures.push(t);
-          ctx.processor.reported(t);
-        },
+        onTexture: (t) => textures.push(t),
         onWarning: (w) => warnings.push(w),
       });
       if (!changed) {
         return {
-          textures, warnings, outputs: null,
+          textures, warnings, work, outputs: null,
           unchanged: { reason: textures.length ? 'textures already match the rules' : 'no rule applies', restored: 'no texture to change: originals restored' },
         };
       }
-      return { textures, warnings, outputs: () => modelOutputs(ctx, key, type, document, originalJSON) };
+      return { textures, warnings, work, outputs: () => modelOutputs(ctx, key, type, document, originalJSON) };
     },
   });
 }

@@ -9,7 +9,7 @@ import { inferKindFromName, resolveActions, resolveOperation } from '../config/r
 import type { SourcedRule } from '../config/types';
 import { toAbsolute } from '../discovery/safe-path';
 import { processAsset } from './asset';
-import type { AssetOutcome, RunContext } from './context';
+import type { AssetOutcome, ImageWork, RunContext } from './context';
 import { deriveFiles, fileOperations, joinEngines, siblingSuffix, type DerivedFileOutput } from './derive';
 import { inspectFile, originalBytes, type FileSource } from './file-source';
 import { encodeImage, MIME_BY_FORMAT, probeImage, type ImageFormat } from './image-codec';
@@ -40,6 +40,7 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
       const kind = actions?.kind ?? inferKindFromName(key);
       if (actions || derives) await assertContentMatchesName(key, bytes);
       const out = actions ? await ctx.processor.process(bytes, kind, actions) : null;
+      const work: ImageWork[] = out ? [{ work: out.work }] : [];
       const warnings = [...(out?.notes ?? [])];
       const derived = derives
         ? await deriveFiles(
@@ -48,9 +49,10 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
         )
         : [];
       const made = await Promise.all(derived.map((d) => finishDerived(ctx, rules, d)));
+      for (const m of made) if (m.work) work.push({ work: m.work, report: m.report });
       if (!out?.changed && made.length === 0) {
         return {
-          textures: [], warnings: [...warnings, ...(out?.warning ? [out.warning] : [])], outputs: null,
+          textures: [], warnings: [...warnings, ...(out?.warning ? [out.warning] : [])], work, outputs: null,
           unchanged: { reason: out?.warning ?? (actions ? 'texture already matches the rules' : 'no rule applies'), restored: 'nothing to change under the current rules: original restored' },
         };
       }
@@ -58,7 +60,7 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
       const outputs = new Map<string, Uint8Array | null>();
       if (out?.changed) {
         const texture = { name: key, slots: [], kind, before: out.before, after: out.after, mimeType: out.mimeType, rule: actions!.rules, engine: out.engine, reused: out.reused };
-        ctx.processor.reported(texture);
+        work[0].report = texture;
         textures.push(texture);
         const target = outputPath(key, out.mimeType);
         outputs.set(target, out.bytes);
@@ -68,7 +70,7 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
         textures.push(m.report);
         if (m.bytes) outputs.set(m.rel, m.bytes);
       }
-      return { textures, warnings, outputs: async () => outputs };
+      return { textures, warnings, work, outputs: async () => outputs };
     },
   });
 }
@@ -99,7 +101,7 @@ const FORMAT_BY_EXTENSION: Record<string, ImageFormat> = { '.png': 'png', '.jpg'
  * A derived file through the same chain as any texture at its path (rules matched on its path), then
  * encoded in its extension's format (or the rules' `format`, renaming it). In a dry run: its plan.
  */
-async function finishDerived(ctx: RunContext, rules: SourcedRule[], d: DerivedFileOutput): Promise<{ rel: string; bytes?: Uint8Array; report: TextureReport }> {
+async function finishDerived(ctx: RunContext, rules: SourcedRule[], d: DerivedFileOutput): Promise<{ rel: string; bytes?: Uint8Array; report: TextureReport; work?: string }> {
   const format = FORMAT_BY_EXTENSION[path.posix.extname(d.rel).toLowerCase()];
   if (!format) throw new Error(`${d.by}: derived file ${d.rel} is not .png, .jpg or .webp`);
   const actions = resolveActions(rules, { path: d.rel });
@@ -115,12 +117,15 @@ async function finishDerived(ctx: RunContext, rules: SourcedRule[], d: DerivedFi
   let after = d.size;
   let mimeType = MIME_BY_FORMAT[format];
   let engine = d.engine;
+  let work: string | undefined;
+  let reused = false;
   if (actions) {
     const out = await ctx.processor.process(bytes, d.kind, actions);
     if (out.changed) ({ bytes, after, mimeType } = out);
     engine = joinEngines(d.engine, out.engine);
+    ({ work, reused } = out);
   }
-  return { rel: outputPath(d.rel, mimeType), bytes, report: { ...base, after, mimeType, engine } };
+  return { rel: outputPath(d.rel, mimeType), bytes, report: { ...base, after, mimeType, engine, reused }, work };
 }
 
 /** Same path when the format is kept, else the same name with the new format's extension. */

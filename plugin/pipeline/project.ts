@@ -17,8 +17,8 @@ import { assertStateDirSafe } from '../safety/state-dir';
 import { lockProject } from '../state/lock';
 import { loadState, stateDir } from '../state/store';
 import type { DeviceChoice } from '../types';
-import type { AssetOutcome, RunContext } from './context';
-import { ImageProcessor, type ImageRequests } from './image-processor';
+import type { AssetOutcome, ImageWork, RunContext } from './context';
+import { ImageProcessor } from './image-processor';
 import { preflight } from './preflight';
 import { planAssets } from './plan';
 import { processModel } from './process-model';
@@ -96,19 +96,17 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
       limit: options.concurrency ?? DEFAULT_CONCURRENCY,
       signal: options.signal,
       uses: (asset) => asset.files.map(stem),
-      run: async (asset): Promise<{ outcome: AssetOutcome | { outcome: 'failed'; error: string }; requests: ImageRequests }> => {
+      run: async (asset): Promise<AssetOutcome | { outcome: 'failed'; error: string }> => {
         options.onEvent?.({ type: 'begin', path: asset.key });
-        const requests: ImageRequests = { keys: [], reports: new Map() };
-        const own = { ...ctx, processor: ctx.processor.forAsset(requests) };
         try {
           if (asset.blocked) throw new Error(asset.blocked);
-          return { outcome: asset.type === 'texture' ? await processTexture(own, asset.key) : await processModel(own, asset.key, asset.type), requests };
+          return asset.type === 'texture' ? await processTexture(ctx, asset.key) : await processModel(ctx, asset.key, asset.type);
         } catch (err) {
-          return { outcome: { outcome: 'failed', error: firstLine(err) }, requests };
+          return { outcome: 'failed', error: firstLine(err) };
         }
       },
-      done: (asset, { outcome, requests }) => {
-        settleReused(requests, requested);
+      done: (asset, outcome) => {
+        if (outcome.outcome !== 'failed') settleReused(outcome.work, requested);
         done++;
         if (outcome.outcome === 'failed') {
           report.failed.push({ path: asset.key, error: outcome.error });
@@ -134,12 +132,11 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
  * `reused` as a one-at-a-time run has it: the same image work was asked for before, by an earlier
  * asset in plan order or earlier in this one. Called per asset in plan order; `requested` carries over.
  */
-function settleReused(requests: ImageRequests, requested: Set<string>): void {
-  for (const [report, index] of requests.reports) {
-    const key = requests.keys[index];
-    report.reused = requested.has(key) || requests.keys.indexOf(key) < index;
-  }
-  for (const key of requests.keys) requested.add(key);
+function settleReused(work: ImageWork[], requested: Set<string>): void {
+  work.forEach(({ work: key, report }, index) => {
+    if (report) report.reused = requested.has(key) || work.findIndex((w) => w.work === key) < index;
+  });
+  for (const { work: key } of work) requested.add(key);
 }
 
 /**

@@ -15,6 +15,7 @@ import { createEngine, type Engine } from '../engine';
 import { setTextureImage } from '../gltf/image-slot';
 import { textureUsage } from '../gltf/slots';
 import { deriveMaterials, joinEngines, type DerivedModelTexture } from './derive';
+import type { ImageWork } from './context';
 import { ImageProcessor, planChain } from './image-processor';
 import type { TextureReport } from './report';
 
@@ -46,9 +47,10 @@ export function remaster(options: RemasterTransformOptions = {}): Transform {
 
 /**
  * Remasters the document in place: the asset operations derive first (new textures, slots, variants),
- * then every texture goes through the per-texture chain. Returns whether anything changed.
+ * then every texture goes through the per-texture chain. Returns whether anything changed, and the
+ * image work asked for in order (the run report settles `reused` from it).
  */
-export async function remasterDocument(document: Document, options: RemasterTransformOptions & { processor: ImageProcessor }): Promise<boolean> {
+export async function remasterDocument(document: Document, options: RemasterTransformOptions & { processor: ImageProcessor }): Promise<{ changed: boolean; work: ImageWork[] }> {
   const rules = toSourcedRules(options.rules, options.path);
   const warn = options.onWarning ?? (() => undefined);
   const { processor } = options;
@@ -57,6 +59,7 @@ export async function remasterDocument(document: Document, options: RemasterTran
   });
   const derivedBy = new Map(derived.filter((d) => d.texture).map((d) => [d.texture!, d]));
   let changed = derived.length > 0;
+  const work: ImageWork[] = [];
   for (const planned of derived.filter((d) => !d.texture)) options.onTexture?.(plannedReport(planned, rules, options.path ?? ''));
   for (const [index, texture] of document.getRoot().listTextures().entries()) {
     const name = texture.getName() || texture.getURI() || `texture #${index}`;
@@ -85,6 +88,8 @@ export async function remasterDocument(document: Document, options: RemasterTran
     } catch (err) {
       throw new Error(`texture "${name}": ${(err as Error).message}`);
     }
+    const done: ImageWork = { work: out.work };
+    work.push(done);
     for (const note of out.notes) warn(`${name}: ${note}`);
     if (out.warning) {
       warn(`${name}: ${out.warning}`);
@@ -94,12 +99,13 @@ export async function remasterDocument(document: Document, options: RemasterTran
       setTextureImage(document, texture, out.bytes, out.mimeType);
       changed = true;
     }
-    options.onTexture?.({
+    done.report = {
       name, slots: usage.slots, kind: usage.kind, before: out.before, after: out.after, mimeType: out.mimeType,
       rule: actions.rules, engine: made ? joinEngines(made.engine, out.engine) : out.engine, reused: out.reused, ...(made ? { derivedBy: made.by } : {}),
-    });
+    };
+    options.onTexture?.(done.report);
   }
-  return changed;
+  return { changed, work };
 }
 
 /** A derived texture's dry-run report: its planned size through the chain its slots' rules ask for. */
