@@ -4,7 +4,7 @@ export { remasterProject, type RemasterProjectOptions } from './pipeline/project
 export { restoreProject, type RestoreOptions, type RestoreReport } from './pipeline/restore';
 export { remaster, type RemasterTransformOptions } from './pipeline/transform';
 export type { RunReport, ProcessedAsset, SkippedAsset, FailedAsset, TextureReport, RunEvent } from './pipeline/report';
-export { ConfigError } from './config/errors';
+export { ConfigError, ProjectLockedError, RemasterError, StaleInputError, type ErrorCode } from './errors';
 export { DEFAULT_CONFIG, DEFAULT_MODEL } from './config/defaults';
 export type { RemasterConfig, Rule, UpscaleAction, OutputFormat, ResolvedActions } from './config/types';
 export { discoverFiles, STATE_DIR } from './discovery/walk';

@@ -22,7 +22,7 @@ export async function probeImage(bytes: Uint8Array): Promise<ImageInfo> {
     // Header only, no limit here: the caller checks the size against limits.maxPixels itself.
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (err) {
-    throw new Error(`cannot read image (${firstLine(err)})`);
+    throw new Error(`cannot read image (${firstLine(err)})`, { cause: err });
   }
   const format = meta.format === 'jpg' ? 'jpeg' : meta.format;
   if (format !== 'png' && format !== 'jpeg' && format !== 'webp') throw new Error(`unsupported image format "${String(meta.format)}" (png, jpeg, webp)`);
@@ -42,7 +42,7 @@ export async function decodeImage(bytes: Uint8Array, maxPixels?: number): Promis
     const image: RawImage = { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
     return grey === 2 && image.channels === 4 ? greyAlphaFromRGBA(image) : image;
   } catch (err) {
-    throw new Error(`cannot decode image (${firstLine(err)})`);
+    throw new Error(`cannot decode image (${firstLine(err)})`, { cause: err });
   }
 }
 

@@ -39,7 +39,7 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
         assertBufferBounds(jsonDoc);
         document = await io.readJSON(jsonDoc);
       } catch (err) {
-        throw new Error(`cannot read model: ${firstLine(err)}`);
+        throw new Error(`cannot read model: ${firstLine(err)}`, { cause: err });
       }
       const textures: TextureReport[] = [];
       const warnings: string[] = [];

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_MAX_PIXELS } from '../config/defaults';
-import { ConfigError, firstLine } from '../config/errors';
+import { ConfigError, errorCode, firstLine, type ErrorCode } from '../errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
 import { covers, toProjectPath } from '../discovery/project-paths';
@@ -96,13 +96,13 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
       limit: options.concurrency ?? DEFAULT_CONCURRENCY,
       signal: options.signal,
       uses: (asset) => asset.files.map(stem),
-      run: async (asset): Promise<AssetOutcome | { outcome: 'failed'; error: string }> => {
+      run: async (asset): Promise<AssetOutcome | { outcome: 'failed'; error: string; code?: ErrorCode }> => {
         options.onEvent?.({ type: 'begin', path: asset.key });
         try {
           if (asset.blocked) throw new Error(asset.blocked);
           return asset.type === 'texture' ? await processTexture(ctx, asset.key) : await processModel(ctx, asset.key, asset.type);
         } catch (err) {
-          return { outcome: 'failed', error: firstLine(err) };
+          return { outcome: 'failed', error: firstLine(err), code: errorCode(err) };
         }
       },
       done: (asset, outcome) => {
@@ -110,7 +110,7 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
         done++;
         if (outcome.outcome === 'failed') {
           report.failed.push({ path: asset.key, error: outcome.error });
-          options.onEvent?.({ type: 'asset', path: asset.key, outcome: 'failed', detail: outcome.error, done, total: assets.length });
+          options.onEvent?.({ type: 'asset', path: asset.key, outcome: 'failed', detail: outcome.error, done, total: assets.length, ...(outcome.code ? { code: outcome.code } : {}) });
           return;
         }
         if (outcome.outcome === 'processed') {

@@ -86,7 +86,7 @@ export async function remasterDocument(document: Document, options: RemasterTran
     try {
       out = await options.processor.process(image, usage.kind, actions);
     } catch (err) {
-      throw new Error(`texture "${name}": ${(err as Error).message}`);
+      throw new Error(`texture "${name}": ${(err as Error).message}`, { cause: err });
     }
     const done: ImageWork = { work: out.work };
     work.push(done);

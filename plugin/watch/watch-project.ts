@@ -12,7 +12,7 @@ import { EventEmitter, once } from 'node:events';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SIDECAR_SUFFIX } from '../config/defaults';
-import { ConfigError, firstLine } from '../config/errors';
+import { ConfigError, errorCode, firstLine } from '../errors';
 import { loadSidecarRules } from '../config/load';
 import { createEngine, type Engine } from '../engine';
 import { remasterProject } from '../pipeline/project';
@@ -29,10 +29,6 @@ import type { JobReason, ProjectWatcher, WatchEvent, WatchOptions } from './type
 const DEFAULT_STABILITY_MS = 500;
 const DEFAULT_MAX_BATCH_WAIT_MS = 5000;
 
-/** The pipeline's failure when an input changed between reading and writing (plugin/pipeline/commit.ts). */
-const STALE_INPUT = /changed while it was being processed/;
-/** The pipeline's refusal while another run holds the project's lock (plugin/state/lock.ts). */
-const PROJECT_LOCKED = /another remaster (run|process)\b.* is working on this project/;
 /** How long a job refused by another run's lock waits before it is tried again. */
 const LOCKED_RETRY_MS = 1000;
 
@@ -231,7 +227,7 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
       });
     } catch (err) {
       if (this.abort.signal.aborted) return; // close(): the current asset finished, the rest waits
-      if (PROJECT_LOCKED.test(firstLine(err))) {
+      if (errorCode(err) === 'PROJECT_LOCKED') {
         this.defer(reason, wanted);
         this.send({ type: 'problem', message: `${firstLine(err)}; trying again in ${LOCKED_RETRY_MS / 1000} s` });
         return;
@@ -252,7 +248,7 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
   }
 
   private reportAsset(event: Extract<RunEvent, { type: 'asset' }>): void {
-    if (event.outcome === 'failed' && STALE_INPUT.test(event.detail)) {
+    if (event.outcome === 'failed' && event.code === 'STALE_INPUT') {
       // Nothing was written; the newer content's own file event brings the asset back.
       this.send({ type: 'requeued', path: event.path, detail: event.detail });
       return;
