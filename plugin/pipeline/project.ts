@@ -12,6 +12,7 @@ import { covers, toProjectPath } from '../discovery/project-paths';
 import { discoverFiles } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
+import { formatOfExtension } from '../image-formats';
 import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
 import { assertStateDirSafe } from '../safety/state-dir';
 import { lockProject } from '../state/lock';
@@ -144,7 +145,8 @@ function settleReused(work: ImageWork[], requested: Set<string>): void {
  * extension: a format change turns wall.png into wall.webp, which another asset may be using.
  */
 function stem(rel: string): string {
-  return rel.replace(/\.(png|jpe?g|webp)$/i, '').toLowerCase(); // case too: some file systems ignore it
+  const ext = path.posix.extname(rel);
+  return (formatOfExtension(ext) ? rel.slice(0, -ext.length) : rel).toLowerCase(); // case too: some file systems ignore it
 }
 
 async function loadConfig(root: string, config: RemasterProjectOptions['config']): Promise<ProjectConfig> {

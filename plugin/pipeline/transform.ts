@@ -13,13 +13,13 @@ import type { Rule, SourcedRule } from '../config/types';
 import { validateConfig } from '../config/validate';
 import { createEngine, type Engine } from '../engine';
 import { setTextureImage } from '../gltf/image-slot';
+import { formatOfMime } from '../image-formats';
 import { textureUsage } from '../gltf/slots';
 import { deriveMaterials, joinEngines, type DerivedModelTexture } from './derive';
 import type { ImageWork } from './context';
 import { ImageProcessor, planChain } from './image-processor';
 import type { TextureReport } from './report';
 
-const SUPPORTED_MIME = new Set(['image/png', 'image/jpeg', 'image/webp']);
 
 export interface RemasterTransformOptions {
   /** Rules (the `rules` of a config, or already-sourced rules). Default: the built-in default config. */
@@ -78,7 +78,7 @@ export async function remasterDocument(document: Document, options: RemasterTran
       continue;
     }
     if (!actions || !image) continue;
-    if (!SUPPORTED_MIME.has(texture.getMimeType())) {
+    if (!formatOfMime(texture.getMimeType())) {
       warn(`${name}: ${describeUnsupported(texture.getMimeType())} is not remastered; kept unchanged`);
       continue;
     }
