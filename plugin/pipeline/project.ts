@@ -4,7 +4,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_MAX_PIXELS } from '../config/defaults';
+import { DEFAULT_MAX_PIXELS, RUN_DEFAULTS } from '../config/defaults';
+import { checkOptions } from '../config/options';
 import { ConfigError, errorCode, firstLine, type ErrorCode } from '../errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
@@ -27,8 +28,8 @@ import { processTexture } from './process-texture';
 import type { RunEvent, RunReport, TextureReport } from './report';
 import { runScheduled, Serial } from './schedule';
 
-/** Two at once: one asset in the model while another is decoded, encoded or written (see test/bench/pipeline.ts). */
-export const DEFAULT_CONCURRENCY = 2;
+/** Assets processed at once by default (RUN_DEFAULTS.concurrency). */
+export const DEFAULT_CONCURRENCY = RUN_DEFAULTS.concurrency;
 
 export interface RemasterProjectOptions {
   /** Config file path (relative to the current directory) or a config object. Default: `<root>/remaster.config.json`, else the built-in default. */
@@ -54,6 +55,7 @@ export interface RemasterProjectOptions {
 }
 
 export async function remasterProject(root: string, options: RemasterProjectOptions = {}): Promise<RunReport> {
+  checkOptions(options, 'remasterProject()');
   root = path.resolve(root);
   const stat = await fs.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new ConfigError(`${root}: not a directory`);

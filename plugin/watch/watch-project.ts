@@ -11,7 +11,8 @@ import chokidar, { type FSWatcher } from 'chokidar';
 import { EventEmitter, once } from 'node:events';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { SIDECAR_SUFFIX } from '../config/defaults';
+import { SIDECAR_SUFFIX, WATCH_DEFAULTS } from '../config/defaults';
+import { checkOptions } from '../config/options';
 import { ConfigError, errorCode, firstLine } from '../errors';
 import { loadSidecarRules } from '../config/load';
 import { createEngine, type Engine } from '../engine';
@@ -26,13 +27,10 @@ import { selectAssets } from './select';
 import { SettleTracker } from './settle';
 import type { JobReason, ProjectWatcher, WatchEvent, WatchOptions } from './types';
 
-const DEFAULT_STABILITY_MS = 500;
-const DEFAULT_MAX_BATCH_WAIT_MS = 5000;
-
-/** How long a job refused by another run's lock waits before it is tried again. */
-const LOCKED_RETRY_MS = 1000;
+const LOCKED_RETRY_MS = WATCH_DEFAULTS.lockedRetryMs;
 
 export function watchProject(dir: string, options: WatchOptions = {}): ProjectWatcher {
+  checkOptions(options, 'watchProject()');
   return new Watcher(path.resolve(dir), options);
 }
 
@@ -63,10 +61,10 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
 
   constructor(private readonly root: string, private readonly options: WatchOptions) {
     super();
-    const stabilityMs = options.stabilityMs ?? DEFAULT_STABILITY_MS;
+    const stabilityMs = options.stabilityMs ?? WATCH_DEFAULTS.stabilityMs;
     this.settle = new SettleTracker(stabilityMs);
     this.pollMs = options.pollMs ?? Math.max(10, Math.round(stabilityMs / 5));
-    this.maxBatchWaitMs = options.maxBatchWaitMs ?? DEFAULT_MAX_BATCH_WAIT_MS;
+    this.maxBatchWaitMs = options.maxBatchWaitMs ?? WATCH_DEFAULTS.maxBatchWaitMs;
     this.config = new ConfigSource(root, options.config);
     this.refs = new ReferenceIndex(root);
     this.ready = this.start();
