@@ -54,6 +54,17 @@ export interface RemasterProjectOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * Remasters every model and texture of a project directory by its rules, in place, keeping the
+ * originals under `.remaster/` (`restoreProject` puts them back). Up-to-date assets are skipped.
+ *
+ * @example
+ * import { remasterProject } from 'remaster';
+ *
+ * const report = await remasterProject('assets', { dryRun: true });
+ * for (const asset of report.processed) console.log(asset.path, asset.textures.map((t) => `${t.before.width}→${t.after.width}`));
+ * if (report.failed.length) process.exitCode = 1;
+ */
 export async function remasterProject(root: string, options: RemasterProjectOptions = {}): Promise<RunReport> {
   checkOptions(options, 'remasterProject()');
   root = path.resolve(root);

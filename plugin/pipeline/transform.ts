@@ -28,17 +28,29 @@ export interface RemasterTransformOptions {
   path?: string;
   /** Engine to use; if omitted one is created for this call and closed after. */
   engine?: Engine;
-  /** Shares the per-run image cache across documents (remasterProject passes one). */
-  processor?: ImageProcessor;
   onTexture?: (report: TextureReport) => void;
   onWarning?: (message: string) => void;
 }
 
+/**
+ * The remastering of one document's textures (asset operations, then each texture's chain) as a glTF
+ * Transform transform. Rules as in remaster.config.json; without `path`, `match` globs are ignored.
+ *
+ * @example
+ * import { NodeIO } from '@gltf-transform/core';
+ * import { createEngine, remaster } from 'remaster';
+ *
+ * const engine = createEngine({ device: 'auto' });
+ * const document = await new NodeIO().read('hero.glb');
+ * await document.transform(remaster({ rules: [{ upscale: { scale: 2, model: 'remaster-x2-fast' }, maxSize: 4096 }], engine }));
+ * await new NodeIO().write('hero-x2.glb', document);
+ * await engine.close();
+ */
 export function remaster(options: RemasterTransformOptions = {}): Transform {
   return createTransform('remaster', async (document: Document) => {
     const engine = options.engine ?? createEngine();
     try {
-      await remasterDocument(document, { ...options, processor: options.processor ?? new ImageProcessor(engine) });
+      await remasterDocument(document, { ...options, processor: new ImageProcessor(engine) });
     } finally {
       if (!options.engine) await engine.close();
     }

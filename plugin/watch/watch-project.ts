@@ -29,6 +29,18 @@ import type { JobReason, ProjectWatcher, WatchEvent, WatchOptions } from './type
 
 const LOCKED_RETRY_MS = WATCH_DEFAULTS.lockedRetryMs;
 
+/**
+ * Watches a project: a startup pass like remasterProject(), then every saved model, texture, sidecar or
+ * config change is remastered within seconds. Remaster's own writes are recognised by content hash.
+ *
+ * @example
+ * import { watchProject } from 'remaster';
+ *
+ * const watcher = watchProject('assets', { stabilityMs: 500 });
+ * watcher.on('event', (e) => { if (e.type === 'asset') console.log(e.outcome, e.path, e.detail); });
+ * await watcher.ready;
+ * process.on('SIGINT', () => void watcher.close());
+ */
 export function watchProject(dir: string, options: WatchOptions = {}): ProjectWatcher {
   checkOptions(options, 'watchProject()');
   return new Watcher(path.resolve(dir), options);
