@@ -7,6 +7,8 @@ export { createEngine, type Engine, type EngineOptions } from './engine';
 export { registerOperation, listOperations } from './ops/registry';
 export type * from './ops/types';
 export { TEXTURE_ORDER } from './ops/types';
+// Also brings the built-in operations' rule keys (declaration merging) into consumers' Rule type.
+export type { UpscaleRule, UpscaleSettings } from './ops/upscale';
 export type { RunReport, ProcessedAsset, SkippedAsset, FailedAsset, TextureReport, RunEvent } from './pipeline/report';
 export { ConfigError, ProjectLockedError, RemasterError, StaleInputError, type ErrorCode } from './errors';
 export { DEFAULT_CONFIG, DEFAULT_MODEL } from './config/defaults';
