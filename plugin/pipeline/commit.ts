@@ -64,10 +64,11 @@ export async function commitAsset(root: string, state: StateData, written: Writt
       : `would overwrite ${rel}, which is not part of this asset`);
   }
 
-  // 1. Originals, before anything is overwritten.
+  // 1. Originals, before anything is overwritten. One the state does not account for (state.json lost)
+  // is never replaced: keepOriginal refuses, and this asset fails untouched.
   for (const source of asset.sources) {
     if (source.derived || !source.current) continue;
-    await keepOriginal(root, source.rel, source.current);
+    await keepOriginal(root, source.rel, source.current, Boolean(state.files[source.rel]?.original));
     state.files[source.rel] = { original: source.currentHash, output: source.currentHash };
   }
 

@@ -14,6 +14,7 @@ import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
 import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
 import { assertStateDirSafe } from '../safety/state-dir';
+import { assertStateTargetsSafe } from '../safety/state-targets';
 import { lockProject } from '../state/lock';
 import { loadState, stateDir } from '../state/store';
 import type { DeviceChoice } from '../types';
@@ -49,6 +50,8 @@ export interface RemasterProjectOptions {
   engine?: Engine;
   /** Engine log lines (device fallback, model loaded). */
   log?: (line: string) => void;
+  /** Lines about the project's own state (state.json recovered from its backup); the CLI prints them even with --json. */
+  warn?: (line: string) => void;
 }
 
 export async function remasterProject(root: string, options: RemasterProjectOptions = {}): Promise<RunReport> {
@@ -69,7 +72,8 @@ export async function remasterProject(root: string, options: RemasterProjectOpti
 }
 
 async function runLocked(root: string, config: ProjectConfig, options: RemasterProjectOptions): Promise<RunReport> {
-  const state = await loadState(root);
+  const state = await loadState(root, options.warn ?? options.log);
+  assertStateTargetsSafe(root, state); // a shipped .remaster/ naming paths through symlinks: refused before anything is touched
   const io = createIO();
 
   let assets = await planAssets(root, state, io, await discoverFiles(root));
