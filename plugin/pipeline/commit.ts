@@ -51,6 +51,13 @@ export async function commitAsset(root: string, state: StateData, written: Writt
     if ((now ? hashBytes(now) : null) !== source.currentHash) throw new Error(`${source.rel} changed while it was being processed; not written`);
   }
 
+  // A read-only file (chmod a-w, a Perforce file not opened for edit) is not replaced behind the
+  // user's back, although a rename could.
+  for (const rel of outputs.keys()) {
+    const mode = (await fs.stat(toAbsolute(root, rel)).catch(() => null))?.mode;
+    if (mode !== undefined && (mode & 0o222) === 0) throw new Error(`${rel} is read-only; left unchanged (make it writable, e.g. chmod u+w, to let Remaster rewrite it)`);
+  }
+
   // Outputs that are not this asset's inputs must not clobber anyone's work: an unrelated file already
   // at that path (a format change to wall.webp next to an existing wall.webp), or a file Remaster
   // created that the user has edited since (it has no original to re-derive from).

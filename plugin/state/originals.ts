@@ -37,7 +37,9 @@ export async function keepOriginal(root: string, rel: string, bytes: Uint8Array,
       throw new Error(`${STATE_DIR}/${ORIGINALS_DIR}/${rel} holds a kept original that state.json does not account for; not overwritten (compare it with ${rel}, copy back the one you want, then delete ${STATE_DIR}/${ORIGINALS_DIR}/${rel})`);
     }
   }
-  await writeFileAtomic(file, bytes);
+  // The copy is as private as the file it copies (a 0600 texture's original is not world-readable).
+  const mode = (await fs.stat(toAbsolute(root, rel)).catch(() => null))?.mode;
+  await writeFileAtomic(file, bytes, { mode });
 }
 
 export async function readOriginal(root: string, rel: string): Promise<Uint8Array> {
