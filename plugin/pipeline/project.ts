@@ -21,6 +21,7 @@ import type { DeviceChoice } from '../types';
 import type { AssetOutcome, RunContext } from './context';
 import { ImageProcessor, type ImageRequests } from './image-processor';
 import { planAssets } from './plan';
+import { blockDisagreeingSharers } from './shared-textures';
 import { processModel } from './process-model';
 import { processTexture } from './process-texture';
 import type { RunEvent, RunReport, TextureReport } from './report';
@@ -84,6 +85,7 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   // Every sidecar is validated before anything is written: a bad config changes nothing.
   const sidecars = new Map<string, SourcedRule[]>();
   for (const asset of assets) sidecars.set(asset.key, await loadSidecarRules(root, asset.key));
+  await blockDisagreeingSharers(root, state, io, assets, (key) => [...config.rules, ...(sidecars.get(key) ?? [])]);
 
   const engine = options.engine ?? createEngine({ device: options.device, projectRoot: root, log: options.log });
   const report: RunReport = { processed: [], skipped: [], failed: [] };

@@ -26,34 +26,39 @@ describe('a texture shared by two models that disagree', () => {
     write(path.join(box.project, `${name}.gltf`), JSON.stringify(json));
   }
 
-  /** Three runs: the same outcome for each model every time, and shared.png never rewritten after run 1. */
-  function expectStableConflict(loser: string): void {
-    let first: string | undefined;
-    const outcomes: string[][] = [];
+  /**
+   * Three runs, each deciding the same way: the conflict is found over the whole plan, so both models
+   * fail (left unchanged) and shared.png is never rewritten by either.
+   */
+  function expectStableConflict(): void {
+    const before = sha(fs.readFileSync(path.join(box.project, 'shared.png')));
     for (let run = 0; run < 3; run++) {
       const r = runJSON(box.project);
-      expect(r.report.failed.map((f) => f.path)).toEqual([loser]);
-      expect(r.report.failed[0].error).toMatch(/shared\.png/);
-      outcomes.push([...r.report.processed.map((p) => `${p.path} processed`), ...r.report.skipped.map((s) => `${s.path} ${s.reason}`)]);
-      const now = sha(fs.readFileSync(path.join(box.project, 'shared.png')));
-      first ??= now;
-      expect(now).toBe(first);
+      expect(r.code).toBe(1);
+      expect(r.report.failed.map((f) => f.path)).toEqual(['a.gltf', 'b.gltf']);
+      for (const f of r.report.failed) expect(f.error).toMatch(/^shared\.png is shared by models that want different results/);
+      expect(r.report.processed).toEqual([]);
+      expect(sha(fs.readFileSync(path.join(box.project, 'shared.png')))).toBe(before);
     }
-    expect(outcomes[2]).toEqual(outcomes[1]); // settled after the first run: the same every run
   }
 
-  it('colour in a.gltf, normal in b.gltf: b fails on every run, a keeps its texture', async () => {
+  it('colour in a.gltf, normal in b.gltf: both fail, on every run, shared.png untouched', async () => {
     write(path.join(box.project, 'shared.png'), await noisePNG(16, 16, 1));
     await model('a', 'baseColor');
     await model('b', 'normal');
-    expectStableConflict('b.gltf');
+    expectStableConflict();
   });
 
-  it('the same slot under different rules (x4 sidecar on b): b fails on every run', async () => {
+  it('the same slot under different rules (x4 sidecar on b): both fail, on every run', async () => {
     write(path.join(box.project, 'shared.png'), await noisePNG(16, 16, 2));
     await model('a', 'baseColor');
     await model('b', 'baseColor');
     write(path.join(box.project, 'b.gltf.remaster.json'), JSON.stringify({ rules: [{ upscale: { scale: 4 } }] }));
-    expectStableConflict('b.gltf');
+    expectStableConflict();
+    // Given the same rules, they agree: both are remastered, the texture once.
+    fs.rmSync(path.join(box.project, 'b.gltf.remaster.json'));
+    const r = runJSON(box.project);
+    expect(r.report.processed.map((p) => p.path)).toEqual(['a.gltf', 'b.gltf']);
+    expect(r.report.failed).toEqual([]);
   });
 });
