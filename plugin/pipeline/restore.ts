@@ -99,6 +99,10 @@ export async function restoreAsset(root: string, state: StateData, key: string):
     else plan.push({ rel, action: 'forget' });
   }
   delete state.assets[key];
+  // Resources back first, the model next, removals last: at every step the model on disk reads files
+  // that exist (a renamed .bin is removed only once the original .gltf is back).
+  const order = (step: (typeof plan)[number]) => (step.action === 'remove' ? 2 : step.rel === key ? 1 : 0);
+  plan.sort((a, b) => order(a) - order(b));
   for (const { rel, action, original } of plan) {
     if (action === 'keep') {
       const where = state.files[rel].original === null ? null : await setOriginalAside(root, rel);
