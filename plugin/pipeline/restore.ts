@@ -11,11 +11,11 @@ import { STATE_DIR } from '../discovery/walk';
 import { writeFileAtomic } from '../state/atomic-write';
 import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
 import { assertStateDirSafe } from '../safety/state-dir';
-import { assertStateTargetSafe, assertStateTargetsSafe } from '../safety/state-targets';
+import { assertStateTargetSafe, assertStateTargetsSafe, symlinkOnTheWay } from '../safety/state-targets';
 import { lockProject } from '../state/lock';
-import { dropOriginal, listOriginals, ORIGINALS_DIR, readOriginal, setOriginalAside } from '../state/originals';
+import { dropOriginal, listOriginals, ORIGINALS_DIR, originalPath, readOriginal, setOriginalAside } from '../state/originals';
 import { loadState, removeState, saveState, stateDir, type StateData } from '../state/store';
-import { inspectFile } from './file-source';
+import { inspectFile, readIfExists } from './file-source';
 
 export interface RestoreReport {
   /** Assets whose originals are back. */
@@ -68,6 +68,11 @@ async function restoreLocked(root: string, options: RestoreOptions): Promise<Res
     // Nothing left to restore: drop the state. Originals it does not account for stay where they are.
     await removeState(root);
     for (const rel of await listOriginals(root)) {
+      // A copy identical to the file in the project (a run killed between keeping it and recording it) loses nothing.
+      if (!symlinkOnTheWay(root, rel) && (await sameContent(toAbsolute(root, rel), originalPath(root, rel)))) {
+        await dropOriginal(root, rel);
+        continue;
+      }
       report.kept.push({ path: `${STATE_DIR}/${ORIGINALS_DIR}/${rel}`, reason: 'a kept original state.json does not account for; left in place' });
     }
     await removeEmptyDirs(path.join(stateDir(root), ORIGINALS_DIR));
@@ -123,4 +128,9 @@ async function removeEmptyDirs(dir: string): Promise<void> {
   const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) if (entry.isDirectory()) await removeEmptyDirs(path.join(dir, entry.name));
   await fs.rmdir(dir).catch(() => undefined);
+}
+
+async function sameContent(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([readIfExists(a), readIfExists(b)]);
+  return x !== null && y !== null && Buffer.compare(x, y) === 0;
 }
