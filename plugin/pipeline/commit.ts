@@ -94,7 +94,9 @@ export async function commitAsset(root: string, state: StateData, written: Writt
   };
   await saveState(root, state);
 
-  // 3. Outputs.
+  // 3. Outputs. A file replaced keeps its own mode (writeFileAtomic); a new one (wall.webp from
+  // wall.png, a renamed .bin) gets the mode of the asset's own file, so a private texture stays private.
+  const assetMode = (await fs.stat(toAbsolute(root, asset.key)).catch(() => null))?.mode;
   const changed: string[] = [];
   for (const [rel, bytes] of outputs) {
     const file = toAbsolute(root, rel);
@@ -111,7 +113,7 @@ export async function commitAsset(root: string, state: StateData, written: Writt
     } else {
       const hash = hashes.get(rel)!;
       if (hash !== currentHash) {
-        await writeFileAtomic(file, bytes);
+        await writeFileAtomic(file, bytes, { mode: current ? undefined : assetMode });
         changed.push(rel);
       }
       record.output = hash;

@@ -23,8 +23,11 @@ type JSONObject = Record<string, unknown>;
  */
 export async function blockDisagreeingSharers(root: string, state: StateData, io: PlatformIO, assets: PlannedAsset[], rulesFor: (key: string) => SourcedRule[]): Promise<void> {
   const wants = new Map<string, Map<string, { want: string; use: string }>>(); // image rel → model → what it wants
+  // Only models that share a file with another model (as the plan sees them) need a closer look.
+  const users = new Map<string, number>();
+  for (const asset of assets) if (asset.type !== 'texture') for (const rel of asset.files) users.set(rel, (users.get(rel) ?? 0) + 1);
   for (const asset of assets) {
-    if (asset.type === 'texture' || asset.blocked) continue;
+    if (asset.type === 'texture' || asset.blocked || !asset.files.some((rel) => rel !== asset.key && users.get(rel)! > 1)) continue;
     let json: JSONObject;
     try {
       const bytes = await originalBytes(root, await inspectFile(root, state, asset.key));

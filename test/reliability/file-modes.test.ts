@@ -34,6 +34,15 @@ describe('file modes and user files', () => {
     for (const [name, mode] of Object.entries(modes)) expect([name, modeOf(path.join(box.project, name))]).toEqual([name, mode]);
   });
 
+  it('item 10: a file made by a format change gets the mode of the file it replaces', async () => {
+    write(path.join(box.project, 'wall.png'), await noisePNG(16, 16, 4));
+    fs.chmodSync(path.join(box.project, 'wall.png'), 0o600);
+    write(path.join(box.project, 'wall.png.remaster.json'), JSON.stringify({ rules: [{ format: 'webp' }] }));
+    expect(runJSON(box.project).report.processed.map((p) => p.path)).toEqual(['wall.png']);
+    expect(modeOf(path.join(box.project, 'wall.webp'))).toBe(0o600);
+    expect(modeOf(path.join(box.project, '.remaster', 'originals', 'wall.png'))).toBe(0o600);
+  });
+
   it('item 10: a read-only file is not replaced: its asset fails with a line saying so, the others go on', async () => {
     const bytes = await noisePNG(16, 16, 1);
     write(path.join(box.project, 'locked.png'), bytes);
