@@ -77,7 +77,8 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   assertStateTargetsSafe(root, state); // a shipped .remaster/ naming paths through symlinks: refused before anything is touched
   const io = createIO();
 
-  let assets = await planAssets(root, state, io, await discoverFiles(root));
+  const planned = await planAssets(root, state, io, await discoverFiles(root));
+  let assets = planned;
   if (options.paths) {
     const wanted = options.paths.map((p) => toProjectPath(root, p));
     assets = assets.filter((a) => [a.key, ...(state.assets[a.key]?.files ?? [])].some((rel) => wanted.some((w) => covers(w, rel))));
@@ -85,7 +86,8 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   // Every sidecar is validated before anything is written: a bad config changes nothing.
   const sidecars = new Map<string, SourcedRule[]>();
   for (const asset of assets) sidecars.set(asset.key, await loadSidecarRules(root, asset.key));
-  await blockDisagreeingSharers(root, state, io, assets, (key) => [...config.rules, ...(sidecars.get(key) ?? [])]);
+  // Over the whole plan, not only the selected paths: a `run <dir> a.gltf` decides like a full run.
+  await blockDisagreeingSharers(root, state, io, planned, async (key) => [...config.rules, ...(sidecars.get(key) ?? (await loadSidecarRules(root, key).catch(() => [])))]);
 
   const engine = options.engine ?? createEngine({ device: options.device, projectRoot: root, log: options.log });
   const report: RunReport = { processed: [], skipped: [], failed: [] };

@@ -21,7 +21,7 @@ type JSONObject = Record<string, unknown>;
  * Marks `blocked` every model sharing an image file with another model that wants a different result.
  * `rulesFor(key)` gives the rules of one asset (project rules and its sidecar).
  */
-export async function blockDisagreeingSharers(root: string, state: StateData, io: PlatformIO, assets: PlannedAsset[], rulesFor: (key: string) => SourcedRule[]): Promise<void> {
+export async function blockDisagreeingSharers(root: string, state: StateData, io: PlatformIO, assets: PlannedAsset[], rulesFor: (key: string) => Promise<SourcedRule[]>): Promise<void> {
   const wants = new Map<string, Map<string, { want: string; use: string }>>(); // image rel → model → what it wants
   // Only models that share a file with another model (as the plan sees them) need a closer look.
   const users = new Map<string, number>();
@@ -49,7 +49,7 @@ export async function blockDisagreeingSharers(root: string, state: StateData, io
       const slots = [...(slotsByImage.get(index) ?? [])].sort();
       if (slots.length === 0) continue;
       const kinds = [...new Set(slots.map((slot) => slotKind(slot)))];
-      const actions = resolveActions(rulesFor(asset.key), { path: asset.key, slots });
+      const actions = resolveActions(await rulesFor(asset.key), { path: asset.key, slots });
       const want = hashValue({ kinds, actions: actions && { ...actions, rules: undefined } });
       const use = `${slots.join('+')}${actions ? '' : ', no rule'}`;
       if (!wants.has(resource.rel)) wants.set(resource.rel, new Map());

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { remasterProject } from '../../plugin/pipeline/project';
 import { gltfJSON, makeSandbox, noisePNG, removeDir, runJSON, sha, write } from './helpers';
 
 jest.setTimeout(180_000);
@@ -47,6 +48,9 @@ describe('a texture shared by two models that disagree', () => {
     await model('a', 'baseColor');
     await model('b', 'normal');
     expectStableConflict();
+    // Asked for one of them only (what watch mode does for a changed model), the run decides the same way.
+    const one = await remasterProject(box.project, { paths: ['a.gltf'] });
+    expect(one.failed.map((f) => f.path)).toEqual(['a.gltf']);
   });
 
   it('the same slot under different rules (x4 sidecar on b): both fail, on every run', async () => {
