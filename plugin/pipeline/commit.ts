@@ -44,13 +44,14 @@ interface Commit {
 /**
  * Puts the asset's outputs in place, in named steps. Returns the files it changed.
  *
- * 0. checks: no clash with another asset's output this run, inputs unchanged since read, no one's
- *    work overwritten; 1. keep originals; 2. record intent; 3. write outputs; 4. record done.
+ * 0. checks: no clash with another asset's output this run, inputs unchanged since read, outputs
+ *    writable, no one's work overwritten; 1. keep originals; 2. record intent; 3. write outputs; 4. record done.
  */
 export async function commitAsset(root: string, state: StateData, written: WrittenFiles, asset: AssetOutputs): Promise<string[]> {
   const commit = prepare(root, state, asset);
   assertNoClash(commit, written);
   await assertInputsUnchanged(commit);
+  await assertWritable(commit);
   await assertNothingClobbered(commit);
   await keepOriginals(commit);
   await recordIntent(commit);
@@ -93,6 +94,17 @@ async function assertInputsUnchanged({ root, asset }: Commit): Promise<void> {
 }
 
 /**
+ * A read-only file (chmod a-w, a Perforce file not opened for edit) is not replaced behind the
+ * user's back, although a rename could.
+ */
+async function assertWritable({ root, outputs }: Commit): Promise<void> {
+  for (const rel of outputs.keys()) {
+    const mode = (await fs.stat(toAbsolute(root, rel)).catch(() => null))?.mode;
+    if (mode !== undefined && (mode & 0o222) === 0) throw new Error(`${rel} is read-only; left unchanged (make it writable, e.g. chmod u+w, to let Remaster rewrite it)`);
+  }
+}
+
+/**
  * Outputs that are not this asset's inputs must not clobber anyone's work: an unrelated file already
  * at that path (a format change to wall.webp next to an existing wall.webp), or a file Remaster
  * created that the user has edited since (it has no original to re-derive from).
@@ -109,11 +121,14 @@ async function assertNothingClobbered({ root, state, asset, outputs }: Commit): 
   }
 }
 
-/** 1. Originals, before anything is overwritten. */
+/**
+ * 1. Originals, before anything is overwritten. One the state does not account for (state.json lost)
+ * is never replaced: keepOriginal refuses, and this asset fails untouched.
+ */
 async function keepOriginals({ root, state, asset }: Commit): Promise<void> {
   for (const source of asset.sources) {
     if (source.derived || !source.current) continue;
-    await keepOriginal(root, source.rel, source.current);
+    await keepOriginal(root, source.rel, source.current, Boolean(state.files[source.rel]?.original));
     state.files[source.rel] = { original: source.currentHash, output: source.currentHash };
   }
 }
@@ -137,8 +152,13 @@ async function recordIntent({ root, state, asset, hashes, files }: Commit): Prom
   await saveState(root, state);
 }
 
-/** 3. Outputs, each atomically, in order (resources before the model). Returns the files changed. */
+/**
+ * 3. Outputs, each atomically, in order (resources before the model). Returns the files changed. A
+ * file replaced keeps its own mode (writeFileAtomic); a new one (wall.webp from wall.png, a renamed
+ * .bin) gets the mode of the asset's own file, so a private texture stays private.
+ */
 async function writeOutputs({ root, state, asset, outputs, hashes }: Commit, written: WrittenFiles): Promise<string[]> {
+  const assetMode = (await fs.stat(toAbsolute(root, asset.key)).catch(() => null))?.mode;
   const changed: string[] = [];
   for (const [rel, bytes] of outputs) {
     const file = toAbsolute(root, rel);
@@ -155,7 +175,7 @@ async function writeOutputs({ root, state, asset, outputs, hashes }: Commit, wri
     } else {
       const hash = hashes.get(rel)!;
       if (hash !== currentHash) {
-        await writeFileAtomic(file, bytes);
+        await writeFileAtomic(file, bytes, { mode: current ? undefined : assetMode });
         changed.push(rel);
       }
       record.output = hash;
