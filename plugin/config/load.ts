@@ -1,6 +1,6 @@
 /** Reads the project configuration and per-asset sidecars from disk. */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { readRegularFile } from '../safety/regular-file';
 import { CONFIG_FILE, DEFAULT_CONFIG, SIDECAR_SUFFIX } from './defaults';
 import { ConfigError } from './errors';
 import { validateConfig } from './validate';
@@ -13,7 +13,7 @@ import type { ProjectConfig, RemasterConfig, SourcedRule } from './types';
 export async function loadProjectConfig(root: string, configFile?: string): Promise<ProjectConfig> {
   const file = configFile ?? path.join(root, CONFIG_FILE);
   const label = configFile ?? CONFIG_FILE;
-  const text = await readIfExists(file);
+  const text = await readIfExists(file, label);
   if (text === undefined) {
     if (configFile) throw new ConfigError(`${label}: cannot read config file`);
     return { source: '(built-in default)', rules: sourced(DEFAULT_CONFIG, 'default'), limits: {} };
@@ -25,7 +25,7 @@ export async function loadProjectConfig(root: string, configFile?: string): Prom
 /** Rules of `<asset>.remaster.json` next to the asset, or [] when there is none. */
 export async function loadSidecarRules(root: string, assetRel: string): Promise<SourcedRule[]> {
   const rel = assetRel + SIDECAR_SUFFIX;
-  const text = await readIfExists(path.join(root, rel));
+  const text = await readIfExists(path.join(root, rel), rel);
   if (text === undefined) return [];
   return sourced(validateConfig(parseJSON(text, rel), rel, true), path.posix.basename(rel));
 }
@@ -52,11 +52,10 @@ function parseJSON(text: string, label: string): unknown {
   }
 }
 
-async function readIfExists(file: string): Promise<string | undefined> {
+async function readIfExists(file: string, label: string): Promise<string | undefined> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return (await readRegularFile(file))?.toString('utf8') ?? undefined;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(`${file}: cannot read: ${(err as Error).message}`);
+    throw new ConfigError(`${label}: ${(err as NodeJS.ErrnoException).code ? `cannot read: ${(err as Error).message}` : (err as Error).message}`);
   }
 }
