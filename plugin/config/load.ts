@@ -1,6 +1,7 @@
 /** Reads the project configuration and per-asset sidecars from disk. */
 import path from 'node:path';
 import { readRegularFile } from '../safety/regular-file';
+import { MAX_CONFIG_BYTES } from './bounds';
 import { CONFIG_FILE, DEFAULT_CONFIG, SIDECAR_SUFFIX } from './defaults';
 import { ConfigError } from './errors';
 import { validateConfig } from './validate';
@@ -54,7 +55,7 @@ function parseJSON(text: string, label: string): unknown {
 
 async function readIfExists(file: string, label: string): Promise<string | undefined> {
   try {
-    return (await readRegularFile(file))?.toString('utf8') ?? undefined;
+    return (await readRegularFile(file, { maxBytes: MAX_CONFIG_BYTES }))?.toString('utf8') ?? undefined;
   } catch (err) {
     throw new ConfigError(`${label}: ${(err as NodeJS.ErrnoException).code ? `cannot read: ${(err as Error).message}` : (err as Error).message}`);
   }

@@ -14,7 +14,7 @@ export class NotRegularFileError extends Error {
 }
 
 export interface ReadRegularOptions {
-  /** Refuse (with a NotRegularFileError-free plain Error) a file larger than this many bytes. */
+  /** Refuse a file larger than this many bytes (before reading it). */
   maxBytes?: number;
 }
 
