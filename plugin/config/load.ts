@@ -26,6 +26,8 @@ export async function loadProjectConfig(root: string, configFile?: string): Prom
 /** Rules of `<asset>.remaster.json` next to the asset, or [] when there is none. */
 export async function loadSidecarRules(root: string, assetRel: string): Promise<SourcedRule[]> {
   const rel = assetRel + SIDECAR_SUFFIX;
+  // A name too long to take the suffix (> ~240 bytes) cannot have a sidecar: its asset just has none.
+  if (Buffer.byteLength(path.posix.basename(rel)) > MAX_NAME_BYTES) return [];
   const text = await readIfExists(path.join(root, rel), rel);
   if (text === undefined) return [];
   return sourced(validateConfig(parseJSON(text, rel), rel, true), path.posix.basename(rel));
@@ -40,6 +42,9 @@ export function configFromObject(config: unknown, label = '(options.config)'): P
 export function isSidecar(rel: string): boolean {
   return rel.endsWith(SIDECAR_SUFFIX);
 }
+
+/** Longest file name (bytes) on Linux, macOS and Windows file systems. */
+const MAX_NAME_BYTES = 255;
 
 function sourced(config: RemasterConfig, label: string): SourcedRule[] {
   return config.rules.map((rule, i) => ({ rule, source: `${label}#${i}` }));

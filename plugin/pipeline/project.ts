@@ -9,7 +9,7 @@ import { ConfigError, firstLine } from '../config/errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
 import { covers, toProjectPath } from '../discovery/project-paths';
-import { discoverFiles } from '../discovery/walk';
+import { discoverFiles, type UnreadableFolder } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
 import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
@@ -72,7 +72,8 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   const state = await loadState(root);
   const io = createIO();
 
-  let assets = await planAssets(root, state, io, await discoverFiles(root));
+  const unreadable: UnreadableFolder[] = [];
+  let assets = await planAssets(root, state, io, await discoverFiles(root, unreadable));
   if (options.paths) {
     const wanted = options.paths.map((p) => toProjectPath(root, p));
     assets = assets.filter((a) => [a.key, ...(state.assets[a.key]?.files ?? [])].some((rel) => wanted.some((w) => covers(w, rel))));
@@ -82,7 +83,8 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   for (const asset of assets) sidecars.set(asset.key, await loadSidecarRules(root, asset.key));
 
   const engine = options.engine ?? createEngine({ device: options.device, projectRoot: root, log: options.log });
-  const report: RunReport = { processed: [], skipped: [], failed: [] };
+  // A folder that cannot be listed fails on its own; everything else is still done.
+  const report: RunReport = { processed: [], skipped: [], failed: unreadable.map((f) => ({ path: f.rel, error: f.error })) };
   try {
     await checkModels(engine, [...config.rules, ...[...sidecars.values()].flat()]);
     const ctx: RunContext = {
