@@ -3,7 +3,8 @@ import path from 'node:path';
 import { readRegularFile } from '../safety/regular-file';
 import { MAX_CONFIG_BYTES } from './bounds';
 import { CONFIG_FILE, DEFAULT_CONFIG, SIDECAR_SUFFIX } from './defaults';
-import { ConfigError } from './errors';
+import { ConfigError, showName } from './errors';
+import { assertInsideRoot, UnsafePathError } from '../discovery/safe-path';
 import { validateConfig } from './validate';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from './types';
 
@@ -14,6 +15,7 @@ import type { ProjectConfig, RemasterConfig, SourcedRule } from './types';
 export async function loadProjectConfig(root: string, configFile?: string): Promise<ProjectConfig> {
   const file = configFile ?? path.join(root, CONFIG_FILE);
   const label = configFile ?? CONFIG_FILE;
+  if (!configFile) assertConfigInside(root, CONFIG_FILE); // --config names a file on purpose; the project's own must be in it
   const text = await readIfExists(file, label);
   if (text === undefined) {
     if (configFile) throw new ConfigError(`${label}: cannot read config file`);
@@ -28,6 +30,7 @@ export async function loadSidecarRules(root: string, assetRel: string): Promise<
   const rel = assetRel + SIDECAR_SUFFIX;
   // A name too long to take the suffix (> ~240 bytes) cannot have a sidecar: its asset just has none.
   if (Buffer.byteLength(path.posix.basename(rel)) > MAX_NAME_BYTES) return [];
+  assertConfigInside(root, rel);
   const text = await readIfExists(path.join(root, rel), rel);
   if (text === undefined) return [];
   return sourced(validateConfig(parseJSON(text, rel), rel, true), path.posix.basename(rel));
@@ -54,7 +57,29 @@ function parseJSON(text: string, label: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${label}: invalid JSON: ${(err as Error).message}`);
+    throw new ConfigError(`${label}: invalid JSON: ${withoutExcerpt((err as Error).message)}`);
+  }
+}
+
+/**
+ * V8 quotes the text it choked on (`Unexpected token 'r', "root:x:0:0:"... is not valid JSON`): a
+ * message must never echo a file's bytes, so that part is dropped.
+ */
+function withoutExcerpt(message: string): string {
+  if (!/is not valid JSON$/.test(message)) return message;
+  return /^Unexpected token/.test(message) ? 'unexpected character' : 'not valid JSON';
+}
+
+/**
+ * A config or sidecar in the project that is a symlink to a file elsewhere (a cloned repository, a
+ * mod) is not read: Remaster reads nothing outside the project.
+ */
+function assertConfigInside(root: string, rel: string): void {
+  try {
+    assertInsideRoot(root, rel);
+  } catch (err) {
+    if (err instanceof UnsafePathError) throw new ConfigError(`${showName(rel)}: is a symlink that leads outside the project; not read (copy the file in instead)`);
+    throw err;
   }
 }
 

@@ -3,7 +3,7 @@
  * is Remaster's own work: its original is under .remaster/originals. Any other content (new file, or
  * one the user replaced) is itself the original.
  */
-import { firstLine } from '../config/errors';
+import { firstLine, showName } from '../config/errors';
 import { toAbsolute } from '../discovery/safe-path';
 import { readRegularFile } from '../safety/regular-file';
 import { hashBytes } from '../state/hash';
@@ -26,7 +26,7 @@ export async function inspectFile(root: string, state: StateData, rel: string): 
   try {
     current = await readIfExists(toAbsolute(root, rel));
   } catch (err) {
-    throw new Error(`${rel}: ${firstLine(err)}`); // the model that refers to it fails, naming it
+    throw new Error(`${showName(rel)}: ${firstLine(err)}`); // the model that refers to it fails, naming it
   }
   const currentHash = current ? hashBytes(current) : null;
   const record = state.files[rel];

@@ -1,7 +1,7 @@
 /** One .gltf/.glb: read from its originals, remaster its textures, write it (and its files) back. */
 import { Format } from '@gltf-transform/core';
 import path from 'node:path';
-import { firstLine } from '../config/errors';
+import { firstLine, showName } from '../config/errors';
 import { rulesForAsset } from '../config/resolve';
 import { keepEmbedded } from '../gltf/embed';
 import { listExternalResources, parseContainer } from '../gltf/io';
@@ -22,13 +22,18 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
   const mainBytes = await originalBytes(root, main);
   if (!mainBytes) throw new Error('file is missing');
   const jsonDoc = await parseContainer(io, mainBytes, type);
+  if (type === 'glb') {
+    // glTF Transform reads a GLB's images from its BIN chunk only; writing it back would embed them.
+    const external = listExternalResources(root, key, jsonDoc.json).find((r) => r.role === 'image');
+    if (external) throw new Error(`image "${showName(external.uri)}" is an external file, which Remaster does not support in a .glb (embed it, or export .gltf); model left unchanged`);
+  }
   const originalJSON = structuredClone(jsonDoc.json);
 
   const sources: FileSource[] = [main];
   for (const resource of listExternalResources(root, key, jsonDoc.json)) {
     const source = await inspectFile(root, state, resource.rel);
     const bytes = await originalBytes(root, source);
-    if (!bytes) throw new Error(`${resource.rel} (referenced as "${resource.uri}") is missing`);
+    if (!bytes) throw new Error(`${showName(resource.rel)} (referenced as "${showName(resource.uri)}") is missing`);
     jsonDoc.resources[resource.uri] = bytes as Uint8Array<ArrayBuffer>; // fs buffers are never shared memory
     sources.push(source);
   }
