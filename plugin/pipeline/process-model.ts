@@ -5,6 +5,7 @@ import { firstLine, showName } from '../config/errors';
 import { rulesForAsset } from '../config/resolve';
 import { keepEmbedded } from '../gltf/embed';
 import { listExternalResources, parseContainer } from '../gltf/io';
+import { unknownExtensions } from '../gltf/unknown-extensions';
 import { resolveResourceUri } from '../discovery/safe-path';
 import { assertBufferBounds } from '../safety/gltf-bounds';
 import { saveState } from '../state/store';
@@ -43,6 +44,13 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
   const previous = state.assets[key];
   if (previous && previous.fingerprint === fingerprint && (await isUpToDate(ctx, key))) {
     return { outcome: 'skipped', reason: 'unchanged', warnings: [] };
+  }
+
+  const unknown = unknownExtensions(jsonDoc.json);
+  if (unknown.length) {
+    // Rewriting would drop them: the model stays as it is, and the report says why.
+    const warning = `uses ${unknown.join(', ')}, which Remaster cannot carry over: model left unchanged`;
+    return { outcome: 'skipped', reason: warning, warnings: [warning] };
   }
 
   let document;
