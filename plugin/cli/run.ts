@@ -45,7 +45,7 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
 }
 
 function printSummary(report: RunReport, dryRun: boolean, ms: number): void {
-  const out: string[] = [];
+  const out: string[] = (report.warnings ?? []).map((w) => `warning: ${showName(w)}`);
   for (const asset of [...report.processed, ...report.skipped]) {
     for (const warning of asset.warnings ?? []) out.push(`warning: ${showName(asset.path)}: ${showName(warning)}`);
   }

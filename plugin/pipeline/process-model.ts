@@ -82,7 +82,9 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
       });
       return { outcome: 'processed', textures, files: previous.files, warnings: [...warnings, 'no texture to change: originals restored'] };
     }
-    return { outcome: 'skipped', reason: textures.length ? 'textures already match the rules' : 'no rule applies', warnings };
+    // A model whose textures are all left alone for a reason (KTX2, conflicting kinds) says so.
+    const reason = textures.length ? 'textures already match the rules' : warnings.length ? warnings.join('; ') : 'no rule applies';
+    return { outcome: 'skipped', reason, warnings };
   }
   if (ctx.dryRun) return { outcome: 'processed', textures, files: [], warnings };
 

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_PIXELS } from '../config/defaults';
 import { ConfigError, firstLine } from '../config/errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
+import { ruleMatches } from '../config/resolve';
 import { covers, toProjectPath } from '../discovery/project-paths';
 import { discoverFiles, type UnreadableFolder } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
@@ -78,13 +79,14 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
     const wanted = options.paths.map((p) => toProjectPath(root, p));
     assets = assets.filter((a) => [a.key, ...(state.assets[a.key]?.files ?? [])].some((rel) => wanted.some((w) => covers(w, rel))));
   }
+  const unmatched = options.paths ? [] : unmatchedRules(config.rules, assets.map((a) => a.key));
   // Every sidecar is validated before anything is written: a bad config changes nothing.
   const sidecars = new Map<string, SourcedRule[]>();
   for (const asset of assets) sidecars.set(asset.key, await loadSidecarRules(root, asset.key));
 
   const engine = options.engine ?? createEngine({ device: options.device, projectRoot: root, log: options.log });
   // A folder that cannot be listed fails on its own; everything else is still done.
-  const report: RunReport = { processed: [], skipped: [], failed: unreadable.map((f) => ({ path: f.rel, error: f.error })) };
+  const report: RunReport = { processed: [], skipped: [], failed: unreadable.map((f) => ({ path: f.rel, error: f.error })), ...(unmatched.length ? { warnings: unmatched } : {}) };
   try {
     await checkModels(engine, [...config.rules, ...[...sidecars.values()].flat()]);
     const ctx: RunContext = {
@@ -154,6 +156,16 @@ function stem(rel: string): string {
 async function loadConfig(root: string, config: RemasterProjectOptions['config']): Promise<ProjectConfig> {
   if (config === undefined || typeof config === 'string') return loadProjectConfig(root, config);
   return configFromObject(config);
+}
+
+/**
+ * A rule whose `match` matches no asset is most likely a typo in a glob: it silently did nothing.
+ * (Slots are not considered: a rule can match a model whose textures it then does not touch.)
+ */
+function unmatchedRules(rules: SourcedRule[], keys: string[]): string[] {
+  return rules
+    .filter((r) => r.rule.match !== undefined && !keys.some((key) => ruleMatches({ rule: { match: r.rule.match }, source: r.source }, { path: key })))
+    .map((r) => `${r.source.replace(/#(\d+)$/, '')}: rules.${r.source.replace(/^.*#/, '')}.match: ${JSON.stringify(r.rule.match)} matches no asset`);
 }
 
 /** An unusable model name is a config error (exit 2), found before any asset is touched. */
