@@ -87,8 +87,9 @@ function sessionOptions(device: Device, threads?: number): ort.InferenceSession.
     // Tiles run one at a time: there is no graph-level parallelism for extra inter-op threads to use.
     interOpNumThreads: 1,
     executionMode: 'sequential',
-    // Quiet: onnxruntime's own warnings (e.g. unused initialisers in exported models) are not the user's concern.
-    logSeverityLevel: 3,
+    // Quiet: onnxruntime's own warnings (unused initialisers in exported models) and its multi-line
+    // error logs (a failing run's message also comes back as the exception, which becomes one line).
+    logSeverityLevel: 4,
   };
 }
 

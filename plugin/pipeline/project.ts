@@ -25,8 +25,8 @@ import { processTexture } from './process-texture';
 import type { RunEvent, RunReport, TextureReport } from './report';
 import { runScheduled, Serial } from './schedule';
 
-/** Two at once: one asset in the model while another is decoded, encoded or written (see test/bench/pipeline.ts). */
-export const DEFAULT_CONCURRENCY = 2;
+import { DEFAULT_CONCURRENCY } from './defaults';
+export { DEFAULT_CONCURRENCY };
 
 export interface RemasterProjectOptions {
   /** Config file path (relative to the current directory) or a config object. Default: `<root>/remaster.config.json`, else the built-in default. */
@@ -35,6 +35,8 @@ export interface RemasterProjectOptions {
   dryRun?: boolean;
   /** Device for neural models (ignored when `engine` is given). */
   device?: DeviceChoice;
+  /** Intra-op threads for neural models (default: every available core; ignored when `engine` is given). */
+  threads?: number;
   /** Only the assets at (or under) these project-relative or absolute paths. */
   paths?: string[];
   /**
@@ -81,7 +83,7 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   const sidecars = new Map<string, SourcedRule[]>();
   for (const asset of assets) sidecars.set(asset.key, await loadSidecarRules(root, asset.key));
 
-  const engine = options.engine ?? createEngine({ device: options.device, projectRoot: root, log: options.log });
+  const engine = options.engine ?? createEngine({ device: options.device, threads: options.threads, projectRoot: root, log: options.log });
   const report: RunReport = { processed: [], skipped: [], failed: [] };
   try {
     await checkModels(engine, [...config.rules, ...[...sidecars.values()].flat()]);
