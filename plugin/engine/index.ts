@@ -13,7 +13,7 @@ import type { Device } from './device';
 import { resolveModel } from './model-source';
 import { InferenceHost } from './inference-host';
 import { upscaleNeural, planPasses } from './neural';
-import { loadModel, type ModelHandle } from './onnx-model';
+import type { ModelHandle } from './onnx-model';
 import { chooseLayout } from './tile-layout';
 import { assertRawImage } from './pixels';
 import { crop, wrapPad } from './wrap';
@@ -83,7 +83,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   function model(file: string, label: string): Promise<ModelHandle> {
     let loaded = models.get(file);
     if (!loaded) {
-      loaded = host ? host.load(file, label, device, log) : loadModel(file, label, device, log, failedDevices, options.threads);
+      // onnxruntime is only loaded in this thread when sessions run here: the worker loads its own.
+      loaded = host ? host.load(file, label, device, log) : import('./onnx-model').then(({ loadModel }) => loadModel(file, label, device, log, failedDevices, options.threads));
       models.set(file, loaded);
       loaded.then((m) => log(describeModel(m)), () => undefined);
     }

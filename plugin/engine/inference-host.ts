@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DeviceChoice } from '../types';
-import { oneLine } from './device';
+import { firstLine } from '../config/errors';
 import type { WorkerReply, WorkerRequest } from './inference-protocol';
 import { packageRoot } from './model-source';
 import type { ModelHandle } from './onnx-model';
@@ -113,7 +113,7 @@ export class InferenceHost {
       if (![...this.pending.values()].some((q) => q.worker === worker)) worker.unref();
       p.resolve(reply);
     });
-    worker.on('error', (err) => this.died(worker, `inference worker crashed (${oneLine(err)})`));
+    worker.on('error', (err) => this.died(worker, `inference worker crashed (${firstLine(err)})`));
     worker.on('exit', (code) => this.died(worker, `inference worker stopped (exit code ${code})`));
     return worker;
   }
