@@ -10,7 +10,7 @@
  */
 
 import { parentPort } from 'node:worker_threads';
-import { oneLine } from './device';
+import { oneLine, type Device } from './device';
 import type { WorkerReply, WorkerRequest } from './inference-protocol';
 import { loadModel, type LoadedModel } from './onnx-model';
 
@@ -18,12 +18,14 @@ const port = parentPort;
 if (!port) throw new Error('inference-worker.ts runs as a worker thread (see inference-host.ts)');
 
 const models = new Map<string, Promise<LoadedModel>>();
+/** GPU providers that failed to start under 'auto': not retried for the next model. */
+const failedDevices = new Map<Device, string>();
 
 /** The model's session, created on first use (again after a respawn: `run` names the device to use). */
 function load(req: Extract<WorkerRequest, { type: 'load' | 'run' }>, logs: string[]): Promise<LoadedModel> {
   let m = models.get(req.file);
   if (!m) {
-    m = loadModel(req.file, req.label, req.device, (line) => logs.push(line), undefined, req.threads);
+    m = loadModel(req.file, req.label, req.device, (line) => logs.push(line), failedDevices, req.threads);
     models.set(req.file, m);
     m.catch(() => models.delete(req.file));
   }
