@@ -16,7 +16,7 @@
  * Plus, for the record: worker ÷ main-thread inference, and threads=all ÷ threads=1.
  *
  *   npm run build && node dist/test/bench/targets.js [--textures 40] [--texture-size 256] [--repeat 2]
- *     [--memory-sizes 512,1024,2048] [--skip project,cli,memory]
+ *     [--memory-sizes 512,1024,2048] [--skip engine,project,cli,memory]
  */
 
 import { spawnSync, fork } from 'node:child_process';
@@ -267,7 +267,7 @@ export async function runTargets(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'remaster-targets-'));
   try {
-    await engineTargets(args);
+    if (!args.skip.has('engine')) await engineTargets(args);
     if (!args.skip.has('project')) await projectTargets(args, work);
     if (!args.skip.has('cli')) await cliTargets(args, work);
     if (!args.skip.has('memory')) await memoryTargets(args, work);
