@@ -104,6 +104,7 @@ export class InferenceHost {
   }
 
   private spawn(): Worker {
+    pinRuntime();
     const worker = new Worker(workerFile());
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
@@ -130,6 +131,18 @@ export class InferenceHost {
       p.reject(new Error(why));
     }
   }
+}
+
+/**
+ * Loads onnxruntime's native binding in this (the main) thread once, before any worker does, and
+ * keeps it. Its addon registers itself only when first loaded: loaded first by a worker, it is
+ * unloaded when that worker exits and can then not be loaded again in this process ("Module did not
+ * self-register") — not by the next worker, not by anyone else in the process using onnxruntime-node
+ * directly. Loaded here first, every later load (workers included) works.
+ */
+function pinRuntime(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('onnxruntime-node');
 }
 
 /** The compiled worker: beside this file in dist/, or (when the engine runs from .ts sources, as under jest) in the package's dist/. */
