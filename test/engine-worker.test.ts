@@ -135,3 +135,22 @@ test("buffers the engine made itself pass sharp's default pixel limit (x4 of 409
   await expect(crop({ raw: { width: w, height: w, channels: 1 } })).rejects.toThrow(/exceeds pixel limit/);
   expect((await crop(ownRawInput(w, w, 1))).length).toBeGreaterThan(0);
 });
+
+test('engines one after another in one process, then onnxruntime in the main thread: the runtime loads every time', () => {
+  // In a fresh process (the built engine): a native addon first loaded by a worker that then exits
+  // cannot be loaded again ("Module did not self-register"); the engine pins it in the main thread.
+  const script = `
+    const { createEngine } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'plugin', 'engine'))});
+    (async () => {
+      const img = { data: new Uint8Array(32 * 32 * 3).fill(100), width: 32, height: 32, channels: 3 };
+      for (let i = 0; i < 2; i++) {
+        const e = createEngine({ device: 'cpu', threads: 1 });
+        await e.upscale(img, { scale: 2, model: ${JSON.stringify(model('tiny-x2.onnx'))}, kind: 'color' });
+        await e.close();
+      }
+      require('onnxruntime-node').listSupportedBackends();
+      console.log('ok');
+    })().catch((e) => { console.log(e.message); process.exit(1); });`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: path.join(__dirname, '..') });
+  expect(r.stdout.trim()).toBe('ok');
+});
