@@ -14,7 +14,7 @@ export function deviceOption(): Option {
  * other jobs decode, blend and encode around it (see plugin/engine/README.md, "Threads and jobs").
  */
 export function threadsOption(): Option {
-  return new Option('--threads <n>', 'CPU threads for model inference (default: all available cores)').argParser(parseThreads);
+  return new Option('--threads <n>', 'CPU threads for model inference (default: available cores not already busy)').argParser(parseThreads);
 }
 
 function parseThreads(value: string): number {

@@ -67,12 +67,18 @@ function inLinkerCache(lib: string): boolean {
 }
 
 /**
- * Intra-op threads when none are asked for: every core this process may use. onnxruntime-node
- * itself defaults to ONE thread when `intraOpNumThreads` is not set (measured: 2 threads take
- * 0.66-0.71x the time of 1 on a 2-core machine), so the engine always sets it.
+ * Intra-op threads when none are asked for: the cores this process may use that other work is not
+ * already using (available cores minus the 1-minute load average, at least 1). onnxruntime-node
+ * itself defaults to ONE thread when `intraOpNumThreads` is not set, though 2 threads take
+ * 0.66-0.71x the time of 1 on an idle 2-core machine (issue 13); but on an oversubscribed one (load
+ * 13-23 on 2 cores) 2 threads took 1.35-1.6x the time of 1 (each thread gets a slice of a core and
+ * onnxruntime's threads wait on the slowest), and a `remaster run` of the sample project 1.3x.
+ * `--threads` overrides.
  */
 export function defaultThreads(): number {
-  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+  const cores = Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+  const busy = process.platform === 'win32' ? 0 : os.loadavg()[0];
+  return Math.max(1, Math.min(cores, Math.round(cores - busy)));
 }
 
 /**
