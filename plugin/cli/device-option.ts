@@ -9,7 +9,7 @@ export function deviceOption(): Option {
 }
 
 /**
- * `--threads N`: intra-op threads of the model sessions (default: every available core). One
+ * `--threads N`: intra-op threads of the model sessions (default: available cores not already busy). One
  * session serves all assets, so with `--jobs` the inference still uses N threads in total; the
  * other jobs decode, blend and encode around it (see plugin/engine/README.md, "Threads and jobs").
  */

@@ -82,7 +82,7 @@ export function defaultThreads(): number {
 }
 
 /**
- * Session options per device. CPU: `threads` intra-op threads (default: every available core);
+ * Session options per device. CPU: `threads` intra-op threads (default: defaultThreads());
  * one session serves every texture, so this is the whole inference thread budget of a run.
  */
 function sessionOptions(device: Device, threads?: number): ort.InferenceSession.SessionOptions {

@@ -37,7 +37,7 @@ export interface RemasterProjectOptions {
   dryRun?: boolean;
   /** Device for neural models (ignored when `engine` is given). */
   device?: DeviceChoice;
-  /** Intra-op threads for neural models (default: every available core; ignored when `engine` is given). */
+  /** Intra-op threads for neural models (default: available cores minus the load average; ignored when `engine` is given). */
   threads?: number;
   /** Only the assets at (or under) these project-relative or absolute paths. */
   paths?: string[];
