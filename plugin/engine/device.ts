@@ -67,18 +67,15 @@ function inLinkerCache(lib: string): boolean {
 }
 
 /**
- * Intra-op threads when none are asked for: the cores this process may use that other work is not
- * already using (available cores minus the 1-minute load average, at least 1). onnxruntime-node
- * itself defaults to ONE thread when `intraOpNumThreads` is not set, though 2 threads take
- * 0.66-0.71x the time of 1 on an idle 2-core machine (issue 13); but on an oversubscribed one (load
- * 13-23 on 2 cores) 2 threads took 1.35-1.6x the time of 1 (each thread gets a slice of a core and
- * onnxruntime's threads wait on the slowest), and a `remaster run` of the sample project 1.3x.
- * `--threads` overrides.
+ * Intra-op threads when none are asked for: every core this process may use. onnxruntime-node itself
+ * defaults to ONE thread when `intraOpNumThreads` is not set, though 2 threads take 0.66-0.71x the
+ * time of 1 on an idle 2-core machine (issue 13). Not load-aware on purpose: the 1-minute load average
+ * counts Remaster's own inference a moment ago (a watcher would starve its next job), and a default that
+ * moves with the load makes CI timings unrepeatable. On an oversubscribed machine (measured: load 13-23
+ * on 2 cores, 2 threads took 1.35-1.6x the time of 1) pass `--threads 1`.
  */
 export function defaultThreads(): number {
-  const cores = Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
-  const busy = process.platform === 'win32' ? 0 : os.loadavg()[0];
-  return Math.max(1, Math.min(cores, Math.round(cores - busy)));
+  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
 }
 
 /**
