@@ -6,6 +6,8 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors';
 import { registerEvalCommand } from './eval';
+import { registerMaterialCommand } from './material';
+import { registerEvalMaterialCommand } from './eval-material';
 import { registerRestoreCommand } from './restore';
 import { registerRunCommand } from './run';
 import { registerUpscaleCommand } from './upscale';
@@ -26,6 +28,8 @@ export function buildProgram(result: CommandResult): Command {
   registerWatchCommand(program);
   registerUpscaleCommand(program);
   registerEvalCommand(program);
+  registerMaterialCommand(program, result);
+  registerEvalMaterialCommand(program);
   return program;
 }
 
