@@ -17,6 +17,20 @@ function mean(photo: Photo): number {
   return s / photo.data.length;
 }
 
+/** Mean of the middle ninth of the frame over the mean of its outer border (a tenth of each side). */
+function centreToEdge(photo: Photo): number {
+  const { width: w, height: h } = photo;
+  let c = 0, nc = 0, e = 0, ne = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const v = photo.data[(y * w + x) * 3] + photo.data[(y * w + x) * 3 + 1] + photo.data[(y * w + x) * 3 + 2];
+      if (x > w / 3 && x < (2 * w) / 3 && y > h / 3 && y < (2 * h) / 3) { c += v; nc++; }
+      else if (x < w / 10 || x > (9 * w) / 10 || y < h / 10 || y > (9 * h) / 10) { e += v; ne++; }
+    }
+  }
+  return c / Math.max(1, nc) / Math.max(1e-6, e / Math.max(1, ne));
+}
+
 /** Throws CaptureInputError for a pair that cannot be fitted; returns warnings for a usable one. */
 export function checkPair(flash: Photo, guide: Photo, names: PairNames, orientations: [number, number] = [1, 1]): string[] {
   if (orientations[0] !== orientations[1]) {
@@ -36,8 +50,10 @@ export function checkPair(flash: Photo, guide: Photo, names: PairNames, orientat
     if (g > f + 0.01) guideBrighter++;
     if (Math.max(flash.data[i * 3], flash.data[i * 3 + 1], flash.data[i * 3 + 2]) >= CLIP_LEVEL) clipped++;
   }
-  if (guideBrighter > 0.9 * n) {
-    throw new CaptureInputError(`${names.guide}: brighter than the flash photo almost everywhere; were the two swapped? (order: <flash> <guide>)`);
+  // The flash falls off from the centre (cos³ of the angle off-axis); the room light hardly does. A
+  // "guide" that is brighter overall and falls off more is the flash photo.
+  if (mean(guide) > mean(flash) && centreToEdge(guide) > centreToEdge(flash) + 0.05) {
+    throw new CaptureInputError(`${names.guide}: brighter than the flash photo and lit like a flash (brightest in the middle); were the two swapped? (order: <flash> <guide>)`);
   }
   if (clipped > 0.5 * n) {
     throw new CaptureInputError(`${names.flash}: clipped (over-exposed) over ${Math.round((100 * clipped) / n)}% of the frame (reshoot the flash photo with a lower exposure)`);
@@ -49,7 +65,7 @@ export function checkPair(flash: Photo, guide: Photo, names: PairNames, orientat
   if (clipped > 0.05 * n) {
     warnings.push(`${names.flash}: ${Math.round((100 * clipped) / n)}% of the frame is clipped; those samples are ignored (a lower exposure would give a better fit)`);
   }
-  if (guideBrighter > 0.5 * n) {
+  if (guideBrighter > 0.4 * n) {
     warnings.push(`${names.guide}: brighter than the flash photo over ${Math.round((100 * guideBrighter) / n)}% of the frame; the room light may be too strong relative to the flash`);
   }
   return warnings;

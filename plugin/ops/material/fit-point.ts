@@ -325,7 +325,10 @@ function lambertNormal(o: Observations, weight: ((k: number) => number) | null):
 }
 
 function clampParams(t: number[], nParams: number): void {
-  for (let i = 0; i < 2; i++) t[i] = Math.max(-3, Math.min(3, t[i]));
+  // Slopes up to 1.5 (56°): steeper normals are rarer than pools that a grazing normal would
+  // "explain" with an inflated albedo.
+  const m2 = Math.hypot(t[0], t[1]);
+  if (m2 > 1.5) { t[0] *= 1.5 / m2; t[1] *= 1.5 / m2; }
   t[2] = Math.max(MIN_ROUGHNESS, Math.min(1, t[2]));
   if (nParams > 3) {
     const m = Math.hypot(t[3], t[4]);

@@ -18,7 +18,8 @@ export function normaliseAlbedo(maps: MaterialMaps): number {
     peak[i] = Math.max(maps.baseColor[i * 3], maps.baseColor[i * 3 + 1], maps.baseColor[i * 3 + 2]);
   }
   const sorted = Float32Array.from(peak).sort();
-  const p = sorted[Math.min(n - 1, Math.floor(n * 0.995))];
+  // Brightest plausible: the 99.5th percentile, but at most twice the 95th (a few badly fitted texels must not set the scale).
+  const p = Math.min(sorted[Math.min(n - 1, Math.floor(n * 0.995))], 2 * sorted[Math.floor(n * 0.95)]);
   const k = p > 1e-9 ? BRIGHTEST_ALBEDO / p : 1;
   for (let i = 0; i < n * 3; i++) {
     maps.baseColor[i] = Math.min(1, maps.baseColor[i] * k);

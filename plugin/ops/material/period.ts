@@ -165,8 +165,9 @@ export function findLattice(guide: Photo): Lattice {
   if (!peaks.length) throw new NoPatternError('no repeating pattern found in the guide photo (reshoot with at least 2×2 repeats of the pattern in frame)');
   const top = Math.max(...peaks.map((p) => p.v));
   // Sub-patterns (a grid of identical plates in differently coloured rows) make strong peaks at
-  // fractions of the true period; only peaks nearly as strong as the best one count.
-  const strong = peaks.filter((p) => p.v >= top - 0.1).sort((p, q) => Math.hypot(...p.d) - Math.hypot(...q.d));
+  // fractions of the true period (and game textures often nearly repeat inside themselves); only
+  // peaks nearly as strong as the best one count.
+  const strong = peaks.filter((p) => p.v >= top - 0.03).sort((p, q) => Math.hypot(...p.d) - Math.hypot(...q.d));
   const a0 = strong[0].d;
   const b0 = strong.find((p) => Math.abs(a0[0] * p.d[1] - a0[1] * p.d[0]) > 0.3 * Math.hypot(...a0) * Math.hypot(...p.d))?.d;
   if (!b0) throw new NoPatternError('the guide photo repeats in one direction only (reshoot with at least 2×2 repeats of the pattern in frame)');

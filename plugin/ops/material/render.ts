@@ -24,7 +24,7 @@ export interface RoomLight {
 /** Window 35° above the horizon from the upper left, plus sky: shading a guide photo really has. */
 export const DEFAULT_ROOM_LIGHT: RoomLight = {
   ambient: 0.15,
-  window: 1.0,
+  window: 0.8,
   windowDir: direction(35, 135),
 };
 
