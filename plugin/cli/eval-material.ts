@@ -19,11 +19,11 @@ export function registerEvalMaterialCommand(program: Command): void {
     .argument('[data-dir]', 'folder with material sets, e.g. the unpacked Debian nexuiz-textures', path.join(os.homedir(), '.cache', 'remaster-data', 'nexuiz-textures'))
     .option('--json', 'print the report as one JSON object')
     .option('--limit <n>', 'score only the first n held-out scenes')
-    .option('--size <WxH>', 'frame size (default 1024x768)')
-    .option('--period <n>', 'pattern period in texels (default 128)')
+    .option('--size <WxH>', 'frame size (default 768x576)')
+    .option('--period <n>', 'pattern period in texels (default 96)')
     .option('--threads <n>', 'worker threads for the fit')
     .action(async (dir: string, flags: EvalMaterialFlags) => {
-      const [width, height] = (flags.size ?? '1024x768').split('x').map(Number);
+      const [width, height] = (flags.size ?? '768x576').split('x').map(Number);
       const report = await evaluateScenes(dir, {
         width, height, period: flags.period ? Number(flags.period) : undefined,
         limit: flags.limit ? Number(flags.limit) : undefined, threads: flags.threads ? Number(flags.threads) : undefined,

@@ -48,6 +48,8 @@ export interface SceneScores {
 export interface EvalReport {
   setup: { width: number; height: number; period: number; fovDeg: number; jpegQuality: number; heldOutRule: string };
   scenes: SceneScores[];
+  /** Scenes whose crop has (almost) no base colour to capture (black or flat), as training skips near-flat textures. */
+  skipped: string[];
   mean: Record<Method, Scores>;
   ratios: { normalVsFlat: number; rerenderVsGuide: number; baseColorVsGuide: number };
 }
@@ -100,6 +102,17 @@ export function score(est: MaterialMaps, truth: MaterialMaps, camera: Camera): S
   };
 }
 
+/** Black or flat crops (e.g. the unused part of a model's texture atlas): luminance max < 0.02 or std < 0.01. */
+function isFlat(tile: MaterialMaps): boolean {
+  const n = tile.width * tile.height;
+  let s = 0, s2 = 0, max = 0;
+  for (let i = 0; i < n; i++) {
+    const l = 0.2126 * tile.baseColor[i * 3] + 0.7152 * tile.baseColor[i * 3 + 1] + 0.0722 * tile.baseColor[i * 3 + 2];
+    s += l; s2 += l * l; max = Math.max(max, l);
+  }
+  return max < 0.02 || Math.sqrt(Math.max(0, s2 / n - (s / n) ** 2)) < 0.01;
+}
+
 function guideBaseline(guide: Photo): MaterialMaps {
   const m = emptyMaps(guide.width, guide.height);
   const h = heuristicMaterial(guide);
@@ -108,16 +121,21 @@ function guideBaseline(guide: Photo): MaterialMaps {
 }
 
 export async function evaluateScenes(dataRoot: string, options: EvalOptions = {}): Promise<EvalReport> {
-  const width = options.width ?? 1024, height = options.height ?? 768, period = options.period ?? 128, fovDeg = options.fovDeg ?? 65;
+  const width = options.width ?? 768, height = options.height ?? 576, period = options.period ?? 96, fovDeg = options.fovDeg ?? 65;
   const camera: Camera = { width, height, fovDeg };
   let sets: SceneSource[] = (await findSets(dataRoot)).filter((s) => s.heldOut);
   if (!sets.length) throw new Error(`${dataRoot}: no held-out material sets with colour + _norm + _gloss maps found`);
   if (options.limit) sets = sets.slice(0, options.limit);
   const scenes: SceneScores[] = [];
+  const skipped: string[] = [];
   const rand = prng(2015);
   for (const [index, set] of sets.entries()) {
     const started = performance.now();
     const tile = await loadSceneTile(set, period);
+    if (isFlat(tile)) {
+      skipped.push(`${set.key}:${set.name}`);
+      continue;
+    }
     const offset: [number, number] = [Math.floor(rand() * tile.width), Math.floor(rand() * tile.height)];
     const truth = tileMaps(tile, width, height, offset);
     const flash = await simulatePhoto(renderFlash(truth, camera), { seed: 100 + index * 2, jpegQuality: 90 });
@@ -142,7 +160,7 @@ export async function evaluateScenes(dataRoot: string, options: EvalOptions = {}
   }
   return {
     setup: { width, height, period, fovDeg, jpegQuality: 90, heldOutRule: 'sha1(set folder, or folder/prefix for catch-all folders) mod 100 < 10' },
-    scenes, mean,
+    scenes, skipped, mean,
     ratios: {
       normalVsFlat: mean['two-shot'].normalDeg / mean.guide.normalDeg,
       rerenderVsGuide: mean['two-shot'].rerenderRmse / mean.guide.rerenderRmse,
@@ -152,7 +170,7 @@ export async function evaluateScenes(dataRoot: string, options: EvalOptions = {}
 }
 
 export function formatReport(r: EvalReport): string {
-  const lines = [`eval-material: ${r.scenes.length} held-out scene(s), ${r.setup.width}x${r.setup.height}, period ${r.setup.period}, fov ${r.setup.fovDeg}°, noise + JPEG q${r.setup.jpegQuality}`,
+  const lines = [`eval-material: ${r.scenes.length} held-out scene(s)${r.skipped.length ? ` (${r.skipped.length} flat skipped: ${r.skipped.join(', ')})` : ''}, ${r.setup.width}x${r.setup.height}, period ${r.setup.period}, fov ${r.setup.fovDeg}°, noise + JPEG q${r.setup.jpegQuality}`,
     'method        base colour RMSE   normal error (deg)   roughness RMSE   re-render RMSE'];
   const row = (name: string, s: Scores) => `${name.padEnd(12)}  ${s.baseColorRmse.toFixed(4).padStart(16)}   ${s.normalDeg.toFixed(2).padStart(18)}   ${s.roughnessRmse.toFixed(4).padStart(14)}   ${s.rerenderRmse.toFixed(4).padStart(14)}`;
   for (const s of r.scenes) {

@@ -66,6 +66,8 @@ export class PointFitter {
   private f0 = [0, 0, 0];
   private obs!: Observations;
   private prior = 1;
+  /** F0 ridge penalty of the last linear solve (added to the cost as one more residual row). */
+  private ridgePenalty = 0;
 
   constructor(maxObs: number) {
     this.a = new Float64Array(maxObs);
@@ -132,8 +134,12 @@ export class PointFitter {
       sby[0] += w * b * y0; sby[1] += w * b * y1; sby[2] += w * b * y2;
       syy[0] += w * y0 * y0; syy[1] += w * y1 * y1; syy[2] += w * y2 * y2;
     }
+    // A very rough lobe is nearly collinear with the Lambertian term, so the split between them is
+    // ill-conditioned; a ridge on F0 scaled to the diffuse energy keeps F0 small unless the data
+    // clearly shows a lobe (a gloss highlight makes sbb large and the ridge negligible).
+    const ridge = 0.05 * saa;
     const solve = (ay: number, by: number, mu: number, target: number): [number, number] => {
-      const s11 = saa + 1e-12, s22 = sbb + mu + 1e-12;
+      const s11 = saa + 1e-12, s22 = sbb + mu + ridge + 1e-12;
       const det = s11 * s22 - sab * sab;
       let rho = (ay * s22 - sab * (by + mu * target)) / det;
       let f = (s11 * (by + mu * target) - sab * ay) / det;
@@ -144,11 +150,15 @@ export class PointFitter {
     const [, grey] = solve((say[0] + say[1] + say[2]) / 3, (sby[0] + sby[1] + sby[2]) / 3, 0, 0);
     const mu = 0.1 * sbb;
     let sse = 0;
+    // The penalty is part of the cost, so θ cannot trade it away for free.
+    let penalty = 0;
     for (let c = 0; c < 3; c++) {
       const [rho, f] = solve(say[c], sby[c], mu, grey);
       this.rho[c] = rho; this.f0[c] = f;
       sse += syy[c] - 2 * rho * say[c] - 2 * f * sby[c] + rho * rho * saa + 2 * rho * f * sab + f * f * sbb;
+      penalty += ridge * f * f;
     }
+    this.ridgePenalty = penalty;
     return Math.max(0, sse);
   }
 
@@ -167,7 +177,7 @@ export class PointFitter {
       sum += e0 * e0 + e1 * e1 + e2 * e2;
     }
     const p = this.prior;
-    const rows = [p * t[0], p * t[1], p * (t[2] - 0.5)];
+    const rows = [p * t[0], p * t[1], p * (t[2] - 0.5), Math.sqrt(this.ridgePenalty)];
     if (nParams > 3) rows.push(2 * p * t[3], 2 * p * t[4]);
     for (const v of rows) { out[i++] = v; sum += v * v; }
     return sum;
@@ -175,7 +185,7 @@ export class PointFitter {
 
   /** Levenberg–Marquardt on θ (in place); returns the final cost. */
   private levenbergMarquardt(t: number[], nParams: number, iterations: number): number {
-    const rows = this.obs.count * 3 + (nParams > 3 ? 5 : 3);
+    const rows = this.obs.count * 3 + (nParams > 3 ? 6 : 4);
     let cost = this.residuals(t, nParams, this.res);
     let lambda = 1e-2;
     const steps = [1e-4, 1e-4, 1e-4, 1e-3, 1e-3];
@@ -240,7 +250,7 @@ export class PointFitter {
     const t = this.initialGuess();
     let nParams = 3;
     let cost = this.levenbergMarquardt(t, 3, options.iterations ?? 8);
-    let dataSse = cost - this.prior ** 2 * (t[0] ** 2 + t[1] ** 2 + (t[2] - 0.5) ** 2);
+    let dataSse = cost - this.ridgePenalty - this.prior ** 2 * (t[0] ** 2 + t[1] ** 2 + (t[2] - 0.5) ** 2);
     const iso = { t: t.slice(), rho: this.rho.slice(), f0: this.f0.slice() };
     if ((options.anisotropy ?? true) && used >= 12 && t[2] < 0.6 && Math.max(...this.f0) > 0) {
       // Anisotropic candidates from four directions; keep one only if it clearly beats isotropic
@@ -259,7 +269,7 @@ export class PointFitter {
         t.length = 0; t.push(...ta);
         nParams = 5;
         cost = ca;
-        dataSse = ca - this.prior ** 2 * (ta[0] ** 2 + ta[1] ** 2 + (ta[2] - 0.5) ** 2 + 4 * (ta[3] ** 2 + ta[4] ** 2));
+        dataSse = ca - this.ridgePenalty - this.prior ** 2 * (ta[0] ** 2 + ta[1] ** 2 + (ta[2] - 0.5) ** 2 + 4 * (ta[3] ** 2 + ta[4] ** 2));
         this.residuals(ta, 5, this.res);
       } else {
         this.rho = iso.rho; this.f0 = iso.f0;

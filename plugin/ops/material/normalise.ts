@@ -12,18 +12,20 @@ export const BRIGHTEST_ALBEDO = 0.95;
 export function normaliseAlbedo(maps: MaterialMaps): number {
   const n = maps.width * maps.height;
   const peak = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const kd = Math.max(0.05, 1 - Math.max(maps.specular[i * 3], maps.specular[i * 3 + 1], maps.specular[i * 3 + 2]));
-    for (let c = 0; c < 3; c++) maps.baseColor[i * 3 + c] /= kd;
-    peak[i] = Math.max(maps.baseColor[i * 3], maps.baseColor[i * 3 + 1], maps.baseColor[i * 3 + 2]);
-  }
+  for (let i = 0; i < n; i++) peak[i] = Math.max(maps.baseColor[i * 3], maps.baseColor[i * 3 + 1], maps.baseColor[i * 3 + 2]);
   const sorted = Float32Array.from(peak).sort();
   // Brightest plausible: the 99.5th percentile, but at most twice the 95th (a few badly fitted texels must not set the scale).
   const p = Math.min(sorted[Math.min(n - 1, Math.floor(n * 0.995))], 2 * sorted[Math.floor(n * 0.95)]);
   const k = p > 1e-9 ? BRIGHTEST_ALBEDO / p : 1;
-  for (let i = 0; i < n * 3; i++) {
-    maps.baseColor[i] = Math.min(1, maps.baseColor[i] * k);
-    maps.specular[i] = Math.min(1, maps.specular[i] * k);
+  // F0 at the normalised scale, then the diffuse weight (1 − max F0) divided out of ρ'.
+  for (let i = 0; i < n; i++) {
+    let maxF = 0;
+    for (let c = 0; c < 3; c++) {
+      maps.specular[i * 3 + c] = Math.min(1, maps.specular[i * 3 + c] * k);
+      maxF = Math.max(maxF, maps.specular[i * 3 + c]);
+    }
+    const kd = Math.max(0.05, 1 - maxF);
+    for (let c = 0; c < 3; c++) maps.baseColor[i * 3 + c] = Math.min(1, (maps.baseColor[i * 3 + c] * k) / kd);
   }
   return k;
 }
