@@ -10,6 +10,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { captureMaterial } from '../plugin/ops/material/capture';
 import { FIXTURE } from '../plugin/ops/material/fixture';
+import { focalLength35mm, fovFrom35mm } from '../plugin/ops/material/exif-fov';
 import { readPhoto } from '../plugin/ops/material/read-photo';
 import { prng } from '../plugin/ops/material/photo';
 import { renderFlash, renderPointLight } from '../plugin/ops/material/render';
@@ -50,6 +51,21 @@ describe('capture model renderer', () => {
     const img = renderPointLight(m, camera, [0, 0, 1], 1);
     const along = img.data[(16 * 33 + 4) * 3], across = img.data[(4 * 33 + 16) * 3];
     expect(along).toBeGreaterThan(3 * across);
+  });
+});
+
+describe('field of view from EXIF', () => {
+  it('reads FocalLengthIn35mmFilm from the Exif IFD and converts it on the full-frame diagonal', () => {
+    // Little-endian TIFF: IFD0 { ExifIFDPointer → 26 }, Exif IFD { FocalLengthIn35mmFilm = 26 }.
+    const b = Buffer.alloc(6 + 44);
+    b.write('Exif', 0);
+    const t = 6;
+    b.write('II', t); b.writeUInt16LE(42, t + 2); b.writeUInt32LE(8, t + 4);
+    b.writeUInt16LE(1, t + 8); b.writeUInt16LE(0x8769, t + 10); b.writeUInt16LE(4, t + 12); b.writeUInt32LE(1, t + 14); b.writeUInt32LE(26, t + 18);
+    b.writeUInt16LE(1, t + 26); b.writeUInt16LE(0xa405, t + 28); b.writeUInt16LE(3, t + 30); b.writeUInt32LE(1, t + 32); b.writeUInt16LE(26, t + 36);
+    expect(focalLength35mm(new Uint8Array(b))).toBe(26);
+    expect(fovFrom35mm(26, 4000, 3000)).toBeCloseTo(67.3, 1);
+    expect(focalLength35mm(new Uint8Array(10))).toBeUndefined();
   });
 });
 

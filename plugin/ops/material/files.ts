@@ -2,6 +2,7 @@
  * The two-shot capture from files to files: read and check both photos, fit, encode the maps, build
  * material.glb and write everything into the output folder all-or-nothing.
  */
+import { DEFAULT_FOV_DEG } from './camera';
 import { captureMaterial, type CaptureOptions, type CaptureResult } from './capture';
 import { encodeMaps } from './encode';
 import { materialGlb } from './glb';
@@ -23,6 +24,8 @@ export interface CaptureFilesReport {
   /** Albedo normalisation rule, stated in every report. */
   albedoNote: string;
   residual: CaptureResult['residual'];
+  /** Field of view used, and where it came from. */
+  fov: { degrees: number; source: 'option' | 'exif' | 'default' };
   heightRangeTexels: number;
   specularColorFactor: number;
   anisotropic: boolean;
@@ -35,8 +38,10 @@ const ANISOTROPIC_FRACTION = 0.01;
 
 export async function captureMaterialFiles(flashFile: string, guideFile: string, outDir: string, options: CaptureFilesOptions = {}): Promise<CaptureFilesReport> {
   const [flash, guide] = await Promise.all([readPhoto(flashFile), readPhoto(guideFile)]);
+  const fovDeg = options.fovDeg ?? flash.exifFovDeg ?? guide.exifFovDeg;
   const result = await captureMaterial(flash.photo, guide.photo, {
     ...options,
+    fovDeg,
     names: { flash: flashFile, guide: guideFile },
     orientations: [flash.orientation, guide.orientation],
   });
@@ -63,7 +68,9 @@ export async function captureMaterialFiles(flashFile: string, guideFile: string,
     period: { a: result.lattice.a, b: result.lattice.b, score: result.lattice.score },
     albedoScale: result.albedoScale,
     albedoNote: 'absolute scale is unknown: albedo normalised so the brightest plausible diffuse albedo (99.5th percentile) is 0.95; specular F0 scaled alike',
-    residual: result.residual, heightRangeTexels: result.heightRangeTexels,
+    residual: result.residual,
+    fov: { degrees: fovDeg ?? DEFAULT_FOV_DEG, source: options.fovDeg !== undefined ? 'option' : fovDeg !== undefined ? 'exif' : 'default' },
+    heightRangeTexels: result.heightRangeTexels,
     specularColorFactor: encoded.specularColorFactor, anisotropic,
     warnings: result.warnings, seconds: result.seconds,
   };

@@ -4,12 +4,15 @@
  */
 import sharp from 'sharp';
 import { firstLine } from '../../config/errors';
+import { focalLength35mm, fovFrom35mm } from './exif-fov';
 import type { Photo } from './types';
 
 export interface ReadPhoto {
   photo: Photo;
   /** EXIF orientation tag (1 = upright, also when absent). */
   orientation: number;
+  /** Horizontal field of view from EXIF (35 mm-equivalent focal length), if the photo says. */
+  exifFovDeg?: number;
 }
 
 export class CaptureInputError extends Error {}
@@ -29,7 +32,12 @@ export async function readPhoto(file: string): Promise<ReadPhoto> {
     } else {
       for (let i = 0; i < n; i++) out[i] = data[i] / 255;
     }
-    return { photo: { width: info.width, height: info.height, data: out }, orientation: meta.orientation ?? 1 };
+    const f35 = focalLength35mm(meta.exif);
+    return {
+      photo: { width: info.width, height: info.height, data: out },
+      orientation: meta.orientation ?? 1,
+      exifFovDeg: f35 ? fovFrom35mm(f35, info.width, info.height) : undefined,
+    };
   } catch (err) {
     throw new CaptureInputError(`${file}: cannot read photo (${firstLine(err)})`);
   }
