@@ -4,6 +4,7 @@
  */
 import Ajv, { type ErrorObject } from 'ajv';
 import schema from '../../pipeline-config/remaster.schema.json';
+import { assertDepth, globProblem } from './bounds';
 import { ConfigError } from './errors';
 import type { RemasterConfig } from './types';
 
@@ -12,6 +13,7 @@ const validateSchema = ajv.compile<RemasterConfig>(schema);
 
 /** Throws ConfigError unless `data` is a valid config; `sidecar` additionally forbids `match`. */
 export function validateConfig(data: unknown, file: string, sidecar = false): RemasterConfig {
+  assertDepth(data, file); // before ajv, which recurses
   if (!validateSchema(data)) {
     throw new ConfigError(`${file}: ${describe(pickError(validateSchema.errors ?? []))}`);
   }
@@ -20,6 +22,14 @@ export function validateConfig(data: unknown, file: string, sidecar = false): Re
     const i = data.rules.findIndex((rule) => rule.match !== undefined);
     if (i >= 0) throw new ConfigError(`${file}: rules.${i}.match: not allowed in a sidecar (its rules apply to its asset)`);
   }
+  data.rules.forEach((rule, i) => {
+    if (rule.match === undefined) return;
+    const globs = ([] as string[]).concat(rule.match);
+    globs.forEach((glob, j) => {
+      const problem = globProblem(glob);
+      if (problem) throw new ConfigError(`${file}: rules.${i}.match${Array.isArray(rule.match) ? `.${j}` : ''}: ${problem}`);
+    });
+  });
   return data;
 }
 

@@ -1,11 +1,11 @@
 /** One .gltf/.glb: read from its originals, remaster its textures, write it (and its files) back. */
 import { Format } from '@gltf-transform/core';
 import path from 'node:path';
-import { firstLine } from '../config/errors';
+import { firstLine, showName } from '../config/errors';
 import { rulesForAsset } from '../config/resolve';
 import { keepEmbedded } from '../gltf/embed';
 import { listExternalResources, parseContainer } from '../gltf/io';
-import { resolveResourceUri } from '../discovery/safe-path';
+import { unknownExtensions } from '../gltf/unknown-extensions';
 import { assertBufferBounds } from '../safety/gltf-bounds';
 import { saveState } from '../state/store';
 import { commitAsset } from './commit';
@@ -13,6 +13,7 @@ import { assetFingerprint, type AssetOutcome, type RunContext } from './context'
 import { inspectFile, originalBytes, type FileSource } from './file-source';
 import type { TextureReport } from './report';
 import { restoreAsset } from './restore';
+import { renameChangedBuffers } from './fresh-buffer-names';
 import { remasterDocument } from './transform';
 import { isUpToDate } from './up-to-date';
 
@@ -22,13 +23,18 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
   const mainBytes = await originalBytes(root, main);
   if (!mainBytes) throw new Error('file is missing');
   const jsonDoc = await parseContainer(io, mainBytes, type);
+  if (type === 'glb') {
+    // glTF Transform reads a GLB's images from its BIN chunk only; writing it back would embed them.
+    const external = listExternalResources(root, key, jsonDoc.json).find((r) => r.role === 'image');
+    if (external) throw new Error(`image "${showName(external.uri)}" is an external file, which Remaster does not support in a .glb (embed it, or export .gltf); model left unchanged`);
+  }
   const originalJSON = structuredClone(jsonDoc.json);
 
   const sources: FileSource[] = [main];
   for (const resource of listExternalResources(root, key, jsonDoc.json)) {
     const source = await inspectFile(root, state, resource.rel);
     const bytes = await originalBytes(root, source);
-    if (!bytes) throw new Error(`${resource.rel} (referenced as "${resource.uri}") is missing`);
+    if (!bytes) throw new Error(`${showName(resource.rel)} (referenced as "${showName(resource.uri)}") is missing`);
     jsonDoc.resources[resource.uri] = bytes as Uint8Array<ArrayBuffer>; // fs buffers are never shared memory
     sources.push(source);
   }
@@ -38,6 +44,13 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
   const previous = state.assets[key];
   if (previous && previous.fingerprint === fingerprint && (await isUpToDate(ctx, key))) {
     return { outcome: 'skipped', reason: 'unchanged', warnings: [] };
+  }
+
+  const unknown = unknownExtensions(jsonDoc.json);
+  if (unknown.length) {
+    // Rewriting would drop them: the model stays as it is, and the report says why.
+    const warning = `uses ${unknown.join(', ')}, which Remaster cannot carry over: model left unchanged`;
+    return { outcome: 'skipped', reason: warning, warnings: [warning] };
   }
 
   let document;
@@ -69,7 +82,9 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
       });
       return { outcome: 'processed', textures, files: previous.files, warnings: [...warnings, 'no texture to change: originals restored'] };
     }
-    return { outcome: 'skipped', reason: textures.length ? 'textures already match the rules' : 'no rule applies', warnings };
+    // A model whose textures are all left alone for a reason (KTX2, conflicting kinds) says so.
+    const reason = textures.length ? 'textures already match the rules' : warnings.length ? warnings.join('; ') : 'no rule applies';
+    return { outcome: 'skipped', reason, warnings };
   }
   if (ctx.dryRun) return { outcome: 'processed', textures, files: [], warnings };
 
@@ -79,9 +94,12 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
   } else {
     const basename = path.posix.basename(key, path.posix.extname(key));
     const out = await io.writeJSON(document, { format: Format.GLTF, basename });
-    // Resources first: the model is switched to them last, by its own atomic rename.
-    for (const [uri, bytes] of Object.entries(keepEmbedded(originalJSON, out))) outputs.set(resolveResourceUri(root, key, uri), bytes);
+    // Resources first: the model is switched to them last, by its own atomic rename. A changed .bin
+    // goes under a new name, its old file removed after the switch (see fresh-buffer-names.ts).
+    const buffers = renameChangedBuffers(root, key, out, keepEmbedded(originalJSON, out), sources);
+    for (const [rel, bytes] of buffers.before) outputs.set(rel, bytes);
     outputs.set(key, new TextEncoder().encode(JSON.stringify(out.json, null, 2)));
+    for (const rel of buffers.after) outputs.set(rel, null);
   }
   const files = await ctx.serial.run(() => commitAsset(root, state, ctx.written, {
     key, type, sources, outputs, fingerprint,
