@@ -25,7 +25,13 @@ export function normaliseAlbedo(maps: MaterialMaps): number {
       maxF = Math.max(maxF, maps.specular[i * 3 + c]);
     }
     const kd = Math.max(0.05, 1 - maxF);
-    for (let c = 0; c < 3; c++) maps.baseColor[i * 3 + c] = Math.min(1, (maps.baseColor[i * 3 + c] * k) / kd);
+    for (let c = 0; c < 3; c++) maps.baseColor[i * 3 + c] = (maps.baseColor[i * 3 + c] * k) / kd;
+    peak[i] = Math.max(maps.baseColor[i * 3], maps.baseColor[i * 3 + 1], maps.baseColor[i * 3 + 2]);
   }
-  return k;
+  // Dividing out the diffuse weight raised some texels a little: bring the brightest plausible back to 0.95.
+  const again = Float32Array.from(peak).sort();
+  const p2 = Math.min(again[Math.min(n - 1, Math.floor(n * 0.995))], 2 * again[Math.floor(n * 0.95)]);
+  const k2 = p2 > BRIGHTEST_ALBEDO ? BRIGHTEST_ALBEDO / p2 : 1;
+  for (let i = 0; i < n * 3; i++) maps.baseColor[i] = Math.min(1, maps.baseColor[i] * k2);
+  return k * k2;
 }
