@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config/errors';
 import { registerEvalCommand } from './eval';
+import { registerMaterialCommand } from './material';
+import { registerEvalMaterialCommand } from './eval-material';
 import { registerRestoreCommand } from './restore';
 import { registerRunCommand } from './run';
 import { registerUpscaleCommand } from './upscale';
@@ -32,6 +34,8 @@ export function buildProgram(result: CommandResult): Command {
   registerWatchCommand(program);
   registerUpscaleCommand(program);
   registerEvalCommand(program);
+  registerMaterialCommand(program, result);
+  registerEvalMaterialCommand(program);
   return program;
 }
 
