@@ -18,11 +18,11 @@ import sharp from 'sharp';
 import type { RawImage, TextureKind } from '../types';
 import { linear16ToSrgb8Lut, linearToSrgb, srgb8ToLinear16Lut, blankImage } from './pixels';
 import { renormalise16To8, renormalisePlanes } from './normal';
-import { resamplePlanes } from './resample';
+import { resamplePlanes, type ResampleKernel } from './resample';
+import { range } from './range';
 import { ownRawInput } from './encode-options';
 
-/** Filters of the classical path: Lanczos-3, and Catmull-Rom cubic for the eval's bicubic baseline. */
-export type ResampleKernel = 'lanczos3' | 'cubic';
+export type { ResampleKernel } from './resample';
 
 export interface ClassicalOptions {
   /** Colour kind only: resample in sRGB values or in linear light. Default 'srgb'. */
@@ -159,8 +159,4 @@ function decode16(src: Uint16Array, group: number[], out: RawImage, linearCount:
       out.data[i * out.channels + group[k]] = k < linearCount ? lut[v] : Math.round(v / 257);
     }
   }
-}
-
-function range(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
 }

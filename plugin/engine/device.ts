@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { DeviceChoice } from '../types';
+import { firstLine } from '../errors';
 
 /** A concrete provider a session runs on. */
 export type Device = 'cpu' | 'webgpu' | 'cuda';
@@ -104,7 +105,7 @@ export async function createSession(file: string, device: Device, threads?: numb
   try {
     return await ort.InferenceSession.create(file, sessionOptions(device, threads));
   } catch (err) {
-    throw new Error(`${file}: cannot load model on ${device} (${oneLine(err)})`);
+    throw new Error(`${file}: cannot load model on ${device} (${firstLine(err).trim()})`);
   }
 }
 
@@ -150,12 +151,8 @@ export async function createSessionFor(
 
 /** The useful tail of a provider failure ("No supported adapters", "libcudart.so.12: cannot open ..."). */
 function gpuReason(err: unknown): string {
-  const text = oneLine(err);
+  const text = firstLine(err).trim();
   const adapter = /Failed to get a WebGPU adapter: ([^.)]*)/.exec(text);
   if (adapter) return `no WebGPU adapter (${adapter[1].trim()})`;
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
-}
-
-export function oneLine(err: unknown): string {
-  return String(err instanceof Error ? err.message : err).split('\n')[0].trim();
 }

@@ -45,17 +45,33 @@ export interface EngineOptions {
 }
 
 export interface Engine {
-  /** Upscale by opts.scale with opts.model ('lanczos' | shipped model name | path to .onnx), kind-aware:
-   *  colour keeps alpha, normal maps come out renormalised, data maps get no colour treatment. */
+  /**
+   * Upscale by opts.scale with opts.model ('lanczos' | shipped model name | path to .onnx), kind-aware:
+   * colour keeps alpha, normal maps come out renormalised, data maps get no colour treatment.
+   *
+   * @example
+   * const { image: big, engine: id } = await engine.upscale(image, { scale: 4, model: 'remaster-x4-fast', kind: 'normal' });
+   * // big.width === 4 * image.width; id === 'remaster-x4-fast@cpu'
+   */
   upscale(image: RawImage, opts: UpscaleOptions): Promise<UpscaleResult>;
-  /** Classical kind-aware resize to exact size (used for `maxSize` caps). */
+  /**
+   * Classical kind-aware resize to exact size (used for `maxSize` caps).
+   *
+   * @example
+   * const capped = await engine.resize(image, 1024, 512, 'color');
+   */
   resize(image: RawImage, width: number, height: number, kind: TextureKind): Promise<RawImage>;
   /**
    * Loads the model (once per engine) and says its measured scale (1 for a same-size model: style,
    * denoise; undefined for 'lanczos'). Throws a one-line Error if the model name/path cannot be used
    * (unknown name, not ONNX, bad shapes). Whether a scale suits is the operation's call (upscale: >= 2).
+   *
+   * @example
+   * await engine.checkModel('lanczos'); // undefined
+   * await engine.checkModel('models/my-x2.onnx'); // { scale: 2 }, or throws a one-line Error naming the file
    */
   checkModel(model: string): Promise<{ scale: number } | undefined>;
+  /** Releases the sessions and the inference worker; call once, when the run is over. */
   close(): Promise<void>;
   /** Time spent inside `session.run` (in the inference worker) so far, and how many runs; NaN on 'main-thread'. */
   inferenceStats?(): { runSeconds: number; runs: number };
@@ -66,6 +82,21 @@ const LANCZOS_WRAP_PAD = 4;
 
 const KINDS: readonly TextureKind[] = ['color', 'normal', 'data'];
 
+/**
+ * Creates the engine of one run: sessions are made on first use of a model and shared by every
+ * texture until `close()`. Options are checked here (one-line Error for a bad `threads`).
+ *
+ * @example
+ * import { createEngine } from 'remaster';
+ *
+ * const engine = createEngine({ device: 'auto', log: console.log });
+ * try {
+ *   // image: a RawImage, 8-bit interleaved pixels ({ data, width, height, channels })
+ *   const { image: big, engine: id } = await engine.upscale(image, { scale: 4, model: 'remaster-x4-fast', kind: 'color' });
+ * } finally {
+ *   await engine.close();
+ * }
+ */
 export function createEngine(options: EngineOptions = {}): Engine {
   const projectRoot = options.projectRoot ?? process.cwd();
   const confineModels = options.projectRoot !== undefined;

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DeviceChoice } from '../types';
-import { firstLine } from '../config/errors';
+import { firstLine } from '../errors';
 import type { WorkerReply, WorkerRequest } from './inference-protocol';
 import { packageRoot } from './model-source';
 import type { ModelHandle } from './onnx-model';

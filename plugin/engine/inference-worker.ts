@@ -10,7 +10,8 @@
  */
 
 import { parentPort } from 'node:worker_threads';
-import { oneLine, type Device } from './device';
+import { firstLine } from '../errors';
+import type { Device } from './device';
 import type { WorkerReply, WorkerRequest } from './inference-protocol';
 import { loadModel, type LoadedModel } from './onnx-model';
 
@@ -53,7 +54,7 @@ async function handle(req: WorkerRequest): Promise<{ reply: WorkerReply; transfe
     if (m) await (await m.catch(() => undefined))?.release();
     return { reply: { id: req.id, ok: true, type: 'release' } };
   } catch (err) {
-    return { reply: { id: req.id, ok: false, error: oneLine(err) } };
+    return { reply: { id: req.id, ok: false, error: firstLine(err).trim() } };
   }
 }
 

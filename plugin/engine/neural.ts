@@ -24,6 +24,7 @@ import { resizeClassical } from './classical';
 import type { ModelHandle } from './onnx-model';
 import { unitNormal } from './normal';
 import { blankImage, pickChannels, putChannels } from './pixels';
+import { range } from './range';
 import { runTiled, type TexelSink, type TileLayout, type TileReader } from './tiler';
 import { crop, wrapPad } from './wrap';
 
@@ -161,8 +162,4 @@ function greyMeanSink(out: RawImage, channels: number[]): TexelSink {
       for (let i = 0, j = start + c; i < count; i++, j += C) q[j] = ((r[offset + i] + g[offset + i] + bl[offset + i]) / 3) * 255;
     });
   };
-}
-
-function range(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
 }

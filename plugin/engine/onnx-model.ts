@@ -9,7 +9,8 @@
 
 import * as ort from 'onnxruntime-node';
 import type { DeviceChoice } from '../types';
-import { createSessionFor, type Device, oneLine } from './device';
+import { firstLine } from '../errors';
+import { createSessionFor, type Device } from './device';
 import { floatsToHalf, halfToFloats } from './float16';
 import type { TileRun } from './tiler';
 
@@ -133,7 +134,7 @@ async function probeScale(file: string, info: Metadata, run: (t: Float32Array, w
   try {
     result = await run(new Float32Array(3 * width * height).fill(0.5), width, height);
   } catch (err) {
-    throw new Error(`${file}: model fails on a ${width}x${height} RGB probe (${oneLine(err)})`);
+    throw new Error(`${file}: model fails on a ${width}x${height} RGB probe (${firstLine(err).trim()})`);
   }
   const d = result.dims;
   if (d.length !== 4 || d[0] !== 1 || d[1] !== 3) throw new Error(`${file}: model output shape [${d.join(', ')}] is not 1x3xHxW`);

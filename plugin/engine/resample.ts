@@ -12,11 +12,12 @@
  * quantise straight into its 8-bit output.
  */
 
-export type ResampleFilter = 'lanczos3' | 'cubic';
+/** Filters: Lanczos-3, and Catmull-Rom cubic (the eval's bicubic baseline). */
+export type ResampleKernel = 'lanczos3' | 'cubic';
 
-const RADIUS: Record<ResampleFilter, number> = { lanczos3: 3, cubic: 2 };
+const RADIUS: Record<ResampleKernel, number> = { lanczos3: 3, cubic: 2 };
 
-function kernelAt(filter: ResampleFilter, x: number): number {
+function kernelAt(filter: ResampleKernel, x: number): number {
   const ax = Math.abs(x);
   if (filter === 'lanczos3') {
     if (ax < 1e-9) return 1;
@@ -37,7 +38,7 @@ interface Weights {
   weights: Float32Array;
 }
 
-function weightsFor(inSize: number, outSize: number, filter: ResampleFilter): Weights {
+function weightsFor(inSize: number, outSize: number, filter: ResampleKernel): Weights {
   const ratio = inSize / outSize;
   const stretch = Math.max(1, ratio); // widen the kernel when shrinking (anti-aliasing)
   const support = RADIUS[filter] * stretch;
@@ -69,7 +70,7 @@ export function resamplePlanes(
   height: number,
   outWidth: number,
   outHeight: number,
-  filter: ResampleFilter,
+  filter: ResampleKernel,
   row: (y: number, rows: Float32Array[]) => void,
 ): void {
   const wx = weightsFor(width, outWidth, filter);
