@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { readImageFile } from '../plugin/engine/image-file';
+import { readImageFile } from '../plugin/image-codec';
 import { MODELS, TEXTURES } from './engine-fixtures';
 
 const BIN = path.join(__dirname, '..', 'bin', 'remaster.js');

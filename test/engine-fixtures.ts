@@ -1,7 +1,7 @@
 /** Shared helpers for the engine tests: load the small real textures under fixtures/textures. */
 import path from 'node:path';
 import type { RawImage } from '../plugin/types';
-import { readImageFile } from '../plugin/engine/image-file';
+import { readImageFile } from '../plugin/image-codec';
 
 export const TEXTURES = path.join(__dirname, '..', 'fixtures', 'textures');
 export const MODELS = path.join(__dirname, '..', 'fixtures', 'models');

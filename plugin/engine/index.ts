@@ -194,5 +194,5 @@ async function lanczosUpscale(image: RawImage, opts: UpscaleOptions): Promise<Ra
 }
 
 export { defaultModel, resolveModel, shippedModels } from './model-source';
-export { readImageFile, writeImageFile } from './image-file';
+export { readImageFile, writeImageFile } from '../image-codec';
 export { normalLengthError } from './normal';

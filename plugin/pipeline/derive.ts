@@ -14,7 +14,7 @@ import { slotKind } from '../gltf/slots';
 import { assetOperations } from '../ops/registry';
 import type { AssetOperation, FileInput, MaterialInput, MaterialTexture, OperationServices, PlannedFile, SiblingTexture, TextureImage } from '../ops/types';
 import type { RawImage, TextureKind } from '../types';
-import { decodeImage, encodeImage, probeImage } from './image-codec';
+import { decodeImage, encodeImage, probeImage } from '../image-codec';
 
 /** What the derive stage needs from the run. */
 export interface DeriveContext {

@@ -12,7 +12,7 @@ import { assertWithinPixelLimit, type PixelLimits } from '../safety/pixel-limit'
 import type { ResolvedActions } from '../config/types';
 import { hashBytes, hashValue } from '../state/hash';
 import type { RawImage, TextureKind } from '../types';
-import { decodeImage, encodeImage, MIME_BY_FORMAT, probeImage, type ImageFormat } from './image-codec';
+import { decodeImage, encodeImage, MIME_BY_FORMAT, probeImage, type ImageFormat } from '../image-codec';
 
 export interface Size {
   width: number;

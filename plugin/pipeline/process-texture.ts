@@ -13,7 +13,7 @@ import type { AssetOutcome, ImageWork, RunContext } from './context';
 import { deriveFiles, fileOperations, joinEngines, siblingSuffix, type DerivedFileOutput } from './derive';
 import { inspectFile, originalBytes, type FileSource } from './file-source';
 import { formatOfExtension, formatOfMime, MIME_BY_FORMAT, withFormatExtension } from '../image-formats';
-import { encodeImage, probeImage } from './image-codec';
+import { encodeImage, probeImage } from '../image-codec';
 import { planChain } from './image-processor';
 import type { TextureReport } from './report';
 

@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { decodeImage } from '../../plugin/pipeline/image-codec';
+import { decodeImage } from '../../plugin/image-codec';
 import { createEngine } from '../../plugin/engine';
 import { watchProject, type ProjectWatcher, type WatchEvent } from '../../plugin/watch';
 import { mosaicTexture } from './texture';

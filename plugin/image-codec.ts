@@ -1,12 +1,22 @@
-/** Encoded image bytes ⇄ RawImage, via sharp. */
+/**
+ * Every image Remaster decodes or encodes goes through here, via sharp: texture bytes ⇄ RawImage for
+ * the pipeline (probeImage, decodeImage, encodeImage), and image files for the engine's own commands
+ * (`remaster upscale`, `remaster eval`: readImageFile, writeImageFile). One policy for all of them:
+ * - embedded ICC profiles are ignored and EXIF orientation is applied (DECODE_OPTIONS);
+ * - an animated WebP is seen (`pages` > 1) so the caller can refuse it;
+ * - sharp's input pixel limit stays on for files a user gave; it is lifted only for Remaster's own
+ *   raw buffers (ownRawInput), whose size the pipeline has already checked;
+ * - PNG is written with the engine's PNG_OPTIONS (engine/encode-options.ts).
+ */
+import path from 'node:path';
 import sharp from 'sharp';
-import { firstLine } from '../config/errors';
-import type { RawImage, TextureKind } from '../types';
-import { ownRawInput, PNG_OPTIONS } from '../engine/encode-options';
+import { ownRawInput, PNG_OPTIONS } from './engine/encode-options';
+import { firstLine } from './errors';
+import { IMAGE_FORMATS, type ImageFormat } from './image-formats';
+import { writeFileAtomic } from './state/atomic-write';
+import type { RawImage, TextureKind } from './types';
 
-import { IMAGE_FORMATS, type ImageFormat } from '../image-formats';
-
-export { MIME_BY_FORMAT, type ImageFormat } from '../image-formats';
+export { MIME_BY_FORMAT, type ImageFormat } from './image-formats';
 
 export interface ImageInfo {
   format: ImageFormat;
@@ -92,4 +102,33 @@ export function usesAlpha(image: RawImage): boolean {
   const { data, channels } = image;
   for (let i = channels - 1; i < data.length; i += channels) if (data[i] !== 255) return true;
   return false;
+}
+
+// Single image files, for the engine's own commands (`remaster upscale`, `remaster eval`).
+
+/** Decodes an image file to 8-bit interleaved pixels; one-line error naming the file otherwise. */
+export async function readImageFile(file: string): Promise<RawImage> {
+  try {
+    // Decoded as textures are (DECODE_OPTIONS), with sharp's default pixel limit: the file is a user's.
+    const { data, info } = await sharp(file, DECODE_OPTIONS).raw().toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
+  } catch (err) {
+    throw new Error(`${file}: cannot read image (${firstLine(err)})`);
+  }
+}
+
+/** Encodes by the target's extension (.png, .jpg/.jpeg, .webp) and renames into place (atomic: temp file, then rename). */
+export async function writeImageFile(file: string, image: RawImage): Promise<void> {
+  const ext = path.extname(file).toLowerCase();
+  let pipeline = sharp(image.data, ownRawInput(image.width, image.height, image.channels));
+  if (ext === '.png') pipeline = pipeline.png(PNG_OPTIONS);
+  else if (ext === '.jpg' || ext === '.jpeg') pipeline = pipeline.jpeg({ quality: 92 });
+  else if (ext === '.webp') pipeline = pipeline.webp({ quality: 92 });
+  else throw new Error(`${file}: unsupported output format "${ext}" (use .png, .jpg or .webp)`);
+  const bytes = await pipeline.toBuffer();
+  try {
+    await writeFileAtomic(file, bytes);
+  } catch (err) {
+    throw new Error(`${file}: cannot write (${firstLine(err)})`);
+  }
 }
