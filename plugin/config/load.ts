@@ -4,7 +4,7 @@ import { readRegularFile } from '../safety/regular-file';
 import { MAX_CONFIG_BYTES } from './bounds';
 import { CONFIG_FILE, DEFAULT_CONFIG, SIDECAR_SUFFIX } from './defaults';
 import { ConfigError, showName } from './errors';
-import { assertInsideRoot, UnsafePathError } from '../discovery/safe-path';
+import { assertInsideRoot, UnsafePathError } from '../safety/project-paths';
 import { validateConfig } from './validate';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from './types';
 

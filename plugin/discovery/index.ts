@@ -1,3 +1,2 @@
 export { discoverFiles, assetTypeOf, TEXTURE_EXTENSIONS, STATE_DIR, type AssetType, type DiscoveredFile } from './walk';
-export { resolveResourceUri, assertInsideRoot, toAbsolute, UnsafePathError } from './safe-path';
-export { toProjectPath, covers } from './project-paths';
+export { resolveResourceUri, assertInsideRoot, toAbsolute, UnsafePathError, toProjectPath, covers } from '../safety/project-paths';

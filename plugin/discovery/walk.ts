@@ -15,8 +15,8 @@ export interface DiscoveredFile {
 /** Image containers read and written as standalone textures (and as glTF images). */
 export const TEXTURE_EXTENSIONS = IMAGE_EXTENSIONS;
 
-/** Remaster's own folder at the project root (originals and state). */
-export const STATE_DIR = '.remaster';
+/** Remaster's own folder at the project root: defined with the path-safety rules that keep assets out of it. */
+export { STATE_DIR } from '../safety/project-paths';
 
 /** A folder that could not be listed: its assets are unknown, the rest of the project is not. */
 export interface UnreadableFolder {

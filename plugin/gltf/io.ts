@@ -4,14 +4,14 @@
  */
 import { GLB_BUFFER, PlatformIO, type Document, type JSONDocument } from '@gltf-transform/core';
 import { ALL_EXTENSIONS, KHRDracoMeshCompression } from '@gltf-transform/extensions';
-import { resolveResourceUri } from '../discovery/safe-path';
+import { resolveResourceUri } from '../safety/project-paths';
 import { basisuFallbacks, rememberFallbacks, restoreFallbacks } from './basisu-fallback';
 import { codecsFor } from './codecs';
 import { dracoEncoderOptions } from './draco-options';
 
 /**
  * glTF Transform's bytes ⇄ Document conversion with no file or network access of its own: the pipeline
- * reads and writes every file itself, through safe-path, so a URI can never reach outside the project.
+ * reads and writes every file itself, through safety/project-paths.ts, so a URI can never reach outside the project.
  * (Unlike NodeIO it also loads under jest, which cannot run NodeIO's dynamic `import('node:fs')`.)
  */
 export class BytesIO extends PlatformIO {

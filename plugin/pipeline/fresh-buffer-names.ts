@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import type { JSONDocument } from '@gltf-transform/core';
-import { resolveResourceUri } from '../discovery/safe-path';
+import { resolveResourceUri } from '../safety/project-paths';
 import { hashBytes } from '../state/hash';
 import type { FileSource } from './file-source';
 

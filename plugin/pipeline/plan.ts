@@ -7,7 +7,7 @@
 import type { PlatformIO } from '@gltf-transform/core';
 import { listExternalResources, parseContainer } from '../gltf/io';
 import type { AssetType, DiscoveredFile } from '../discovery/walk';
-import { toAbsolute } from '../discovery/safe-path';
+import { toAbsolute } from '../safety/project-paths';
 import type { StateData } from '../state/store';
 import { inspectFile, readIfExists } from './file-source';
 

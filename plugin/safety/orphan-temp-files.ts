@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { STATE_DIR } from '../discovery/walk';
+import { STATE_DIR } from './project-paths';
 import { isSkippedFolder, walkFiles } from '../discovery/walk-files';
 import { isAtomicTempName } from '../state/atomic-write';
 

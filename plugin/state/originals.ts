@@ -1,10 +1,8 @@
 /** The pristine copies under `.remaster/originals/<relative path>`, kept before the first rewrite. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { toAbsolute, UnsafePathError } from '../discovery/safe-path';
-import { STATE_DIR } from '../discovery/walk';
+import { STATE_DIR, symlinkOnTheWay, toAbsolute, UnsafePathError } from '../safety/project-paths';
 import { readRegularFile } from '../safety/regular-file';
-import { symlinkOnTheWay } from '../safety/state-targets';
 import { writeFileAtomic } from './atomic-write';
 import { hashBytes } from './hash';
 import { stateDir } from './store';

@@ -7,7 +7,7 @@
 import { SIDECAR_SUFFIX } from '../config/defaults';
 import { firstLine } from '../config/errors';
 import { isSidecar } from '../config/load';
-import { toAbsolute } from '../discovery/safe-path';
+import { toAbsolute } from '../safety/project-paths';
 import { readIfExists } from '../pipeline/file-source';
 import { hashBytes } from '../state/hash';
 import type { StateData } from '../state/store';

@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { readRegularFile } from '../safety/regular-file';
-import { toAbsolute } from '../discovery/safe-path';
+import { toAbsolute } from '../safety/project-paths';
 import type { DiscoveredFile } from '../discovery/walk';
 import { createIO, listExternalResources, parseContainer } from '../gltf/io';
 
