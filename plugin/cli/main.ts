@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors';
 import { registerEvalCommand } from './eval';
+import { registerEvalPbrCommand } from './eval-pbr';
 import { registerRestoreCommand } from './restore';
 import { registerRunCommand } from './run';
 import { registerUpscaleCommand } from './upscale';
@@ -26,6 +27,7 @@ export function buildProgram(result: CommandResult): Command {
   registerWatchCommand(program);
   registerUpscaleCommand(program);
   registerEvalCommand(program);
+  registerEvalPbrCommand(program);
   return program;
 }
 
