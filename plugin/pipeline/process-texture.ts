@@ -29,7 +29,7 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
   if (actions) await assertContentMatchesName(key, bytes);
   const out = actions ? await ctx.processor.process(bytes, kind, actions) : null;
   if (!out || !out.changed) {
-    const warnings = out?.warning ? [out.warning] : [];
+    const warnings = [...(out?.notes ?? []), ...(out?.warning ? [out.warning] : [])];
     if (previous && !ctx.dryRun) {
       await ctx.serial.run(async () => {
         await restoreAsset(root, state, key);
@@ -41,7 +41,7 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
   }
   const texture = { name: key, slots: [], kind, before: out.before, after: out.after, mimeType: out.mimeType, rule: actions!.rules, engine: out.engine, reused: out.reused };
   ctx.processor.reported(texture);
-  if (ctx.dryRun) return { outcome: 'processed', textures: [texture], files: [], warnings: [] };
+  if (ctx.dryRun) return { outcome: 'processed', textures: [texture], files: [], warnings: out.notes };
 
   const target = outputPath(key, out.mimeType);
   const outputs = new Map<string, Uint8Array | null>([[target, out.bytes]]);
@@ -49,7 +49,7 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
   const files = await ctx.serial.run(() => commitAsset(root, state, ctx.written, {
     key, type: 'texture', sources: [source], outputs, fingerprint, rules: actions!.rules, engines: [out.engine],
   }));
-  return { outcome: 'processed', textures: [texture], files, warnings: [] };
+  return { outcome: 'processed', textures: [texture], files, warnings: out.notes };
 }
 
 /** Same path when the format is kept, else the same name with the new format's extension. */

@@ -70,6 +70,7 @@ export async function remasterDocument(document: Document, options: RemasterTran
     } catch (err) {
       throw new Error(`texture "${name}": ${(err as Error).message}`);
     }
+    for (const note of out.notes) warn(`${name}: ${note}`);
     if (out.warning) {
       warn(`${name}: ${out.warning}`);
       continue;
