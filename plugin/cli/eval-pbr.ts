@@ -29,7 +29,7 @@ export function registerEvalPbrCommand(program: Command): void {
     .description('score colour -> normal/roughness/height estimation (flat baseline, heuristic, CNN) on <dir>/<name>_color.png with <name>_normal.png [_roughness.png, _height.png]')
     .argument('<dir>', 'folder of <name>_color.png and their known maps')
     .option('--method <list>', `comma-separated methods (${EVAL_METHODS.join(', ')})`, parseMethods, [...EVAL_METHODS])
-    .option('--model <file.onnx>', 'PBR network for the cnn method (default: the shipped models/remaster-pbr.onnx)')
+    .option('--model <file.onnx>', 'PBR network for the cnn method (default: the shipped models/pbr/remaster-pbr.onnx)')
     .option('--strength <n>', 'heuristic normal strength', parsePositive)
     .option('--falloff <n>', 'heuristic pyramid weight ratio between levels', parsePositive)
     .option('--json', 'print the report as one JSON object')

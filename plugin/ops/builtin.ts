@@ -3,8 +3,10 @@
  * order; texture operations run by their `order`). Adding an operation = one line here.
  */
 import type { Operation } from './types';
+import { pbr } from './pbr/operation';
 import { upscale } from './upscale';
 
 export const BUILTIN_OPERATIONS: readonly Operation[] = [
   upscale,
+  pbr,
 ];

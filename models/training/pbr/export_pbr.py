@@ -6,7 +6,7 @@ exported: Node integrates height from the normals, which keeps the three maps co
 I/O at three channels (what the engine's tiler handles). Upsampling goes to the skip tensor's size,
 so odd tile sizes work.
 
-  python3 models/training/pbr/export_pbr.py models/training/pbr/checkpoints/remaster-pbr.pt models/remaster-pbr.onnx
+  python3 models/training/pbr/export_pbr.py models/training/pbr/checkpoints/remaster-pbr.pt models/pbr/remaster-pbr.onnx
 """
 import os, sys
 import numpy as np
@@ -30,7 +30,7 @@ class Exported(torch.nn.Module):
         y1 = n.d1(torch.cat([F.interpolate(x2, size=x1.shape[2:], mode='bilinear', align_corners=False), x1], 1))
         y0 = n.d0(torch.cat([F.interpolate(y1, size=x0.shape[2:], mode='bilinear', align_corners=False), x0], 1))
         o = n.head(y0)
-        return torch.cat([o[:, 0:2], torch.sigmoid(o[:, 3:4])], 1)
+        return torch.cat([o[:, 0:2] + n.prior(x), torch.sigmoid(o[:, 3:4])], 1)
 
 
 def main():

@@ -1,6 +1,6 @@
 /**
- * The trained colour → normal/roughness network (models/remaster-pbr.onnx; recipe in
- * models/training/pbr/, figures in models/remaster-pbr.md), run through the engine's session and
+ * The trained colour → normal/roughness network (models/pbr/remaster-pbr.onnx; recipe in
+ * models/training/pbr/, figures in models/pbr/remaster-pbr.md), run through the engine's session and
  * tiling services: `createSessionFor` (device choice and CPU fallback) and `runTiled` (fixed-size
  * tiles with cross-faded overlaps, so memory stays bounded on 4096² textures).
  *
@@ -23,8 +23,8 @@ import { wrapPad } from '../../engine/wrap';
 /** The shipped model's name (models/<name>.onnx). */
 export const PBR_MODEL_NAME = 'remaster-pbr';
 
-/** Tiles of 256² with 32 texels of context: the U-Net sees ~±40 texels; the cross-fade hides the rest. */
-const LAYOUT: TileLayout = { tileWidth: 256, tileHeight: 256, pad: 32, fixed: false };
+/** Tiles of 256² with 48 texels of context: the widest prior blur (sigma 16) reaches 3 sigma; the cross-fade hides the rest. */
+const LAYOUT: TileLayout = { tileWidth: 256, tileHeight: 256, pad: 48, fixed: false };
 
 /** A loaded PBR network: load once, estimate many textures, then `release()`. */
 export interface PbrModel {
@@ -38,7 +38,7 @@ export interface PbrModel {
 export interface LoadPbrModelOptions {
   /** Execution device (default 'cpu': the net is small, and a GPU provider's start-up costs more than it saves). */
   device?: DeviceChoice;
-  /** Path to the .onnx file (default: the shipped models/remaster-pbr.onnx). */
+  /** Path to the .onnx file (default: the shipped models/pbr/remaster-pbr.onnx). */
   file?: string;
   /** Receives one line per notable event (device fallback). */
   log?: (line: string) => void;
@@ -46,7 +46,8 @@ export interface LoadPbrModelOptions {
 
 /** Path of the shipped model. */
 export function shippedPbrModel(): string {
-  return path.join(modelsDir(), `${PBR_MODEL_NAME}.onnx`);
+  // In a subfolder: models/*.onnx are upscale models (the engine lists them as such); this one is not.
+  return path.join(modelsDir(), 'pbr', `${PBR_MODEL_NAME}.onnx`);
 }
 
 /**

@@ -10,7 +10,7 @@ import type { HeuristicParams, PbrInputMode, PbrMaps, PbrMethod, RoughnessParams
 
 /**
  * The method used when none is asked for: the one with the lower normal angular error on the
- * held-out Nexuiz materials (models/remaster-pbr.md has the table and the command).
+ * held-out Nexuiz materials (models/pbr/remaster-pbr.md has the table and the command).
  */
 export const DEFAULT_PBR_METHOD: PbrMethod = 'cnn';
 

@@ -2,7 +2,7 @@
 
 /** How the maps are estimated. */
 export type PbrMethod =
-  /** The trained colour → normal/roughness CNN (models/remaster-pbr.onnx), height integrated from its normals. */
+  /** The trained colour → normal/roughness CNN (models/pbr/remaster-pbr.onnx), height integrated from its normals. */
   | 'cnn'
   /** Materialize-style: height from a blur pyramid of luminance, normals from height gradients. */
   | 'heuristic';
@@ -30,7 +30,7 @@ export interface PbrMaps {
   engine: string;
 }
 
-/** The heuristic's tunables (defaults were chosen on the validation split; see models/remaster-pbr.md). */
+/** The heuristic's tunables (defaults were chosen on the validation split; see models/pbr/remaster-pbr.md). */
 export interface HeuristicParams {
   /** Normal strength: slope per unit of luminance-height change per texel. */
   strength: number;
