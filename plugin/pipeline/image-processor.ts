@@ -63,11 +63,11 @@ export interface ImageRequests {
 export class ImageProcessor {
   private readonly cache: Map<string, Promise<ProcessedImage>>;
   private readonly requests?: ImageRequests;
-  private readonly dryRun: boolean;
-  private readonly limits: PixelLimits;
-  private readonly root: string;
+  readonly dryRun: boolean;
+  readonly limits: PixelLimits;
+  readonly root: string;
 
-  constructor(private readonly engine: Engine, options: ImageProcessorOptions = {}, shared?: { cache: Map<string, Promise<ProcessedImage>>; requests: ImageRequests }) {
+  constructor(readonly engine: Engine, options: ImageProcessorOptions = {}, shared?: { cache: Map<string, Promise<ProcessedImage>>; requests: ImageRequests }) {
     this.dryRun = options.dryRun ?? false;
     this.limits = options.limits ?? { maxPixels: DEFAULT_MAX_PIXELS };
     this.root = options.root ?? process.cwd();
