@@ -15,7 +15,7 @@ import * as path from 'path';
 import type { Material, Texture, TextureInfo } from '@gltf-transform/core';
 import { firstLine } from '../../config/errors';
 import type { RawImage } from '../../types';
-import type { AssetOperation, CheckServices, DerivedFile, DerivedTexture, FileInput, MaterialInput, OperationServices, PlannedFile, Size } from '../types';
+import type { AssetOperation, CheckServices, DerivedFile, DerivedTexture, FileInput, OperationServices, PlannedFile, Size } from '../types';
 import { loadPbrModel, type PbrModel } from './cnn';
 import { encodeGrey, encodeNormalMap, encodeOrm } from './encode';
 import { DEFAULT_PBR_METHOD, estimatePbrFromColor } from './estimate';
@@ -140,11 +140,10 @@ function uniqueName(material: Material, base: string): string {
 }
 
 /** The stem new textures are named after: the base colour image's file name, else its or the material's name. */
-function baseName(material: Material, input: MaterialInput): string {
-  const tex = material.getBaseColorTexture();
-  const uri = tex?.getURI() ?? '';
+function baseName(base: Texture | null, materialName: string): string {
+  const uri = base?.getURI() ?? '';
   const fromUri = uri && !uri.startsWith('data:') ? path.posix.basename(uri, path.posix.extname(uri)) : '';
-  const raw = fromUri || tex?.getName() || material.getName() || input.name;
+  const raw = fromUri || base?.getName() || materialName;
   return raw.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '') || 'material';
 }
 
@@ -221,15 +220,17 @@ export const pbr: AssetOperation<PbrRule, PbrSettings> = {
       const base = input.slots.get('baseColor');
       if (!base) return [];
       const has = (slot: string) => input.slots.has(slot);
+      // Same names as apply gives (apply may add _2 where a texture of that name exists).
+      const stem = baseName(base.texture, input.name);
       const out: DerivedTexture[] = [];
       if (settings.generate.includes('normal') && !has('normal')) {
-        out.push({ name: `${input.name} normal`, slots: ['normal'], kind: 'normal', size: base.size, engine: settings.method });
+        out.push({ name: `${stem}_normal`, slots: ['normal'], kind: 'normal', size: base.size, engine: settings.method });
       }
       const ormSlots = [
         ...(settings.generate.includes('roughness') && !has('metallicRoughness') ? ['metallicRoughness'] : []),
         ...(settings.generate.includes('occlusion') && !has('occlusion') ? ['occlusion'] : []),
       ];
-      if (ormSlots.length) out.push({ name: `${input.name} orm`, slots: ormSlots, kind: 'data', size: base.size, engine: settings.method });
+      if (ormSlots.length) out.push({ name: `${stem}_orm`, slots: ormSlots, kind: 'data', size: base.size, engine: settings.method });
       return out;
     },
 
@@ -243,7 +244,7 @@ export const pbr: AssetOperation<PbrRule, PbrSettings> = {
       const { image } = await base.read();
       const maps = await estimate(settings, image, tiles(baseInfo), services);
       const size: Size = { width: image.width, height: image.height };
-      const stem = baseName(material, input);
+      const stem = baseName(material.getBaseColorTexture(), input.name);
       const added: DerivedTexture[] = [];
       if (missing.normal) {
         const name = uniqueName(material, `${stem}_normal`);
