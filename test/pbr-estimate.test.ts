@@ -64,8 +64,8 @@ function expectValid(maps: PbrMaps, width: number, height: number) {
 
 describe.each(['heuristic', 'cnn'] as const)('%s', (method) => {
   test('maps are valid and the size of a non-square held-out texture', async () => {
-    const { data } = await rgbaOf(path.join(FIXTURE, 'textures_aggressor_mlight_color.png'));
-    // A 96x64 window: non-square, several CNN tiles would not be needed, but the size must survive.
+    const { data } = await rgbaOf(path.join(FIXTURE, 'textures_hookgun_color.png'));
+    // A 96x64 window: non-square, not a multiple of the network's 4x downsampling in every level.
     const w = 96;
     const h = 64;
     const win = new Uint8Array(w * h * 4);
@@ -133,8 +133,10 @@ test('photo mode returns a de-lit base colour: a light gradient across the photo
   };
   const before = meanCols(rgba, w - 16, w) / meanCols(rgba, 0, 16);
   const after = meanCols(base, w - 16, w) / meanCols(base, 0, 16);
-  expect(before).toBeGreaterThan(1.8);
-  expect(after).toBeLessThan(1.35);
+  expect(before).toBeGreaterThan(1.5);
+  // At least two thirds of the light gradient is gone.
+  expect(after - 1).toBeLessThan((before - 1) / 3);
+  expect(after).toBeGreaterThan(0.9);
   expect(base[3]).toBe(200); // alpha copied
 });
 
@@ -151,12 +153,15 @@ test('a buffer that does not match the size is a one-line error', async () => {
   await expect(estimatePbrFromColor(new Uint8Array(10), 4, 4)).rejects.toThrow(/^estimatePbrFromColor: buffer holds 10 bytes, expected 4x4x4 \(RGBA\)$/);
 });
 
-test(`held-out fixture: the default method (${DEFAULT_PBR_METHOD}) has the lower normal error, and both beat flat normals`, async () => {
+test('held-out fixture: both methods beat flat normals, and the shipped network is not worse than the heuristic', async () => {
   const report = await evaluatePbrFolder(FIXTURE, { model });
   const s = report.summary;
-  const other = DEFAULT_PBR_METHOD === 'cnn' ? 'heuristic' : 'cnn';
   expect(report.images.length).toBe(6);
-  expect(s[DEFAULT_PBR_METHOD]!.normalAngle).toBeLessThan(s[other]!.normalAngle);
-  expect(s.heuristic!.normalAngle).toBeLessThan(s.flat!.normalAngle);
-  expect(s.cnn!.normalAngle).toBeLessThan(s.flat!.normalAngle);
+  expect(report.engines.cnn).toBe('remaster-pbr@cpu');
+  // Measured when the model was shipped: flat 21.71, heuristic 20.78, cnn 20.15 degrees.
+  expect(s.heuristic!.normalAngle).toBeLessThan(s.flat!.normalAngle - 0.5);
+  expect(s.cnn!.normalAngle).toBeLessThan(s.flat!.normalAngle - 0.5);
+  expect(s.cnn!.normalAngle).toBeLessThan(s.heuristic!.normalAngle + 0.1);
+  expect(s.cnn!.roughnessRmse!).toBeLessThan(0.25);
+  expect(DEFAULT_PBR_METHOD).toBe('cnn');
 });

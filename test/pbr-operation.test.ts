@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Document, Material } from '@gltf-transform/core';
+import { DEFAULT_PBR_METHOD } from '../plugin/ops/pbr';
 import { pbr, type PbrSettings } from '../plugin/ops/pbr/operation';
 import type { FileInput, MaterialApplyInput, MaterialTexture, OperationServices, SiblingTexture } from '../plugin/ops/types';
 import { createEngine } from '../plugin/engine';
@@ -50,9 +51,9 @@ async function box(): Promise<{ document: Document; material: Material }> {
 }
 
 test('merge: defaults to all four maps and the default method; false turns it off; later rules override', () => {
-  expect(ALL).toEqual({ generate: ['normal', 'roughness', 'occlusion', 'height'], method: 'cnn' });
+  expect(ALL).toEqual({ generate: ['normal', 'roughness', 'occlusion', 'height'], method: DEFAULT_PBR_METHOD });
   expect(pbr.merge(ALL, false)).toBeNull();
-  expect(pbr.merge(ALL, { generate: ['normal'] })).toEqual({ generate: ['normal'], method: 'cnn' });
+  expect(pbr.merge(ALL, { generate: ['normal'] })).toEqual({ generate: ['normal'], method: DEFAULT_PBR_METHOD });
   expect(pbr.merge({ generate: ['normal'], method: 'heuristic' }, {})).toEqual({ generate: ['normal'], method: 'heuristic' });
 });
 
@@ -62,7 +63,7 @@ test('a colour-only material gets a normal map and one ORM texture (roughness + 
   const baseSize = material.getBaseColorTexture()!.getSize()!;
   const input = materialInput(document, material);
   expect(pbr.material!.plan(ALL, input).map((d) => d.slots)).toEqual([['normal'], ['metallicRoughness', 'occlusion']]);
-  const added = await pbr.material!.apply(ALL, input, services);
+  const added = await pbr.material!.apply({ ...ALL, method: 'cnn' }, input, services);
   expect(added.map((d) => [d.slots, d.kind, d.engine])).toEqual([
     [['normal'], 'normal', 'remaster-pbr@cpu'],
     [['metallicRoughness', 'occlusion'], 'data', 'remaster-pbr@cpu'],

@@ -2,8 +2,10 @@
 (for the tests: heuristic vs CNN on data neither was trained or tuned on), with LICENSES.md.
 
 Rule: among held-out materials whose colour is at least 128x128 and whose normal map is not flat
-(mean angle from +Z over 3 degrees), the first 3 by name that have a roughness map and the first 3 that
-do not; each centre-cropped to 128x128.
+(mean angle from +Z over 3 degrees), one per texture-set key (the split key), keys in sorted order,
+within a key the first by name that has a roughness map, else the first by name; six in all, each
+centre-cropped to 128x128. (One per set: a first rule, 3 with and 3 without roughness by name, took
+5 of 6 from evil4_metals.)
 
   python3 models/training/pbr/make_pbr_fixture.py models/training/data/pbr fixtures/pbr-heldout
 """
@@ -35,11 +37,18 @@ def usable(m):
     return np.degrees(np.arccos(np.clip(n[..., 2], -1, 1))).mean() > 3
 
 
-with_r = [m for m in held if m['has_rough'] and usable(m)][:3]
-without = [m for m in held if not m['has_rough'] and usable(m)][:3]
+picked = []
+for key in sorted({m['key'] for m in held}):
+    cands = [m for m in held if m['key'] == key and usable(m)]
+    cands.sort(key=lambda m: (not m['has_rough'], m['name']))
+    if cands:
+        picked.append(cands[0])
+picked = picked[:6]
 os.makedirs(out, exist_ok=True)
+for f in os.listdir(out):
+    os.remove(os.path.join(out, f))
 rows = []
-for m in with_r + without:
+for m in picked:
     src = os.path.join(data, 'heldout', m['name'])
     for part in ('color', 'normal', 'roughness', 'height'):
         f = f'{src}_{part}.png'
@@ -49,7 +58,7 @@ for m in with_r + without:
 with open(os.path.join(out, 'LICENSES.md'), 'w') as f:
     f.write(f"""# Held-out PBR fixture
 
-Six materials from the **held-out split** of Remaster's PBR data (split by texture-set folder,
+Six materials (one per texture set) from the **held-out split** of Remaster's PBR data (split by texture-set folder,
 sha1(folder) mod 100 < 10, as in models/training/README.md; never trained or tuned on), picked by the
 fixed rule in models/training/pbr/make_pbr_fixture.py, centre-cropped to {SIDE}x{SIDE}:
 `<name>_color.png` (the game's colour map), `<name>_normal.png` (its `_norm` map converted to the glTF

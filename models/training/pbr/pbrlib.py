@@ -2,7 +2,7 @@
 
 PbrNet = HeuristicPrior + a small U-Net correction. The prior is the Materialize-style heuristic
 (plugin/ops/pbr/heuristic.ts) written as fixed separable convolutions: luminance blurred at sigma
-1, 2, 4, 8, 16, summed with learnable softmax weights, central-difference gradient times a learnable
+1, 2, 4, 8, 16, 32, summed with learnable softmax weights (initialised to the heuristic's tuned falloff), central-difference gradient times a learnable
 strength. The U-Net (3 levels: full, 1/2, 1/4 resolution) adds a per-texel correction to those slopes
 (its last layer starts at zero, so training starts from the heuristic and can only be judged by what
 it adds). Colour (NCHW sRGB 0..1) in, 4 channels out:
@@ -23,11 +23,12 @@ LUMA = (0.2126, 0.7152, 0.0722)
 class HeuristicPrior(nn.Module):
     """Slopes of a multi-scale luminance height (see module doc); replicate padding at the edges."""
 
-    def __init__(self, sigmas=(1, 2, 4, 8, 16), strength=16.0):
+    def __init__(self, sigmas=(1, 2, 4, 8, 16, 32), strength=16.0, falloff=0.7):
         super().__init__()
         self.sigmas = sigmas
         self.log_strength = nn.Parameter(torch.tensor(math.log(strength)))
-        self.level_logits = nn.Parameter(torch.zeros(len(sigmas)))
+        # Level k weighs falloff^k (softmax of k*log(falloff)): the heuristic's tuned defaults.
+        self.level_logits = nn.Parameter(torch.arange(len(sigmas), dtype=torch.float32) * math.log(falloff))
         for i, s in enumerate(sigmas):
             r = int(math.ceil(3 * s))
             x = torch.arange(-r, r + 1, dtype=torch.float32)

@@ -106,7 +106,7 @@ def main():
     ap.add_argument('--minutes', type=float, default=13)
     ap.add_argument('--batch', type=int, default=8)
     ap.add_argument('--size', type=int, default=96)
-    ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--lr', type=float, default=1e-3)
     ap.add_argument('--w-height', type=float, default=0.5)
     ap.add_argument('--w-rough', type=float, default=0.5)
     ap.add_argument('--seed', type=int, default=0)
@@ -149,16 +149,25 @@ def main():
         with torch.no_grad():
             for pe, pm in zip(ema.parameters(), model.parameters()):
                 pe.mul_(d).add_(pm, alpha=1 - d)
-        if el > next_eval or time.time() - t0 > budget:
+        if step == 1 or el > next_eval:
             next_eval += 90
             va, vr = evaluate(ema, val)
+            if best is None or va < best[0]:
+                best = (va, step, copy.deepcopy(ema.state_dict()))
             rec = dict(step=step, sec=round(el), lr=lr, l_n=l_n.item(), l_h=l_h.item(), l_r=l_r.item(), val_angle=va, val_rough_rmse=vr)
             log.append(rec)
             print(json.dumps(rec), flush=True)
     va, vr = evaluate(ema, val)
     log.append(dict(step=step, sec=round(time.time() - t0), final=True, val_angle=va, val_rough_rmse=vr))
     print(json.dumps(log[-1]), flush=True)
-    torch.save(dict(state=ema.state_dict(), config=vars(args), log=log, train_count=len(items)), args.out + '.pt')
+    # The EMA weights with the lowest validation normal error (validation = training folders' split,
+    # never the held-out one) are what gets saved.
+    state = ema.state_dict()
+    if best is not None and best[0] < va:
+        state = best[2]
+        log.append(dict(kept_step=best[1], val_angle=best[0]))
+        print(json.dumps(log[-1]), flush=True)
+    torch.save(dict(state=state, config=vars(args), log=log, train_count=len(items)), args.out + '.pt')
     with open(args.out + '.log', 'w') as f:
         f.write('\n'.join(json.dumps(r) for r in log) + '\n')
 
