@@ -15,7 +15,7 @@ import * as path from 'path';
 import type { Material, Texture, TextureInfo } from '@gltf-transform/core';
 import { firstLine } from '../../config/errors';
 import type { RawImage } from '../../types';
-import type { AssetOperation, CheckServices, DerivedFile, DerivedTexture, FileInput, OperationServices, PlannedFile, Size } from '../types';
+import type { AssetOperation, CheckServices, DerivedFile, DerivedTexture, FileInput, PlannedFile, Size } from '../types';
 import { loadPbrModel, type PbrModel } from './cnn';
 import { encodeGrey, encodeNormalMap, encodeOrm } from './encode';
 import { DEFAULT_PBR_METHOD, estimatePbrFromColor } from './estimate';
@@ -60,21 +60,26 @@ const HAS = {
   height: ['_height', '_disp', '_displacement', '_bump'],
 };
 
-/** One network per engine (= per pipeline run); loaded on first use. */
-const models = new WeakMap<object, Promise<PbrModel>>();
+/**
+ * One network per process, loaded on first use and kept: pipeline runs (and watch jobs) each get a
+ * new engine, and a session per engine would pile up native memory in a long watch. The model is
+ * small (~0.6 MB of weights).
+ */
+let shared: Promise<PbrModel> | undefined;
 
-function modelFor(services: OperationServices): Promise<PbrModel> {
-  let m = models.get(services.engine);
-  if (!m) {
-    m = loadPbrModel({ device: 'cpu' });
-    models.set(services.engine, m);
+function sharedModel(): Promise<PbrModel> {
+  if (!shared) {
+    shared = loadPbrModel({ device: 'cpu' });
+    shared.catch(() => {
+      shared = undefined; // let a later asset retry (and fail with its own one-line error)
+    });
   }
-  return m;
+  return shared;
 }
 
-async function estimate(settings: PbrSettings, image: RawImage, wrap: boolean, services: OperationServices): Promise<PbrMaps> {
+async function estimate(settings: PbrSettings, image: RawImage, wrap: boolean): Promise<PbrMaps> {
   const rgba = toRgba(image);
-  const model = settings.method === 'cnn' ? await modelFor(services) : undefined;
+  const model = settings.method === 'cnn' ? await sharedModel() : undefined;
   return estimatePbrFromColor(rgba, image.width, image.height, { method: settings.method, model, seamless: wrap });
 }
 
@@ -234,7 +239,7 @@ export const pbr: AssetOperation<PbrRule, PbrSettings> = {
       return out;
     },
 
-    async apply(settings, input, services) {
+    async apply(settings, input) {
       const { material } = input;
       const base = input.slots.get('baseColor');
       if (!base || !material.getBaseColorTexture()) return [];
@@ -242,7 +247,7 @@ export const pbr: AssetOperation<PbrRule, PbrSettings> = {
       if (!missing.normal && !missing.roughness && !missing.occlusion) return [];
       const baseInfo = material.getBaseColorTextureInfo();
       const { image } = await base.read();
-      const maps = await estimate(settings, image, tiles(baseInfo), services);
+      const maps = await estimate(settings, image, tiles(baseInfo));
       const size: Size = { width: image.width, height: image.height };
       const stem = baseName(material.getBaseColorTexture(), input.name);
       const added: DerivedTexture[] = [];
@@ -288,13 +293,13 @@ export const pbr: AssetOperation<PbrRule, PbrSettings> = {
       return out;
     },
 
-    async apply(settings, input, services) {
+    async apply(settings, input) {
       if (input.kind !== 'color') return [];
       const missing = missingOnFile(settings, input);
       if (!missing.normal && !missing.orm && !missing.height) return [];
       const { image } = await input.read();
       // Standalone game textures are tiled on surfaces: estimate with wrapped edges.
-      const maps = await estimate(settings, image, true, services);
+      const maps = await estimate(settings, image, true);
       const { dir, stem } = fileStem(input.asset);
       const out: DerivedFile[] = [];
       if (missing.normal) out.push({ rel: relOf(dir, `${stem}${PBR_FILE_SUFFIX.normal}.png`), kind: 'normal', image: encodeNormalMap(maps), engine: maps.engine });
