@@ -10,3 +10,7 @@ export type { RemasterConfig, Rule, UpscaleAction, OutputFormat, ResolvedActions
 export { discoverFiles, STATE_DIR } from './discovery/walk';
 export { isSidecar } from './config/load';
 export { watchProject, type WatchOptions, type WatchEvent, type ProjectWatcher } from './watch';
+export {
+  estimatePbrFromColor, loadPbrModel, encodeNormalMap, encodeOrm, encodeGrey, DEFAULT_PBR_METHOD,
+  type PbrMaps, type PbrEstimateOptions, type PbrModel, type PbrMethod,
+} from './ops/pbr';
