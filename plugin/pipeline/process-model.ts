@@ -1,10 +1,11 @@
 /** One .gltf/.glb: read from its originals, remaster its textures, write it (and its files) back. */
 import { Format } from '@gltf-transform/core';
 import path from 'node:path';
-import { firstLine } from '../config/errors';
+import { firstLine, showName } from '../config/errors';
 import { rulesForAsset } from '../config/resolve';
 import { keepEmbedded } from '../gltf/embed';
 import { listExternalResources, parseContainer } from '../gltf/io';
+import { unknownExtensions } from '../gltf/unknown-extensions';
 import { assertBufferBounds } from '../safety/gltf-bounds';
 import { saveState } from '../state/store';
 import { commitAsset } from './commit';
@@ -22,13 +23,18 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
   const mainBytes = await originalBytes(root, main);
   if (!mainBytes) throw new Error('file is missing');
   const jsonDoc = await parseContainer(io, mainBytes, type);
+  if (type === 'glb') {
+    // glTF Transform reads a GLB's images from its BIN chunk only; writing it back would embed them.
+    const external = listExternalResources(root, key, jsonDoc.json).find((r) => r.role === 'image');
+    if (external) throw new Error(`image "${showName(external.uri)}" is an external file, which Remaster does not support in a .glb (embed it, or export .gltf); model left unchanged`);
+  }
   const originalJSON = structuredClone(jsonDoc.json);
 
   const sources: FileSource[] = [main];
   for (const resource of listExternalResources(root, key, jsonDoc.json)) {
     const source = await inspectFile(root, state, resource.rel);
     const bytes = await originalBytes(root, source);
-    if (!bytes) throw new Error(`${resource.rel} (referenced as "${resource.uri}") is missing`);
+    if (!bytes) throw new Error(`${showName(resource.rel)} (referenced as "${showName(resource.uri)}") is missing`);
     jsonDoc.resources[resource.uri] = bytes as Uint8Array<ArrayBuffer>; // fs buffers are never shared memory
     sources.push(source);
   }
@@ -38,6 +44,13 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
   const previous = state.assets[key];
   if (previous && previous.fingerprint === fingerprint && (await isUpToDate(ctx, key))) {
     return { outcome: 'skipped', reason: 'unchanged', warnings: [] };
+  }
+
+  const unknown = unknownExtensions(jsonDoc.json);
+  if (unknown.length) {
+    // Rewriting would drop them: the model stays as it is, and the report says why.
+    const warning = `uses ${unknown.join(', ')}, which Remaster cannot carry over: model left unchanged`;
+    return { outcome: 'skipped', reason: warning, warnings: [warning] };
   }
 
   let document;
@@ -69,7 +82,9 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
       });
       return { outcome: 'processed', textures, files: previous.files, warnings: [...warnings, 'no texture to change: originals restored'] };
     }
-    return { outcome: 'skipped', reason: textures.length ? 'textures already match the rules' : 'no rule applies', warnings };
+    // A model whose textures are all left alone for a reason (KTX2, conflicting kinds) says so.
+    const reason = textures.length ? 'textures already match the rules' : warnings.length ? warnings.join('; ') : 'no rule applies';
+    return { outcome: 'skipped', reason, warnings };
   }
   if (ctx.dryRun) return { outcome: 'processed', textures, files: [], warnings };
 

@@ -8,8 +8,9 @@ import { DEFAULT_MAX_PIXELS } from '../config/defaults';
 import { ConfigError, firstLine } from '../config/errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
+import { ruleMatches } from '../config/resolve';
 import { covers, toProjectPath } from '../discovery/project-paths';
-import { discoverFiles } from '../discovery/walk';
+import { discoverFiles, type UnreadableFolder } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
 import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
@@ -78,12 +79,14 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   assertStateTargetsSafe(root, state); // a shipped .remaster/ naming paths through symlinks: refused before anything is touched
   const io = createIO();
 
-  const planned = await planAssets(root, state, io, await discoverFiles(root));
+  const unreadable: UnreadableFolder[] = [];
+  const planned = await planAssets(root, state, io, await discoverFiles(root, unreadable));
   let assets = planned;
   if (options.paths) {
     const wanted = options.paths.map((p) => toProjectPath(root, p));
     assets = assets.filter((a) => [a.key, ...(state.assets[a.key]?.files ?? [])].some((rel) => wanted.some((w) => covers(w, rel))));
   }
+  const unmatched = options.paths ? [] : unmatchedRules(config.rules, planned.map((a) => a.key));
   // Every sidecar is validated before anything is written: a bad config changes nothing.
   const sidecars = new Map<string, SourcedRule[]>();
   for (const asset of assets) sidecars.set(asset.key, await loadSidecarRules(root, asset.key));
@@ -91,7 +94,8 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   await blockDisagreeingSharers(root, state, io, planned, async (key) => [...config.rules, ...(sidecars.get(key) ?? (await loadSidecarRules(root, key).catch(() => [])))]);
 
   const engine = options.engine ?? createEngine({ device: options.device, projectRoot: root, log: options.log });
-  const report: RunReport = { processed: [], skipped: [], failed: [] };
+  // A folder that cannot be listed fails on its own; everything else is still done.
+  const report: RunReport = { processed: [], skipped: [], failed: unreadable.map((f) => ({ path: f.rel, error: f.error })), ...(unmatched.length ? { warnings: unmatched } : {}) };
   try {
     await preflight([...config.rules, ...[...sidecars.values()].flat()], { engine, root });
     const ctx: RunContext = {
@@ -163,6 +167,15 @@ async function loadConfig(root: string, config: RemasterProjectOptions['config']
   return configFromObject(config);
 }
 
+/**
+ * A rule whose `match` matches no asset is most likely a typo in a glob: it silently did nothing.
+ * (Slots are not considered: a rule can match a model whose textures it then does not touch.)
+ */
+function unmatchedRules(rules: SourcedRule[], keys: string[]): string[] {
+  return rules
+    .filter((r) => r.rule.match !== undefined && !keys.some((key) => ruleMatches({ rule: { match: r.rule.match }, source: r.source }, { path: key })))
+    .map((r) => `${r.source.replace(/#(\d+)$/, '')}: rules.${r.source.replace(/^.*#/, '')}.match: ${JSON.stringify(r.rule.match)} matches no asset`);
+}
 
 function describeTextures(textures: TextureReport[]): string {
   // Model textures are named and tagged with their slots; a standalone texture is the asset itself.
