@@ -1,7 +1,7 @@
 /** `remaster eval-pbr <dir>`: colour → PBR estimators scored against known normal/roughness/height maps. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadPbrModel } from '../ops/pbr/cnn';
-import { EVAL_METHODS, evaluatePbrFolder, type EvalMethod, type PbrEvalReport } from '../ops/pbr/evaluate';
+import type { PbrEvalReport } from '../ops/pbr/evaluate';
+import { EVAL_METHODS, type EvalMethod } from '../ops/pbr/types';
 
 interface EvalPbrFlags {
   method: EvalMethod[];
@@ -34,6 +34,9 @@ export function registerEvalPbrCommand(program: Command): void {
     .option('--falloff <n>', 'heuristic pyramid weight ratio between levels', parsePositive)
     .option('--json', 'print the report as one JSON object')
     .action(async (dir: string, flags: EvalPbrFlags) => {
+      // Loaded here, not at startup: onnxruntime and sharp cost every other command (see main.ts).
+      const { loadPbrModel } = await import('../ops/pbr/cnn');
+      const { evaluatePbrFolder } = await import('../ops/pbr/evaluate');
       const model = flags.method.includes('cnn') ? await loadPbrModel({ file: flags.model, device: 'cpu' }) : undefined;
       try {
         const heuristic = { ...(flags.strength ? { strength: flags.strength } : {}), ...(flags.falloff ? { falloff: flags.falloff } : {}) };

@@ -17,7 +17,7 @@ import { fillTransparent } from '../../engine/alpha-fill';
 import { createSessionFor } from '../../engine/device';
 import { modelsDir } from '../../engine/model-source';
 import { toPlanes } from '../../engine/pixels';
-import { runTiled, type TileLayout } from '../../engine/tiler';
+import { planesReader, runTiled, type TileLayout } from '../../engine/tiler';
 import { wrapPad } from '../../engine/wrap';
 
 /** The shipped model's name (models/<name>.onnx). */
@@ -91,11 +91,14 @@ export async function loadPbrModel(options: LoadPbrModelOptions = {}): Promise<P
       const { planes } = toPlanes(source, source.channels >= 3 ? [0, 1, 2] : [0, 0, 0]); // grey: replicated
       const W = source.width;
       const out = [0, 1, 2].map(() => new Float32Array(width * height));
-      await runTiled(planes, W, source.height, 1, LAYOUT, serial, (rows, y0, count) => {
-        for (let r = 0; r < count; r++) {
-          const y = y0 + r - pad;
-          if (y < 0 || y >= height) continue;
-          for (let c = 0; c < 3; c++) out[c].set(rows[c].subarray(r * W + pad, r * W + pad + width), y * width);
+      await runTiled({ width: W, height: source.height, scale: 1 }, LAYOUT, planesReader(planes, W, source.height), serial, (values, offset, count, x, y) => {
+        // Keep only what falls inside the unpadded image.
+        const row = y - pad;
+        if (row < 0 || row >= height) return;
+        const from = Math.max(x, pad);
+        const to = Math.min(x + count, pad + width);
+        for (let c = 0; c < 3; c++) {
+          if (to > from) out[c].set(values[c].subarray(offset + from - x, offset + to - x), row * width + from - pad);
         }
       });
       return { sx: out[0], sy: out[1], roughness: out[2] };

@@ -16,13 +16,14 @@ import * as path from 'path';
 import sharp from 'sharp';
 import type { PbrModel } from './cnn';
 import { estimatePbrFromColor } from './estimate';
-import type { HeuristicParams, PbrMethod } from './types';
+import type { HeuristicParams } from './types';
 
 /** Mean of 1 - gloss over the training split's gloss maps (models/training/pbr/fit_roughness.py). */
 export const FLAT_ROUGHNESS = 0.862;
 
-export type EvalMethod = PbrMethod | 'flat';
-export const EVAL_METHODS: readonly EvalMethod[] = ['flat', 'heuristic', 'cnn'];
+import { EVAL_METHODS, type EvalMethod } from './types';
+
+export { EVAL_METHODS, type EvalMethod };
 
 export interface PbrScores {
   /** Mean angle between estimated and true normals, degrees. */

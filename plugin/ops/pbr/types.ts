@@ -44,3 +44,7 @@ export interface RoughnessParams {
   lumGain: number;
   detailGain: number;
 }
+
+/** What `remaster eval-pbr` scores: the two methods and the flat-normal baseline. */
+export type EvalMethod = PbrMethod | 'flat';
+export const EVAL_METHODS: readonly EvalMethod[] = ['flat', 'heuristic', 'cnn'];
