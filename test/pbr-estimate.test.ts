@@ -5,6 +5,7 @@
  * or tuned on).
  */
 import * as path from 'path';
+import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import {
   DEFAULT_PBR_METHOD,
@@ -15,6 +16,7 @@ import {
   loadPbrModel,
   type PbrMaps,
   type PbrModel,
+  shippedPbrModel,
 } from '../plugin/ops/pbr';
 import { integrateSlopes } from '../plugin/ops/pbr/integrate';
 
@@ -164,4 +166,27 @@ test('held-out fixture: both methods beat flat normals, and the shipped network 
   expect(s.cnn!.normalAngle).toBeLessThan(s.heuristic!.normalAngle + 0.1);
   expect(s.cnn!.roughnessRmse!).toBeLessThan(0.25);
   expect(DEFAULT_PBR_METHOD).toBe('cnn');
+});
+
+test('cnn: a texture larger than one tile (600x400, 3x2 tiles) gives what one pass of the network gives', async () => {
+  const W = 600;
+  const H = 400;
+  const rgba = new Uint8Array(W * H * 4);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const v = 128 + 60 * Math.sin(x / 7) * Math.cos(y / 11) + 30 * Math.sin((x + y) / 23);
+      rgba.set([v, v * 0.9, v * 0.8, 255], (y * W + x) * 4);
+    }
+  }
+  const tiled = await model.run({ data: rgba, width: W, height: H, channels: 4 }, { wrap: false });
+  const session = await ort.InferenceSession.create(shippedPbrModel());
+  const input = new Float32Array(3 * W * H);
+  for (let i = 0; i < W * H; i++) for (let c = 0; c < 3; c++) input[c * W * H + i] = rgba[4 * i + c] / 255;
+  const whole = (await session.run({ input: new ort.Tensor('float32', input, [1, 3, H, W]) })).output.data as Float32Array;
+  await session.release();
+  let worst = 0;
+  [tiled.sx, tiled.sy, tiled.roughness].forEach((plane, c) => {
+    for (let i = 0; i < W * H; i++) worst = Math.max(worst, Math.abs(plane[i] - whole[c * W * H + i]));
+  });
+  expect(worst).toBeLessThan(2e-3); // measured 5e-4 (slopes have std 0.17)
 });
