@@ -155,7 +155,7 @@ test('a buffer that does not match the size is a one-line error', async () => {
   await expect(estimatePbrFromColor(new Uint8Array(10), 4, 4)).rejects.toThrow(/^estimatePbrFromColor: buffer holds 10 bytes, expected 4x4x4 \(RGBA\)$/);
 });
 
-test('held-out fixture: both methods beat flat normals, and the shipped network is not worse than the heuristic', async () => {
+test('held-out fixture: both methods beat flat normals, and the network is not worse than the heuristic', async () => {
   const report = await evaluatePbrFolder(FIXTURE, { model });
   const s = report.summary;
   expect(report.images.length).toBe(6);
@@ -165,7 +165,8 @@ test('held-out fixture: both methods beat flat normals, and the shipped network 
   expect(s.cnn!.normalAngle).toBeLessThan(s.flat!.normalAngle - 0.5);
   expect(s.cnn!.normalAngle).toBeLessThan(s.heuristic!.normalAngle + 0.1);
   expect(s.cnn!.roughnessRmse!).toBeLessThan(0.25);
-  expect(DEFAULT_PBR_METHOD).toBe('cnn');
+  // Level on the 61 held-out materials at ~8x the CPU: the heuristic is the default (estimate.ts).
+  expect(DEFAULT_PBR_METHOD).toBe('heuristic');
 });
 
 test('cnn: a texture larger than one tile (600x400, 3x2 tiles) gives what one pass of the network gives', async () => {

@@ -5,7 +5,7 @@ import { deviceOption, threadsOption } from './device-option';
 import { DEFAULT_CONCURRENCY } from '../pipeline/defaults';
 import type { RunReport } from '../pipeline/report';
 import type { DeviceChoice } from '../types';
-import type { CommandResult } from './main';
+import type { CommandResult } from './command-result';
 import { parseJobs } from './output';
 
 interface RunFlags {

@@ -57,7 +57,7 @@ function parseJSON(text: string, label: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${label}: invalid JSON: ${withoutExcerpt((err as Error).message)}`);
+    throw new ConfigError(`${label}: invalid JSON: ${withoutExcerpt((err as Error).message)}`, { cause: err });
   }
 }
 
@@ -87,6 +87,6 @@ async function readIfExists(file: string, label: string): Promise<string | undef
   try {
     return (await readRegularFile(file, { maxBytes: MAX_CONFIG_BYTES }))?.toString('utf8') ?? undefined;
   } catch (err) {
-    throw new ConfigError(`${label}: ${(err as NodeJS.ErrnoException).code ? `cannot read: ${(err as Error).message}` : (err as Error).message}`);
+    throw new ConfigError(`${label}: ${(err as NodeJS.ErrnoException).code ? `cannot read: ${(err as Error).message}` : (err as Error).message}`, { cause: err });
   }
 }

@@ -50,8 +50,12 @@ export interface Engine {
   upscale(image: RawImage, opts: UpscaleOptions): Promise<UpscaleResult>;
   /** Classical kind-aware resize to exact size (used for `maxSize` caps). */
   resize(image: RawImage, width: number, height: number, kind: TextureKind): Promise<RawImage>;
-  /** Throws a one-line Error if the model name/path cannot be used (unknown name, not ONNX, bad shapes). */
-  checkModel(model: string): Promise<void>;
+  /**
+   * Loads the model (once per engine) and says its measured scale (1 for a same-size model: style,
+   * denoise; undefined for 'lanczos'). Throws a one-line Error if the model name/path cannot be used
+   * (unknown name, not ONNX, bad shapes). Whether a scale suits is the operation's call (upscale: >= 2).
+   */
+  checkModel(model: string): Promise<{ scale: number } | undefined>;
   close(): Promise<void>;
   /** Time spent inside `session.run` (in the inference worker) so far, and how many runs; NaN on 'main-thread'. */
   inferenceStats?(): { runSeconds: number; runs: number };
@@ -101,6 +105,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return { image: fillOutput(await lanczosUpscale(image, opts), opts.kind), engine: 'lanczos' };
     }
     const m = await model(source.file, source.label);
+    if (m.info.scale < 2) throw new Error(`${source.label}: model does not upscale (output is ${m.info.scale}x its input)`);
     const layout = chooseLayout(m, options.tileSize, options.tileOverlap);
     const result = await upscaleNeural(image, m, { scale: opts.scale, kind: opts.kind, seamless: !!opts.seamless, layout });
     const plan = planPasses(m.info.scale, opts.scale);
@@ -118,7 +123,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     async checkModel(name) {
       const source = resolveModel(name, projectRoot, confineModels);
-      if (source.kind === 'onnx') await model(source.file, source.label);
+      return source.kind === 'onnx' ? { scale: (await model(source.file, source.label)).info.scale } : undefined;
     },
     async close() {
       const loaded = [...models.values()];

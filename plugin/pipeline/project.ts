@@ -5,7 +5,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_MAX_PIXELS } from '../config/defaults';
-import { ConfigError, firstLine } from '../config/errors';
+import { checkOptions } from '../config/options';
+import { ConfigError, errorCode, firstLine, type ErrorCode } from '../errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
 import { ruleMatches } from '../config/resolve';
@@ -13,14 +14,15 @@ import { covers, toProjectPath } from '../discovery/project-paths';
 import { discoverFiles, type UnreadableFolder } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
+import { formatOfExtension } from '../image-formats';
 import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
 import { assertStateDirSafe } from '../safety/state-dir';
 import { assertStateTargetsSafe } from '../safety/state-targets';
 import { lockProject } from '../state/lock';
 import { loadState, stateDir } from '../state/store';
 import type { DeviceChoice } from '../types';
-import type { AssetOutcome, RunContext } from './context';
-import { ImageProcessor, type ImageRequests } from './image-processor';
+import type { AssetOutcome, ImageWork, RunContext } from './context';
+import { ImageProcessor } from './image-processor';
 import { preflight } from './preflight';
 import { planAssets } from './plan';
 import { blockDisagreeingSharers } from './shared-textures';
@@ -59,7 +61,19 @@ export interface RemasterProjectOptions {
   warn?: (line: string) => void;
 }
 
+/**
+ * Remasters every model and texture of a project directory by its rules, in place, keeping the
+ * originals under `.remaster/` (`restoreProject` puts them back). Up-to-date assets are skipped.
+ *
+ * @example
+ * import { remasterProject } from 'remaster';
+ *
+ * const report = await remasterProject('assets', { dryRun: true });
+ * for (const asset of report.processed) console.log(asset.path, asset.textures.map((t) => `${t.before.width}→${t.after.width}`));
+ * if (report.failed.length) process.exitCode = 1;
+ */
 export async function remasterProject(root: string, options: RemasterProjectOptions = {}): Promise<RunReport> {
+  checkOptions(options, 'remasterProject()');
   root = path.resolve(root);
   const stat = await fs.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new ConfigError(`${root}: not a directory`);
@@ -110,23 +124,21 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
       limit: options.concurrency ?? DEFAULT_CONCURRENCY,
       signal: options.signal,
       uses: (asset) => asset.files.map(stem),
-      run: async (asset): Promise<{ outcome: AssetOutcome | { outcome: 'failed'; error: string }; requests: ImageRequests }> => {
+      run: async (asset): Promise<AssetOutcome | { outcome: 'failed'; error: string; code?: ErrorCode }> => {
         options.onEvent?.({ type: 'begin', path: asset.key });
-        const requests: ImageRequests = { keys: [], reports: new Map() };
-        const own = { ...ctx, processor: ctx.processor.forAsset(requests) };
         try {
           if (asset.blocked) throw new Error(asset.blocked);
-          return { outcome: asset.type === 'texture' ? await processTexture(own, asset.key) : await processModel(own, asset.key, asset.type), requests };
+          return asset.type === 'texture' ? await processTexture(ctx, asset.key) : await processModel(ctx, asset.key, asset.type);
         } catch (err) {
-          return { outcome: { outcome: 'failed', error: firstLine(err) }, requests };
+          return { outcome: 'failed', error: firstLine(err), code: errorCode(err) };
         }
       },
-      done: (asset, { outcome, requests }) => {
-        settleReused(requests, requested);
+      done: (asset, outcome) => {
+        if (outcome.outcome !== 'failed') settleReused(outcome.work, requested);
         done++;
         if (outcome.outcome === 'failed') {
           report.failed.push({ path: asset.key, error: outcome.error });
-          options.onEvent?.({ type: 'asset', path: asset.key, outcome: 'failed', detail: outcome.error, done, total: assets.length });
+          options.onEvent?.({ type: 'asset', path: asset.key, outcome: 'failed', detail: outcome.error, done, total: assets.length, ...(outcome.code ? { code: outcome.code } : {}) });
           return;
         }
         if (outcome.outcome === 'processed') {
@@ -148,12 +160,11 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
  * `reused` as a one-at-a-time run has it: the same image work was asked for before, by an earlier
  * asset in plan order or earlier in this one. Called per asset in plan order; `requested` carries over.
  */
-function settleReused(requests: ImageRequests, requested: Set<string>): void {
-  for (const [report, index] of requests.reports) {
-    const key = requests.keys[index];
-    report.reused = requested.has(key) || requests.keys.indexOf(key) < index;
-  }
-  for (const key of requests.keys) requested.add(key);
+function settleReused(work: ImageWork[], requested: Set<string>): void {
+  work.forEach(({ work: key, report }, index) => {
+    if (report) report.reused = requested.has(key) || work.findIndex((w) => w.work === key) < index;
+  });
+  for (const { work: key } of work) requested.add(key);
 }
 
 /**
@@ -161,7 +172,8 @@ function settleReused(requests: ImageRequests, requested: Set<string>): void {
  * extension: a format change turns wall.png into wall.webp, which another asset may be using.
  */
 function stem(rel: string): string {
-  return rel.replace(/\.(png|jpe?g|webp)$/i, '').toLowerCase(); // case too: some file systems ignore it
+  const ext = path.posix.extname(rel);
+  return (formatOfExtension(ext) ? rel.slice(0, -ext.length) : rel).toLowerCase(); // case too: some file systems ignore it
 }
 
 async function loadConfig(root: string, config: RemasterProjectOptions['config']): Promise<ProjectConfig> {
