@@ -1,0 +1,73 @@
+/**
+ * Lattice detection for structured textures (bricks, tiles, planks): peaks of the luma
+ * autocorrelation (computed cyclically by FFT). A peak is a shift at which the texture resembles
+ * itself strongly (normalised autocorrelation ≥ MIN_PEAK) and which beats its surroundings; the
+ * shortest peak vector is the first period, the shortest one not parallel to it the second (a running
+ * bond gives (w, 0) and (w/2, h)). One period only (planks) leaves the other direction free.
+ */
+
+import { fft2d, lumaPlane } from '../../metrics/texture-stats';
+import type { RawImage } from '../../types';
+import type { Lattice } from './types';
+
+/** Autocorrelation a lattice peak must reach (1 = the texture repeats exactly). */
+export const MIN_PEAK = 0.35;
+/** Shortest period considered, in texels (shorter "periods" are fine grain, not structure). */
+const MIN_PERIOD = 8;
+
+/** Normalised cyclic autocorrelation of the luma, shift (0,0) = 1. */
+export function autocorrelation(image: RawImage): { data: Float64Array; width: number; height: number } {
+  const { data, width, height } = lumaPlane(image);
+  let mean = 0;
+  for (let i = 0; i < data.length; i++) mean += data[i];
+  mean /= data.length;
+  const re = new Float64Array(data.length);
+  const im = new Float64Array(data.length);
+  for (let i = 0; i < data.length; i++) re[i] = data[i] - mean;
+  fft2d({ re, im }, width, height);
+  for (let i = 0; i < re.length; i++) {
+    re[i] = re[i] * re[i] + im[i] * im[i];
+    im[i] = 0;
+  }
+  fft2d({ re, im }, width, height, true);
+  const zero = re[0] || 1;
+  for (let i = 0; i < re.length; i++) re[i] /= zero;
+  return { data: re, width, height };
+}
+
+/** The texture's lattice, or undefined for an organic texture. */
+export function detectLattice(image: RawImage): Lattice | undefined {
+  const { data, width, height } = autocorrelation(image);
+  const peaks: { x: number; y: number; r: number; len: number }[] = [];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const r = data[y * width + x];
+      if (r < MIN_PEAK) continue;
+      const sx = x > width / 2 ? x - width : x;
+      const sy = y > height / 2 ? y - height : y;
+      const len = Math.hypot(sx, sy);
+      if (len < MIN_PERIOD) continue;
+      let isMax = true;
+      for (let dy = -2; dy <= 2 && isMax; dy++) {
+        for (let dx = -2; dx <= 2; dx++) {
+          if (!dx && !dy) continue;
+          if (data[((y + dy + height) % height) * width + ((x + dx + width) % width)] > r) { isMax = false; break; }
+        }
+      }
+      // A peak must stand out from the valley halfway to it: otherwise it is the flank of the
+      // central lobe (smooth organic texture), not a repeat.
+      const valley = data[((Math.round(sy / 2) + height) % height) * width + ((Math.round(sx / 2) + width) % width)];
+      if (isMax && r - valley > 0.15) peaks.push({ x: sx, y: sy, r, len });
+    }
+  }
+  if (!peaks.length) return undefined;
+  peaks.sort((p, q) => p.len - q.len || q.r - p.r);
+  const a = peaks[0];
+  const b = peaks.find((p) => Math.abs(a.x * p.y - a.y * p.x) >= 0.5 * a.len * p.len);
+  const norm = (p: { x: number; y: number }): [number, number] => (p.x < 0 || (p.x === 0 && p.y < 0) ? [-p.x, -p.y] : [p.x, p.y]);
+  return {
+    a: norm(a),
+    b: b ? norm(b) : [0, 0],
+    strength: b ? Math.min(a.r, b.r) : a.r,
+  };
+}
