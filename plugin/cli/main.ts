@@ -9,6 +9,7 @@ import { registerEvalCommand } from './eval';
 import { registerRestoreCommand } from './restore';
 import { registerRunCommand } from './run';
 import { registerUpscaleCommand } from './upscale';
+import { registerVaryCommand } from './vary';
 import { registerWatchCommand } from './watch';
 
 /** What a command's action reports back to main (commander actions cannot return an exit code). */
@@ -26,6 +27,7 @@ export function buildProgram(result: CommandResult): Command {
   registerWatchCommand(program);
   registerUpscaleCommand(program);
   registerEvalCommand(program);
+  registerVaryCommand(program);
   return program;
 }
 

@@ -14,6 +14,8 @@ import type { Lattice } from './types';
 export const MIN_PEAK = 0.35;
 /** Shortest period considered, in texels (shorter "periods" are fine grain, not structure). */
 const MIN_PERIOD = 8;
+/** Fewest repeats of a period across the exemplar for it to count as a lattice. */
+const MIN_REPEATS = 3;
 
 /** Normalised cyclic autocorrelation of the luma, shift (0,0) = 1. */
 export function autocorrelation(image: RawImage): { data: Float64Array; width: number; height: number } {
@@ -46,7 +48,9 @@ export function detectLattice(image: RawImage): Lattice | undefined {
       const sx = x > width / 2 ? x - width : x;
       const sy = y > height / 2 ? y - height : y;
       const len = Math.hypot(sx, sy);
-      if (len < MIN_PERIOD) continue;
+      // At least MIN_REPEATS periods across the exemplar along the vector's axis: a texture made of
+      // 2x2 copies of one tile is varied inside the tile, not shuffled as whole tiles.
+      if (len < MIN_PERIOD || Math.abs(sx) * MIN_REPEATS > width || Math.abs(sy) * MIN_REPEATS > height) continue;
       let isMax = true;
       for (let dy = -2; dy <= 2 && isMax; dy++) {
         for (let dx = -2; dx <= 2; dx++) {
@@ -70,4 +74,23 @@ export function detectLattice(image: RawImage): Lattice | undefined {
     b: b ? norm(b) : [0, 0],
     strength: b ? Math.min(a.r, b.r) : a.r,
   };
+}
+
+/**
+ * The lattice step nearest to offset (x, y): i·a + j·b with whole i, j. A one-period lattice (b = 0,
+ * planks) snaps only along a; the perpendicular component stays free.
+ */
+export function snapToLattice(x: number, y: number, lattice: Lattice): [number, number] {
+  const { a, b } = lattice;
+  if (b[0] === 0 && b[1] === 0) {
+    const len2 = a[0] * a[0] + a[1] * a[1];
+    const t = Math.round((x * a[0] + y * a[1]) / len2);
+    const along = (x * a[0] + y * a[1]) / len2;
+    // keep the perpendicular part, replace the along part by whole steps
+    return [Math.round(x + (t - along) * a[0]), Math.round(y + (t - along) * a[1])];
+  }
+  const det = a[0] * b[1] - a[1] * b[0];
+  const i = Math.round((x * b[1] - y * b[0]) / det);
+  const j = Math.round((a[0] * y - a[1] * x) / det);
+  return [i * a[0] + j * b[0], i * a[1] + j * b[1]];
 }

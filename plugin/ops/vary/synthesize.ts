@@ -17,6 +17,7 @@
 
 import { hashRandom } from './hash-random';
 import { pcaProjection } from './pca';
+import { snapToLattice } from './period';
 import type { Exemplar } from './exemplar';
 import type { CoordinateMap, Lattice } from './types';
 
@@ -84,20 +85,9 @@ function initialMap(ex: Exemplar, plan: SynthesisPlan): CoordinateMap {
       const by = Math.floor(py / plan.block);
       const r1 = hashRandom(plan.seed, 1000, bx, by);
       const r2 = hashRandom(plan.seed, 1001, bx, by);
-      let ox: number;
-      let oy: number;
-      if (plan.lattice) {
-        const { a, b } = plan.lattice;
-        const na = Math.max(1, Math.round(ex.width / Math.max(1, Math.hypot(a[0], a[1]))));
-        const nb = Math.max(1, Math.round(ex.height / Math.max(1, Math.hypot(b[0], b[1]))));
-        const i = Math.floor(r1 * na);
-        const j = Math.floor(r2 * nb);
-        ox = i * a[0] + j * b[0];
-        oy = i * a[1] + j * b[1];
-      } else {
-        ox = Math.floor(r1 * ex.width);
-        oy = Math.floor(r2 * ex.height);
-      }
+      let ox = Math.floor(r1 * ex.width);
+      let oy = Math.floor(r2 * ex.height);
+      if (plan.lattice) [ox, oy] = snapToLattice(ox, oy, plan.lattice);
       const i = py * width + px;
       x[i] = px * h + ox;
       y[i] = py * h + oy;
@@ -142,8 +132,12 @@ function jitter(map: CoordinateMap, level: number, plan: SynthesisPlan, ex: Exem
   for (let i = 0; i < map.x.length; i++) {
     const px = i % map.width;
     const py = (i - px) / map.width;
-    map.x[i] += Math.round((hashRandom(plan.seed, 2 * level, px, py) * 2 - 1) * amount);
-    map.y[i] += Math.round((hashRandom(plan.seed, 2 * level + 1, px, py) * 2 - 1) * amount);
+    let jx = Math.round((hashRandom(plan.seed, 2 * level, px, py) * 2 - 1) * amount);
+    let jy = Math.round((hashRandom(plan.seed, 2 * level + 1, px, py) * 2 - 1) * amount);
+    // Structured textures move in whole lattice steps, so bricks stay on their courses.
+    if (plan.lattice) [jx, jy] = snapToLattice(jx, jy, plan.lattice);
+    map.x[i] += jx;
+    map.y[i] += jy;
   }
   normalise(map, ex);
 }
