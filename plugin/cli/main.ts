@@ -10,6 +10,7 @@ import { registerRestoreCommand } from './restore';
 import { registerRunCommand } from './run';
 import { registerUpscaleCommand } from './upscale';
 import { registerVaryCommand } from './vary';
+import { registerEvalVaryCommand } from './eval-vary';
 import { registerWatchCommand } from './watch';
 
 /** What a command's action reports back to main (commander actions cannot return an exit code). */
@@ -28,6 +29,7 @@ export function buildProgram(result: CommandResult): Command {
   registerUpscaleCommand(program);
   registerEvalCommand(program);
   registerVaryCommand(program);
+  registerEvalVaryCommand(program);
   return program;
 }
 

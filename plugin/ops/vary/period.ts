@@ -15,7 +15,7 @@ export const MIN_PEAK = 0.35;
 /** Shortest period considered, in texels (shorter "periods" are fine grain, not structure). */
 const MIN_PERIOD = 8;
 /** Fewest repeats of a period across the exemplar for it to count as a lattice. */
-const MIN_REPEATS = 3;
+const MIN_REPEATS = 2;
 
 /** Normalised cyclic autocorrelation of the luma, shift (0,0) = 1. */
 export function autocorrelation(image: RawImage): { data: Float64Array; width: number; height: number } {
@@ -93,4 +93,11 @@ export function snapToLattice(x: number, y: number, lattice: Lattice): [number, 
   const i = Math.round((x * b[1] - y * b[0]) / det);
   const j = Math.round((a[0] * y - a[1] * x) / det);
   return [i * a[0] + j * b[0], i * a[1] + j * b[1]];
+}
+
+/** Length of the lattice's shortest non-zero period. */
+export function shortestPeriod(lattice: Lattice): number {
+  const la = Math.hypot(lattice.a[0], lattice.a[1]);
+  const lb = Math.hypot(lattice.b[0], lattice.b[1]);
+  return lb > 0 ? Math.min(la, lb) : la;
 }

@@ -17,7 +17,7 @@
 
 import { hashRandom } from './hash-random';
 import { pcaProjection } from './pca';
-import { snapToLattice } from './period';
+import { shortestPeriod, snapToLattice } from './period';
 import type { Exemplar } from './exemplar';
 import type { CoordinateMap, Lattice } from './types';
 
@@ -129,13 +129,15 @@ function upsample(map: CoordinateMap, level: number, ex: Exemplar): CoordinateMa
 function jitter(map: CoordinateMap, level: number, plan: SynthesisPlan, ex: Exemplar): void {
   const amount = plan.jitter * (1 << level);
   if (amount < 0.5) return;
+  const snap = plan.lattice !== undefined && amount >= shortestPeriod(plan.lattice) / 4;
   for (let i = 0; i < map.x.length; i++) {
     const px = i % map.width;
     const py = (i - px) / map.width;
     let jx = Math.round((hashRandom(plan.seed, 2 * level, px, py) * 2 - 1) * amount);
     let jy = Math.round((hashRandom(plan.seed, 2 * level + 1, px, py) * 2 - 1) * amount);
-    // Structured textures move in whole lattice steps, so bricks stay on their courses.
-    if (plan.lattice) [jx, jy] = snapToLattice(jx, jy, plan.lattice);
+    // Structured textures move in whole lattice steps at the levels whose moves could reach half a
+    // period, so bricks stay on their courses; finer moves stay free (they vary inside a cell).
+    if (snap) [jx, jy] = snapToLattice(jx, jy, plan.lattice!);
     map.x[i] += jx;
     map.y[i] += jy;
   }
@@ -277,6 +279,27 @@ function exemplarFeature(ux: number, uy: number, h: number, proj: NeighbourProje
   cache[f + 4] = t4; cache[f + 5] = t5; cache[f + 6] = t6; cache[f + 7] = t7;
 }
 
+/**
+ * Cyclic shift of a tiling output by an odd amount near half a coarse patch. Patch and jitter borders
+ * fall on multiples of 2^level, and the wrap-around edge is one of them at every level, so unshifted
+ * it would be a seam more often than any interior line; shifted by an odd amount it is an ordinary
+ * line inside patches.
+ */
+function roll(map: CoordinateMap, shiftX: number, shiftY: number): CoordinateMap {
+  const { width, height } = map;
+  const x = new Int32Array(width * height);
+  const y = new Int32Array(width * height);
+  for (let py = 0; py < height; py++) {
+    const sy = mod(py + shiftY, height);
+    for (let px = 0; px < width; px++) {
+      const s = sy * width + mod(px + shiftX, width);
+      x[py * width + px] = map.x[s];
+      y[py * width + px] = map.y[s];
+    }
+  }
+  return { width, height, x, y };
+}
+
 /** Runs the whole coarse-to-fine synthesis; returns the finest coordinate map (plan.width × plan.height). */
 export function synthesizeCoordinates(ex: Exemplar, plan: SynthesisPlan): CoordinateMap {
   let map = initialMap(ex, plan);
@@ -286,5 +309,9 @@ export function synthesizeCoordinates(ex: Exemplar, plan: SynthesisPlan): Coordi
     jitter(map, level, plan, ex);
     correct(map, level, plan.passes[level] ?? 0, plan, ex);
   }
-  return map;
+  if (!plan.wrapOutput) return map;
+  const shift = ((plan.block << plan.levels) >> 1) | 1;
+  // A structured texture rolls by whole lattice steps: its wrap edge keeps the exemplar's phase.
+  const [sx, sy] = plan.lattice ? snapToLattice(shift, shift, plan.lattice) : [shift, shift];
+  return roll(map, sx, sy);
 }
