@@ -4,7 +4,9 @@
  */
 import type { Operation } from './types';
 import { upscale } from './upscale';
+import { vary } from './vary/operation';
 
 export const BUILTIN_OPERATIONS: readonly Operation[] = [
   upscale,
+  vary,
 ];

@@ -16,6 +16,8 @@ export const MIN_PEAK = 0.35;
 const MIN_PERIOD = 8;
 /** Fewest repeats of a period across the exemplar for it to count as a lattice. */
 const MIN_REPEATS = 2;
+/** Share of the strongest peak's autocorrelation a lattice vector needs. */
+const STRONG_SHARE = 0.8;
 
 /** Normalised cyclic autocorrelation of the luma, shift (0,0) = 1. */
 export function autocorrelation(image: RawImage): { data: Float64Array; width: number; height: number } {
@@ -65,9 +67,13 @@ export function detectLattice(image: RawImage): Lattice | undefined {
     }
   }
   if (!peaks.length) return undefined;
-  peaks.sort((p, q) => p.len - q.len || q.r - p.r);
-  const a = peaks[0];
-  const b = peaks.find((p) => Math.abs(a.x * p.y - a.y * p.x) >= 0.5 * a.len * p.len);
+  // Only the strong repeats define the lattice: a running bond also correlates at one course down
+  // (the horizontal mortar lines align), but less than at the true period (16,16).
+  const strongest = Math.max(...peaks.map((p) => p.r));
+  const strong = peaks.filter((p) => p.r >= STRONG_SHARE * strongest);
+  strong.sort((p, q) => p.len - q.len || q.r - p.r);
+  const a = strong[0];
+  const b = strong.find((p) => Math.abs(a.x * p.y - a.y * p.x) >= 0.5 * a.len * p.len);
   const norm = (p: { x: number; y: number }): [number, number] => (p.x < 0 || (p.x === 0 && p.y < 0) ? [-p.x, -p.y] : [p.x, p.y]);
   return {
     a: norm(a),

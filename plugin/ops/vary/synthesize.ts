@@ -17,7 +17,7 @@
 
 import { hashRandom } from './hash-random';
 import { pcaProjection } from './pca';
-import { shortestPeriod, snapToLattice } from './period';
+import { snapToLattice } from './period';
 import type { Exemplar } from './exemplar';
 import type { CoordinateMap, Lattice } from './types';
 
@@ -129,15 +129,14 @@ function upsample(map: CoordinateMap, level: number, ex: Exemplar): CoordinateMa
 function jitter(map: CoordinateMap, level: number, plan: SynthesisPlan, ex: Exemplar): void {
   const amount = plan.jitter * (1 << level);
   if (amount < 0.5) return;
-  const snap = plan.lattice !== undefined && amount >= shortestPeriod(plan.lattice) / 4;
   for (let i = 0; i < map.x.length; i++) {
     const px = i % map.width;
     const py = (i - px) / map.width;
     let jx = Math.round((hashRandom(plan.seed, 2 * level, px, py) * 2 - 1) * amount);
     let jy = Math.round((hashRandom(plan.seed, 2 * level + 1, px, py) * 2 - 1) * amount);
-    // Structured textures move in whole lattice steps at the levels whose moves could reach half a
-    // period, so bricks stay on their courses; finer moves stay free (they vary inside a cell).
-    if (snap) [jx, jy] = snapToLattice(jx, jy, plan.lattice!);
+    // Structured textures move in whole lattice steps only, so bricks stay on their courses (finer,
+    // free moves were measured to knock mortar lines out of step, which no correction restores).
+    if (plan.lattice) [jx, jy] = snapToLattice(jx, jy, plan.lattice);
     map.x[i] += jx;
     map.y[i] += jy;
   }
@@ -205,6 +204,7 @@ function correctSubPass(
   const wrapEx = ex.wrap;
   const nx = new Int32Array(9);
   const ny = new Int32Array(9);
+  const valid = new Uint8Array(9);
   const sx = sub & 1;
   const Q = proj.Q;
   for (let py = sub >> 1; py < height; py += 2) {
@@ -221,6 +221,8 @@ function correctSubPass(
           qy = qy < 0 ? 0 : qy >= height ? height - 1 : qy;
         }
         const q = qy * width + qx;
+        // At the border of a non-tiling output the clamped "neighbour" is not at offset Δ: it proposes no candidate.
+        valid[k] = qx - px === DX[k] || wrapOut ? (qy - py === DY[k] || wrapOut ? 1 : 0) : 0;
         const ux = mx[q];
         const uy = my[q];
         nx[k] = ux;
@@ -235,6 +237,7 @@ function correctSubPass(
       let bestY = ny[4];
       let best = Infinity;
       for (let k = 0; k < 9; k++) {
+        if (!valid[k]) continue;
         let cx = nx[k] - DX[k] * h;
         let cy = ny[k] - DY[k] * h;
         if (wrapEx) {
@@ -280,11 +283,52 @@ function exemplarFeature(ux: number, uy: number, h: number, proj: NeighbourProje
 }
 
 /**
- * Cyclic shift of a tiling output by an odd amount near half a coarse patch. Patch and jitter borders
- * fall on multiples of 2^level, and the wrap-around edge is one of them at every level, so unshifted
- * it would be a seam more often than any interior line; shifted by an odd amount it is an ordinary
- * line inside patches.
+ * Cyclic shift of a tiling output so the wrap-around edge falls on its most coherent column and row.
+ * Patch and jitter borders fall on multiples of 2^level, so unshifted the wrap edge would be a patch
+ * border at every level — a seam more often than any interior line. Any shift of a toroidal map still
+ * tiles; this one puts the wrap where neighbouring texels differ least (in the level-0 features of
+ * every map). A structured texture shifts by whole lattice steps only, keeping the exemplar's phase.
  */
+function bestRoll(map: CoordinateMap, ex: Exemplar, lattice?: Lattice): [number, number] {
+  const { width, height } = map;
+  const F = ex.stack[0];
+  const C = ex.channels;
+  const diff = (p: number, q: number) => {
+    const a = (map.y[p] * ex.width + map.x[p]) * C;
+    const b = (map.y[q] * ex.width + map.x[q]) * C;
+    let s = 0;
+    for (let c = 0; c < C; c++) s += (F[a + c] - F[b + c]) ** 2;
+    return s;
+  };
+  const cols = new Float64Array(width);
+  const rows = new Float64Array(height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      cols[x] += diff(p, y * width + ((x + 1) % width)); // between column x and x+1
+      rows[y] += diff(p, ((y + 1) % height) * width + x);
+    }
+  }
+  // Shifting by s puts output column s at x = 0, so the wrap edge is the pair (s-1, s).
+  const pick = (energy: Float64Array, n: number, ok: (s: number) => boolean) => {
+    let best = 0;
+    let bestE = Infinity;
+    for (let s = 0; s < n; s++) {
+      if (!ok(s)) continue;
+      const e = energy[(s - 1 + n) % n];
+      if (e < bestE) { bestE = e; best = s; }
+    }
+    return best;
+  };
+  if (lattice) {
+    // Whole lattice steps along each axis only (a 2-D lattice may need a combined step; keep it simple).
+    const sx = pick(cols, width, (s) => { const [x, y] = snapToLattice(s, 0, lattice); return x === s && y === 0; });
+    const sy = pick(rows, height, (s) => { const [x, y] = snapToLattice(0, s, lattice); return x === 0 && y === s; });
+    return [sx, sy];
+  }
+  return [pick(cols, width, () => true), pick(rows, height, () => true)];
+}
+
 function roll(map: CoordinateMap, shiftX: number, shiftY: number): CoordinateMap {
   const { width, height } = map;
   const x = new Int32Array(width * height);
@@ -310,8 +354,6 @@ export function synthesizeCoordinates(ex: Exemplar, plan: SynthesisPlan): Coordi
     correct(map, level, plan.passes[level] ?? 0, plan, ex);
   }
   if (!plan.wrapOutput) return map;
-  const shift = ((plan.block << plan.levels) >> 1) | 1;
-  // A structured texture rolls by whole lattice steps: its wrap edge keeps the exemplar's phase.
-  const [sx, sy] = plan.lattice ? snapToLattice(shift, shift, plan.lattice) : [shift, shift];
+  const [sx, sy] = bestRoll(map, ex, plan.lattice);
   return roll(map, sx, sy);
 }
