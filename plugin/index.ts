@@ -10,3 +10,5 @@ export type { RemasterConfig, Rule, UpscaleAction, OutputFormat, ResolvedActions
 export { discoverFiles, STATE_DIR } from './discovery/walk';
 export { isSidecar } from './config/load';
 export { watchProject, type WatchOptions, type WatchEvent, type ProjectWatcher } from './watch';
+export { varyTexture, varyMaterials, type VaryMap, type VaryOptions, type VaryResult, type VaryMaterialsOptions } from './ops/vary';
+export * as textureStats from './metrics/texture-stats';

@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { KHRMaterialsVariants } from '@gltf-transform/extensions';
 import { normalLengthError } from '../plugin/engine/normal';
 import { wrapEdgeRatio, maxCyclicNcc } from '../plugin/metrics/texture-stats';
-import { detectLattice, varyTexture, type VaryMap } from '../plugin/ops/vary';
+import { detectLattice, varyMaterials, varyTexture, type VaryMap } from '../plugin/ops/vary';
 import { snapToLattice } from '../plugin/ops/vary/period';
 import { remasterProject, restoreProject } from '../plugin/pipeline';
 import type { RawImage } from '../plugin/types';
@@ -143,6 +143,18 @@ describe('varyTexture', () => {
     expect(() => varyTexture([{ slot: 'color', kind: 'color', image: tiny }])).toThrow(/too small/);
     expect(() => varyTexture([set()[0], { slot: 'n', kind: 'normal', image: coordinateMap(64, 64) }])).toThrow(/does not match/);
     expect(() => varyTexture(set(), { count: 0 })).toThrow(/count must be/);
+  });
+});
+
+describe('varyMaterials (glTF Transform transform)', () => {
+  it('adds the variant materials and KHR_materials_variants to a document, like the pipeline operation', async () => {
+    const doc = await readModel(path.join(FIXTURES, 'sample-project', 'models', 'VaryStones.glb'));
+    await doc.transform(varyMaterials({ count: 2, seed: 3 }));
+    const ext = doc.getRoot().listExtensionsUsed().find((e) => e.extensionName === 'KHR_materials_variants') as KHRMaterialsVariants;
+    expect(ext.listVariants().map((v) => v.getName())).toEqual(['vary-1', 'vary-2']);
+    const prim = doc.getRoot().listMeshes()[0].listPrimitives()[0];
+    const mappings = prim.getExtension<ReturnType<KHRMaterialsVariants['createMappingList']>>('KHR_materials_variants')!.listMappings();
+    expect(mappings.map((m) => [m.getMaterial()?.getName(), m.listVariants().map((v) => v.getName())])).toEqual([['Stones v1', ['vary-1']], ['Stones v2', ['vary-2']]]);
   });
 });
 

@@ -3,3 +3,5 @@ export { varyTexture, checkVaryInput, tiles, VaryInputError, MIN_SIDE, MAX_SIDE,
 export { detectLattice, autocorrelation } from './period';
 export { remap } from './remap';
 export type { VaryMap, VaryOptions, VaryResult, Variant, CoordinateMap, Lattice } from './types';
+export { varyMaterials, type VaryMaterialsOptions } from './transform';
+export { vary as varyOperation, type VaryRule, type VarySettings } from './operation';
