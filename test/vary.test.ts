@@ -195,6 +195,26 @@ describe('remaster vary (CLI)', () => {
   });
 });
 
+describe('remaster eval-vary', () => {
+  it('prints per-texture and mean rows for the method, both baselines, floor and ceiling, and writes the HTML report', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remaster-eval-vary-'));
+    try {
+      await sharp(path.join(STONES, 'stones.png')).resize(64, 64).toFile(path.join(dir, 'a.png'));
+      await sharp(path.join(STONES, 'stones_n.png')).resize(64, 64).toFile(path.join(dir, 'a_n.png'));
+      await sharp(path.join(FIXTURES, 'sample-project', 'textures', 'uv_grid.png')).resize(64, 64).toFile(path.join(dir, 'b.png'));
+      const r = cli('eval-vary', dir, '--report', path.join(dir, 'r.html'));
+      expect(r.status).toBe(0);
+      for (const label of ['a.png 64x64 [color+n]', 'b.png 64x64 [color]', 'MEAN', 'floor (2 crops)', 'ceiling (other tex)', 'remaster vary', 'shuffled tiles', 'Heitz-Neyret blend', 'targets met']) {
+        expect(r.stdout).toContain(label);
+      }
+      const html = fs.readFileSync(path.join(dir, 'r.html'), 'utf8');
+      expect(html.match(/<img /g)?.length).toBe(2 * (2 + 3 * 4)); // per texture: exemplar + its 2x2, 3 methods x 2 variants x (variant + 2x2)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('vary as a pipeline operation', () => {
   let dir: string;
   afterEach(() => removeProject(dir));

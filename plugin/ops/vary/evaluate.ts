@@ -4,7 +4,7 @@
  * set at the exemplar's size, tiling; per texture:
  * - fidelity (colour SW, power spectrum, random-filter Gram) of each variant vs the exemplar, mean over
  *   variants; FLOOR = the same distances between the left and right halves of the exemplar; CEILING =
- *   between the exemplar and the next texture of the folder;
+ *   between the exemplar and another texture of the folder (ceilingIndex);
  * - novelty: max cyclic NCC vs the exemplar (worst variant) and share of texels in verbatim copied
  *   windows ≥ copySize² (mean);
  * - diversity: the same two between variants 1 and 2;
@@ -100,6 +100,20 @@ export async function loadSets(dir: string): Promise<{ file: string; maps: VaryM
   return sets;
 }
 
+/**
+ * The texture the ceiling compares with: the next one (cyclically) from another texture-set folder —
+ * the held-out files are named `<folder>__<name>`, and a recoloured sibling from the same set (e.g.
+ * tekwallmulti2 / tekwallmulti2_wrn) is no "other texture". Without such prefixes: simply the next one.
+ */
+export function ceilingIndex(files: string[], t: number): number {
+  const group = (f: string) => (f.includes('__') ? f.split('__')[0] : f);
+  for (let k = 1; k < files.length; k++) {
+    const i = (t + k) % files.length;
+    if (group(files[i]) !== group(files[t])) return i;
+  }
+  return (t + 1) % files.length;
+}
+
 function fidelityTo(image: RawImage, ref: RawImage, refGram: Float64Array[]): FidelityScores {
   return { colour: slicedWasserstein(image, ref), spectrum: powerSpectrumDistance(image, ref), gram: gramDistanceOf(gramMatrices(image), refGram) };
 }
@@ -126,7 +140,7 @@ export async function evaluateVary(dir: string, options: VaryEvalOptions = {}): 
     const left = cropImage(ex, 0, 0, half, ex.height);
     const right = cropImage(ex, half, 0, half, ex.height);
     const floor = fidelityTo(left, right, gramMatrices(right));
-    const ceiling = fidelityTo(sets[(t + 1) % sets.length].maps[0].image, ex, exGram);
+    const ceiling = fidelityTo(sets[ceilingIndex(sets.map((x) => x.file), t)].maps[0].image, ex, exGram);
     const images = {} as Record<EvalMethod, RawImage[]>;
     const methods = {} as Record<EvalMethod, MethodScores>;
     for (const method of EVAL_METHODS) {

@@ -13,7 +13,7 @@ import type { Lattice } from './types';
 /** Autocorrelation a lattice peak must reach (1 = the texture repeats exactly). */
 export const MIN_PEAK = 0.35;
 /** Shortest period considered, in texels (shorter "periods" are fine grain, not structure). */
-const MIN_PERIOD = 8;
+const MIN_PERIOD = 2;
 /** Fewest repeats of a period across the exemplar for it to count as a lattice. */
 const MIN_REPEATS = 2;
 /** Share of the strongest peak's autocorrelation a lattice vector needs. */
@@ -54,8 +54,8 @@ export function detectLattice(image: RawImage): Lattice | undefined {
       // 2x2 copies of one tile is varied inside the tile, not shuffled as whole tiles.
       if (len < MIN_PERIOD || Math.abs(sx) * MIN_REPEATS > width || Math.abs(sy) * MIN_REPEATS > height) continue;
       let isMax = true;
-      for (let dy = -2; dy <= 2 && isMax; dy++) {
-        for (let dx = -2; dx <= 2; dx++) {
+      for (let dy = -1; dy <= 1 && isMax; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
           if (!dx && !dy) continue;
           if (data[((y + dy + height) % height) * width + ((x + dx + width) % width)] > r) { isMax = false; break; }
         }
