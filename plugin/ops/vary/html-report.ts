@@ -1,16 +1,22 @@
 /**
  * The page `remaster eval-vary --report out.html` writes: the score table, and per texture the
  * exemplar, each method's variants, and a 2x2 tiling of each variant (a seam shows as a cross),
- * as PNG data URIs so the page is one self-contained file.
+ * as JPEG data URIs so the page is one self-contained file.
  */
 
 import sharp from 'sharp';
 import type { RawImage } from '../../types';
 import { EVAL_METHODS, METHOD_LABEL, meetsTargets, type EvalMethod, type MethodScores, type TextureEval, type VaryEvalReport } from './evaluate';
 
-async function pngUri(image: RawImage): Promise<string> {
-  const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }).png().toBuffer();
-  return `data:image/png;base64,${png.toString('base64')}`;
+/**
+ * A JPEG data URI (quality 90: this page is for looking, and 16 textures x 14 images as PNG made a 50 MB
+ * page), at most `maxSide` wide (the 2x2 tilings are shown at the exemplar's size).
+ */
+async function imageUri(image: RawImage, maxSide: number): Promise<string> {
+  let s = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+  if (image.width > maxSide) s = s.resize(maxSide, Math.round((image.height * maxSide) / image.width), { kernel: 'lanczos3' });
+  const jpeg = await s.flatten({ background: '#808080' }).jpeg({ quality: 90 }).toBuffer();
+  return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
 }
 
 /** 2x2 copies of an image (to show whether it tiles). */
@@ -35,7 +41,7 @@ export class VaryHtmlReport {
 
   async add(result: TextureEval, exemplar: RawImage, variants: Record<EvalMethod, RawImage[]>): Promise<void> {
     const fig = async (title: string, image: RawImage, size: number) =>
-      `<figure><img src="${await pngUri(image)}" width="${size}" alt="${esc(title)}"><figcaption>${esc(title)}</figcaption></figure>`;
+      `<figure><img src="${await imageUri(image, size)}" width="${size}" alt="${esc(title)}"><figcaption>${esc(title)}</figcaption></figure>`;
     const size = Math.min(256, exemplar.width);
     const rows = [`<div>${await fig('exemplar', exemplar, size)}${await fig('exemplar 2x2', tile2x2(exemplar), size)}</div>`];
     for (const m of EVAL_METHODS) {
