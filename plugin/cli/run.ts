@@ -4,7 +4,7 @@ import { deviceOption } from './device-option';
 import { DEFAULT_CONCURRENCY, remasterProject } from '../pipeline/project';
 import type { RunReport } from '../pipeline/report';
 import type { DeviceChoice } from '../types';
-import type { CommandResult } from './main';
+import type { CommandResult } from './command-result';
 import { createProgressOutput, parseJobs } from './output';
 
 interface RunFlags {
@@ -32,7 +32,7 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
       try {
         report = await remasterProject(dir, {
           config: flags.config, dryRun: flags.dryRun, device: flags.device, concurrency: flags.jobs,
-          onEvent: progress?.onEvent, log: flags.json ? undefined : (line) => process.stderr.write(`${line}\n`),
+          onEvent: progress?.onEvent, log: flags.json ? undefined : (line) => process.stderr.write(`${line}\n`), warn: (line) => process.stderr.write(`${line}\n`),
         });
       } finally {
         progress?.stop();

@@ -3,7 +3,6 @@
  * pipeline-config/remaster.schema.json, and the actions a set of rules resolves to for one texture.
  */
 import type { OperationRuleValues, OperationSettingsValues } from '../ops/types';
-import type { UpscaleRule } from '../ops/upscale';
 import type { TextureKind } from '../types';
 
 /** Output image container. `keep` = same as the input. */
@@ -12,8 +11,6 @@ export type OutputFormat = 'keep' | 'png' | 'webp' | 'jpeg';
 /** Material slot names: the glTF Transform texture edge name without its `Texture` suffix. */
 export type TextureSlot = string;
 
-/** The `upscale` value of a rule (kept under its old name; defined by plugin/ops/upscale). */
-export type UpscaleAction = UpscaleRule;
 
 /**
  * One rule as written by the user. Every key is optional; later rules override earlier keys. The core
@@ -28,6 +25,9 @@ export interface Rule extends OperationRuleValues {
   format?: OutputFormat;
   quality?: number;
 }
+
+/** The `upscale` value of a rule (kept under its old name; defined by plugin/ops/upscale). */
+export type UpscaleAction = Exclude<NonNullable<Rule['upscale']>, false>;
 
 export interface RemasterConfig {
   $schema?: string;

@@ -8,7 +8,7 @@ import type { SourcedRule } from '../config/types';
 import type { AssetType } from '../discovery/walk';
 import { saveState } from '../state/store';
 import { commitAsset } from './commit';
-import { assetFingerprint, type AssetOutcome, type RunContext } from './context';
+import { assetFingerprint, type AssetOutcome, type ImageWork, type RunContext } from './context';
 import type { FileSource } from './file-source';
 import type { TextureReport } from './report';
 import { restoreAsset } from './restore';
@@ -26,6 +26,8 @@ export interface AssetInputs {
 export interface AssetChanges {
   textures: TextureReport[];
   warnings: string[];
+  /** The image work it asked for, in order. */
+  work: ImageWork[];
   /** The new content per path (null = remove), in write order; null when nothing changes. */
   outputs: (() => Promise<Map<string, Uint8Array | null>>) | null;
   /** When nothing changes: why (skip reason), and the note when earlier outputs are put back. */
@@ -46,11 +48,11 @@ export async function processAsset(ctx: RunContext, key: string, type: AssetType
   const fingerprint = assetFingerprint(originals, rulesForAsset(rules, key));
   const previous = state.assets[key];
   if (previous && previous.fingerprint === fingerprint && (await isUpToDate(ctx, key))) {
-    return { outcome: 'skipped', reason: 'unchanged', warnings: [] };
+    return { outcome: 'skipped', reason: 'unchanged', warnings: [], work: [] };
   }
 
   const changes = await steps.remaster(rules);
-  const { textures, warnings } = changes;
+  const { textures, warnings, work } = changes;
   if (!changes.outputs) {
     const unchanged = changes.unchanged ?? { reason: 'no rule applies', restored: 'nothing to change: originals restored' };
     if (previous && !ctx.dryRun) {
@@ -59,11 +61,11 @@ export async function processAsset(ctx: RunContext, key: string, type: AssetType
         await restoreAsset(root, state, key);
         await saveState(root, state);
       });
-      return { outcome: 'processed', textures, files: previous.files, warnings: [...warnings, unchanged.restored] };
+      return { outcome: 'processed', textures, files: previous.files, warnings: [...warnings, unchanged.restored], work };
     }
-    return { outcome: 'skipped', reason: unchanged.reason, warnings };
+    return { outcome: 'skipped', reason: unchanged.reason, warnings, work };
   }
-  if (ctx.dryRun) return { outcome: 'processed', textures, files: [], warnings };
+  if (ctx.dryRun) return { outcome: 'processed', textures, files: [], warnings, work };
 
   const outputs = await changes.outputs();
   const files = await ctx.serial.run(() => commitAsset(root, state, ctx.written, {
@@ -71,5 +73,5 @@ export async function processAsset(ctx: RunContext, key: string, type: AssetType
     rules: [...new Set(textures.flatMap((t) => t.rule))],
     engines: [...new Set(textures.map((t) => t.engine))],
   }));
-  return { outcome: 'processed', textures, files, warnings };
+  return { outcome: 'processed', textures, files, warnings, work };
 }

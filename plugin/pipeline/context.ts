@@ -7,6 +7,7 @@ import { hashValue } from '../state/hash';
 import type { StateData } from '../state/store';
 import type { WrittenFiles } from './commit';
 import type { ImageProcessor } from './image-processor';
+import type { TextureReport } from './report';
 import type { Serial } from './schedule';
 
 export interface RunContext {
@@ -24,10 +25,16 @@ export interface RunContext {
   serial: Serial;
 }
 
-/** Outcome of one asset, before it is filed into the run report. */
+/** One piece of image work an asset asked for, in order, and the texture report that shows it (if any). */
+export interface ImageWork {
+  work: string;
+  report?: TextureReport;
+}
+
+/** Outcome of one asset, before it is filed into the run report. `work` settles the reports' `reused`. */
 export type AssetOutcome =
-  | { outcome: 'processed'; textures: import('./report').TextureReport[]; files: string[]; warnings: string[] }
-  | { outcome: 'skipped'; reason: string; warnings: string[] };
+  | { outcome: 'processed'; textures: TextureReport[]; files: string[]; warnings: string[]; work: ImageWork[] }
+  | { outcome: 'skipped'; reason: string; warnings: string[]; work: ImageWork[] };
 
 /** Bumped when the pipeline's output for the same inputs and rules changes, so old outputs re-derive. */
 export const PIPELINE_VERSION = 1;

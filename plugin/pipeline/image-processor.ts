@@ -13,7 +13,6 @@ import type { ResolvedActions } from '../config/types';
 import { hashBytes, hashValue } from '../state/hash';
 import type { RawImage, TextureKind } from '../types';
 import { decodeImage, encodeImage, MIME_BY_FORMAT, probeImage, type ImageFormat } from './image-codec';
-import type { TextureReport } from './report';
 
 export interface Size {
   width: number;
@@ -32,8 +31,13 @@ export interface ProcessedImage {
   engine: string;
   /** False when the actions left the image as it was (original bytes returned). */
   changed: boolean;
-  /** True when this result came from the cache (the image was already processed in this run). */
+  /**
+   * True when this result came from the cache. With assets processed concurrently which asset asks
+   * first is timing: the run report settles `reused` from `work` in plan order instead (project.ts).
+   */
   reused: boolean;
+  /** The work's identity (original bytes hash + kind + actions): equal work is done once per run. */
+  work: string;
   /** Why the image was left unchanged although the rules asked for a change. */
   warning?: string;
   /** Warnings the operations gave while making it. */
@@ -50,54 +54,30 @@ export interface ImageProcessorOptions {
   root?: string;
 }
 
-/**
- * One asset's requests, in order, and which texture report each became. With assets processed
- * concurrently, which of two asks first is timing; `reused` is settled from these in plan order.
- */
-export interface ImageRequests {
-  keys: string[];
-  /** Texture report → index in `keys` of the request it shows. */
-  reports: Map<TextureReport, number>;
-}
-
 export class ImageProcessor {
-  private readonly cache: Map<string, Promise<ProcessedImage>>;
-  private readonly requests?: ImageRequests;
+  private readonly cache = new Map<string, Promise<ProcessedImage>>();
   readonly dryRun: boolean;
   readonly limits: PixelLimits;
   readonly root: string;
 
-  constructor(readonly engine: Engine, options: ImageProcessorOptions = {}, shared?: { cache: Map<string, Promise<ProcessedImage>>; requests: ImageRequests }) {
+  constructor(readonly engine: Engine, options: ImageProcessorOptions = {}) {
     this.dryRun = options.dryRun ?? false;
     this.limits = options.limits ?? { maxPixels: DEFAULT_MAX_PIXELS };
     this.root = options.root ?? process.cwd();
-    this.cache = shared?.cache ?? new Map();
-    this.requests = shared?.requests;
-  }
-
-  /** A processor for one asset: same cache (and in-flight work), its requests recorded in `requests`. */
-  forAsset(requests: ImageRequests): ImageProcessor {
-    return new ImageProcessor(this.engine, { dryRun: this.dryRun, limits: this.limits, root: this.root }, { cache: this.cache, requests });
-  }
-
-  /** Marks `report` as showing the latest request (call right after process() returned it). */
-  reported(report: TextureReport): void {
-    if (this.requests?.keys.length) this.requests.reports.set(report, this.requests.keys.length - 1);
   }
 
   async process(bytes: Uint8Array, kind: TextureKind, actions: ResolvedActions): Promise<ProcessedImage> {
     const { rules: _sources, ...what } = actions;
     const key = hashValue({ image: hashBytes(bytes), kind, what });
-    this.requests?.keys.push(key);
     const hit = this.cache.get(key);
     if (hit) return { ...(await hit), reused: true };
-    const job = this.run(bytes, kind, actions);
+    const job = this.run(bytes, kind, actions, key);
     this.cache.set(key, job);
     job.catch(() => this.cache.delete(key));
     return job;
   }
 
-  private async run(bytes: Uint8Array, kind: TextureKind, actions: ResolvedActions): Promise<ProcessedImage> {
+  private async run(bytes: Uint8Array, kind: TextureKind, actions: ResolvedActions, work: string): Promise<ProcessedImage> {
     const info = await probeImage(bytes);
     assertWithinPixelLimit(info.width, info.height, this.limits);
     const before = { width: info.width, height: info.height };
@@ -105,7 +85,7 @@ export class ImageProcessor {
     const plan = planChain(before, kind, actions);
     const unchanged = !plan.error && plan.steps.length === 0 && !plan.cap && format === info.format;
     const result = (image: Partial<ProcessedImage>): ProcessedImage => ({
-      bytes, mimeType: MIME_BY_FORMAT[format], before, after: plan.after, engine: 'none', changed: !unchanged, reused: false, notes: [], ...image,
+      bytes, mimeType: MIME_BY_FORMAT[format], before, after: plan.after, engine: 'none', changed: !unchanged, reused: false, work, notes: [], ...image,
     });
     if (unchanged) return result({ mimeType: MIME_BY_FORMAT[info.format] });
     if (info.bitsPerSample > 8) {

@@ -4,18 +4,19 @@ import path from 'node:path';
 import { firstLine } from '../config/errors';
 import { keepEmbedded } from '../gltf/embed';
 import { listExternalResources, parseContainer } from '../gltf/io';
-import { resolveResourceUri } from '../discovery/safe-path';
 import { assertBufferBounds } from '../safety/gltf-bounds';
 import { processAsset } from './asset';
 import type { AssetOutcome, RunContext } from './context';
 import { inspectFile, originalBytes, type FileSource } from './file-source';
 import type { TextureReport } from './report';
+import { renameChangedBuffers } from './fresh-buffer-names';
 import { remasterDocument } from './transform';
 
 export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 'glb'): Promise<AssetOutcome> {
   const { root, state, io } = ctx;
   let jsonDoc: JSONDocument;
   let originalJSON: JSONDocument['json'];
+  let sources: FileSource[];
   return processAsset(ctx, key, type, {
     async read() {
       const main = await inspectFile(root, state, key);
@@ -23,7 +24,7 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
       if (!mainBytes) throw new Error('file is missing');
       jsonDoc = await parseContainer(io, mainBytes, type);
       originalJSON = structuredClone(jsonDoc.json);
-      const sources: FileSource[] = [main];
+      sources = [main];
       for (const resource of listExternalResources(root, key, jsonDoc.json)) {
         const source = await inspectFile(root, state, resource.rel);
         const bytes = await originalBytes(root, source);
@@ -39,33 +40,34 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
         assertBufferBounds(jsonDoc);
         document = await io.readJSON(jsonDoc);
       } catch (err) {
-        throw new Error(`cannot read model: ${firstLine(err)}`);
+        throw new Error(`cannot read model: ${firstLine(err)}`, { cause: err });
       }
       const textures: TextureReport[] = [];
       const warnings: string[] = [];
-      const changed = await remasterDocument(document, {
+      const { changed, work } = await remasterDocument(document, {
         rules,
         path: key,
         processor: ctx.processor,
-        onTexture: (t) => {
-          textures.push(t);
-          ctx.processor.reported(t);
-        },
+        onTexture: (t) => textures.push(t),
         onWarning: (w) => warnings.push(w),
       });
       if (!changed) {
         return {
-          textures, warnings, outputs: null,
+          textures, warnings, work, outputs: null,
           unchanged: { reason: textures.length ? 'textures already match the rules' : 'no rule applies', restored: 'no texture to change: originals restored' },
         };
       }
-      return { textures, warnings, outputs: () => modelOutputs(ctx, key, type, document, originalJSON) };
+      return { textures, warnings, work, outputs: () => modelOutputs(ctx, key, type, document, originalJSON, sources) };
     },
   });
 }
 
-/** The model's new files: a .glb as one file; a .gltf's resources first, the model switched to them last. */
-async function modelOutputs(ctx: RunContext, key: string, type: 'gltf' | 'glb', document: Document, originalJSON: JSONDocument['json']): Promise<Map<string, Uint8Array | null>> {
+/**
+ * The model's new files: a .glb as one file; a .gltf's resources first, the model switched to them
+ * last (by its own atomic rename). A changed .bin goes under a new name, its old file removed after the
+ * switch (see fresh-buffer-names.ts).
+ */
+async function modelOutputs(ctx: RunContext, key: string, type: 'gltf' | 'glb', document: Document, originalJSON: JSONDocument['json'], sources: FileSource[]): Promise<Map<string, Uint8Array | null>> {
   const outputs = new Map<string, Uint8Array | null>();
   if (type === 'glb') {
     outputs.set(key, await ctx.io.writeBinary(document));
@@ -73,8 +75,9 @@ async function modelOutputs(ctx: RunContext, key: string, type: 'gltf' | 'glb', 
   }
   const basename = path.posix.basename(key, path.posix.extname(key));
   const out = await ctx.io.writeJSON(document, { format: Format.GLTF, basename });
-  // Resources first: the model is switched to them last, by its own atomic rename.
-  for (const [uri, bytes] of Object.entries(keepEmbedded(originalJSON, out))) outputs.set(resolveResourceUri(ctx.root, key, uri), bytes);
+  const buffers = renameChangedBuffers(ctx.root, key, out, keepEmbedded(originalJSON, out), sources);
+  for (const [rel, bytes] of buffers.before) outputs.set(rel, bytes);
   outputs.set(key, new TextEncoder().encode(JSON.stringify(out.json, null, 2)));
+  for (const rel of buffers.after) outputs.set(rel, null);
   return outputs;
 }

@@ -9,14 +9,14 @@ import { inferKindFromName, resolveActions, resolveOperation } from '../config/r
 import type { SourcedRule } from '../config/types';
 import { toAbsolute } from '../discovery/safe-path';
 import { processAsset } from './asset';
-import type { AssetOutcome, RunContext } from './context';
+import type { AssetOutcome, ImageWork, RunContext } from './context';
 import { deriveFiles, fileOperations, joinEngines, siblingSuffix, type DerivedFileOutput } from './derive';
 import { inspectFile, originalBytes, type FileSource } from './file-source';
-import { encodeImage, MIME_BY_FORMAT, probeImage, type ImageFormat } from './image-codec';
+import { formatOfExtension, formatOfMime, MIME_BY_FORMAT, withFormatExtension } from '../image-formats';
+import { encodeImage, probeImage } from './image-codec';
 import { planChain } from './image-processor';
 import type { TextureReport } from './report';
 
-const EXTENSIONS_BY_MIME: Record<string, string[]> = { 'image/png': ['.png'], 'image/jpeg': ['.jpg', '.jpeg'], 'image/webp': ['.webp'] };
 
 export async function processTexture(ctx: RunContext, key: string): Promise<AssetOutcome> {
   const { root, state } = ctx;
@@ -40,6 +40,7 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
       const kind = actions?.kind ?? inferKindFromName(key);
       if (actions || derives) await assertContentMatchesName(key, bytes);
       const out = actions ? await ctx.processor.process(bytes, kind, actions) : null;
+      const work: ImageWork[] = out ? [{ work: out.work }] : [];
       const warnings = [...(out?.notes ?? [])];
       const derived = derives
         ? await deriveFiles(
@@ -48,9 +49,10 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
         )
         : [];
       const made = await Promise.all(derived.map((d) => finishDerived(ctx, rules, d)));
+      for (const m of made) if (m.work) work.push({ work: m.work, report: m.report });
       if (!out?.changed && made.length === 0) {
         return {
-          textures: [], warnings: [...warnings, ...(out?.warning ? [out.warning] : [])], outputs: null,
+          textures: [], warnings: [...warnings, ...(out?.warning ? [out.warning] : [])], work, outputs: null,
           unchanged: { reason: out?.warning ?? (actions ? 'texture already matches the rules' : 'no rule applies'), restored: 'nothing to change under the current rules: original restored' },
         };
       }
@@ -58,7 +60,7 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
       const outputs = new Map<string, Uint8Array | null>();
       if (out?.changed) {
         const texture = { name: key, slots: [], kind, before: out.before, after: out.after, mimeType: out.mimeType, rule: actions!.rules, engine: out.engine, reused: out.reused };
-        ctx.processor.reported(texture);
+        work[0].report = texture;
         textures.push(texture);
         const target = outputPath(key, out.mimeType);
         outputs.set(target, out.bytes);
@@ -68,7 +70,7 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
         textures.push(m.report);
         if (m.bytes) outputs.set(m.rel, m.bytes);
       }
-      return { textures, warnings, outputs: async () => outputs };
+      return { textures, warnings, work, outputs: async () => outputs };
     },
   });
 }
@@ -84,7 +86,7 @@ async function findSiblings(ctx: RunContext, key: string): Promise<FileSource[]>
   const out: FileSource[] = [];
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const rel = dir === '.' ? entry.name : `${dir}/${entry.name}`;
-    if (!entry.isFile() || !EXTENSIONS.has(path.posix.extname(rel).toLowerCase()) || !siblingSuffix(stem, rel)) continue;
+    if (!entry.isFile() || !formatOfExtension(path.posix.extname(rel)) || !siblingSuffix(stem, rel)) continue;
     if (ctx.state.files[rel]?.original === null) continue;
     const source = await inspectFile(ctx.root, ctx.state, rel);
     if (source.originalHash !== null) out.push(source);
@@ -92,15 +94,12 @@ async function findSiblings(ctx: RunContext, key: string): Promise<FileSource[]>
   return out;
 }
 
-const EXTENSIONS = new Set(Object.values(EXTENSIONS_BY_MIME).flat());
-const FORMAT_BY_EXTENSION: Record<string, ImageFormat> = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.webp': 'webp' };
-
 /**
  * A derived file through the same chain as any texture at its path (rules matched on its path), then
  * encoded in its extension's format (or the rules' `format`, renaming it). In a dry run: its plan.
  */
-async function finishDerived(ctx: RunContext, rules: SourcedRule[], d: DerivedFileOutput): Promise<{ rel: string; bytes?: Uint8Array; report: TextureReport }> {
-  const format = FORMAT_BY_EXTENSION[path.posix.extname(d.rel).toLowerCase()];
+async function finishDerived(ctx: RunContext, rules: SourcedRule[], d: DerivedFileOutput): Promise<{ rel: string; bytes?: Uint8Array; report: TextureReport; work?: string }> {
+  const format = formatOfExtension(path.posix.extname(d.rel));
   if (!format) throw new Error(`${d.by}: derived file ${d.rel} is not .png, .jpg or .webp`);
   const actions = resolveActions(rules, { path: d.rel });
   const base = { name: d.rel, slots: [], kind: d.kind, before: d.size, rule: actions?.rules ?? [], reused: false, derivedBy: d.by };
@@ -115,20 +114,20 @@ async function finishDerived(ctx: RunContext, rules: SourcedRule[], d: DerivedFi
   let after = d.size;
   let mimeType = MIME_BY_FORMAT[format];
   let engine = d.engine;
+  let work: string | undefined;
+  let reused = false;
   if (actions) {
     const out = await ctx.processor.process(bytes, d.kind, actions);
     if (out.changed) ({ bytes, after, mimeType } = out);
     engine = joinEngines(d.engine, out.engine);
+    ({ work, reused } = out);
   }
-  return { rel: outputPath(d.rel, mimeType), bytes, report: { ...base, after, mimeType, engine } };
+  return { rel: outputPath(d.rel, mimeType), bytes, report: { ...base, after, mimeType, engine, reused }, work };
 }
 
 /** Same path when the format is kept, else the same name with the new format's extension. */
 function outputPath(rel: string, mimeType: string): string {
-  const ext = path.posix.extname(rel);
-  const allowed = EXTENSIONS_BY_MIME[mimeType];
-  if (allowed.includes(ext.toLowerCase())) return rel;
-  return rel.slice(0, rel.length - ext.length) + allowed[0];
+  return withFormatExtension(rel, formatOfMime(mimeType)!);
 }
 
 /**
@@ -138,7 +137,7 @@ function outputPath(rel: string, mimeType: string): string {
 async function assertContentMatchesName(rel: string, bytes: Uint8Array): Promise<void> {
   const { format } = await probeImage(bytes);
   const ext = path.posix.extname(rel).toLowerCase();
-  if (!EXTENSIONS_BY_MIME[MIME_BY_FORMAT[format]].includes(ext)) {
+  if (formatOfExtension(ext) !== format) {
     throw new Error(`the file holds ${format.toUpperCase()} data but is named ${ext}; rename it or re-export it`);
   }
 }

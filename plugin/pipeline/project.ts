@@ -4,30 +4,34 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_MAX_PIXELS } from '../config/defaults';
-import { ConfigError, firstLine } from '../config/errors';
+import { DEFAULT_MAX_PIXELS, RUN_DEFAULTS } from '../config/defaults';
+import { checkOptions } from '../config/options';
+import { ConfigError, errorCode, firstLine, type ErrorCode } from '../errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
 import { covers, toProjectPath } from '../discovery/project-paths';
 import { discoverFiles } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
+import { formatOfExtension } from '../image-formats';
 import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
 import { assertStateDirSafe } from '../safety/state-dir';
+import { assertStateTargetsSafe } from '../safety/state-targets';
 import { lockProject } from '../state/lock';
 import { loadState, stateDir } from '../state/store';
 import type { DeviceChoice } from '../types';
-import type { AssetOutcome, RunContext } from './context';
-import { ImageProcessor, type ImageRequests } from './image-processor';
+import type { AssetOutcome, ImageWork, RunContext } from './context';
+import { ImageProcessor } from './image-processor';
 import { preflight } from './preflight';
 import { planAssets } from './plan';
+import { blockDisagreeingSharers } from './shared-textures';
 import { processModel } from './process-model';
 import { processTexture } from './process-texture';
 import type { RunEvent, RunReport, TextureReport } from './report';
 import { runScheduled, Serial } from './schedule';
 
-/** Two at once: one asset in the model while another is decoded, encoded or written (see test/bench/pipeline.ts). */
-export const DEFAULT_CONCURRENCY = 2;
+/** Assets processed at once by default (RUN_DEFAULTS.concurrency). */
+export const DEFAULT_CONCURRENCY = RUN_DEFAULTS.concurrency;
 
 export interface RemasterProjectOptions {
   /** Config file path (relative to the current directory) or a config object. Default: `<root>/remaster.config.json`, else the built-in default. */
@@ -50,9 +54,23 @@ export interface RemasterProjectOptions {
   engine?: Engine;
   /** Engine log lines (device fallback, model loaded). */
   log?: (line: string) => void;
+  /** Lines about the project's own state (state.json recovered from its backup); the CLI prints them even with --json. */
+  warn?: (line: string) => void;
 }
 
+/**
+ * Remasters every model and texture of a project directory by its rules, in place, keeping the
+ * originals under `.remaster/` (`restoreProject` puts them back). Up-to-date assets are skipped.
+ *
+ * @example
+ * import { remasterProject } from 'remaster';
+ *
+ * const report = await remasterProject('assets', { dryRun: true });
+ * for (const asset of report.processed) console.log(asset.path, asset.textures.map((t) => `${t.before.width}→${t.after.width}`));
+ * if (report.failed.length) process.exitCode = 1;
+ */
 export async function remasterProject(root: string, options: RemasterProjectOptions = {}): Promise<RunReport> {
+  checkOptions(options, 'remasterProject()');
   root = path.resolve(root);
   const stat = await fs.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new ConfigError(`${root}: not a directory`);
@@ -70,10 +88,12 @@ export async function remasterProject(root: string, options: RemasterProjectOpti
 }
 
 async function runLocked(root: string, config: ProjectConfig, options: RemasterProjectOptions): Promise<RunReport> {
-  const state = await loadState(root);
+  const state = await loadState(root, options.warn ?? options.log);
+  assertStateTargetsSafe(root, state); // a shipped .remaster/ naming paths through symlinks: refused before anything is touched
   const io = createIO();
 
-  let assets = await planAssets(root, state, io, await discoverFiles(root));
+  const planned = await planAssets(root, state, io, await discoverFiles(root));
+  let assets = planned;
   if (options.paths) {
     const wanted = options.paths.map((p) => toProjectPath(root, p));
     assets = assets.filter((a) => [a.key, ...(state.assets[a.key]?.files ?? [])].some((rel) => wanted.some((w) => covers(w, rel))));
@@ -81,6 +101,8 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   // Every sidecar is validated before anything is written: a bad config changes nothing.
   const sidecars = new Map<string, SourcedRule[]>();
   for (const asset of assets) sidecars.set(asset.key, await loadSidecarRules(root, asset.key));
+  // Over the whole plan, not only the selected paths: a `run <dir> a.gltf` decides like a full run.
+  await blockDisagreeingSharers(root, state, io, planned, async (key) => [...config.rules, ...(sidecars.get(key) ?? (await loadSidecarRules(root, key).catch(() => [])))]);
 
   const engine = options.engine ?? createEngine({ device: options.device, projectRoot: root, log: options.log });
   const report: RunReport = { processed: [], skipped: [], failed: [] };
@@ -96,23 +118,21 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
       limit: options.concurrency ?? DEFAULT_CONCURRENCY,
       signal: options.signal,
       uses: (asset) => asset.files.map(stem),
-      run: async (asset): Promise<{ outcome: AssetOutcome | { outcome: 'failed'; error: string }; requests: ImageRequests }> => {
+      run: async (asset): Promise<AssetOutcome | { outcome: 'failed'; error: string; code?: ErrorCode }> => {
         options.onEvent?.({ type: 'begin', path: asset.key });
-        const requests: ImageRequests = { keys: [], reports: new Map() };
-        const own = { ...ctx, processor: ctx.processor.forAsset(requests) };
         try {
           if (asset.blocked) throw new Error(asset.blocked);
-          return { outcome: asset.type === 'texture' ? await processTexture(own, asset.key) : await processModel(own, asset.key, asset.type), requests };
+          return asset.type === 'texture' ? await processTexture(ctx, asset.key) : await processModel(ctx, asset.key, asset.type);
         } catch (err) {
-          return { outcome: { outcome: 'failed', error: firstLine(err) }, requests };
+          return { outcome: 'failed', error: firstLine(err), code: errorCode(err) };
         }
       },
-      done: (asset, { outcome, requests }) => {
-        settleReused(requests, requested);
+      done: (asset, outcome) => {
+        if (outcome.outcome !== 'failed') settleReused(outcome.work, requested);
         done++;
         if (outcome.outcome === 'failed') {
           report.failed.push({ path: asset.key, error: outcome.error });
-          options.onEvent?.({ type: 'asset', path: asset.key, outcome: 'failed', detail: outcome.error, done, total: assets.length });
+          options.onEvent?.({ type: 'asset', path: asset.key, outcome: 'failed', detail: outcome.error, done, total: assets.length, ...(outcome.code ? { code: outcome.code } : {}) });
           return;
         }
         if (outcome.outcome === 'processed') {
@@ -134,12 +154,11 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
  * `reused` as a one-at-a-time run has it: the same image work was asked for before, by an earlier
  * asset in plan order or earlier in this one. Called per asset in plan order; `requested` carries over.
  */
-function settleReused(requests: ImageRequests, requested: Set<string>): void {
-  for (const [report, index] of requests.reports) {
-    const key = requests.keys[index];
-    report.reused = requested.has(key) || requests.keys.indexOf(key) < index;
-  }
-  for (const key of requests.keys) requested.add(key);
+function settleReused(work: ImageWork[], requested: Set<string>): void {
+  work.forEach(({ work: key, report }, index) => {
+    if (report) report.reused = requested.has(key) || work.findIndex((w) => w.work === key) < index;
+  });
+  for (const { work: key } of work) requested.add(key);
 }
 
 /**
@@ -147,7 +166,8 @@ function settleReused(requests: ImageRequests, requested: Set<string>): void {
  * extension: a format change turns wall.png into wall.webp, which another asset may be using.
  */
 function stem(rel: string): string {
-  return rel.replace(/\.(png|jpe?g|webp)$/i, '').toLowerCase(); // case too: some file systems ignore it
+  const ext = path.posix.extname(rel);
+  return (formatOfExtension(ext) ? rel.slice(0, -ext.length) : rel).toLowerCase(); // case too: some file systems ignore it
 }
 
 async function loadConfig(root: string, config: RemasterProjectOptions['config']): Promise<ProjectConfig> {
