@@ -18,6 +18,7 @@ import { snapToLattice } from '../plugin/ops/vary/period';
 import { remasterProject, restoreProject } from '../plugin/pipeline';
 import type { RawImage } from '../plugin/types';
 import { readModel } from './helpers/model';
+import { watchProject, type WatchEvent } from '../plugin/watch';
 import { decode, FIXTURES, makeProject, removeProject, snapshot, writeJSON } from './helpers/project';
 import { errorCounts, validate } from './helpers/validator';
 
@@ -262,4 +263,21 @@ describe('vary as a pipeline operation', () => {
     for (const f of made) expect(fs.existsSync(path.join(dir, f))).toBe(false);
     expect(Object.keys(snapshot(dir)).sort()).toEqual(Object.keys(before).sort());
   });
+
+  it('watch knows the variants as its own writes (no second job)', async () => {
+    dir = makeProject({ 'wall.png': 'sample-project/textures/stones.png', 'wall_n.png': 'sample-project/textures/stones_n.png' });
+    writeJSON(path.join(dir, 'remaster.config.json'), { rules: [{ match: 'wall.png', vary: { count: 1 } }] });
+    const watcher = watchProject(dir, { stabilityMs: 200 });
+    const events: WatchEvent[] = [];
+    watcher.on('event', (e) => events.push(e));
+    try {
+      await watcher.ready;
+      expect(fs.existsSync(path.join(dir, 'wall-v1.png')) && fs.existsSync(path.join(dir, 'wall-v1_n.png'))).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(events.filter((e) => e.type === 'job')).toHaveLength(1); // the startup pass only
+      expect(events.filter((e) => e.type === 'ignored').map((e) => (e as { path: string }).path)).toEqual(expect.arrayContaining(['wall-v1.png', 'wall-v1_n.png']));
+    } finally {
+      await watcher.close();
+    }
+  }, 30000);
 });
