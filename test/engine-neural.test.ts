@@ -5,10 +5,11 @@
 import path from 'node:path';
 import { createEngine, normalLengthError } from '../plugin/engine';
 import { loadModel } from '../plugin/engine/onnx-model';
-import { runTiled } from '../plugin/engine/tiler';
+import { planesReader, runTiled } from '../plugin/engine/tiler';
 import { crop } from '../plugin/engine/wrap';
 import { fromHalf, toHalf } from '../plugin/engine/float16';
 import { missingPrerequisite } from '../plugin/engine/device';
+import { upscale } from '../plugin/ops/upscale';
 import { channel, diff, MODELS, mosaic3, texture } from './engine-fixtures';
 
 const model = (name: string) => path.join(MODELS, name);
@@ -22,9 +23,12 @@ test('tiled inference equals a single pass within float tolerance; without overl
   const planes = [0, 1, 2].map((c) => Float32Array.from(channel(img, c), (v) => v / 255));
   const render = async (tile: number, pad: number) => {
     const out = [0, 1, 2].map(() => new Float32Array(256 * 256));
-    await runTiled(planes, 128, 128, 2, { tileWidth: tile, tileHeight: tile, pad, fixed: false }, m.run, (rows, y0) => {
-      rows.forEach((r, c) => out[c].set(r, y0 * 256));
+    const written = new Uint8Array(256 * 256);
+    await runTiled({ width: 128, height: 128, scale: 2 }, { tileWidth: tile, tileHeight: tile, pad, fixed: false }, planesReader(planes, 128, 128), m.run, (rows, offset, count, x, y) => {
+      rows.forEach((r, c) => out[c].set(r.subarray(offset, offset + count), y * 256 + x));
+      for (let i = 0; i < count; i++) written[y * 256 + x + i]++;
     });
+    expect(written.every((n) => n === 1)).toBe(true); // every output texel handed over exactly once
     return out;
   };
   const maxErr = (a: Float32Array[], b: Float32Array[]) =>
@@ -36,21 +40,26 @@ test('tiled inference equals a single pass within float tolerance; without overl
   await m.session.release();
 });
 
-test('tiled output streams out in strips: float memory is bounded by a tile row, not the image', async () => {
+test('tiled output is blended in thin buffers: float memory is bounded by the blend zones, not the image', async () => {
   const m = await loadModel(model('tiny-x2.onnx'), 'tiny', 'cpu', () => undefined);
-  const height = 1024; // a tall texture: 16 strips of 64-texel tiles
+  const height = 1024; // a tall texture: 19 strips of 64-texel tiles
   const plane = new Float32Array(32 * height).fill(0.5);
-  const blocks: number[] = [];
-  let next = 0;
-  await runTiled([plane, plane, plane], 32, height, 2, { tileWidth: 64, tileHeight: 64, pad: 8, fixed: false }, m.run, (rows, y0, count) => {
-    expect(y0).toBe(next); // in order, each row once
-    expect(rows[0].length).toBe(count * 64);
-    next = y0 + count;
-    blocks.push(count);
+  const buffers = new Set<ArrayBufferLike>();
+  let texels = 0;
+  const run = async (tile: Float32Array, w: number, h: number, n?: number) => {
+    const out = await m.run(tile, w, h, n);
+    buffers.add(out.buffer); // model outputs are not the tiler's own memory
+    return out;
+  };
+  let largest = 0;
+  await runTiled({ width: 32, height, scale: 2 }, { tileWidth: 64, tileHeight: 64, pad: 8, fixed: false }, planesReader([plane, plane, plane], 32, height), run, (rows, offset, count) => {
+    texels += count;
+    if (!buffers.has(rows[0].buffer)) largest = Math.max(largest, rows[0].length); // a blend buffer
   });
-  expect(next).toBe(height * 2);
-  expect(blocks.length).toBeGreaterThanOrEqual(16);
-  expect(Math.max(...blocks)).toBeLessThanOrEqual((64 - 8) * 2); // never more than one tile row
+  expect(texels).toBe(64 * height * 2);
+  // Blend buffers hold at most a 2 * blend * scale band of the output width (here 2 * 4 * 2 rows x 64).
+  expect(largest).toBeLessThanOrEqual(16 * 64);
+  expect(largest).toBeGreaterThan(0);
   await m.session.release();
 });
 
@@ -144,7 +153,7 @@ test('corrupt or unusable models are refused with one line naming the file', asy
     ['not-a-model.onnx', /not-a-model\.onnx: cannot load model on cpu/],
     ['grey-x2.onnx', /grey-x2\.onnx: model takes 1 channels, expected 3/],
     ['non-integer-scale.onnx', /non-integer-scale\.onnx: model scale 1\.5 is not an integer/],
-    ['same-size.onnx', /same-size\.onnx: model does not upscale/],
+    ['same-size.onnx', /same-size\.onnx: model turns mid-grey 0\.5 into/], // not a 0..1 model (same-size-blur.onnx is)
     ['range-255.onnx', /range-255\.onnx: model turns mid-grey 0\.5 into 127\.500; expected a model working on 0\.\.1 values/],
   ];
   for (const [file, message] of cases) {
@@ -152,6 +161,13 @@ test('corrupt or unusable models are refused with one line naming the file', asy
     expect(err?.message).toMatch(message);
     expect(err?.message).not.toContain('\n');
   }
+});
+
+test('a same-size model loads (style, denoise); upscaling with it is refused, and the upscale rule says so before any work', async () => {
+  expect(await engine.checkModel('same-size-blur.onnx')).toEqual({ scale: 1 });
+  const img = { data: new Uint8Array(8 * 8 * 3), width: 8, height: 8, channels: 3 as const };
+  await expect(engine.upscale(img, { scale: 2, model: 'same-size-blur.onnx', kind: 'color' })).rejects.toThrow(/same-size-blur\.onnx: model does not upscale \(output is 1x its input\)/);
+  expect(await upscale.check!({ model: 'same-size-blur.onnx' }, { engine, root: MODELS })).toEqual({ field: 'model', message: 'same-size-blur.onnx: model does not upscale (output is 1x its input)' });
 });
 
 test('device auto: uses a GPU provider that starts, else CPU with one line saying so', async () => {

@@ -1,17 +1,19 @@
 /** `remaster run <dir>`: the whole pipeline over a project directory. */
 import type { Command } from 'commander';
-import { deviceOption } from './device-option';
-import { DEFAULT_CONCURRENCY, remasterProject } from '../pipeline/project';
+import { showName } from '../config/errors';
+import { deviceOption, threadsOption } from './device-option';
+import { DEFAULT_CONCURRENCY } from '../pipeline/defaults';
 import type { RunReport } from '../pipeline/report';
 import type { DeviceChoice } from '../types';
 import type { CommandResult } from './command-result';
-import { createProgressOutput, parseJobs } from './output';
+import { parseJobs } from './output';
 
 interface RunFlags {
   config?: string;
   dryRun?: boolean;
   json?: boolean;
   device: DeviceChoice;
+  threads?: number;
   jobs: number;
 }
 
@@ -24,14 +26,17 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
     .option('--dry-run', 'show what would be done; change nothing')
     .option('--json', 'print one JSON object {processed, skipped, failed} instead of text')
     .addOption(deviceOption())
-    .option('--jobs <n>', 'assets processed at once (inference itself runs one at a time)', parseJobs, DEFAULT_CONCURRENCY)
+    .addOption(threadsOption())
+    .option('--jobs <n>', 'assets processed at once (inference itself runs one tile at a time, on --threads cores)', parseJobs, DEFAULT_CONCURRENCY)
     .action(async (dir: string, flags: RunFlags) => {
+      // Loaded when the command runs, not when the program is built: `remaster --help` stays fast.
+      const [{ remasterProject }, { createProgressOutput }] = await Promise.all([import('../pipeline/project'), import('./output')]);
       const started = Date.now();
       const progress = flags.json ? undefined : createProgressOutput(Boolean(flags.dryRun));
       let report: RunReport;
       try {
         report = await remasterProject(dir, {
-          config: flags.config, dryRun: flags.dryRun, device: flags.device, concurrency: flags.jobs,
+          config: flags.config, dryRun: flags.dryRun, device: flags.device, threads: flags.threads, concurrency: flags.jobs,
           onEvent: progress?.onEvent, log: flags.json ? undefined : (line) => process.stderr.write(`${line}\n`), warn: (line) => process.stderr.write(`${line}\n`),
         });
       } finally {
@@ -44,11 +49,11 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
 }
 
 function printSummary(report: RunReport, dryRun: boolean, ms: number): void {
-  const out: string[] = [];
+  const out: string[] = (report.warnings ?? []).map((w) => `warning: ${showName(w)}`);
   for (const asset of [...report.processed, ...report.skipped]) {
-    for (const warning of asset.warnings ?? []) out.push(`warning: ${asset.path}: ${warning}`);
+    for (const warning of asset.warnings ?? []) out.push(`warning: ${showName(asset.path)}: ${showName(warning)}`);
   }
-  for (const failure of report.failed) out.push(`failed: ${failure.path}: ${failure.error}`);
+  for (const failure of report.failed) out.push(`failed: ${showName(failure.path)}: ${showName(failure.error)}`);
   const textures = report.processed.reduce((n, a) => n + a.textures.length, 0);
   out.push(
     `${dryRun ? 'dry run: would process' : 'processed'} ${report.processed.length} asset(s) (${textures} texture(s)), ` +

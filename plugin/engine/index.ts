@@ -11,10 +11,12 @@ import type { DeviceChoice, RawImage, TextureKind, UpscaleOptions, UpscaleResult
 import { resizeClassical } from './classical';
 import type { Device } from './device';
 import { resolveModel } from './model-source';
+import { InferenceHost } from './inference-host';
 import { upscaleNeural, planPasses } from './neural';
-import { loadModel, type LoadedModel } from './onnx-model';
+import type { ModelHandle } from './onnx-model';
 import { chooseLayout } from './tile-layout';
 import { assertRawImage } from './pixels';
+import { fillTransparent } from './alpha-fill';
 import { crop, wrapPad } from './wrap';
 
 export interface EngineOptions {
@@ -28,6 +30,18 @@ export interface EngineOptions {
   log?: (line: string) => void;
   /** Base for relative model paths (default: process.cwd()). When given, model paths must stay inside it. */
   projectRoot?: string;
+  /**
+   * Intra-op threads of every ONNX session (default: available cores minus the load average, see device.ts). One session per model
+   * serves every texture, so this is the run's whole inference thread budget; `--jobs` only sets
+   * how many assets are decoded, blended and encoded around it at once.
+   */
+  threads?: number;
+  /**
+   * Where sessions run: 'worker' (default) in a worker thread, so this thread stays free for
+   * decoding, blending, encoding and commits while a tile computes; 'main-thread' runs
+   * `session.run` here, blocking the event loop for each tile (kept for measuring the difference).
+   */
+  inference?: 'worker' | 'main-thread';
 }
 
 export interface Engine {
@@ -36,9 +50,15 @@ export interface Engine {
   upscale(image: RawImage, opts: UpscaleOptions): Promise<UpscaleResult>;
   /** Classical kind-aware resize to exact size (used for `maxSize` caps). */
   resize(image: RawImage, width: number, height: number, kind: TextureKind): Promise<RawImage>;
-  /** Throws a one-line Error if the model name/path cannot be used (unknown name, not ONNX, bad shapes). */
-  checkModel(model: string): Promise<void>;
+  /**
+   * Loads the model (once per engine) and says its measured scale (1 for a same-size model: style,
+   * denoise; undefined for 'lanczos'). Throws a one-line Error if the model name/path cannot be used
+   * (unknown name, not ONNX, bad shapes). Whether a scale suits is the operation's call (upscale: >= 2).
+   */
+  checkModel(model: string): Promise<{ scale: number } | undefined>;
   close(): Promise<void>;
+  /** Time spent inside `session.run` (in the inference worker) so far, and how many runs; NaN on 'main-thread'. */
+  inferenceStats?(): { runSeconds: number; runs: number };
 }
 
 /** Texels of wrap-around padding for seamless Lanczos: the kernel reaches 3 source texels. */
@@ -56,15 +76,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
     said.add(line);
     options.log?.(line);
   };
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new Error(`threads must be a whole number from 1 up (got ${options.threads})`);
+  }
   /** One session per model file, created on first use and shared by every texture. */
-  const models = new Map<string, Promise<LoadedModel>>();
+  const models = new Map<string, Promise<ModelHandle>>();
   /** GPU providers that failed to start under 'auto': not retried for the next model. */
   const failedDevices = new Map<Device, string>();
+  const host = options.inference === 'main-thread' ? undefined : new InferenceHost({ threads: options.threads });
 
-  function model(file: string, label: string): Promise<LoadedModel> {
+  function model(file: string, label: string): Promise<ModelHandle> {
     let loaded = models.get(file);
     if (!loaded) {
-      loaded = loadModel(file, label, device, log, failedDevices);
+      // onnxruntime is only loaded in this thread when sessions run here: the worker loads its own.
+      loaded = host ? host.load(file, label, device, log) : import('./onnx-model').then(({ loadModel }) => loadModel(file, label, device, log, failedDevices, options.threads));
       models.set(file, loaded);
       loaded.then((m) => log(describeModel(m)), () => undefined);
     }
@@ -77,14 +102,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (!KINDS.includes(opts.kind)) throw new Error(`unknown texture kind "${opts.kind}" (use ${KINDS.join(', ')})`);
     const source = resolveModel(opts.model, projectRoot, confineModels);
     if (source.kind === 'lanczos') {
-      return { image: await lanczosUpscale(image, opts), engine: 'lanczos' };
+      return { image: fillOutput(await lanczosUpscale(image, opts), opts.kind), engine: 'lanczos' };
     }
     const m = await model(source.file, source.label);
+    if (m.info.scale < 2) throw new Error(`${source.label}: model does not upscale (output is ${m.info.scale}x its input)`);
     const layout = chooseLayout(m, options.tileSize, options.tileOverlap);
     const result = await upscaleNeural(image, m, { scale: opts.scale, kind: opts.kind, seamless: !!opts.seamless, layout });
     const plan = planPasses(m.info.scale, opts.scale);
     const adapted = plan.passes > 1 || plan.resize ? `:x${m.info.scale}>x${opts.scale}` : '';
-    return { image: result, engine: `${m.label}@${m.device}${adapted}` };
+    return { image: fillOutput(result, opts.kind), engine: `${m.label}@${m.device}${adapted}` };
   }
 
   return {
@@ -93,26 +119,37 @@ export function createEngine(options: EngineOptions = {}): Engine {
       assertRawImage(image);
       // Downscaling colour averages light, so do it in linear light; anything else stays as stored.
       const down = width <= image.width && height <= image.height;
-      return resizeClassical(image, width, height, kind, { light: down ? 'linear' : 'srgb' });
+      return fillOutput(await resizeClassical(image, width, height, kind, { light: down ? 'linear' : 'srgb' }), kind);
     },
     async checkModel(name) {
       const source = resolveModel(name, projectRoot, confineModels);
-      if (source.kind === 'onnx') await model(source.file, source.label);
+      return source.kind === 'onnx' ? { scale: (await model(source.file, source.label)).info.scale } : undefined;
     },
     async close() {
       const loaded = [...models.values()];
       models.clear();
       for (const m of await Promise.allSettled(loaded)) {
-        if (m.status === 'fulfilled') await m.value.session.release();
+        if (m.status === 'fulfilled') await m.value.release().catch(() => undefined);
       }
+      await host?.close();
     },
+    inferenceStats: () => ({ ...(host?.stats ?? { runSeconds: NaN, runs: 0 }) }),
   };
 }
 
 /** The log line for a loaded model, e.g. `model byo.onnx: x3, float16, fixed 64x64, on cpu`. */
-function describeModel(m: LoadedModel): string {
+function describeModel(m: ModelHandle): string {
   const fixed = m.info.fixedSize ? `, fixed ${m.info.fixedSize.width}x${m.info.fixedSize.height}` : '';
   return `model ${m.label}: x${m.info.scale}, ${m.info.dtype}${fixed}, on ${m.device}`;
+}
+
+/**
+ * Resampling leaves fully transparent colour texels black (premultiplied: 0 x anything). Mipmaps and
+ * filtering blend them into visible edges (dark fringes), so they get the push-pull colour of their
+ * visible surroundings instead, as the model input does. Visible texels are not changed.
+ */
+function fillOutput(image: RawImage, kind: TextureKind): RawImage {
+  return kind === 'color' ? fillTransparent(image) : image;
 }
 
 /** Lanczos-3 upscale, wrap-padded in seamless mode. */

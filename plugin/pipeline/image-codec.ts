@@ -2,6 +2,7 @@
 import sharp from 'sharp';
 import { firstLine } from '../config/errors';
 import type { RawImage, TextureKind } from '../types';
+import { ownRawInput, PNG_OPTIONS } from '../engine/encode-options';
 
 import { IMAGE_FORMATS, type ImageFormat } from '../image-formats';
 
@@ -13,14 +14,23 @@ export interface ImageInfo {
   height: number;
   /** Bits per channel sample (8, or 16 for 16-bit PNGs). */
   bitsPerSample: number;
+  /** Frames: more than 1 for an animated WebP. */
+  pages: number;
 }
+
+/**
+ * How every image is decoded. glTF ignores embedded colour profiles (the stored values are the data,
+ * for colour, normal and data maps alike), so no profile is applied; outputs carry none. An EXIF
+ * Orientation is applied to the pixels, so the image is shown as before and needs no tag.
+ */
+export const DECODE_OPTIONS = { ignoreIcc: true, autoOrient: true } as const;
 
 /** Container format and size without decoding pixels. */
 export async function probeImage(bytes: Uint8Array): Promise<ImageInfo> {
   let meta: sharp.Metadata;
   try {
     // Header only, no limit here: the caller checks the size against limits.maxPixels itself.
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    meta = await sharp(bytes, { limitInputPixels: false, ...DECODE_OPTIONS }).metadata();
   } catch (err) {
     throw new Error(`cannot read image (${firstLine(err)})`, { cause: err });
   }
@@ -28,14 +38,16 @@ export async function probeImage(bytes: Uint8Array): Promise<ImageInfo> {
   if (!Object.hasOwn(IMAGE_FORMATS, name)) throw new Error(`unsupported image format "${String(meta.format)}" (png, jpeg, webp)`);
   const format = name as ImageFormat;
   if (!meta.width || !meta.height) throw new Error('image has no size');
-  return { format, width: meta.width, height: meta.height, bitsPerSample: meta.depth === 'ushort' ? 16 : 8 };
+  // The size as shown (an EXIF rotation by 90° swaps the sides), which is what decodeImage returns.
+  const { width, height } = meta.autoOrient ?? meta;
+  return { format, width, height, bitsPerSample: meta.depth === 'ushort' ? 16 : 8, pages: meta.pages ?? 1 };
 }
 
 /** Decodes to 8-bit interleaved pixels, keeping the channel count (grey, grey+alpha, RGB, RGBA). */
 export async function decodeImage(bytes: Uint8Array, maxPixels?: number): Promise<RawImage> {
   try {
     // The pixel limit is checked by the caller from the header; here it is the decoder's backstop.
-    const open = () => sharp(bytes, maxPixels ? { limitInputPixels: maxPixels } : {});
+    const open = () => sharp(bytes, { ...DECODE_OPTIONS, ...(maxPixels ? { limitInputPixels: maxPixels } : {}) });
     const grey = (await open().metadata()).channels;
     // sharp's raw output is sRGB: ask for b-w explicitly to keep grey images grey.
     const input = grey === 1 ? open().toColourspace('b-w') : open();
@@ -66,10 +78,10 @@ export async function encodeImage(image: RawImage, format: ImageFormat, quality:
   if (format === 'jpeg' && (image.channels === 2 || image.channels === 4) && usesAlpha(image)) {
     throw new Error('the image has transparency, which JPEG cannot store (use png or webp)');
   }
-  let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+  let pipeline = sharp(image.data, ownRawInput(image.width, image.height, image.channels));
   // sharp writes sRGB unless told otherwise: keep grey images grey (1 or 2 channels).
   if (image.channels <= 2) pipeline = pipeline.toColourspace('b-w');
-  if (format === 'png') pipeline = pipeline.png();
+  if (format === 'png') pipeline = pipeline.png(PNG_OPTIONS);
   else if (format === 'jpeg') pipeline = pipeline.removeAlpha().jpeg({ quality, chromaSubsampling: kind === 'color' ? '4:2:0' : '4:4:4' });
   else pipeline = pipeline.webp(kind === 'color' ? { quality, alphaQuality: 100 } : { lossless: true });
   return new Uint8Array(await pipeline.toBuffer());

@@ -4,13 +4,14 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_MAX_PIXELS, RUN_DEFAULTS } from '../config/defaults';
+import { DEFAULT_MAX_PIXELS } from '../config/defaults';
 import { checkOptions } from '../config/options';
 import { ConfigError, errorCode, firstLine, type ErrorCode } from '../errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
+import { ruleMatches } from '../config/resolve';
 import { covers, toProjectPath } from '../discovery/project-paths';
-import { discoverFiles } from '../discovery/walk';
+import { discoverFiles, type UnreadableFolder } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
 import { formatOfExtension } from '../image-formats';
@@ -30,8 +31,8 @@ import { processTexture } from './process-texture';
 import type { RunEvent, RunReport, TextureReport } from './report';
 import { runScheduled, Serial } from './schedule';
 
-/** Assets processed at once by default (RUN_DEFAULTS.concurrency). */
-export const DEFAULT_CONCURRENCY = RUN_DEFAULTS.concurrency;
+import { DEFAULT_CONCURRENCY } from './defaults';
+export { DEFAULT_CONCURRENCY };
 
 export interface RemasterProjectOptions {
   /** Config file path (relative to the current directory) or a config object. Default: `<root>/remaster.config.json`, else the built-in default. */
@@ -40,6 +41,8 @@ export interface RemasterProjectOptions {
   dryRun?: boolean;
   /** Device for neural models (ignored when `engine` is given). */
   device?: DeviceChoice;
+  /** Intra-op threads for neural models (default: available cores minus the load average; ignored when `engine` is given). */
+  threads?: number;
   /** Only the assets at (or under) these project-relative or absolute paths. */
   paths?: string[];
   /**
@@ -92,20 +95,23 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   assertStateTargetsSafe(root, state); // a shipped .remaster/ naming paths through symlinks: refused before anything is touched
   const io = createIO();
 
-  const planned = await planAssets(root, state, io, await discoverFiles(root));
+  const unreadable: UnreadableFolder[] = [];
+  const planned = await planAssets(root, state, io, await discoverFiles(root, unreadable));
   let assets = planned;
   if (options.paths) {
     const wanted = options.paths.map((p) => toProjectPath(root, p));
     assets = assets.filter((a) => [a.key, ...(state.assets[a.key]?.files ?? [])].some((rel) => wanted.some((w) => covers(w, rel))));
   }
+  const unmatched = options.paths ? [] : unmatchedRules(config.rules, planned.map((a) => a.key));
   // Every sidecar is validated before anything is written: a bad config changes nothing.
   const sidecars = new Map<string, SourcedRule[]>();
   for (const asset of assets) sidecars.set(asset.key, await loadSidecarRules(root, asset.key));
   // Over the whole plan, not only the selected paths: a `run <dir> a.gltf` decides like a full run.
   await blockDisagreeingSharers(root, state, io, planned, async (key) => [...config.rules, ...(sidecars.get(key) ?? (await loadSidecarRules(root, key).catch(() => [])))]);
 
-  const engine = options.engine ?? createEngine({ device: options.device, projectRoot: root, log: options.log });
-  const report: RunReport = { processed: [], skipped: [], failed: [] };
+  const engine = options.engine ?? createEngine({ device: options.device, threads: options.threads, projectRoot: root, log: options.log });
+  // A folder that cannot be listed fails on its own; everything else is still done.
+  const report: RunReport = { processed: [], skipped: [], failed: unreadable.map((f) => ({ path: f.rel, error: f.error })), ...(unmatched.length ? { warnings: unmatched } : {}) };
   try {
     await preflight([...config.rules, ...[...sidecars.values()].flat()], { engine, root });
     const ctx: RunContext = {
@@ -173,6 +179,16 @@ function stem(rel: string): string {
 async function loadConfig(root: string, config: RemasterProjectOptions['config']): Promise<ProjectConfig> {
   if (config === undefined || typeof config === 'string') return loadProjectConfig(root, config);
   return configFromObject(config);
+}
+
+/**
+ * A rule whose `match` matches no asset is most likely a typo in a glob: it silently did nothing.
+ * (Slots are not considered: a rule can match a model whose textures it then does not touch.)
+ */
+function unmatchedRules(rules: SourcedRule[], keys: string[]): string[] {
+  return rules
+    .filter((r) => r.rule.match !== undefined && !keys.some((key) => ruleMatches({ rule: { match: r.rule.match }, source: r.source }, { path: key })))
+    .map((r) => `${r.source.replace(/#(\d+)$/, '')}: rules.${r.source.replace(/^.*#/, '')}.match: ${JSON.stringify(r.rule.match)} matches no asset`);
 }
 
 
