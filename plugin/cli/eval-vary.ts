@@ -1,9 +1,6 @@
 /** `remaster eval-vary <dir>`: the Texture Multiplier vs shuffled tiles and Heitz-Neyret blending, CNN-free statistics. */
 import type { Command } from 'commander';
 import { ConfigError, firstLine } from '../config/errors';
-import { evaluateVary, formatVaryTable } from '../ops/vary/evaluate';
-import { VaryHtmlReport } from '../ops/vary/html-report';
-import { writeFileAtomic } from '../state/atomic-write';
 
 interface EvalVaryFlags {
   count: string;
@@ -34,6 +31,10 @@ export function registerEvalVaryCommand(program: Command): void {
       if (!(variation >= 0 && variation <= 1)) throw new ConfigError('--variation must be from 0 to 1');
       if (!Number.isInteger(seed)) throw new ConfigError('--seed must be a whole number');
       if (!Number.isInteger(copySize) || copySize < 4) throw new ConfigError('--copy-size must be a whole number from 4 up');
+      // Loaded only when the command runs (see main.ts).
+      const { evaluateVary, formatVaryTable } = await import('../ops/vary/evaluate');
+      const { VaryHtmlReport } = await import('../ops/vary/html-report');
+      const { writeFileAtomic } = await import('../state/atomic-write');
       const html = flags.report ? new VaryHtmlReport() : undefined;
       let report;
       try {

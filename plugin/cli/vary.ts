@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../config/errors';
-import { MAX_EXEMPLAR_PIXELS, varyTexture, VaryInputError, type VaryMap, type VaryOptions } from '../ops/vary';
-import { writeAllOrNothing, type PendingFile } from '../ops/vary/encode';
-import { readMapFile, variantFileName } from '../ops/vary/map-files';
+import { VaryInputError } from '../ops/vary/input-error';
+import type { VaryMap, VaryOptions } from '../ops/vary/types';
+import type { PendingFile } from '../ops/vary/encode';
 import { mapSuffix } from '../ops/vary/siblings';
 import type { TextureKind } from '../types';
 
@@ -72,6 +72,10 @@ export function registerVaryCommand(program: Command): void {
     .option('--json', 'print what was written as one JSON object')
     .action(async (texture: string, flags: VaryFlags) => {
       try {
+        // The synthesis, sharp and the encoders load only when the command runs (see main.ts).
+        const { MAX_EXEMPLAR_PIXELS, varyTexture } = await import('../ops/vary/vary-texture');
+        const { readMapFile, variantFileName } = await import('../ops/vary/map-files');
+        const { writeAllOrNothing } = await import('../ops/vary/encode');
         const started = Date.now();
         const options = varyOptionsFromFlags(flags);
         const leadKind = mapSuffix(path.basename(texture).replace(/\.[^.]+$/, ''))?.kind ?? 'color';

@@ -11,6 +11,7 @@
  */
 
 import { buildExemplar } from './exemplar';
+import { VaryInputError } from './input-error';
 import { hashRandom } from './hash-random';
 import { detectLattice } from './period';
 import { makePlan } from './plan';
@@ -28,9 +29,8 @@ export const MAX_COUNT = 64;
 /** Wrap-edge / interior energy up to which an exemplar counts as tiling. */
 export const TILING_RATIO = 1.5;
 
-export class VaryInputError extends Error {
-  override name = 'VaryInputError';
-}
+export { VaryInputError };
+
 
 /** Checks a map set and options; throws a one-line VaryInputError naming the problem. */
 export function checkVaryInput(maps: VaryMap[], options: VaryOptions): void {
