@@ -20,3 +20,5 @@ export {
   estimatePbrFromColor, loadPbrModel, encodeNormalMap, encodeOrm, encodeGrey, DEFAULT_PBR_METHOD,
   type PbrMaps, type PbrEstimateOptions, type PbrModel, type PbrMethod,
 } from './ops/pbr';
+export { varyTexture, varyMaterials, type VaryMap, type VaryOptions, type VaryResult, type VaryMaterialsOptions } from './ops/vary';
+export * as textureStats from './metrics/texture-stats';

@@ -17,6 +17,8 @@ import { registerEvalMaterialCommand } from './eval-material';
 import { registerRestoreCommand } from './restore';
 import { registerRunCommand } from './run';
 import { registerUpscaleCommand } from './upscale';
+import { registerVaryCommand } from './vary';
+import { registerEvalVaryCommand } from './eval-vary';
 import { registerWatchCommand } from './watch';
 
 import type { CommandResult } from './command-result';
@@ -36,6 +38,8 @@ export function buildProgram(result: CommandResult): Command {
   registerUpscaleCommand(program);
   registerEvalCommand(program);
   registerEvalPbrCommand(program);
+  registerVaryCommand(program);
+  registerEvalVaryCommand(program);
   registerMaterialCommand(program, result);
   registerEvalMaterialCommand(program);
   return program;

@@ -5,8 +5,10 @@
 import type { Operation } from './types';
 import { pbr } from './pbr/operation';
 import { upscale } from './upscale';
+import { vary } from './vary/operation';
 
 export const BUILTIN_OPERATIONS: readonly Operation[] = [
   upscale,
   pbr,
+  vary,
 ];
