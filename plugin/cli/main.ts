@@ -6,8 +6,10 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors';
 import { registerEvalCommand } from './eval';
+import { registerEvalStyleCommand } from './eval-style';
 import { registerRestoreCommand } from './restore';
 import { registerRunCommand } from './run';
+import { registerStyleCommand } from './style';
 import { registerUpscaleCommand } from './upscale';
 import { registerWatchCommand } from './watch';
 
@@ -26,6 +28,8 @@ export function buildProgram(result: CommandResult): Command {
   registerWatchCommand(program);
   registerUpscaleCommand(program);
   registerEvalCommand(program);
+  registerStyleCommand(program);
+  registerEvalStyleCommand(program);
   return program;
 }
 

@@ -24,7 +24,7 @@ export interface GramTransferOptions {
   iterations?: number;
   /** Largest side of the optimisation grid. Default 256. */
   workSize?: number;
-  /** Weight of the coarse-luminance content term. Default 4. */
+  /** Weight of the coarse-luminance content term (relative to the variance-normalised error). Default 0.5. */
   contentWeight?: number;
 }
 
@@ -36,7 +36,7 @@ const LUMA = [0.299, 0.587, 0.114];
 export async function gramTransfer(input: ColourPlanes, reference: ColourPlanes, random: Random, options: GramTransferOptions): Promise<ColourPlanes> {
   const workSize = options.workSize ?? 256;
   const iterations = options.iterations ?? 60;
-  const contentWeight = options.contentWeight ?? Number(process.env.STYLE_CW ?? 4);
+  const contentWeight = options.contentWeight ?? 0.5;
   const f = Math.max(1, Math.ceil(Math.max(input.width, input.height) / workSize));
   const small = shrink(input, f, options.wrap);
   const rf = Math.max(1, Math.ceil(Math.max(reference.width, reference.height) / workSize));
@@ -60,14 +60,13 @@ export async function gramTransfer(input: ColourPlanes, reference: ColourPlanes,
   variance = Math.max(variance / n, 1e-4);
 
   // Adam on the texels (lr in 0..1 colour units per step).
-  const lr = Number(process.env.STYLE_LR ?? 0.01);
+  const lr = 0.03;
   const m = new Float32Array(x.length);
   const v = new Float32Array(x.length);
   const b1 = 0.9;
   const b2 = 0.999;
   for (let t = 1; t <= iterations; t++) {
-    const { grad, loss } = await evaluateGram(x, small.width, small.height, filters, targets);
-    if (process.env.STYLE_DEBUG && (t % 10 === 1 || t === iterations)) process.stderr.write(`gram step ${t}: style loss ${loss.toFixed(4)}\n`);
+    const { grad } = await evaluateGram(x, small.width, small.height, filters, targets);
     addContentGradient(grad, x, content, small.width, small.height, (contentWeight * 2) / (n * variance), options.wrap);
     const c1 = 1 - b1 ** t;
     const c2 = 1 - b2 ** t;
