@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { checkOptions } from '../config/options';
 import { covers, toProjectPath } from '../discovery/project-paths';
 import { toAbsolute } from '../discovery/safe-path';
 import { writeFileAtomic } from '../state/atomic-write';
@@ -27,6 +28,7 @@ export interface RestoreOptions {
 }
 
 export async function restoreProject(root: string, options: RestoreOptions = {}): Promise<RestoreReport> {
+  checkOptions(options, 'restoreProject()');
   root = path.resolve(root);
   if (!(await fs.stat(stateDir(root)).catch(() => null))) return { restored: [], kept: [] }; // nothing was ever remastered
   assertStateDirSafe(root);

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../config/errors';
+import { ConfigError, ProjectLockedError } from '../errors';
 import { stateDir } from './store';
 
 const LOCK_FILE = 'lock';
@@ -17,7 +17,7 @@ const heldHere = new Set<string>();
 export async function lockProject(root: string): Promise<() => Promise<void>> {
   const file = path.join(stateDir(root), LOCK_FILE);
   // Reserved synchronously, before any await, so two concurrent calls in this process cannot both pass.
-  if (heldHere.has(file)) throw new ConfigError(`${root}: another remaster run in this process is working on this project`);
+  if (heldHere.has(file)) throw new ProjectLockedError(`${root}: another remaster run in this process is working on this project`);
   heldHere.add(file);
   try {
     await fs.mkdir(stateDir(root), { recursive: true });
@@ -44,7 +44,7 @@ async function createLockFile(file: string, root: string): Promise<void> {
     const pid = await readPid(file);
     if (pid === null) continue; // released between our attempt and the read: try again
     if (pid && pid !== process.pid && isAlive(pid)) {
-      throw new ConfigError(`${root}: another remaster process (pid ${pid}) is working on this project`);
+      throw new ProjectLockedError(`${root}: another remaster process (pid ${pid}) is working on this project`);
     }
     await takeOver(file, pid); // stale: its process is gone (or it was this pid, not held here)
   }
