@@ -3,8 +3,10 @@
  * order; texture operations run by their `order`). Adding an operation = one line here.
  */
 import type { Operation } from './types';
+import { style } from './style';
 import { upscale } from './upscale';
 
 export const BUILTIN_OPERATIONS: readonly Operation[] = [
   upscale,
+  style,
 ];
