@@ -14,7 +14,7 @@
 import { decompose, levelsFor, reconstruct } from './band-stack';
 import { opponentToRgb, rgbToOpponent } from './opponent';
 import type { ColourPlanes } from './planes';
-import { matchToQuantiles, quantileFunction } from './quantiles';
+import { matchToQuantilesByRank, quantileFunction } from './quantiles';
 import type { Random } from './random';
 import { slicedOtColour } from './sliced-ot';
 
@@ -37,11 +37,14 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   const own = rgbToOpponent(input).planes[0];
   const levels = Math.min(levelsFor(input.width, input.height, options.bands ?? 2), levelsFor(reference.width, reference.height, options.bands ?? 2));
   const { width, height } = x;
+  // Band coefficients next to a transparent texel mix in its (meaningless) colour: leave them out of the
+  // statistics too, as far as the band filters reach (2 + 4 + ... texels).
+  const bandMask = options.mask && erode(options.mask, width, height, 2 * ((1 << levels) - 1), options.wrap);
   const planes = x.planes.map((plane, c) => {
     if (levels === 0) return plane;
     const stack = decompose(plane, width, height, levels, options.wrap);
     const refStack = decompose(r.planes[c], r.width, r.height, levels, true);
-    stack.bands = stack.bands.map((band, k) => matchToQuantiles(band, quantileFunction(refStack.bands[k], options.referenceMask), options.mask));
+    stack.bands = stack.bands.map((band, k) => matchToQuantilesByRank(band, quantileFunction(refStack.bands[k], options.referenceMask), bandMask));
     if (c === 0 && structure > 0) {
       const coarse = decompose(own, width, height, levels, options.wrap).residual;
       for (let i = 0; i < coarse.length; i++) stack.residual[i] = structure * coarse[i] + (1 - structure) * stack.residual[i];
@@ -49,4 +52,27 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
     return reconstruct(stack);
   });
   return opponentToRgb({ width, height, planes });
+}
+
+/** 1 where every texel within `r` (a square) is 1; wraps or clamps at the edges. */
+function erode(mask: Uint8Array, width: number, height: number, r: number, wrap: boolean): Uint8Array {
+  const at = (i: number, n: number) => (wrap ? ((i % n) + n) % n : Math.min(n - 1, Math.max(0, i)));
+  const rows = new Uint8Array(mask.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let v = 1;
+      for (let d = -r; d <= r && v; d++) v = mask[y * width + at(x + d, width)];
+      rows[y * width + x] = v;
+    }
+  }
+  const out = new Uint8Array(mask.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let v = 1;
+      for (let d = -r; d <= r && v; d++) v = rows[at(y + d, height) * width + x];
+      out[y * width + x] = v;
+    }
+  }
+  // A texture that is transparent nearly everywhere keeps its plain mask rather than none.
+  return out.some((v) => v) ? out : mask;
 }
