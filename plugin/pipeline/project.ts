@@ -9,13 +9,15 @@ import { checkOptions } from '../config/options';
 import { ConfigError, errorCode, firstLine, type ErrorCode } from '../errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
+import { ruleMatches } from '../config/resolve';
 import { covers, toProjectPath } from '../discovery/project-paths';
-import { discoverFiles } from '../discovery/walk';
+import { discoverFiles, type UnreadableFolder } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
 import { formatOfExtension } from '../image-formats';
 import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
 import { assertStateDirSafe } from '../safety/state-dir';
+import { assertStateTargetsSafe } from '../safety/state-targets';
 import { lockProject } from '../state/lock';
 import { loadState, stateDir } from '../state/store';
 import type { DeviceChoice } from '../types';
@@ -23,6 +25,7 @@ import type { AssetOutcome, ImageWork, RunContext } from './context';
 import { ImageProcessor } from './image-processor';
 import { preflight } from './preflight';
 import { planAssets } from './plan';
+import { blockDisagreeingSharers } from './shared-textures';
 import { processModel } from './process-model';
 import { processTexture } from './process-texture';
 import type { RunEvent, RunReport, TextureReport } from './report';
@@ -52,6 +55,8 @@ export interface RemasterProjectOptions {
   engine?: Engine;
   /** Engine log lines (device fallback, model loaded). */
   log?: (line: string) => void;
+  /** Lines about the project's own state (state.json recovered from its backup); the CLI prints them even with --json. */
+  warn?: (line: string) => void;
 }
 
 /**
@@ -84,20 +89,27 @@ export async function remasterProject(root: string, options: RemasterProjectOpti
 }
 
 async function runLocked(root: string, config: ProjectConfig, options: RemasterProjectOptions): Promise<RunReport> {
-  const state = await loadState(root);
+  const state = await loadState(root, options.warn ?? options.log);
+  assertStateTargetsSafe(root, state); // a shipped .remaster/ naming paths through symlinks: refused before anything is touched
   const io = createIO();
 
-  let assets = await planAssets(root, state, io, await discoverFiles(root));
+  const unreadable: UnreadableFolder[] = [];
+  const planned = await planAssets(root, state, io, await discoverFiles(root, unreadable));
+  let assets = planned;
   if (options.paths) {
     const wanted = options.paths.map((p) => toProjectPath(root, p));
     assets = assets.filter((a) => [a.key, ...(state.assets[a.key]?.files ?? [])].some((rel) => wanted.some((w) => covers(w, rel))));
   }
+  const unmatched = options.paths ? [] : unmatchedRules(config.rules, planned.map((a) => a.key));
   // Every sidecar is validated before anything is written: a bad config changes nothing.
   const sidecars = new Map<string, SourcedRule[]>();
   for (const asset of assets) sidecars.set(asset.key, await loadSidecarRules(root, asset.key));
+  // Over the whole plan, not only the selected paths: a `run <dir> a.gltf` decides like a full run.
+  await blockDisagreeingSharers(root, state, io, planned, async (key) => [...config.rules, ...(sidecars.get(key) ?? (await loadSidecarRules(root, key).catch(() => [])))]);
 
   const engine = options.engine ?? createEngine({ device: options.device, projectRoot: root, log: options.log });
-  const report: RunReport = { processed: [], skipped: [], failed: [] };
+  // A folder that cannot be listed fails on its own; everything else is still done.
+  const report: RunReport = { processed: [], skipped: [], failed: unreadable.map((f) => ({ path: f.rel, error: f.error })), ...(unmatched.length ? { warnings: unmatched } : {}) };
   try {
     await preflight([...config.rules, ...[...sidecars.values()].flat()], { engine, root });
     const ctx: RunContext = {
@@ -165,6 +177,16 @@ function stem(rel: string): string {
 async function loadConfig(root: string, config: RemasterProjectOptions['config']): Promise<ProjectConfig> {
   if (config === undefined || typeof config === 'string') return loadProjectConfig(root, config);
   return configFromObject(config);
+}
+
+/**
+ * A rule whose `match` matches no asset is most likely a typo in a glob: it silently did nothing.
+ * (Slots are not considered: a rule can match a model whose textures it then does not touch.)
+ */
+function unmatchedRules(rules: SourcedRule[], keys: string[]): string[] {
+  return rules
+    .filter((r) => r.rule.match !== undefined && !keys.some((key) => ruleMatches({ rule: { match: r.rule.match }, source: r.source }, { path: key })))
+    .map((r) => `${r.source.replace(/#(\d+)$/, '')}: rules.${r.source.replace(/^.*#/, '')}.match: ${JSON.stringify(r.rule.match)} matches no asset`);
 }
 
 
