@@ -19,6 +19,7 @@ import { listImages } from '../../metrics/evaluate';
 import { gramDistance, slicedWasserstein, wrapEdgeRatio } from '../../metrics/texture-stats';
 import { readImageFile } from '../../engine';
 import type { RawImage } from '../../types';
+import { wrapEdgeRank } from './wrap-rank';
 import { edgeCorrelation, quarterLumaSsim, quarterLumaStructure } from './structure';
 import { blend, styleFull, type StyleMethod } from './style-texture';
 
@@ -32,6 +33,8 @@ export interface StyleScores {
   structureQuarter: number;
   edgeCorrelation: number;
   wrapRatio: number;
+  /** Rank of the wrap edge among all column/row boundaries by gradient energy (a seam: near 1). */
+  wrapRank: number;
   seconds: number;
 }
 
@@ -40,7 +43,7 @@ export interface TextureStyleEval {
   width: number;
   height: number;
   /** The input's own distances to the reference and wrap ratio. */
-  input: { colour: number; gram: number; wrapRatio: number; tiles: boolean };
+  input: { colour: number; gram: number; wrapRatio: number; wrapRank: number; tiles: boolean };
   methods: Partial<Record<StyleMethod, StyleScores>>;
 }
 
@@ -91,7 +94,7 @@ export async function evaluateStyleFolder(dir: string, options: EvaluateStyleOpt
     const wrapRatio = wrapEdgeRatio(image);
     const tiles = wrapRatio <= TILING_RATIO;
     const before = { colour: slicedWasserstein(image, reference), gram: gramDistance(image, reference) };
-    const result: TextureStyleEval = { file: path.relative(dir, rel), width: image.width, height: image.height, input: { ...before, wrapRatio, tiles }, methods: {} };
+    const result: TextureStyleEval = { file: path.relative(dir, rel), width: image.width, height: image.height, input: { ...before, wrapRatio, wrapRank: wrapEdgeRank(image), tiles }, methods: {} };
     const made: Partial<Record<StyleMethod, RawImage>> = {};
     for (const method of options.methods) {
       const started = performance.now();
@@ -101,7 +104,7 @@ export async function evaluateStyleFolder(dir: string, options: EvaluateStyleOpt
       const gram = gramDistance(out, reference);
       result.methods[method] = {
         colour, gram, colourDrop: 1 - colour / before.colour, gramDrop: 1 - gram / before.gram,
-        ssimQuarter: quarterLumaSsim(image, out), structureQuarter: quarterLumaStructure(image, out), edgeCorrelation: edgeCorrelation(image, out), wrapRatio: wrapEdgeRatio(out), seconds,
+        ssimQuarter: quarterLumaSsim(image, out), structureQuarter: quarterLumaStructure(image, out), edgeCorrelation: edgeCorrelation(image, out), wrapRatio: wrapEdgeRatio(out), wrapRank: wrapEdgeRank(out), seconds,
       };
       made[method] = out;
       (outputs[method] ??= []).push(out);
