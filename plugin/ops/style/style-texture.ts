@@ -42,13 +42,13 @@ export interface StyledTexture {
  *
  * @example
  * ```ts
- * import { readImageFile, writeImageFile } from 'remaster/plugin/engine';
- * import { styleTexture } from 'remaster/plugin/ops/style';
+ * import sharp from 'sharp';
+ * import { readStyleReference, styleTexture } from 'remaster';
  *
- * const wall = await readImageFile('textures/wall.png');
+ * const wall = await readStyleReference('textures/wall.png'); // any 8-bit PNG/JPEG/WebP as RawImage
  * const painting = await readStyleReference('art/reference.png');
  * const styled = await styleTexture(wall, painting, { strength: 0.6, seamless: true, seed: 1 });
- * await writeImageFile('textures/wall.png', styled);
+ * await sharp(styled.data, { raw: { width: styled.width, height: styled.height, channels: styled.channels } }).toFile('wall-styled.png');
  * ```
  */
 export async function styleTexture(image: RawImage, reference: RawImage, options: StyleOptions = {}): Promise<RawImage> {
