@@ -25,7 +25,7 @@ describe('config validation', () => {
   it('accepts the minimal config and resolves it to x2 lanczos for any file', () => {
     const rules = sourced(MINIMAL.rules);
     expect(resolveActions(rules, { path: 'deep/dir/wall.png' })).toEqual({
-      upscale: { scale: 2, model: 'lanczos', seamless: false }, maxSize: null, format: 'keep', quality: null, kind: null, rules: ['remaster.config.json#0'],
+      upscale: { scale: 2, model: 'lanczos', seamless: false }, style: null, maxSize: null, format: 'keep', quality: null, kind: null, rules: ['remaster.config.json#0'],
     });
     expect(resolveActions(rules, { path: 'hero.glb', slots: ['normal'] })?.upscale?.scale).toBe(2);
   });
