@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config/errors';
 import { STATE_DIR } from '../discovery/walk';
+import { NotRegularFileError, readRegularFile } from '../safety/regular-file';
 import { assertStatePaths, NO_STATE_ADVICE } from '../safety/state-paths';
 import { writeFileAtomic } from './atomic-write';
 import type { AssetType } from '../discovery/walk';
@@ -77,9 +78,12 @@ export async function loadState(root: string, onNote?: (line: string) => void): 
 async function readStateFile(file: string): Promise<{ state?: StateData; problem?: string }> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    // Only a regular file: a FIFO planted as state.json would otherwise hang the run holding the lock.
+    const bytes = await readRegularFile(file);
+    if (!bytes) return {};
+    text = bytes.toString('utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if (err instanceof NotRegularFileError) return { problem: err.message };
     throw err;
   }
   let data: unknown;

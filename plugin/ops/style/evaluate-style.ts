@@ -83,7 +83,7 @@ export interface EvaluateStyleOptions {
 export const TILING_RATIO = 1.2;
 
 export async function evaluateStyleFolder(dir: string, options: EvaluateStyleOptions): Promise<StyleEvalReport> {
-  const files = listImages(dir);
+  const files = await listImages(dir);
   if (files.length === 0) throw new Error(`${dir}: no images (PNG, JPEG, WebP) found`);
   const { reference } = options;
   const textures: TextureStyleEval[] = [];
