@@ -9,6 +9,7 @@ export type * from './ops/types';
 export { TEXTURE_ORDER } from './ops/types';
 // Also brings the built-in operations' rule keys (declaration merging) into consumers' Rule type.
 export type { UpscaleRule, UpscaleSettings } from './ops/upscale';
+export { styleTexture, styleFull, blend as blendStyle, styleFrames, readStyleReference, type StyleOptions, type StyleMethod, type StyleRule, type StyleSettings } from './ops/style';
 export type { RunReport, ProcessedAsset, SkippedAsset, FailedAsset, TextureReport, RunEvent } from './pipeline/report';
 export { ConfigError, ProjectLockedError, RemasterError, StaleInputError, type ErrorCode } from './errors';
 export { DEFAULT_CONFIG, DEFAULT_MODEL } from './config/defaults';

@@ -4,6 +4,7 @@
  */
 import type { Operation } from './types';
 import { pbr } from './pbr/operation';
+import { style } from './style';
 import { upscale } from './upscale';
 import { vary } from './vary/operation';
 
@@ -11,4 +12,5 @@ export const BUILTIN_OPERATIONS: readonly Operation[] = [
   upscale,
   pbr,
   vary,
+  style,
 ];
