@@ -246,6 +246,18 @@ describe('vary as a pipeline operation', () => {
     expect(Object.fromEntries(Object.entries(snapshot(dir)).map(([k, v]) => [k, v.hash]))).toEqual(Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v.hash])));
   });
 
+  it('a map sibling that a format rule moves (wall_n.png -> wall_n.webp) still varies with the texture; second run no-op', async () => {
+    dir = makeProject({ 'wall.png': 'sample-project/textures/stones.png', 'wall_n.png': 'sample-project/textures/stones_n.png' });
+    writeJSON(path.join(dir, 'remaster.config.json'), { rules: [{ match: 'wall*', vary: { count: 1, seed: 1 } }, { match: '*_n.png', format: 'webp' }] });
+    const run = await remasterProject(dir, { concurrency: 1 });
+    expect(run.failed).toEqual([]);
+    expect(fs.existsSync(path.join(dir, 'wall_n.webp'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'wall-v1_n.webp'))).toBe(true);
+    const again = await remasterProject(dir, { concurrency: 1 });
+    expect(again.processed).toEqual([]);
+    expect(fs.existsSync(path.join(dir, 'wall-v1_n.webp'))).toBe(true);
+  });
+
   it('a standalone texture gets -v<k> files with its map siblings; recorded, no-op twice, restore removes them', async () => {
     dir = makeProject({ 'wall.png': 'sample-project/textures/stones.png', 'wall_n.png': 'sample-project/textures/stones_n.png', 'wall_orm.png': 'sample-project/textures/stones_orm.png' });
     writeJSON(path.join(dir, 'remaster.config.json'), { rules: [{ match: 'wall*', vary: { count: 2, seed: 1 } }] });
