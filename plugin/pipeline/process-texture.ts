@@ -77,16 +77,22 @@ export async function processTexture(ctx: RunContext, key: string): Promise<Asse
 
 /**
  * Files in the texture's folder named like it plus a kind suffix (`wall_norm.png` for `wall.png`),
- * as they were originally; files Remaster created (its own derived maps) are not siblings.
+ * as they were originally; files Remaster created (its own derived maps) are not siblings. A sibling
+ * Remaster itself moved away (`wall_n.png` → `wall_n.webp` by a format rule) is still one, read from
+ * its kept original: otherwise the second run would see a different set and re-derive without it.
  */
 async function findSiblings(ctx: RunContext, key: string): Promise<FileSource[]> {
   const dir = path.posix.dirname(key);
   const stem = path.posix.join(dir, path.posix.basename(key).split('.')[0]).toLowerCase();
   const entries = await fs.readdir(toAbsolute(ctx.root, dir === '.' ? '' : dir), { withFileTypes: true });
+  const names = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
+  for (const [rel, record] of Object.entries(ctx.state.files)) {
+    if (record.original !== null && record.output === null && path.posix.dirname(rel) === dir) names.add(path.posix.basename(rel));
+  }
   const out: FileSource[] = [];
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const rel = dir === '.' ? entry.name : `${dir}/${entry.name}`;
-    if (!entry.isFile() || !formatOfExtension(path.posix.extname(rel)) || !siblingSuffix(stem, rel)) continue;
+  for (const name of [...names].sort()) {
+    const rel = dir === '.' ? name : `${dir}/${name}`;
+    if (!formatOfExtension(path.posix.extname(rel)) || !siblingSuffix(stem, rel)) continue;
     if (ctx.state.files[rel]?.original === null) continue;
     const source = await inspectFile(ctx.root, ctx.state, rel);
     if (source.originalHash !== null) out.push(source);
