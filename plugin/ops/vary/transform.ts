@@ -10,7 +10,7 @@
 
 import type { Document, Material, Texture, Transform } from '@gltf-transform/core';
 import { slotKind } from '../../gltf/slots';
-import { decodeImage, encodeImage, probeImage } from '../../pipeline/image-codec';
+import { decodeImage, encodeImage, probeImage } from '../../image-codec';
 import type { TextureKind } from '../../types';
 import type { MaterialTexture, OperationServices } from '../types';
 import { vary, type VaryRule } from './operation';
