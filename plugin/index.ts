@@ -3,8 +3,14 @@ export * from './types';
 export { remasterProject, type RemasterProjectOptions } from './pipeline/project';
 export { restoreProject, type RestoreOptions, type RestoreReport } from './pipeline/restore';
 export { remaster, type RemasterTransformOptions } from './pipeline/transform';
+export { createEngine, type Engine, type EngineOptions } from './engine';
+export { registerOperation, listOperations } from './ops/registry';
+export type * from './ops/types';
+export { TEXTURE_ORDER } from './ops/types';
+// Also brings the built-in operations' rule keys (declaration merging) into consumers' Rule type.
+export type { UpscaleRule, UpscaleSettings } from './ops/upscale';
 export type { RunReport, ProcessedAsset, SkippedAsset, FailedAsset, TextureReport, RunEvent } from './pipeline/report';
-export { ConfigError } from './config/errors';
+export { ConfigError, ProjectLockedError, RemasterError, StaleInputError, type ErrorCode } from './errors';
 export { DEFAULT_CONFIG, DEFAULT_MODEL } from './config/defaults';
 export type { RemasterConfig, Rule, UpscaleAction, OutputFormat, ResolvedActions } from './config/types';
 export { discoverFiles, STATE_DIR } from './discovery/walk';

@@ -82,6 +82,6 @@ async function writeAtomic(file: string, text: string): Promise<void> {
   try {
     await writeFileAtomic(file, text);
   } catch (err) {
-    throw new Error(`${file}: cannot write report (${firstLine(err)})`);
+    throw new Error(`${file}: cannot write report (${firstLine(err)})`, { cause: err });
   }
 }

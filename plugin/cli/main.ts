@@ -11,10 +11,10 @@ import { registerRunCommand } from './run';
 import { registerUpscaleCommand } from './upscale';
 import { registerWatchCommand } from './watch';
 
-/** What a command's action reports back to main (commander actions cannot return an exit code). */
-export interface CommandResult {
-  code: number;
-}
+import type { CommandResult } from './command-result';
+
+/** Kept for commands written against main.ts; new ones import it from './command-result' (no cycle). */
+export type { CommandResult } from './command-result';
 
 export function buildProgram(result: CommandResult): Command {
   const program = new Command('remaster')

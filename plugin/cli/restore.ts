@@ -1,7 +1,7 @@
 /** `remaster restore <dir> [paths...]`: puts the kept originals back. */
 import type { Command } from 'commander';
 import { restoreProject } from '../pipeline/restore';
-import type { CommandResult } from './main';
+import type { CommandResult } from './command-result';
 
 export function registerRestoreCommand(program: Command, result: CommandResult): void {
   program

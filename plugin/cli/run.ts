@@ -4,7 +4,7 @@ import { deviceOption } from './device-option';
 import { DEFAULT_CONCURRENCY, remasterProject } from '../pipeline/project';
 import type { RunReport } from '../pipeline/report';
 import type { DeviceChoice } from '../types';
-import type { CommandResult } from './main';
+import type { CommandResult } from './command-result';
 import { createProgressOutput, parseJobs } from './output';
 
 interface RunFlags {

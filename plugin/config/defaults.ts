@@ -3,7 +3,7 @@
  * once `models/remaster-x2-fast.onnx` lands) is a one-line change.
  */
 import type { RemasterConfig } from './types';
-import type { TextureKind } from '../types';
+import type { DeviceChoice, TextureKind } from '../types';
 
 /** Model used when a rule's `upscale` names no model, and by the built-in default config. */
 export const DEFAULT_MODEL = 'remaster-x2-fast';
@@ -46,3 +46,21 @@ export const KIND_SUFFIXES: Record<Exclude<TextureKind, 'color'>, string[]> = {
     '_height', '_disp', '_displacement', '_bump', '_mask', '_gloss', '_specular', '_spec',
   ],
 };
+
+/** Defaults of remasterProject() / `remaster run` options. */
+export const RUN_DEFAULTS = {
+  /** Assets processed at once: one can be decoded, encoded and written while another is in the model (test/bench/pipeline.ts). */
+  concurrency: 2,
+  /** Execution device for neural models. */
+  device: 'auto' as DeviceChoice,
+} as const;
+
+/** Defaults of watchProject() / `remaster watch` options (concurrency as RUN_DEFAULTS). */
+export const WATCH_DEFAULTS = {
+  /** A changed file is read once its size and mtime stayed the same, with no event, this long. */
+  stabilityMs: 500,
+  /** Longest a settled batch waits for a file that keeps changing. */
+  maxBatchWaitMs: 5000,
+  /** How long a job refused by another run's lock waits before it is tried again. */
+  lockedRetryMs: 1000,
+} as const;

@@ -48,7 +48,7 @@ function parseJSON(text: string, label: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${label}: invalid JSON: ${(err as Error).message}`);
+    throw new ConfigError(`${label}: invalid JSON: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -57,6 +57,6 @@ async function readIfExists(file: string): Promise<string | undefined> {
     return await fs.readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(`${file}: cannot read: ${(err as Error).message}`);
+    throw new ConfigError(`${file}: cannot read: ${(err as Error).message}`, { cause: err });
   }
 }

@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isSidecar } from '../config/load';
+import { IMAGE_EXTENSIONS } from '../image-formats';
 
 export type AssetType = 'gltf' | 'glb' | 'texture';
 
@@ -12,7 +13,7 @@ export interface DiscoveredFile {
 }
 
 /** Image containers read and written as standalone textures (and as glTF images). */
-export const TEXTURE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp'];
+export const TEXTURE_EXTENSIONS = IMAGE_EXTENSIONS;
 
 /** Remaster's own folder at the project root (originals and state). */
 export const STATE_DIR = '.remaster';

@@ -45,7 +45,7 @@ export function loadCodec(key: CodecKey): Promise<unknown> {
   if (!pending) {
     pending = loaders[key]().catch((err: unknown) => {
       cache.delete(key);
-      throw new Error(`cannot load the ${key} codec: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`cannot load the ${key} codec: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     });
     cache.set(key, pending);
   }

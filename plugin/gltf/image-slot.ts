@@ -4,15 +4,15 @@
  */
 import type { Document, Texture } from '@gltf-transform/core';
 import { EXTTextureWebP } from '@gltf-transform/extensions';
+import { formatOfMime, IMAGE_FORMATS } from '../image-formats';
 
-const EXTENSION_BY_MIME: Record<string, string> = { 'image/png': '.png', 'image/jpeg': '.jpg', 'image/webp': '.webp' };
 
 export function setTextureImage(document: Document, texture: Texture, bytes: Uint8Array, mimeType: string): void {
   const before = texture.getMimeType();
   texture.setImage(bytes).setMimeType(mimeType);
   if (before === mimeType) return;
   const uri = texture.getURI();
-  if (uri && !uri.startsWith('data:')) texture.setURI(replaceExtension(uri, EXTENSION_BY_MIME[mimeType]));
+  if (uri && !uri.startsWith('data:')) texture.setURI(replaceExtension(uri, IMAGE_FORMATS[formatOfMime(mimeType)!].extensions[0]));
   if (mimeType === 'image/webp') {
     const webp = document.getRoot().listExtensionsUsed().find((e) => e.extensionName === EXTTextureWebP.EXTENSION_NAME);
     // Required: there is no PNG/JPEG fallback left for loaders without WebP support.

@@ -77,7 +77,7 @@ export async function parseContainer(io: PlatformIO, bytes: Uint8Array, type: 'g
   try {
     json = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (err) {
-    throw new Error(`invalid glTF JSON: ${(err as Error).message}`);
+    throw new Error(`invalid glTF JSON: ${(err as Error).message}`, { cause: err });
   }
   if (!json || typeof json !== 'object' || !json.asset) throw new Error('not a glTF file (no "asset" object)');
   return { json, resources: {} };

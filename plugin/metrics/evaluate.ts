@@ -14,6 +14,7 @@ import { readImageFile } from '../engine';
 import { resizeClassical } from '../engine/classical';
 import { pickChannels } from '../engine/pixels';
 import { crop } from '../engine/wrap';
+import { formatOfExtension } from '../image-formats';
 import type { RawImage } from '../types';
 import { compareImages, luma, type QualityScores } from './index';
 
@@ -49,7 +50,6 @@ export interface EvalImages {
   results: Record<Method, RawImage>;
 }
 
-const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.webp']);
 
 /** Image files under dir (recursively, dot-folders skipped), sorted for stable reports. */
 export function listImages(dir: string): string[] {
@@ -60,7 +60,7 @@ export function listImages(dir: string): string[] {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const p = path.join(d, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (IMAGE_EXT.has(path.extname(entry.name).toLowerCase())) out.push(p);
+      else if (formatOfExtension(path.extname(entry.name))) out.push(p);
     }
   };
   walk(dir);

@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import { assertInsideRoot, toAbsolute } from '../discovery/safe-path';
 import type { AssetType } from '../discovery/walk';
+import { StaleInputError } from '../errors';
 import { writeFileAtomic } from '../state/atomic-write';
 import { hashBytes } from '../state/hash';
 import { keepOriginal } from '../state/originals';
@@ -48,7 +49,7 @@ export async function commitAsset(root: string, state: StateData, written: Writt
   // save (an editor saving during a run, watch mode). The file is left for the next pass.
   for (const source of asset.sources) {
     const now = await readIfExists(toAbsolute(root, source.rel));
-    if ((now ? hashBytes(now) : null) !== source.currentHash) throw new Error(`${source.rel} changed while it was being processed; not written`);
+    if ((now ? hashBytes(now) : null) !== source.currentHash) throw new StaleInputError(`${source.rel} changed while it was being processed; not written`);
   }
 
   // A read-only file (chmod a-w, a Perforce file not opened for edit) is not replaced behind the

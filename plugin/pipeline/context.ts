@@ -1,11 +1,13 @@
 /** What every asset of one run shares. */
 import type { PlatformIO } from '@gltf-transform/core';
-import { DEFAULT_MODEL, DEFAULT_QUALITY, DEFAULT_SCALE, KIND_SUFFIXES } from '../config/defaults';
+import { DEFAULT_QUALITY, KIND_SUFFIXES } from '../config/defaults';
 import type { SourcedRule } from '../config/types';
+import { listOperations } from '../ops/registry';
 import { hashValue } from '../state/hash';
 import type { StateData } from '../state/store';
 import type { WrittenFiles } from './commit';
 import type { ImageProcessor } from './image-processor';
+import type { TextureReport } from './report';
 import type { Serial } from './schedule';
 
 export interface RunContext {
@@ -23,23 +25,40 @@ export interface RunContext {
   serial: Serial;
 }
 
-/** Outcome of one asset, before it is filed into the run report. */
+/** One piece of image work an asset asked for, in order, and the texture report that shows it (if any). */
+export interface ImageWork {
+  work: string;
+  report?: TextureReport;
+}
+
+/** Outcome of one asset, before it is filed into the run report. `work` settles the reports' `reused`. */
 export type AssetOutcome =
-  | { outcome: 'processed'; textures: import('./report').TextureReport[]; files: string[]; warnings: string[] }
-  | { outcome: 'skipped'; reason: string; warnings: string[] };
+  | { outcome: 'processed'; textures: TextureReport[]; files: string[]; warnings: string[]; work: ImageWork[] }
+  | { outcome: 'skipped'; reason: string; warnings: string[]; work: ImageWork[] };
 
 /** Bumped when the pipeline's output for the same inputs and rules changes, so old outputs re-derive. */
 export const PIPELINE_VERSION = 1;
 
 /**
  * What an asset's outputs depend on: its originals, the rules that can apply to it, and the built-in
- * defaults those rules fall back on (so switching DEFAULT_MODEL re-derives outputs made with the old one).
+ * defaults those rules fall back on (so switching DEFAULT_MODEL re-derives outputs made with the old one),
+ * including each operation's defaults and its version from '2' on (see plugin/ops/README.md).
  */
 export function assetFingerprint(originals: Record<string, string | null>, rules: SourcedRule[]): string {
   return hashValue({
     version: PIPELINE_VERSION,
-    defaults: { DEFAULT_MODEL, DEFAULT_SCALE, DEFAULT_QUALITY, KIND_SUFFIXES },
+    defaults: { ...operationsFingerprint(), DEFAULT_QUALITY, KIND_SUFFIXES },
     originals,
     rules: rules.map((r) => r.rule),
   });
+}
+
+/** Every registered operation's defaults, and `<key>Version` for versions past the baseline '1'. */
+function operationsFingerprint(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const op of listOperations()) {
+    Object.assign(out, op.fingerprint);
+    if (op.version !== '1') out[`${op.key}Version`] = op.version;
+  }
+  return out;
 }

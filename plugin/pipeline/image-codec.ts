@@ -3,9 +3,9 @@ import sharp from 'sharp';
 import { firstLine } from '../config/errors';
 import type { RawImage, TextureKind } from '../types';
 
-export type ImageFormat = 'png' | 'jpeg' | 'webp';
+import { IMAGE_FORMATS, type ImageFormat } from '../image-formats';
 
-export const MIME_BY_FORMAT: Record<ImageFormat, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+export { MIME_BY_FORMAT, type ImageFormat } from '../image-formats';
 
 export interface ImageInfo {
   format: ImageFormat;
@@ -22,10 +22,11 @@ export async function probeImage(bytes: Uint8Array): Promise<ImageInfo> {
     // Header only, no limit here: the caller checks the size against limits.maxPixels itself.
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (err) {
-    throw new Error(`cannot read image (${firstLine(err)})`);
+    throw new Error(`cannot read image (${firstLine(err)})`, { cause: err });
   }
-  const format = meta.format === 'jpg' ? 'jpeg' : meta.format;
-  if (format !== 'png' && format !== 'jpeg' && format !== 'webp') throw new Error(`unsupported image format "${String(meta.format)}" (png, jpeg, webp)`);
+  const name = meta.format === 'jpg' ? 'jpeg' : String(meta.format);
+  if (!Object.hasOwn(IMAGE_FORMATS, name)) throw new Error(`unsupported image format "${String(meta.format)}" (png, jpeg, webp)`);
+  const format = name as ImageFormat;
   if (!meta.width || !meta.height) throw new Error('image has no size');
   return { format, width: meta.width, height: meta.height, bitsPerSample: meta.depth === 'ushort' ? 16 : 8 };
 }
@@ -42,7 +43,7 @@ export async function decodeImage(bytes: Uint8Array, maxPixels?: number): Promis
     const image: RawImage = { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
     return grey === 2 && image.channels === 4 ? greyAlphaFromRGBA(image) : image;
   } catch (err) {
-    throw new Error(`cannot decode image (${firstLine(err)})`);
+    throw new Error(`cannot decode image (${firstLine(err)})`, { cause: err });
   }
 }
 

@@ -4,22 +4,25 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_MAX_PIXELS } from '../config/defaults';
-import { ConfigError, firstLine } from '../config/errors';
+import { DEFAULT_MAX_PIXELS, RUN_DEFAULTS } from '../config/defaults';
+import { checkOptions } from '../config/options';
+import { ConfigError, errorCode, firstLine, type ErrorCode } from '../errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
 import { covers, toProjectPath } from '../discovery/project-paths';
 import { discoverFiles } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
+import { formatOfExtension } from '../image-formats';
 import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
 import { assertStateDirSafe } from '../safety/state-dir';
 import { assertStateTargetsSafe } from '../safety/state-targets';
 import { lockProject } from '../state/lock';
 import { loadState, stateDir } from '../state/store';
 import type { DeviceChoice } from '../types';
-import type { AssetOutcome, RunContext } from './context';
-import { ImageProcessor, type ImageRequests } from './image-processor';
+import type { AssetOutcome, ImageWork, RunContext } from './context';
+import { ImageProcessor } from './image-processor';
+import { preflight } from './preflight';
 import { planAssets } from './plan';
 import { blockDisagreeingSharers } from './shared-textures';
 import { processModel } from './process-model';
@@ -27,8 +30,8 @@ import { processTexture } from './process-texture';
 import type { RunEvent, RunReport, TextureReport } from './report';
 import { runScheduled, Serial } from './schedule';
 
-/** Two at once: one asset in the model while another is decoded, encoded or written (see test/bench/pipeline.ts). */
-export const DEFAULT_CONCURRENCY = 2;
+/** Assets processed at once by default (RUN_DEFAULTS.concurrency). */
+export const DEFAULT_CONCURRENCY = RUN_DEFAULTS.concurrency;
 
 export interface RemasterProjectOptions {
   /** Config file path (relative to the current directory) or a config object. Default: `<root>/remaster.config.json`, else the built-in default. */
@@ -55,7 +58,19 @@ export interface RemasterProjectOptions {
   warn?: (line: string) => void;
 }
 
+/**
+ * Remasters every model and texture of a project directory by its rules, in place, keeping the
+ * originals under `.remaster/` (`restoreProject` puts them back). Up-to-date assets are skipped.
+ *
+ * @example
+ * import { remasterProject } from 'remaster';
+ *
+ * const report = await remasterProject('assets', { dryRun: true });
+ * for (const asset of report.processed) console.log(asset.path, asset.textures.map((t) => `${t.before.width}→${t.after.width}`));
+ * if (report.failed.length) process.exitCode = 1;
+ */
 export async function remasterProject(root: string, options: RemasterProjectOptions = {}): Promise<RunReport> {
+  checkOptions(options, 'remasterProject()');
   root = path.resolve(root);
   const stat = await fs.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new ConfigError(`${root}: not a directory`);
@@ -92,9 +107,9 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   const engine = options.engine ?? createEngine({ device: options.device, projectRoot: root, log: options.log });
   const report: RunReport = { processed: [], skipped: [], failed: [] };
   try {
-    await checkModels(engine, [...config.rules, ...[...sidecars.values()].flat()]);
+    await preflight([...config.rules, ...[...sidecars.values()].flat()], { engine, root });
     const ctx: RunContext = {
-      root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, options.dryRun, { maxPixels: config.limits.maxPixels ?? DEFAULT_MAX_PIXELS }), written: new Map(), dryRun: Boolean(options.dryRun), serial: new Serial(),
+      root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, { dryRun: options.dryRun, limits: { maxPixels: config.limits.maxPixels ?? DEFAULT_MAX_PIXELS }, root }), written: new Map(), dryRun: Boolean(options.dryRun), serial: new Serial(),
     };
     options.onEvent?.({ type: 'start', total: assets.length });
     let done = 0;
@@ -103,23 +118,21 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
       limit: options.concurrency ?? DEFAULT_CONCURRENCY,
       signal: options.signal,
       uses: (asset) => asset.files.map(stem),
-      run: async (asset): Promise<{ outcome: AssetOutcome | { outcome: 'failed'; error: string }; requests: ImageRequests }> => {
+      run: async (asset): Promise<AssetOutcome | { outcome: 'failed'; error: string; code?: ErrorCode }> => {
         options.onEvent?.({ type: 'begin', path: asset.key });
-        const requests: ImageRequests = { keys: [], reports: new Map() };
-        const own = { ...ctx, processor: ctx.processor.forAsset(requests) };
         try {
           if (asset.blocked) throw new Error(asset.blocked);
-          return { outcome: asset.type === 'texture' ? await processTexture(own, asset.key) : await processModel(own, asset.key, asset.type), requests };
+          return asset.type === 'texture' ? await processTexture(ctx, asset.key) : await processModel(ctx, asset.key, asset.type);
         } catch (err) {
-          return { outcome: { outcome: 'failed', error: firstLine(err) }, requests };
+          return { outcome: 'failed', error: firstLine(err), code: errorCode(err) };
         }
       },
-      done: (asset, { outcome, requests }) => {
-        settleReused(requests, requested);
+      done: (asset, outcome) => {
+        if (outcome.outcome !== 'failed') settleReused(outcome.work, requested);
         done++;
         if (outcome.outcome === 'failed') {
           report.failed.push({ path: asset.key, error: outcome.error });
-          options.onEvent?.({ type: 'asset', path: asset.key, outcome: 'failed', detail: outcome.error, done, total: assets.length });
+          options.onEvent?.({ type: 'asset', path: asset.key, outcome: 'failed', detail: outcome.error, done, total: assets.length, ...(outcome.code ? { code: outcome.code } : {}) });
           return;
         }
         if (outcome.outcome === 'processed') {
@@ -141,12 +154,11 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
  * `reused` as a one-at-a-time run has it: the same image work was asked for before, by an earlier
  * asset in plan order or earlier in this one. Called per asset in plan order; `requested` carries over.
  */
-function settleReused(requests: ImageRequests, requested: Set<string>): void {
-  for (const [report, index] of requests.reports) {
-    const key = requests.keys[index];
-    report.reused = requested.has(key) || requests.keys.indexOf(key) < index;
-  }
-  for (const key of requests.keys) requested.add(key);
+function settleReused(work: ImageWork[], requested: Set<string>): void {
+  work.forEach(({ work: key, report }, index) => {
+    if (report) report.reused = requested.has(key) || work.findIndex((w) => w.work === key) < index;
+  });
+  for (const { work: key } of work) requested.add(key);
 }
 
 /**
@@ -154,7 +166,8 @@ function settleReused(requests: ImageRequests, requested: Set<string>): void {
  * extension: a format change turns wall.png into wall.webp, which another asset may be using.
  */
 function stem(rel: string): string {
-  return rel.replace(/\.(png|jpe?g|webp)$/i, '').toLowerCase(); // case too: some file systems ignore it
+  const ext = path.posix.extname(rel);
+  return (formatOfExtension(ext) ? rel.slice(0, -ext.length) : rel).toLowerCase(); // case too: some file systems ignore it
 }
 
 async function loadConfig(root: string, config: RemasterProjectOptions['config']): Promise<ProjectConfig> {
@@ -162,20 +175,6 @@ async function loadConfig(root: string, config: RemasterProjectOptions['config']
   return configFromObject(config);
 }
 
-/** An unusable model name is a config error (exit 2), found before any asset is touched. */
-async function checkModels(engine: Engine, rules: SourcedRule[]): Promise<void> {
-  const checked = new Set<string>();
-  for (const { rule, source } of rules) {
-    const model = rule.upscale ? rule.upscale.model : undefined;
-    if (!model || checked.has(model)) continue;
-    checked.add(model);
-    try {
-      await engine.checkModel(model);
-    } catch (err) {
-      throw new ConfigError(`${source.replace(/#(\d+)$/, '')}: rules.${source.replace(/^.*#/, '')}.upscale.model: ${firstLine(err)}`);
-    }
-  }
-}
 
 function describeTextures(textures: TextureReport[]): string {
   // Model textures are named and tagged with their slots; a standalone texture is the asset itself.

@@ -1,4 +1,5 @@
 /** The run report: what `remaster run --json` prints and what remasterProject() returns. */
+import type { ErrorCode } from '../errors';
 import type { TextureKind } from '../types';
 import type { Size } from './image-processor';
 
@@ -17,6 +18,8 @@ export interface TextureReport {
   engine: string;
   /** Already processed earlier in this run (same image, same actions): the result was reused. */
   reused: boolean;
+  /** Key of the asset operation that made this texture/file (absent for the asset's own textures). */
+  derivedBy?: string;
 }
 
 export interface ProcessedAsset {
@@ -51,4 +54,8 @@ export type RunEvent =
   | { type: 'start'; total: number }
   /** The asset starts being processed (with `concurrency` > 1 several can be in progress). */
   | { type: 'begin'; path: string }
-  | { type: 'asset'; path: string; outcome: 'processed' | 'skipped' | 'failed'; detail: string; done: number; total: number };
+  | {
+    type: 'asset'; path: string; outcome: 'processed' | 'skipped' | 'failed'; detail: string; done: number; total: number;
+    /** For a failure that is one of Remaster's typed errors: its code (e.g. `STALE_INPUT`). */
+    code?: ErrorCode;
+  };

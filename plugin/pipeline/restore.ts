@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, firstLine } from '../config/errors';
+import { checkOptions } from '../config/options';
 import { covers, toProjectPath } from '../discovery/project-paths';
 import { toAbsolute } from '../discovery/safe-path';
 import { STATE_DIR } from '../discovery/walk';
@@ -34,6 +35,7 @@ export interface RestoreOptions {
 }
 
 export async function restoreProject(root: string, options: RestoreOptions = {}): Promise<RestoreReport> {
+  checkOptions(options, 'restoreProject()');
   root = path.resolve(root);
   const stat = await fs.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new ConfigError(`${root}: not a directory`);

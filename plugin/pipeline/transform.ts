@@ -13,11 +13,13 @@ import type { Rule, SourcedRule } from '../config/types';
 import { validateConfig } from '../config/validate';
 import { createEngine, type Engine } from '../engine';
 import { setTextureImage } from '../gltf/image-slot';
+import { formatOfMime } from '../image-formats';
 import { textureUsage } from '../gltf/slots';
-import { ImageProcessor } from './image-processor';
+import { deriveMaterials, joinEngines, type DerivedModelTexture } from './derive';
+import type { ImageWork } from './context';
+import { ImageProcessor, planChain } from './image-processor';
 import type { TextureReport } from './report';
 
-const SUPPORTED_MIME = new Set(['image/png', 'image/jpeg', 'image/webp']);
 
 export interface RemasterTransformOptions {
   /** Rules (the `rules` of a config, or already-sourced rules). Default: the built-in default config. */
@@ -26,28 +28,51 @@ export interface RemasterTransformOptions {
   path?: string;
   /** Engine to use; if omitted one is created for this call and closed after. */
   engine?: Engine;
-  /** Shares the per-run image cache across documents (remasterProject passes one). */
-  processor?: ImageProcessor;
   onTexture?: (report: TextureReport) => void;
   onWarning?: (message: string) => void;
 }
 
+/**
+ * The remastering of one document's textures (asset operations, then each texture's chain) as a glTF
+ * Transform transform. Rules as in remaster.config.json; without `path`, `match` globs are ignored.
+ *
+ * @example
+ * import { NodeIO } from '@gltf-transform/core';
+ * import { createEngine, remaster } from 'remaster';
+ *
+ * const engine = createEngine({ device: 'auto' });
+ * const document = await new NodeIO().read('hero.glb');
+ * await document.transform(remaster({ rules: [{ upscale: { scale: 2, model: 'remaster-x2-fast' }, maxSize: 4096 }], engine }));
+ * await new NodeIO().write('hero-x2.glb', document);
+ * await engine.close();
+ */
 export function remaster(options: RemasterTransformOptions = {}): Transform {
   return createTransform('remaster', async (document: Document) => {
     const engine = options.engine ?? createEngine();
     try {
-      await remasterDocument(document, { ...options, processor: options.processor ?? new ImageProcessor(engine) });
+      await remasterDocument(document, { ...options, processor: new ImageProcessor(engine) });
     } finally {
       if (!options.engine) await engine.close();
     }
   });
 }
 
-/** Remasters every texture of the document in place. Returns whether any image changed. */
-export async function remasterDocument(document: Document, options: RemasterTransformOptions & { processor: ImageProcessor }): Promise<boolean> {
+/**
+ * Remasters the document in place: the asset operations derive first (new textures, slots, variants),
+ * then every texture goes through the per-texture chain. Returns whether anything changed, and the
+ * image work asked for in order (the run report settles `reused` from it).
+ */
+export async function remasterDocument(document: Document, options: RemasterTransformOptions & { processor: ImageProcessor }): Promise<{ changed: boolean; work: ImageWork[] }> {
   const rules = toSourcedRules(options.rules, options.path);
   const warn = options.onWarning ?? (() => undefined);
-  let changed = false;
+  const { processor } = options;
+  const derived = await deriveMaterials(document, options.path ?? '', {
+    engine: processor.engine, root: processor.root, rules, dryRun: processor.dryRun, maxPixels: processor.limits.maxPixels, warn,
+  });
+  const derivedBy = new Map(derived.filter((d) => d.texture).map((d) => [d.texture!, d]));
+  let changed = derived.length > 0;
+  const work: ImageWork[] = [];
+  for (const planned of derived.filter((d) => !d.texture)) options.onTexture?.(plannedReport(planned, rules, options.path ?? ''));
   for (const [index, texture] of document.getRoot().listTextures().entries()) {
     const name = texture.getName() || texture.getURI() || `texture #${index}`;
     const usage = textureUsage(texture);
@@ -59,8 +84,13 @@ export async function remasterDocument(document: Document, options: RemasterTran
     }
     const actions = resolveActions(rules, { path: options.path ?? '', slots: usage.slots });
     const image = texture.getImage();
+    const made = derivedBy.get(texture);
+    if (made && (!actions || !image)) {
+      options.onTexture?.({ name, slots: usage.slots, kind: usage.kind, before: made.size, after: made.size, mimeType: texture.getMimeType(), rule: [], engine: made.engine, reused: false, derivedBy: made.by });
+      continue;
+    }
     if (!actions || !image) continue;
-    if (!SUPPORTED_MIME.has(texture.getMimeType())) {
+    if (!formatOfMime(texture.getMimeType())) {
       warn(`${name}: ${describeUnsupported(texture.getMimeType())} is not remastered; kept unchanged`);
       continue;
     }
@@ -68,8 +98,11 @@ export async function remasterDocument(document: Document, options: RemasterTran
     try {
       out = await options.processor.process(image, usage.kind, actions);
     } catch (err) {
-      throw new Error(`texture "${name}": ${(err as Error).message}`);
+      throw new Error(`texture "${name}": ${(err as Error).message}`, { cause: err });
     }
+    const done: ImageWork = { work: out.work };
+    work.push(done);
+    for (const note of out.notes) warn(`${name}: ${note}`);
     if (out.warning) {
       warn(`${name}: ${out.warning}`);
       continue;
@@ -78,12 +111,25 @@ export async function remasterDocument(document: Document, options: RemasterTran
       setTextureImage(document, texture, out.bytes, out.mimeType);
       changed = true;
     }
-    options.onTexture?.({
+    done.report = {
       name, slots: usage.slots, kind: usage.kind, before: out.before, after: out.after, mimeType: out.mimeType,
-      rule: actions.rules, engine: out.engine, reused: out.reused,
-    });
+      rule: actions.rules, engine: made ? joinEngines(made.engine, out.engine) : out.engine, reused: out.reused, ...(made ? { derivedBy: made.by } : {}),
+    };
+    options.onTexture?.(done.report);
   }
-  return changed;
+  return { changed, work };
+}
+
+/** A derived texture's dry-run report: its planned size through the chain its slots' rules ask for. */
+function plannedReport(planned: DerivedModelTexture, rules: SourcedRule[], path: string): TextureReport {
+  const actions = resolveActions(rules, { path, slots: planned.slots });
+  const chain = actions ? planChain(planned.size, planned.kind, actions) : null;
+  if (chain?.error) throw new Error(`texture "${planned.name}": ${chain.error.message}`);
+  const engines = chain ? [...chain.steps.map((s) => s.step.engine), ...(chain.cap ? ['resize'] : [])] : [];
+  return {
+    name: planned.name, slots: planned.slots, kind: planned.kind, before: planned.size, after: chain?.after ?? planned.size,
+    mimeType: 'image/png', rule: actions?.rules ?? [], engine: [planned.engine, ...engines].join('+'), reused: false, derivedBy: planned.by,
+  };
 }
 
 function toSourcedRules(rules: Rule[] | SourcedRule[] | undefined, path: string | undefined): SourcedRule[] {

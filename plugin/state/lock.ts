@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../config/errors';
+import { ConfigError, ProjectLockedError } from '../errors';
 import { stateDir } from './store';
 
 const LOCK_FILE = 'lock';
@@ -50,7 +50,7 @@ export function currentOwner(): LockOwner {
 export async function lockProject(root: string): Promise<() => Promise<void>> {
   const file = path.join(stateDir(root), LOCK_FILE);
   // Reserved synchronously, before any await, so two concurrent calls in this process cannot both pass.
-  if (heldHere.has(file)) throw new ConfigError(`${root}: another remaster run in this process is working on this project`);
+  if (heldHere.has(file)) throw new ProjectLockedError(`${root}: another remaster run in this process is working on this project`);
   heldHere.add(file);
   try {
     await fs.mkdir(stateDir(root), { recursive: true });
@@ -78,9 +78,9 @@ async function createLockFile(file: string, root: string): Promise<void> {
     if (raw === null) continue; // released between our attempt and the read: try again
     const owner = parseOwner(raw);
     const status = owner ? holderStatus(owner) : 'gone'; // an unreadable lock names no one
-    if (status === 'alive') throw new ConfigError(`${root}: another remaster process (pid ${owner!.pid}) is working on this project`);
+    if (status === 'alive') throw new ProjectLockedError(`${root}: another remaster process (pid ${owner!.pid}) is working on this project`);
     if (status === 'unknown') {
-      throw new ConfigError(`${root}: another remaster process (pid ${owner!.pid} on ${owner!.host || 'an unknown host'}, in another container or on another machine) holds the project lock; if no run is going on there, delete ${file}`);
+      throw new ProjectLockedError(`${root}: another remaster process (pid ${owner!.pid} on ${owner!.host || 'an unknown host'}, in another container or on another machine) holds the project lock; if no run is going on there, delete ${file}`);
     }
     await takeOver(file, raw);
   }

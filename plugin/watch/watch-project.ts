@@ -11,8 +11,9 @@ import chokidar, { type FSWatcher } from 'chokidar';
 import { EventEmitter, once } from 'node:events';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { SIDECAR_SUFFIX } from '../config/defaults';
-import { ConfigError, firstLine } from '../config/errors';
+import { SIDECAR_SUFFIX, WATCH_DEFAULTS } from '../config/defaults';
+import { checkOptions } from '../config/options';
+import { ConfigError, errorCode, firstLine } from '../errors';
 import { loadSidecarRules } from '../config/load';
 import { createEngine, type Engine } from '../engine';
 import { remasterProject } from '../pipeline/project';
@@ -26,17 +27,22 @@ import { selectAssets } from './select';
 import { SettleTracker } from './settle';
 import type { JobReason, ProjectWatcher, WatchEvent, WatchOptions } from './types';
 
-const DEFAULT_STABILITY_MS = 500;
-const DEFAULT_MAX_BATCH_WAIT_MS = 5000;
+const LOCKED_RETRY_MS = WATCH_DEFAULTS.lockedRetryMs;
 
-/** The pipeline's failure when an input changed between reading and writing (plugin/pipeline/commit.ts). */
-const STALE_INPUT = /changed while it was being processed/;
-/** The pipeline's refusal while another run holds the project's lock (plugin/state/lock.ts). */
-const PROJECT_LOCKED = /another remaster (run|process)\b.* is working on this project/;
-/** How long a job refused by another run's lock waits before it is tried again. */
-const LOCKED_RETRY_MS = 1000;
-
+/**
+ * Watches a project: a startup pass like remasterProject(), then every saved model, texture, sidecar or
+ * config change is remastered within seconds. Remaster's own writes are recognised by content hash.
+ *
+ * @example
+ * import { watchProject } from 'remaster';
+ *
+ * const watcher = watchProject('assets', { stabilityMs: 500 });
+ * watcher.on('event', (e) => { if (e.type === 'asset') console.log(e.outcome, e.path, e.detail); });
+ * await watcher.ready;
+ * process.on('SIGINT', () => void watcher.close());
+ */
 export function watchProject(dir: string, options: WatchOptions = {}): ProjectWatcher {
+  checkOptions(options, 'watchProject()');
   return new Watcher(path.resolve(dir), options);
 }
 
@@ -67,10 +73,10 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
 
   constructor(private readonly root: string, private readonly options: WatchOptions) {
     super();
-    const stabilityMs = options.stabilityMs ?? DEFAULT_STABILITY_MS;
+    const stabilityMs = options.stabilityMs ?? WATCH_DEFAULTS.stabilityMs;
     this.settle = new SettleTracker(stabilityMs);
     this.pollMs = options.pollMs ?? Math.max(10, Math.round(stabilityMs / 5));
-    this.maxBatchWaitMs = options.maxBatchWaitMs ?? DEFAULT_MAX_BATCH_WAIT_MS;
+    this.maxBatchWaitMs = options.maxBatchWaitMs ?? WATCH_DEFAULTS.maxBatchWaitMs;
     this.config = new ConfigSource(root, options.config);
     this.refs = new ReferenceIndex(root);
     this.ready = this.start();
@@ -231,7 +237,7 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
       });
     } catch (err) {
       if (this.abort.signal.aborted) return; // close(): the current asset finished, the rest waits
-      if (PROJECT_LOCKED.test(firstLine(err))) {
+      if (errorCode(err) === 'PROJECT_LOCKED') {
         this.defer(reason, wanted);
         this.send({ type: 'problem', message: `${firstLine(err)}; trying again in ${LOCKED_RETRY_MS / 1000} s` });
         return;
@@ -252,7 +258,7 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
   }
 
   private reportAsset(event: Extract<RunEvent, { type: 'asset' }>): void {
-    if (event.outcome === 'failed' && STALE_INPUT.test(event.detail)) {
+    if (event.outcome === 'failed' && event.code === 'STALE_INPUT') {
       // Nothing was written; the newer content's own file event brings the asset back.
       this.send({ type: 'requeued', path: event.path, detail: event.detail });
       return;

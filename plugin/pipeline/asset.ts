@@ -1,0 +1,77 @@
+/**
+ * The steps every asset goes through, model or standalone texture: join its rules (project + sidecar),
+ * read its inputs, fingerprint them, skip it when up to date, remaster it, put the originals back when
+ * the rules no longer change anything, stop at the plan in a dry run, else commit its outputs.
+ */
+import { rulesForAsset } from '../config/resolve';
+import type { SourcedRule } from '../config/types';
+import type { AssetType } from '../discovery/walk';
+import { saveState } from '../state/store';
+import { commitAsset } from './commit';
+import { assetFingerprint, type AssetOutcome, type ImageWork, type RunContext } from './context';
+import type { FileSource } from './file-source';
+import type { TextureReport } from './report';
+import { restoreAsset } from './restore';
+import { isUpToDate } from './up-to-date';
+
+/** What an asset is made from. */
+export interface AssetInputs {
+  /** Files it reads and rewrites (the model and its resources, or the texture): their originals are kept. */
+  sources: FileSource[];
+  /** Files it only reads (a texture's map siblings): they enter the fingerprint. */
+  reads?: FileSource[];
+}
+
+/** What remastering an asset came to. */
+export interface AssetChanges {
+  textures: TextureReport[];
+  warnings: string[];
+  /** The image work it asked for, in order. */
+  work: ImageWork[];
+  /** The new content per path (null = remove), in write order; null when nothing changes. */
+  outputs: (() => Promise<Map<string, Uint8Array | null>>) | null;
+  /** When nothing changes: why (skip reason), and the note when earlier outputs are put back. */
+  unchanged?: { reason: string; restored: string };
+}
+
+/** One asset type's part: reading its inputs and remastering them. */
+export interface AssetSteps {
+  read(rules: SourcedRule[]): Promise<AssetInputs>;
+  remaster(rules: SourcedRule[]): Promise<AssetChanges>;
+}
+
+export async function processAsset(ctx: RunContext, key: string, type: AssetType, steps: AssetSteps): Promise<AssetOutcome> {
+  const { root, state } = ctx;
+  const rules = [...ctx.rules, ...(ctx.sidecars.get(key) ?? [])];
+  const inputs = await steps.read(rules);
+  const originals = Object.fromEntries([...inputs.sources, ...(inputs.reads ?? [])].map((s) => [s.rel, s.originalHash]));
+  const fingerprint = assetFingerprint(originals, rulesForAsset(rules, key));
+  const previous = state.assets[key];
+  if (previous && previous.fingerprint === fingerprint && (await isUpToDate(ctx, key))) {
+    return { outcome: 'skipped', reason: 'unchanged', warnings: [], work: [] };
+  }
+
+  const changes = await steps.remaster(rules);
+  const { textures, warnings, work } = changes;
+  if (!changes.outputs) {
+    const unchanged = changes.unchanged ?? { reason: 'no rule applies', restored: 'nothing to change: originals restored' };
+    if (previous && !ctx.dryRun) {
+      // Nothing to do under the current rules: the right output is the original itself.
+      await ctx.serial.run(async () => {
+        await restoreAsset(root, state, key);
+        await saveState(root, state);
+      });
+      return { outcome: 'processed', textures, files: previous.files, warnings: [...warnings, unchanged.restored], work };
+    }
+    return { outcome: 'skipped', reason: unchanged.reason, warnings, work };
+  }
+  if (ctx.dryRun) return { outcome: 'processed', textures, files: [], warnings, work };
+
+  const outputs = await changes.outputs();
+  const files = await ctx.serial.run(() => commitAsset(root, state, ctx.written, {
+    key, type, sources: inputs.sources, outputs, fingerprint,
+    rules: [...new Set(textures.flatMap((t) => t.rule))],
+    engines: [...new Set(textures.map((t) => t.engine))],
+  }));
+  return { outcome: 'processed', textures, files, warnings, work };
+}
