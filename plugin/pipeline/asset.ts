@@ -51,6 +51,7 @@ export async function processAsset(ctx: RunContext, key: string, type: AssetType
     return { outcome: 'skipped', reason: 'unchanged', warnings: [], work: [] };
   }
 
+  await ctx.prepare?.();
   const changes = await steps.remaster(rules);
   const { textures, warnings, work } = changes;
   if (!changes.outputs) {
@@ -59,7 +60,7 @@ export async function processAsset(ctx: RunContext, key: string, type: AssetType
       // Nothing to do under the current rules: the right output is the original itself.
       await ctx.serial.run(async () => {
         await restoreAsset(root, state, key);
-        await saveState(root, state);
+        await saveState(root, state, { files: previous.files, assets: [key] });
       });
       return { outcome: 'processed', textures, files: previous.files, warnings: [...warnings, unchanged.restored], work };
     }

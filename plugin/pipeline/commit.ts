@@ -8,6 +8,7 @@ import { assertInsideRoot, toAbsolute } from '../discovery/safe-path';
 import type { AssetType } from '../discovery/walk';
 import { StaleInputError } from '../errors';
 import { writeFileAtomic } from '../state/atomic-write';
+import { stampFile } from '../state/file-stat';
 import { hashBytes } from '../state/hash';
 import { keepOriginal } from '../state/originals';
 import { isRemasterContent, saveState, type StateData } from '../state/store';
@@ -93,7 +94,9 @@ export async function commitAsset(root: string, state: StateData, written: Writt
   state.assets[asset.key] = {
     type: asset.type, files: [...new Set([...files, ...(previous?.files ?? [])])].sort(), fingerprint: '', rules: asset.rules, engines: asset.engines,
   };
-  await saveState(root, state);
+  // One journal record with every entry this asset touches (state.ts: a save costs the same in any project size).
+  const touched = { files, assets: [asset.key] };
+  await saveState(root, state, touched);
 
   // 3. Outputs. A file replaced keeps its own mode (writeFileAtomic); a new one (wall.webp from
   // wall.png, a renamed .bin) gets the mode of the asset's own file, so a private texture stays private.
@@ -111,6 +114,7 @@ export async function commitAsset(root: string, state: StateData, written: Writt
         changed.push(rel);
       }
       record.output = null;
+      delete record.seen;
     } else {
       const hash = hashes.get(rel)!;
       if (hash !== currentHash) {
@@ -118,6 +122,10 @@ export async function commitAsset(root: string, state: StateData, written: Writt
         changed.push(rel);
       }
       record.output = hash;
+      // The change gate's stamp, taken after the rename (which moves ctime): the next run need not read it.
+      const seen = await stampFile(file);
+      if (seen) record.seen = seen;
+      else delete record.seen;
       written.set(rel, { hash, by: asset.key });
     }
     if (record.original === null && record.output === null) delete state.files[rel];
@@ -131,6 +139,6 @@ export async function commitAsset(root: string, state: StateData, written: Writt
     rules: asset.rules,
     engines: asset.engines,
   };
-  await saveState(root, state);
+  await saveState(root, state, touched);
   return changed;
 }

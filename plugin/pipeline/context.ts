@@ -23,6 +23,11 @@ export interface RunContext {
   dryRun: boolean;
   /** Runs state changes (commits, restores) one at a time: assets may be processed concurrently. */
   serial: Serial;
+  /**
+   * Checks the rules' operations (models load) the first time an asset is to be remastered, before it
+   * is: a run where everything is up to date loads no model (and creates no inference session).
+   */
+  prepare?: () => Promise<void>;
 }
 
 /** One piece of image work an asset asked for, in order, and the texture report that shows it (if any). */

@@ -5,13 +5,14 @@
  */
 import { promises as fs } from 'node:fs';
 import { toAbsolute } from '../discovery/safe-path';
+import { gatedHash } from '../state/file-stat';
 import { hashBytes } from '../state/hash';
 import { readOriginal } from '../state/originals';
 import { isRemasterContent, type StateData } from '../state/store';
 
 export interface FileSource {
   rel: string;
-  /** Current bytes in the project tree; null when the file is absent. */
+  /** Current bytes in the project tree; null when the file is absent, or derived and not read (the change gate vouched for it). */
   current: Uint8Array | null;
   currentHash: string | null;
   /** The current file (or its absence) is exactly what Remaster left: the original is kept aside. */
@@ -21,9 +22,12 @@ export interface FileSource {
 }
 
 export async function inspectFile(root: string, state: StateData, rel: string): Promise<FileSource> {
+  const record = state.files[rel];
+  // Unchanged since Remaster wrote it (size, times, inode): its own output, not read nor hashed.
+  const gated = await gatedHash(toAbsolute(root, rel), record);
+  if (gated !== null) return { rel, current: null, currentHash: gated, derived: true, originalHash: record!.original };
   const current = await readIfExists(toAbsolute(root, rel));
   const currentHash = current ? hashBytes(current) : null;
-  const record = state.files[rel];
   const derived = isRemasterContent(record, currentHash);
   return { rel, current, currentHash, derived, originalHash: derived ? record.original : currentHash };
 }

@@ -10,7 +10,7 @@ import { ConfigError, errorCode, firstLine, type ErrorCode } from '../errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
 import { covers, toProjectPath } from '../discovery/project-paths';
-import { discoverFiles } from '../discovery/walk';
+import { discoverFiles, STATE_DIR } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
 import { formatOfExtension } from '../image-formats';
@@ -18,7 +18,7 @@ import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
 import { assertStateDirSafe } from '../safety/state-dir';
 import { assertStateTargetsSafe } from '../safety/state-targets';
 import { lockProject } from '../state/lock';
-import { loadState, stateDir } from '../state/store';
+import { compactIfJournaled, loadState, stateDir } from '../state/store';
 import type { DeviceChoice } from '../types';
 import type { AssetOutcome, ImageWork, RunContext } from './context';
 import { ImageProcessor } from './image-processor';
@@ -107,9 +107,16 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   const engine = options.engine ?? createEngine({ device: options.device, projectRoot: root, log: options.log });
   const report: RunReport = { processed: [], skipped: [], failed: [] };
   try {
-    await preflight([...config.rules, ...[...sidecars.values()].flat()], { engine, root });
+    // Pre-flight (models load) before the first asset that needs remastering, not before a run of
+    // up-to-date assets; its failure ends the run as a config error, as before, with nothing written.
+    let checked: Promise<void> | undefined;
+    let checkFailure: unknown;
+    const prepare = () => (checked ??= preflight([...config.rules, ...[...sidecars.values()].flat()], { engine, root }).catch((err) => {
+      checkFailure = err;
+      throw err;
+    }));
     const ctx: RunContext = {
-      root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, { dryRun: options.dryRun, limits: { maxPixels: config.limits.maxPixels ?? DEFAULT_MAX_PIXELS }, root }), written: new Map(), dryRun: Boolean(options.dryRun), serial: new Serial(),
+      root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, { dryRun: options.dryRun, limits: { maxPixels: config.limits.maxPixels ?? DEFAULT_MAX_PIXELS }, root }), written: new Map(), dryRun: Boolean(options.dryRun), serial: new Serial(), prepare,
     };
     options.onEvent?.({ type: 'start', total: assets.length });
     let done = 0;
@@ -124,6 +131,7 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
           if (asset.blocked) throw new Error(asset.blocked);
           return asset.type === 'texture' ? await processTexture(ctx, asset.key) : await processModel(ctx, asset.key, asset.type);
         } catch (err) {
+          if (checkFailure !== undefined && err === checkFailure) throw err; // a config error: the run stops
           return { outcome: 'failed', error: firstLine(err), code: errorCode(err) };
         }
       },
@@ -146,6 +154,8 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
     });
   } finally {
     if (!options.engine) await engine.close();
+    // The run's journal folded into state.json, so the next load reads one file (best effort: the journal holds it anyway).
+    if (!options.dryRun) await compactIfJournaled(root, state).catch((err) => (options.warn ?? options.log)?.(`${STATE_DIR}/state.json: not compacted (${firstLine(err)}); the journal keeps the run's records`));
   }
   return report;
 }

@@ -1,0 +1,132 @@
+/**
+ * Scale figures (issue 14), each with its target, old and new measured in the same run:
+ *
+ *   1. State commit cost per asset in a project that already holds N assets (1k vs 10k, and 100k with
+ *      --big): the journal (one record per save) against rewriting state.json whole per save (what
+ *      every commit did before), same save pattern as commitAsset (two saves per asset).
+ *   2. A generated project (test/soak/big-project.ts) of --assets assets remastered in-process with the
+ *      shipped default rules: first-run time outside the engine per asset (wall time less the time
+ *      inside engine.upscale/resize), the no-op second run's time and whether it created a model
+ *      session (InferenceSession.create is counted).
+ *
+ *   npm run bench:scale -- [--assets 1000] [--commits 200] [--big]
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { InferenceSession } from 'onnxruntime-node';
+import { createEngine, type Engine } from '../../plugin/engine';
+import { remasterProject } from '../../plugin/pipeline/project';
+import { compactState, loadState, saveState, type StateData } from '../../plugin/state/store';
+import { buildBigProject } from '../soak/big-project';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? Number(process.argv[i + 1]) : fallback;
+}
+
+const hash = (n: number) => n.toString(16).padStart(64, '0');
+
+/** A state of `n` remastered textures, the shape a run leaves (one file record, one asset record each). */
+function syntheticState(n: number): StateData {
+  const state: StateData = { version: 1, files: {}, assets: {} };
+  for (let i = 0; i < n; i++) {
+    const rel = `set${Math.floor(i / 100)}/t${i}.png`;
+    state.files[rel] = { original: hash(i), output: hash(i + 1e7) };
+    state.assets[rel] = { type: 'texture', files: [rel], fingerprint: hash(i + 2e7), rules: ['remaster.config.json#0'], engines: ['remaster-x2-fast@cpu'] };
+  }
+  return state;
+}
+
+/** Milliseconds per asset of `commits` commits (intent + final save, as commitAsset) on a project holding `size` assets. */
+async function commitCost(size: number, commits: number, whole: boolean): Promise<number> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'remaster-bench-state-'));
+  try {
+    await fs.mkdir(path.join(root, '.remaster'));
+    await compactState(root, syntheticState(size));
+    const state = await loadState(root);
+    const t0 = process.hrtime.bigint();
+    for (let c = 0; c < commits; c++) {
+      const rel = `new/n${c}.png`;
+      const changes = { files: [rel], assets: [rel] };
+      state.files[rel] = { original: hash(c), output: hash(c), pending: hash(c + 5e7) };
+      state.assets[rel] = { type: 'texture', files: [rel], fingerprint: '', rules: [], engines: [] };
+      await (whole ? compactState(root, state) : saveState(root, state, changes));
+      delete state.files[rel].pending;
+      state.files[rel].output = hash(c + 5e7);
+      state.assets[rel].fingerprint = hash(c + 6e7);
+      await (whole ? compactState(root, state) : saveState(root, state, changes));
+    }
+    return Number(process.hrtime.bigint() - t0) / 1e6 / commits;
+  } finally {
+    await fs.rm(root, { recursive: true, force: true });
+  }
+}
+
+/** The engine, with the time spent inside it summed. */
+function timedEngine(engine: Engine): { engine: Engine; ms: () => number } {
+  let ns = 0n;
+  const timed = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
+    const t0 = process.hrtime.bigint();
+    try {
+      return await fn(...a);
+    } finally {
+      ns += process.hrtime.bigint() - t0;
+    }
+  };
+  return { engine: { ...engine, upscale: timed(engine.upscale), resize: timed(engine.resize) }, ms: () => Number(ns) / 1e6 };
+}
+
+let sessions = 0;
+const create = InferenceSession.create.bind(InferenceSession);
+(InferenceSession as unknown as { create: typeof create }).create = ((...a: Parameters<typeof create>) => {
+  sessions++;
+  return create(...a);
+}) as typeof create;
+
+async function projectFigures(assets: number): Promise<void> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'remaster-bench-big-'));
+  try {
+    const g0 = Date.now();
+    const made = await buildBigProject(root, assets);
+    console.log(`project: ${assets} assets (${made.textures} textures, ${made.models} .gltf), ${made.files} files, generated in ${((Date.now() - g0) / 1000).toFixed(1)} s`);
+
+    const first = timedEngine(createEngine({ projectRoot: root }));
+    const t1 = process.hrtime.bigint();
+    const r1 = await remasterProject(root, { engine: first.engine });
+    const wall1 = Number(process.hrtime.bigint() - t1) / 1e6;
+    await first.engine.close();
+    const outside = (wall1 - first.ms()) / assets;
+    console.log(`first run: ${(wall1 / 1000).toFixed(1)} s, ${r1.processed.length} processed, ${r1.failed.length} failed; engine ${(first.ms() / 1000).toFixed(1)} s; ` +
+      `outside the engine ${outside.toFixed(2)} ms/asset (target ≤ 3)`);
+
+    sessions = 0;
+    const t2 = process.hrtime.bigint();
+    const r2 = await remasterProject(root);
+    const wall2 = Number(process.hrtime.bigint() - t2) / 1e6;
+    console.log(`no-op run: ${(wall2 / 1000).toFixed(2)} s (${(wall2 / assets).toFixed(3)} ms/asset; target 100k ≤ 10 s), ${r2.skipped.length} skipped, ` +
+      `${r2.processed.length} processed, model sessions created: ${sessions} (target 0)`);
+  } finally {
+    await fs.rm(root, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const commits = arg('commits', 200);
+  const sizes = process.argv.includes('--big') ? [1000, 10_000, 100_000] : [1000, 10_000];
+  console.log(`state commit cost per asset (2 saves each, ${commits} commits), journal vs whole state.json per save:`);
+  const journal: number[] = [];
+  for (const size of sizes) {
+    const j = await commitCost(size, commits, false);
+    const w = await commitCost(size, Math.max(10, Math.round(commits / (size / 1000))), true);
+    journal.push(j);
+    console.log(`  ${String(size).padStart(6)} assets: journal ${j.toFixed(2)} ms, whole file ${w.toFixed(2)} ms (${(w / j).toFixed(1)}x)`);
+  }
+  console.log(`  journal ratio ${sizes.at(-1)} / ${sizes[0]}: ${(journal.at(-1)! / journal[0]).toFixed(2)} (target ≤ 1.3)`);
+  await projectFigures(arg('assets', 1000));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
