@@ -13,6 +13,7 @@ interface RunFlags {
   json?: boolean;
   device: DeviceChoice;
   jobs: number;
+  shard?: string;
 }
 
 export function registerRunCommand(program: Command, result: CommandResult): void {
@@ -25,13 +26,14 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
     .option('--json', 'print one JSON object {processed, skipped, failed} instead of text')
     .addOption(deviceOption())
     .option('--jobs <n>', 'assets processed at once (inference itself runs one at a time)', parseJobs, DEFAULT_CONCURRENCY)
+    .option('--shard <i/n>', 'only shard i of n (CI matrix jobs; assets sharing a file stay together; merge by copying the trees)')
     .action(async (dir: string, flags: RunFlags) => {
       const started = Date.now();
       const progress = flags.json ? undefined : createProgressOutput(Boolean(flags.dryRun));
       let report: RunReport;
       try {
         report = await remasterProject(dir, {
-          config: flags.config, dryRun: flags.dryRun, device: flags.device, concurrency: flags.jobs,
+          config: flags.config, dryRun: flags.dryRun, device: flags.device, concurrency: flags.jobs, shard: flags.shard,
           onEvent: progress?.onEvent, log: flags.json ? undefined : (line) => process.stderr.write(`${line}\n`), warn: (line) => process.stderr.write(`${line}\n`),
         });
       } finally {

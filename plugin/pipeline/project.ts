@@ -18,6 +18,7 @@ import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
 import { assertStateDirSafe } from '../safety/state-dir';
 import { assertStateTargetsSafe } from '../safety/state-targets';
 import { lockProject } from '../state/lock';
+import { writeShardState } from '../state/shard-state';
 import { compactIfJournaled, loadState, stateDir } from '../state/store';
 import type { DeviceChoice } from '../types';
 import type { AssetOutcome, ImageWork, RunContext } from './context';
@@ -29,6 +30,7 @@ import { processModel } from './process-model';
 import { processTexture } from './process-texture';
 import type { RunEvent, RunReport, TextureReport } from './report';
 import { runScheduled, Serial } from './schedule';
+import { assetsOfShard, parseShard, type ShardSpec } from './shard';
 
 /** Assets processed at once by default (RUN_DEFAULTS.concurrency). */
 export const DEFAULT_CONCURRENCY = RUN_DEFAULTS.concurrency;
@@ -56,6 +58,11 @@ export interface RemasterProjectOptions {
   log?: (line: string) => void;
   /** Lines about the project's own state (state.json recovered from its backup); the CLI prints them even with --json. */
   warn?: (line: string) => void;
+  /**
+   * Only shard `i` of `n` (`"2/4"` or `{ index: 2, count: 4 }`): assets split by group so CI jobs share a
+   * project (plugin/pipeline/shard.ts); its state also goes to `.remaster/state.shard-<i>-of-<n>.json`.
+   */
+  shard?: string | ShardSpec;
 }
 
 /**
@@ -71,6 +78,7 @@ export interface RemasterProjectOptions {
  */
 export async function remasterProject(root: string, options: RemasterProjectOptions = {}): Promise<RunReport> {
   checkOptions(options, 'remasterProject()');
+  if (typeof options.shard === 'string') parseShard(options.shard); // a usage error before anything is touched
   root = path.resolve(root);
   const stat = await fs.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new ConfigError(`${root}: not a directory`);
@@ -98,6 +106,8 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
     const wanted = options.paths.map((p) => toProjectPath(root, p));
     assets = assets.filter((a) => [a.key, ...(state.assets[a.key]?.files ?? [])].some((rel) => wanted.some((w) => covers(w, rel))));
   }
+  const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
+  if (shard) assets = assetsOfShard(assets, shard);
   // Every sidecar is validated before anything is written: a bad config changes nothing.
   const sidecars = new Map<string, SourcedRule[]>();
   for (const asset of assets) sidecars.set(asset.key, await loadSidecarRules(root, asset.key));
@@ -156,6 +166,8 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
     if (!options.engine) await engine.close();
     // The run's journal folded into state.json, so the next load reads one file (best effort: the journal holds it anyway).
     if (!options.dryRun) await compactIfJournaled(root, state).catch((err) => (options.warn ?? options.log)?.(`${STATE_DIR}/state.json: not compacted (${firstLine(err)}); the journal keeps the run's records`));
+    // A shard's own records, for merging shards by copying their trees (plugin/state/shard-state.ts).
+    if (shard && !options.dryRun) await writeShardState(root, stateDir(root), state, shard.index, shard.count, assets.map((a) => a.key), assets.flatMap((a) => a.files));
   }
   return report;
 }

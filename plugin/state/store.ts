@@ -14,6 +14,7 @@ import { STATE_DIR } from '../discovery/walk';
 import { assertStatePaths, NO_STATE_ADVICE } from '../safety/state-paths';
 import { writeFileAtomic } from './atomic-write';
 import type { AssetType } from '../discovery/walk';
+import { listShardStates, overlayShardStates, removeShardState } from './shard-state';
 import { appendJournal, journalPath, newSnapshotId, replayJournal, resetJournal, type JournalHandle, type StateChanges } from './journal';
 
 export type { StateChanges } from './journal';
@@ -102,30 +103,40 @@ export const STATE_BACKUP_FILE = 'state.json.bak';
 export async function loadState(root: string, onNote?: (line: string) => void): Promise<StateData> {
   const label = `${STATE_DIR}/${STATE_FILE}`;
   const main = await readStateFile(path.join(stateDir(root), STATE_FILE));
-  if (main.state) return withJournal(root, main.state, label, onNote);
+  if (main.state) return withShards(root, await withJournal(root, main.state, onNote), label);
   const backup = await readStateFile(path.join(stateDir(root), STATE_BACKUP_FILE));
   if (backup.state) {
     onNote?.(`${label}: ${main.problem ?? 'missing'}; using ${STATE_DIR}/${STATE_BACKUP_FILE}, the last good state`);
-    return withJournal(root, backup.state, `${STATE_DIR}/${STATE_BACKUP_FILE}`, onNote);
+    return withShards(root, await withJournal(root, backup.state, onNote), `${STATE_DIR}/${STATE_BACKUP_FILE}`);
   }
   if (main.problem === undefined) {
     // Never remastered (or a stray broken backup). A journal without a snapshot is from no state we know.
     const state = emptyState();
     journals.set(state, { snapshot: '', bytes: 0, tornBytes: 0, exists: false });
-    return state;
+    return withShards(root, state, label);
   }
   throw new ConfigError(`${label}: ${main.problem}; no usable ${STATE_BACKUP_FILE}; ${NO_STATE_ADVICE}`);
 }
 
-/** The snapshot with its journal replayed, paths checked after (the journal could name anything too). */
-async function withJournal(root: string, file: SnapshotFile, label: string, onNote?: (line: string) => void): Promise<StateData> {
+/** Shard state files (merged CI shards) laid over the state, paths checked after: any file could name anything. */
+async function withShards(root: string, state: StateData, label: string): Promise<StateData> {
+  const shards = await overlayShardStates(stateDir(root), state);
+  if (shards.length) unfolded.set(state, shards);
+  return checked(state, shards.length ? `${label} + ${shards.map((n) => `${STATE_DIR}/${n}`).join(' + ')}` : label);
+}
+
+/** Shard files laid over a state and not yet folded into its state.json (its next save compacts). */
+const unfolded = new WeakMap<StateData, string[]>();
+
+/** The snapshot with its journal replayed (paths are checked by the caller: the journal could name anything too). */
+async function withJournal(root: string, file: SnapshotFile, onNote?: (line: string) => void): Promise<StateData> {
   const state: StateData = { version: 1, files: file.files, assets: file.assets };
   const snapshot = file.version === 2 && typeof file.journal === 'string' ? file.journal : '';
   const replay = snapshot ? await replayJournal(stateDir(root), snapshot, state) : { handle: { snapshot, bytes: 0, tornBytes: 0, exists: false }, records: 0, torn: false };
   if (replay.torn) onNote?.(`${STATE_DIR}/state.journal: its last record is incomplete (a run was killed while saving it); ignored`);
   journals.set(state, replay.handle);
   snapshotBytes.set(state, file.bytes ?? 0);
-  return checked(state, replay.records ? `${label} + ${STATE_DIR}/state.journal` : label);
+  return state;
 }
 
 /** A state file's content, or why it is unusable; neither when it does not exist. */
@@ -179,7 +190,7 @@ function checked(state: StateData, label: string): StateData {
  */
 export async function saveState(root: string, state: StateData, changes?: StateChanges): Promise<void> {
   const handle = journals.get(state);
-  if (!changes || !handle?.snapshot) return compactState(root, state);
+  if (!changes || !handle?.snapshot || unfolded.has(state)) return compactState(root, state);
   await appendJournal(stateDir(root), handle, state, changes);
   if (handle.bytes > COMPACT_MIN_BYTES && handle.bytes > (snapshotBytes.get(state) ?? 0)) await compactState(root, state);
 }
@@ -200,13 +211,16 @@ export async function compactState(root: string, state: StateData): Promise<void
   const text = JSON.stringify(file, null, 1) + '\n';
   await writeFileAtomic(path.join(stateDir(root), STATE_FILE), text);
   await writeFileAtomic(path.join(stateDir(root), STATE_BACKUP_FILE), text);
+  // Shard files now folded in: laid over this snapshot again after a kill they would change nothing.
+  for (const name of unfolded.get(state) ?? []) await removeShardState(stateDir(root), name);
+  unfolded.delete(state);
   journals.set(state, await resetJournal(stateDir(root), id));
   snapshotBytes.set(state, Buffer.byteLength(text));
 }
 
 /** Compacts only when the journal holds records (end of a run: the next load reads one file). */
 export async function compactIfJournaled(root: string, state: StateData): Promise<void> {
-  if (journals.get(state)?.exists) await compactState(root, state);
+  if (journals.get(state)?.exists || unfolded.has(state)) await compactState(root, state);
 }
 
 /** Removes state.json, its backup and its journal (restore, once nothing is left to restore). */
@@ -214,6 +228,7 @@ export async function removeState(root: string): Promise<void> {
   await fs.rm(path.join(stateDir(root), STATE_FILE), { force: true });
   await fs.rm(path.join(stateDir(root), STATE_BACKUP_FILE), { force: true });
   await fs.rm(journalPath(stateDir(root)), { force: true });
+  for (const name of await listShardStates(stateDir(root))) await removeShardState(stateDir(root), name);
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
