@@ -1,5 +1,5 @@
 /** `remaster run <dir>`: the whole pipeline over a project directory. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { deviceOption } from './device-option';
 import { DEFAULT_CONCURRENCY, remasterProject } from '../pipeline/project';
 import type { RunReport } from '../pipeline/report';
@@ -14,6 +14,8 @@ interface RunFlags {
   device: DeviceChoice;
   jobs: number;
   shard?: string;
+  cache?: string;
+  cacheMaxMb?: number;
 }
 
 export function registerRunCommand(program: Command, result: CommandResult): void {
@@ -26,6 +28,8 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
     .option('--json', 'print one JSON object {processed, skipped, failed} instead of text')
     .addOption(deviceOption())
     .option('--jobs <n>', 'assets processed at once (inference itself runs one at a time)', parseJobs, DEFAULT_CONCURRENCY)
+    .option('--cache <dir>', 'result cache folder shared by projects and CI machines (outside the project is fine): a hit skips the engine')
+    .option('--cache-max-mb <n>', 'size cap of the result cache in MiB (default 10240); least recently used entries go first', (v) => parsePositive(v, '--cache-max-mb'))
     .option('--shard <i/n>', 'only shard i of n (CI matrix jobs; assets sharing a file stay together; merge by copying the trees)')
     .action(async (dir: string, flags: RunFlags) => {
       const started = Date.now();
@@ -33,7 +37,7 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
       let report: RunReport;
       try {
         report = await remasterProject(dir, {
-          config: flags.config, dryRun: flags.dryRun, device: flags.device, concurrency: flags.jobs, shard: flags.shard,
+          config: flags.config, dryRun: flags.dryRun, device: flags.device, concurrency: flags.jobs, shard: flags.shard, cache: flags.cache, cacheMaxBytes: flags.cacheMaxMb === undefined ? undefined : flags.cacheMaxMb * 1024 * 1024,
           onEvent: progress?.onEvent, log: flags.json ? undefined : (line) => process.stderr.write(`${line}\n`), warn: (line) => process.stderr.write(`${line}\n`),
         });
       } finally {
@@ -57,4 +61,10 @@ function printSummary(report: RunReport, dryRun: boolean, ms: number): void {
       `skipped ${report.skipped.length}, failed ${report.failed.length} in ${(ms / 1000).toFixed(1)} s`,
   );
   process.stdout.write(out.join('\n') + '\n');
+}
+
+function parsePositive(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} ${value}: expected a positive number`);
+  return n;
 }

@@ -1,6 +1,7 @@
 /** What every asset of one run shares. */
 import type { PlatformIO } from '@gltf-transform/core';
 import { DEFAULT_QUALITY, KIND_SUFFIXES } from '../config/defaults';
+import type { RunCache } from '../cache/run-cache';
 import type { SourcedRule } from '../config/types';
 import { listOperations } from '../ops/registry';
 import { hashValue } from '../state/hash';
@@ -28,6 +29,8 @@ export interface RunContext {
    * is: a run where everything is up to date loads no model (and creates no inference session).
    */
   prepare?: () => Promise<void>;
+  /** The result cache, when the run has one (`--cache DIR`). */
+  cache?: RunCache;
 }
 
 /** One piece of image work an asset asked for, in order, and the texture report that shows it (if any). */

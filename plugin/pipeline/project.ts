@@ -18,6 +18,7 @@ import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
 import { assertStateDirSafe } from '../safety/state-dir';
 import { assertStateTargetsSafe } from '../safety/state-targets';
 import { lockProject } from '../state/lock';
+import { openResultCache } from '../cache/result-cache';
 import { writeShardState } from '../state/shard-state';
 import { compactIfJournaled, loadState, stateDir } from '../state/store';
 import type { DeviceChoice } from '../types';
@@ -63,6 +64,14 @@ export interface RemasterProjectOptions {
    * project (plugin/pipeline/shard.ts); its state also goes to `.remaster/state.shard-<i>-of-<n>.json`.
    */
   shard?: string | ShardSpec;
+  /**
+   * A result cache folder, shared between projects and machines (plugin/cache/): an asset whose inputs,
+   * rules, models and code match an entry takes its outputs from there without running the engine.
+   * The one place Remaster writes outside the project; nothing inside it is followed through a symlink.
+   */
+  cache?: string;
+  /** The cache's size cap in bytes (default 10 GiB); least recently used entries are evicted at the end of a run. */
+  cacheMaxBytes?: number;
 }
 
 /**
@@ -116,6 +125,7 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
 
   const engine = options.engine ?? createEngine({ device: options.device, projectRoot: root, log: options.log });
   const report: RunReport = { processed: [], skipped: [], failed: [] };
+  let runCache: RunContext['cache'];
   try {
     // Pre-flight (models load) before the first asset that needs remastering, not before a run of
     // up-to-date assets; its failure ends the run as a config error, as before, with nothing written.
@@ -127,7 +137,9 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
     }));
     const ctx: RunContext = {
       root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, { dryRun: options.dryRun, limits: { maxPixels: config.limits.maxPixels ?? DEFAULT_MAX_PIXELS }, root }), written: new Map(), dryRun: Boolean(options.dryRun), serial: new Serial(), prepare,
+      cache: options.cache && !options.dryRun ? { cache: await openResultCache(options.cache, { maxBytes: options.cacheMaxBytes }), models: new Map() } : undefined,
     };
+    runCache = ctx.cache;
     options.onEvent?.({ type: 'start', total: assets.length });
     let done = 0;
     const requested = new Set<string>();
@@ -166,6 +178,7 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
     if (!options.engine) await engine.close();
     // The run's journal folded into state.json, so the next load reads one file (best effort: the journal holds it anyway).
     if (!options.dryRun) await compactIfJournaled(root, state).catch((err) => (options.warn ?? options.log)?.(`${STATE_DIR}/state.json: not compacted (${firstLine(err)}); the journal keeps the run's records`));
+    if (runCache) await runCache.cache.trim().catch((err) => (options.warn ?? options.log)?.(`${runCache!.cache.dir}: result cache not trimmed (${firstLine(err)})`));
     // A shard's own records, for merging shards by copying their trees (plugin/state/shard-state.ts).
     if (shard && !options.dryRun) await writeShardState(root, stateDir(root), state, shard.index, shard.count, assets.map((a) => a.key), assets.flatMap((a) => a.files));
   }
