@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../state/atomic-write';
 import { stampFile } from '../state/file-stat';
 import { hashBytes } from '../state/hash';
 import { keepOriginal } from '../state/originals';
-import { isRemasterContent, saveState, type StateData } from '../state/store';
+import { isRemasterContent, saveState, type StateChanges, type StateData } from '../state/store';
 import { readIfExists, type FileSource } from './file-source';
 
 export interface AssetOutputs {
@@ -29,40 +29,88 @@ export interface AssetOutputs {
 /** Files written in this run and their hash, to catch two assets wanting different content in one file. */
 export type WrittenFiles = Map<string, { hash: string; by: string }>;
 
-/** Returns the files it changed. */
+/** An asset's outputs with everything the steps share: the full write list and each output's hash. */
+interface Commit {
+  root: string;
+  state: StateData;
+  asset: AssetOutputs;
+  /** New content per path, in write order, plus removals of files the asset made before and no longer makes. */
+  outputs: Map<string, Uint8Array | null>;
+  /** Each output hashed once: the conflict check, the pending intent and the final record all use it. */
+  hashes: Map<string, string | null>;
+  /** Every file of the asset: its sources and its outputs. */
+  files: Set<string>;
+}
+
+/**
+ * Puts the asset's outputs in place, in named steps. Returns the files it changed.
+ *
+ * 0. checks: no clash with another asset's output this run, inputs unchanged since read, outputs
+ *    writable, no one's work overwritten; 1. keep originals; 2. record intent; 3. write outputs; 4. record done.
+ */
 export async function commitAsset(root: string, state: StateData, written: WrittenFiles, asset: AssetOutputs): Promise<string[]> {
+  const commit = prepare(root, state, asset);
+  assertNoClash(commit, written);
+  await assertInputsUnchanged(commit);
+  await assertWritable(commit);
+  await assertNothingClobbered(commit);
+  await keepOriginals(commit);
+  await recordIntent(commit);
+  const changed = await writeOutputs(commit, written);
+  await recordDone(commit);
+  return changed;
+}
+
+function prepare(root: string, state: StateData, asset: AssetOutputs): Commit {
   const previous = state.assets[asset.key];
   const outputs = new Map(asset.outputs);
   // Files this asset created last time (e.g. a .webp from an earlier `format`) that it no longer makes.
   for (const rel of previous?.files ?? []) {
     if (!outputs.has(rel) && state.files[rel]?.original === null && !asset.sources.some((s) => s.rel === rel)) outputs.set(rel, null);
   }
-  // Each output hashed once: the conflict check, the pending intent and the final record all use it.
   const hashes = new Map([...outputs].map(([rel, bytes]) => [rel, bytes ? hashBytes(bytes) : null]));
+  const files = new Set([...asset.sources.map((s) => s.rel), ...outputs.keys()]);
+  return { root, state, asset, outputs, hashes, files };
+}
+
+/** Two assets wanting different content in one file in the same run: the later fails. */
+function assertNoClash({ asset, hashes }: Commit, written: WrittenFiles): void {
   for (const [rel, hash] of hashes) {
     const other = written.get(rel);
     if (hash !== null && other && other.by !== asset.key && other.hash !== hash) {
       throw new Error(`${rel} is shared with ${other.by}, whose rules remastered it differently in this run (give both the same rules)`);
     }
   }
+}
 
-  // 0. The inputs must still be what was read: a result made from old input never overwrites a newer
-  // save (an editor saving during a run, watch mode). The file is left for the next pass.
+/**
+ * The inputs must still be what was read: a result made from old input never overwrites a newer
+ * save (an editor saving during a run, watch mode). The file is left for the next pass.
+ */
+async function assertInputsUnchanged({ root, asset }: Commit): Promise<void> {
   for (const source of asset.sources) {
     const now = await readIfExists(toAbsolute(root, source.rel));
     if ((now ? hashBytes(now) : null) !== source.currentHash) throw new StaleInputError(`${source.rel} changed while it was being processed; not written`);
   }
+}
 
-  // A read-only file (chmod a-w, a Perforce file not opened for edit) is not replaced behind the
-  // user's back, although a rename could.
+/**
+ * A read-only file (chmod a-w, a Perforce file not opened for edit) is not replaced behind the
+ * user's back, although a rename could.
+ */
+async function assertWritable({ root, outputs }: Commit): Promise<void> {
   for (const rel of outputs.keys()) {
     const mode = (await fs.stat(toAbsolute(root, rel)).catch(() => null))?.mode;
     if (mode !== undefined && (mode & 0o222) === 0) throw new Error(`${rel} is read-only; left unchanged (make it writable, e.g. chmod u+w, to let Remaster rewrite it)`);
   }
+}
 
-  // Outputs that are not this asset's inputs must not clobber anyone's work: an unrelated file already
-  // at that path (a format change to wall.webp next to an existing wall.webp), or a file Remaster
-  // created that the user has edited since (it has no original to re-derive from).
+/**
+ * Outputs that are not this asset's inputs must not clobber anyone's work: an unrelated file already
+ * at that path (a format change to wall.webp next to an existing wall.webp), or a file Remaster
+ * created that the user has edited since (it has no original to re-derive from).
+ */
+async function assertNothingClobbered({ root, state, asset, outputs }: Commit): Promise<void> {
   for (const rel of outputs.keys()) {
     const record = state.files[rel];
     if (asset.sources.some((s) => s.rel === rel) || (record && record.original !== null)) continue;
@@ -72,20 +120,28 @@ export async function commitAsset(root: string, state: StateData, written: Writt
       ? `${rel} was edited since Remaster created it; move your version aside (or run remaster restore) to re-derive it`
       : `would overwrite ${rel}, which is not part of this asset`);
   }
+}
 
-  // 1. Originals, before anything is overwritten. One the state does not account for (state.json lost)
-  // is never replaced: keepOriginal refuses, and this asset fails untouched.
+/**
+ * 1. Originals, before anything is overwritten. One the state does not account for (state.json lost)
+ * is never replaced: keepOriginal refuses, and this asset fails untouched.
+ */
+async function keepOriginals({ root, state, asset }: Commit): Promise<void> {
   for (const source of asset.sources) {
     if (source.derived || !source.current) continue;
     await keepOriginal(root, source.rel, source.current, Boolean(state.files[source.rel]?.original));
     state.files[source.rel] = { original: source.currentHash, output: source.currentHash };
   }
+}
 
-  // 2. Intent, saved before any output is replaced: if the process dies between the writes and step 4,
-  // the next run still recognises each new content (`pending`) as Remaster's work whose original is
-  // kept, instead of taking it for a user's new original (and upscaling an upscale). The asset's
-  // fingerprint is blank until step 4, so a half-written asset is never taken as up to date.
-  const files = new Set([...asset.sources.map((s) => s.rel), ...outputs.keys()]);
+/**
+ * 2. Intent, saved before any output is replaced: if the process dies between the writes and step 4,
+ * the next run still recognises each new content (`pending`) as Remaster's work whose original is
+ * kept, instead of taking it for a user's new original (and upscaling an upscale). The asset's
+ * fingerprint is blank until step 4, so a half-written asset is never taken as up to date.
+ */
+async function recordIntent({ root, state, asset, hashes, files }: Commit): Promise<void> {
+  const previous = state.assets[asset.key];
   for (const [rel, hash] of hashes) {
     assertInsideRoot(root, rel);
     state.files[rel] ??= { original: null, output: null }; // a new file (checked above)
@@ -94,12 +150,16 @@ export async function commitAsset(root: string, state: StateData, written: Writt
   state.assets[asset.key] = {
     type: asset.type, files: [...new Set([...files, ...(previous?.files ?? [])])].sort(), fingerprint: '', rules: asset.rules, engines: asset.engines,
   };
-  // One journal record with every entry this asset touches (state.ts: a save costs the same in any project size).
-  const touched = { files, assets: [asset.key] };
-  await saveState(root, state, touched);
+  // One journal record with every entry this asset touches (store.ts: a save costs the same in any project size).
+  await saveState(root, state, touchedBy(asset, files));
+}
 
-  // 3. Outputs. A file replaced keeps its own mode (writeFileAtomic); a new one (wall.webp from
-  // wall.png, a renamed .bin) gets the mode of the asset's own file, so a private texture stays private.
+/**
+ * 3. Outputs, each atomically, in order (resources before the model). Returns the files changed. A
+ * file replaced keeps its own mode (writeFileAtomic); a new one (wall.webp from wall.png, a renamed
+ * .bin) gets the mode of the asset's own file, so a private texture stays private.
+ */
+async function writeOutputs({ root, state, asset, outputs, hashes }: Commit, written: WrittenFiles): Promise<string[]> {
   const assetMode = (await fs.stat(toAbsolute(root, asset.key)).catch(() => null))?.mode;
   const changed: string[] = [];
   for (const [rel, bytes] of outputs) {
@@ -130,8 +190,11 @@ export async function commitAsset(root: string, state: StateData, written: Writt
     }
     if (record.original === null && record.output === null) delete state.files[rel];
   }
+  return changed;
+}
 
-  // 4. State.
+/** 4. State: the asset's files as they now are, and its fingerprint (up to date from here on). */
+async function recordDone({ root, state, asset, files }: Commit): Promise<void> {
   state.assets[asset.key] = {
     type: asset.type,
     files: [...files].filter((rel) => state.files[rel] !== undefined).sort(),
@@ -139,6 +202,10 @@ export async function commitAsset(root: string, state: StateData, written: Writt
     rules: asset.rules,
     engines: asset.engines,
   };
-  await saveState(root, state, touched);
-  return changed;
+  await saveState(root, state, touchedBy(asset, files));
+}
+
+/** The state entries a commit step changes: the asset's record and every file of it (one journal record). */
+function touchedBy(asset: AssetOutputs, files: Set<string>): StateChanges {
+  return { files, assets: [asset.key] };
 }

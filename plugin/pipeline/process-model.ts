@@ -62,7 +62,11 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
   });
 }
 
-/** The model's new files: a .glb as one file; a .gltf's resources first, the model switched to them last. */
+/**
+ * The model's new files: a .glb as one file; a .gltf's resources first, the model switched to them
+ * last (by its own atomic rename). A changed .bin goes under a new name, its old file removed after the
+ * switch (see fresh-buffer-names.ts).
+ */
 async function modelOutputs(ctx: RunContext, key: string, type: 'gltf' | 'glb', document: Document, originalJSON: JSONDocument['json'], sources: FileSource[]): Promise<Map<string, Uint8Array | null>> {
   const outputs = new Map<string, Uint8Array | null>();
   if (type === 'glb') {
@@ -71,8 +75,6 @@ async function modelOutputs(ctx: RunContext, key: string, type: 'gltf' | 'glb', 
   }
   const basename = path.posix.basename(key, path.posix.extname(key));
   const out = await ctx.io.writeJSON(document, { format: Format.GLTF, basename });
-  // Resources first: the model is switched to them last, by its own atomic rename. A changed .bin
-  // goes under a new name, its old file removed after the switch (see fresh-buffer-names.ts).
   const buffers = renameChangedBuffers(ctx.root, key, out, keepEmbedded(originalJSON, out), sources);
   for (const [rel, bytes] of buffers.before) outputs.set(rel, bytes);
   outputs.set(key, new TextEncoder().encode(JSON.stringify(out.json, null, 2)));
