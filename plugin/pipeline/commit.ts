@@ -182,9 +182,11 @@ async function writeOutputs({ root, state, asset, outputs, hashes }: Commit, wri
         changed.push(rel);
       }
       record.output = hash;
-      // The change gate's stamp, taken after the rename (which moves ctime): the next run need not read it.
+      // The change gate's stamp, taken after the rename (which moves ctime), then the content checked: an
+      // edit landing before the stamp is caught by the check, one after it moves ctime past the stamp.
       const seen = await stampFile(file);
-      if (seen) record.seen = seen;
+      const now = seen ? await readIfExists(file) : null;
+      if (seen && now && hashBytes(now) === hash) record.seen = seen;
       else delete record.seen;
       written.set(rel, { hash, by: asset.key });
     }
