@@ -58,3 +58,11 @@ export function errorCode(err: unknown): ErrorCode | undefined {
 export function firstLine(err: unknown): string {
   return String(err instanceof Error ? err.message : err).split('\n')[0];
 }
+
+/**
+ * A file name as it may appear inside a one-line message: control characters (a newline is legal in a
+ * Linux file name) are shown escaped, `\n`, so a name can never split or cut the line it is in.
+ */
+export function showName(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

@@ -9,6 +9,7 @@ import { runTiled } from '../plugin/engine/tiler';
 import { crop } from '../plugin/engine/wrap';
 import { fromHalf, toHalf } from '../plugin/engine/float16';
 import { missingPrerequisite } from '../plugin/engine/device';
+import { upscale } from '../plugin/ops/upscale';
 import { channel, diff, MODELS, mosaic3, texture } from './engine-fixtures';
 
 const model = (name: string) => path.join(MODELS, name);
@@ -144,7 +145,7 @@ test('corrupt or unusable models are refused with one line naming the file', asy
     ['not-a-model.onnx', /not-a-model\.onnx: cannot load model on cpu/],
     ['grey-x2.onnx', /grey-x2\.onnx: model takes 1 channels, expected 3/],
     ['non-integer-scale.onnx', /non-integer-scale\.onnx: model scale 1\.5 is not an integer/],
-    ['same-size.onnx', /same-size\.onnx: model does not upscale/],
+    ['same-size.onnx', /same-size\.onnx: model turns mid-grey 0\.5 into/], // not a 0..1 model (same-size-blur.onnx is)
     ['range-255.onnx', /range-255\.onnx: model turns mid-grey 0\.5 into 127\.500; expected a model working on 0\.\.1 values/],
   ];
   for (const [file, message] of cases) {
@@ -152,6 +153,13 @@ test('corrupt or unusable models are refused with one line naming the file', asy
     expect(err?.message).toMatch(message);
     expect(err?.message).not.toContain('\n');
   }
+});
+
+test('a same-size model loads (style, denoise); upscaling with it is refused, and the upscale rule says so before any work', async () => {
+  expect(await engine.checkModel('same-size-blur.onnx')).toEqual({ scale: 1 });
+  const img = { data: new Uint8Array(8 * 8 * 3), width: 8, height: 8, channels: 3 as const };
+  await expect(engine.upscale(img, { scale: 2, model: 'same-size-blur.onnx', kind: 'color' })).rejects.toThrow(/same-size-blur\.onnx: model does not upscale \(output is 1x its input\)/);
+  expect(await upscale.check!({ model: 'same-size-blur.onnx' }, { engine, root: MODELS })).toEqual({ field: 'model', message: 'same-size-blur.onnx: model does not upscale (output is 1x its input)' });
 });
 
 test('device auto: uses a GPU provider that starts, else CPU with one line saying so', async () => {

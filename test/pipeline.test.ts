@@ -284,7 +284,7 @@ describe('remasterProject', () => {
     const before = fs.readFileSync(path.join(dir, 'both.png'));
     const report = await remasterProject(dir);
     expect(report.skipped).toEqual([
-      { path: 'm.gltf', reason: 'no rule applies', warnings: ['both: used as baseColor (color), normal (normal); conflicting kinds, left unchanged'] },
+      { path: 'm.gltf', reason: 'both: used as baseColor (color), normal (normal); conflicting kinds, left unchanged', warnings: ['both: used as baseColor (color), normal (normal); conflicting kinds, left unchanged'] },
     ]);
     expect(fs.readFileSync(path.join(dir, 'both.png')).equals(before)).toBe(true);
   });

@@ -4,6 +4,8 @@
  * Each subcommand lives in its own file and registers itself on the program.
  */
 import { Command, CommanderError } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
 import { ConfigError } from '../config/errors';
 import { registerEvalCommand } from './eval';
 import { registerRestoreCommand } from './restore';
@@ -19,6 +21,7 @@ export type { CommandResult } from './command-result';
 export function buildProgram(result: CommandResult): Command {
   const program = new Command('remaster')
     .description('Remaster the textures of a game project (glTF/GLB models and images) in place, by rules.')
+    .version(packageVersion(), '-V, --version', 'print the version of remaster')
     .exitOverride()
     .showHelpAfterError();
   registerRunCommand(program, result);
@@ -27,6 +30,17 @@ export function buildProgram(result: CommandResult): Command {
   registerUpscaleCommand(program);
   registerEvalCommand(program);
   return program;
+}
+
+/** The `version` of the package.json above this file (sources under jest, or dist/ when built). */
+function packageVersion(): string {
+  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (!fs.existsSync(file)) continue;
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (pkg.name === 'remaster') return String(pkg.version);
+  }
+  return 'unknown';
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,6 +1,7 @@
 /** How `remaster run` shows progress: a bar on a terminal, one plain line per asset otherwise. */
 import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError } from 'commander';
+import { showName } from '../config/errors';
 import type { RunEvent } from '../pipeline/report';
 
 export interface ProgressOutput {
@@ -14,7 +15,7 @@ export function createProgressOutput(dryRun: boolean): ProgressOutput {
   if (!process.stderr.isTTY) {
     return {
       onEvent(event) {
-        if (event.type === 'asset') process.stdout.write(`[${event.done}/${event.total}] ${verb(event.outcome)} ${event.path}${event.detail ? `: ${event.detail}` : ''}\n`);
+        if (event.type === 'asset') process.stdout.write(`[${event.done}/${event.total}] ${verb(event.outcome)} ${showName(event.path)}${event.detail ? `: ${showName(event.detail)}` : ''}\n`);
       },
       stop() {},
     };

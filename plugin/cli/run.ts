@@ -1,5 +1,6 @@
 /** `remaster run <dir>`: the whole pipeline over a project directory. */
 import { InvalidArgumentError, type Command } from 'commander';
+import { showName } from '../config/errors';
 import { deviceOption } from './device-option';
 import { DEFAULT_CONCURRENCY, remasterProject } from '../pipeline/project';
 import type { RunReport } from '../pipeline/report';
@@ -50,11 +51,11 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
 }
 
 function printSummary(report: RunReport, dryRun: boolean, ms: number): void {
-  const out: string[] = [];
+  const out: string[] = (report.warnings ?? []).map((w) => `warning: ${showName(w)}`);
   for (const asset of [...report.processed, ...report.skipped]) {
-    for (const warning of asset.warnings ?? []) out.push(`warning: ${asset.path}: ${warning}`);
+    for (const warning of asset.warnings ?? []) out.push(`warning: ${showName(asset.path)}: ${showName(warning)}`);
   }
-  for (const failure of report.failed) out.push(`failed: ${failure.path}: ${failure.error}`);
+  for (const failure of report.failed) out.push(`failed: ${showName(failure.path)}: ${showName(failure.error)}`);
   const textures = report.processed.reduce((n, a) => n + a.textures.length, 0);
   out.push(
     `${dryRun ? 'dry run: would process' : 'processed'} ${report.processed.length} asset(s) (${textures} texture(s)), ` +

@@ -27,7 +27,8 @@ export function parseTile(value: string): number {
 /** A model that cannot be used is bad usage (exit 2): one line, before any work, no help text. */
 export async function checkModelForCli(engine: Engine, model: string): Promise<void> {
   try {
-    await engine.checkModel(model);
+    const info = await engine.checkModel(model);
+    if (info && info.scale < 2) throw new Error(`${model}: model does not upscale (output is ${info.scale}x its input)`);
   } catch (err) {
     const message = (err as Error).message;
     process.stderr.write(`remaster: ${message}\n`);

@@ -1,8 +1,10 @@
 /** Reads the project configuration and per-asset sidecars from disk. */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { readRegularFile } from '../safety/regular-file';
+import { MAX_CONFIG_BYTES } from './bounds';
 import { CONFIG_FILE, DEFAULT_CONFIG, SIDECAR_SUFFIX } from './defaults';
-import { ConfigError } from './errors';
+import { ConfigError, showName } from './errors';
+import { assertInsideRoot, UnsafePathError } from '../discovery/safe-path';
 import { validateConfig } from './validate';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from './types';
 
@@ -13,7 +15,8 @@ import type { ProjectConfig, RemasterConfig, SourcedRule } from './types';
 export async function loadProjectConfig(root: string, configFile?: string): Promise<ProjectConfig> {
   const file = configFile ?? path.join(root, CONFIG_FILE);
   const label = configFile ?? CONFIG_FILE;
-  const text = await readIfExists(file);
+  if (!configFile) assertConfigInside(root, CONFIG_FILE); // --config names a file on purpose; the project's own must be in it
+  const text = await readIfExists(file, label);
   if (text === undefined) {
     if (configFile) throw new ConfigError(`${label}: cannot read config file`);
     return { source: '(built-in default)', rules: sourced(DEFAULT_CONFIG, 'default'), limits: {} };
@@ -25,7 +28,10 @@ export async function loadProjectConfig(root: string, configFile?: string): Prom
 /** Rules of `<asset>.remaster.json` next to the asset, or [] when there is none. */
 export async function loadSidecarRules(root: string, assetRel: string): Promise<SourcedRule[]> {
   const rel = assetRel + SIDECAR_SUFFIX;
-  const text = await readIfExists(path.join(root, rel));
+  // A name too long to take the suffix (> ~240 bytes) cannot have a sidecar: its asset just has none.
+  if (Buffer.byteLength(path.posix.basename(rel)) > MAX_NAME_BYTES) return [];
+  assertConfigInside(root, rel);
+  const text = await readIfExists(path.join(root, rel), rel);
   if (text === undefined) return [];
   return sourced(validateConfig(parseJSON(text, rel), rel, true), path.posix.basename(rel));
 }
@@ -40,6 +46,9 @@ export function isSidecar(rel: string): boolean {
   return rel.endsWith(SIDECAR_SUFFIX);
 }
 
+/** Longest file name (bytes) on Linux, macOS and Windows file systems. */
+const MAX_NAME_BYTES = 255;
+
 function sourced(config: RemasterConfig, label: string): SourcedRule[] {
   return config.rules.map((rule, i) => ({ rule, source: `${label}#${i}` }));
 }
@@ -48,15 +57,36 @@ function parseJSON(text: string, label: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${label}: invalid JSON: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError(`${label}: invalid JSON: ${withoutExcerpt((err as Error).message)}`, { cause: err });
   }
 }
 
-async function readIfExists(file: string): Promise<string | undefined> {
+/**
+ * V8 quotes the text it choked on (`Unexpected token 'r', "root:x:0:0:"... is not valid JSON`): a
+ * message must never echo a file's bytes, so that part is dropped.
+ */
+function withoutExcerpt(message: string): string {
+  if (!/is not valid JSON$/.test(message)) return message;
+  return /^Unexpected token/.test(message) ? 'unexpected character' : 'not valid JSON';
+}
+
+/**
+ * A config or sidecar in the project that is a symlink to a file elsewhere (a cloned repository, a
+ * mod) is not read: Remaster reads nothing outside the project.
+ */
+function assertConfigInside(root: string, rel: string): void {
   try {
-    return await fs.readFile(file, 'utf8');
+    assertInsideRoot(root, rel);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(`${file}: cannot read: ${(err as Error).message}`, { cause: err });
+    if (err instanceof UnsafePathError) throw new ConfigError(`${showName(rel)}: is a symlink that leads outside the project; not read (copy the file in instead)`);
+    throw err;
+  }
+}
+
+async function readIfExists(file: string, label: string): Promise<string | undefined> {
+  try {
+    return (await readRegularFile(file, { maxBytes: MAX_CONFIG_BYTES }))?.toString('utf8') ?? undefined;
+  } catch (err) {
+    throw new ConfigError(`${label}: ${(err as NodeJS.ErrnoException).code ? `cannot read: ${(err as Error).message}` : (err as Error).message}`, { cause: err });
   }
 }

@@ -5,6 +5,7 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { registryGeneration } from '../ops/registry';
+import { assertDepth, globProblem } from './bounds';
 import { ConfigError } from './errors';
 import { buildSchema } from './schema';
 import type { RemasterConfig } from './types';
@@ -22,6 +23,7 @@ function schemaValidator(): ValidateFunction<RemasterConfig> {
 
 /** Throws ConfigError unless `data` is a valid config; `sidecar` additionally forbids `match`. */
 export function validateConfig(data: unknown, file: string, sidecar = false): RemasterConfig {
+  assertDepth(data, file); // before ajv, which recurses
   const validateSchema = schemaValidator();
   if (!validateSchema(data)) {
     throw new ConfigError(`${file}: ${describe(pickError(validateSchema.errors ?? []))}`);
@@ -31,6 +33,14 @@ export function validateConfig(data: unknown, file: string, sidecar = false): Re
     const i = data.rules.findIndex((rule) => rule.match !== undefined);
     if (i >= 0) throw new ConfigError(`${file}: rules.${i}.match: not allowed in a sidecar (its rules apply to its asset)`);
   }
+  data.rules.forEach((rule, i) => {
+    if (rule.match === undefined) return;
+    const globs = ([] as string[]).concat(rule.match);
+    globs.forEach((glob, j) => {
+      const problem = globProblem(glob);
+      if (problem) throw new ConfigError(`${file}: rules.${i}.match${Array.isArray(rule.match) ? `.${j}` : ''}: ${problem}`);
+    });
+  });
   return data;
 }
 

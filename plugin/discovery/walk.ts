@@ -18,14 +18,28 @@ export const TEXTURE_EXTENSIONS = IMAGE_EXTENSIONS;
 /** Remaster's own folder at the project root (originals and state). */
 export const STATE_DIR = '.remaster';
 
+/** A folder that could not be listed: its assets are unknown, the rest of the project is not. */
+export interface UnreadableFolder {
+  rel: string;
+  error: string;
+}
+
 /**
  * Walks `root` (sorted, so runs are reproducible). Skips node_modules, every dot-folder (which includes
- * .remaster/ and .git/) and symlinked folders (they could lead out of the project).
+ * .remaster/ and .git/) and symlinked folders (they could lead out of the project). A sub-folder that
+ * cannot be listed (permissions) is reported in `unreadable` and the walk goes on; the root must be readable.
  */
-export async function discoverFiles(root: string): Promise<DiscoveredFile[]> {
+export async function discoverFiles(root: string, unreadable?: UnreadableFolder[]): Promise<DiscoveredFile[]> {
   const found: DiscoveredFile[] = [];
   async function walk(dirRel: string): Promise<void> {
-    const entries = await fs.readdir(path.join(root, dirRel), { withFileTypes: true });
+    let entries;
+    try {
+      entries = await fs.readdir(path.join(root, dirRel), { withFileTypes: true });
+    } catch (err) {
+      if (!dirRel || !unreadable) throw err;
+      unreadable.push({ rel: dirRel, error: `cannot read folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` });
+      return;
+    }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;

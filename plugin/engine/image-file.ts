@@ -12,7 +12,8 @@ import type { RawImage } from '../types';
 /** Decodes an image file to 8-bit interleaved pixels; one-line error naming the file otherwise. */
 export async function readImageFile(file: string): Promise<RawImage> {
   try {
-    const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+    // As the pipeline decodes (pipeline/image-codec.ts): stored values, no ICC conversion; EXIF rotation applied.
+    const { data, info } = await sharp(file, { ignoreIcc: true, autoOrient: true }).raw().toBuffer({ resolveWithObject: true });
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
   } catch (err) {
     throw new Error(`${file}: cannot read image (${firstLine(err)})`);

@@ -15,6 +15,7 @@ import { upscaleNeural, planPasses } from './neural';
 import { loadModel, type LoadedModel } from './onnx-model';
 import { chooseLayout } from './tile-layout';
 import { assertRawImage } from './pixels';
+import { fillTransparent } from './alpha-fill';
 import { crop, wrapPad } from './wrap';
 
 export interface EngineOptions {
@@ -36,8 +37,12 @@ export interface Engine {
   upscale(image: RawImage, opts: UpscaleOptions): Promise<UpscaleResult>;
   /** Classical kind-aware resize to exact size (used for `maxSize` caps). */
   resize(image: RawImage, width: number, height: number, kind: TextureKind): Promise<RawImage>;
-  /** Throws a one-line Error if the model name/path cannot be used (unknown name, not ONNX, bad shapes). */
-  checkModel(model: string): Promise<void>;
+  /**
+   * Loads the model (once per engine) and says its measured scale (1 for a same-size model: style,
+   * denoise; undefined for 'lanczos'). Throws a one-line Error if the model name/path cannot be used
+   * (unknown name, not ONNX, bad shapes). Whether a scale suits is the operation's call (upscale: >= 2).
+   */
+  checkModel(model: string): Promise<{ scale: number } | undefined>;
   close(): Promise<void>;
 }
 
@@ -77,14 +82,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (!KINDS.includes(opts.kind)) throw new Error(`unknown texture kind "${opts.kind}" (use ${KINDS.join(', ')})`);
     const source = resolveModel(opts.model, projectRoot, confineModels);
     if (source.kind === 'lanczos') {
-      return { image: await lanczosUpscale(image, opts), engine: 'lanczos' };
+      return { image: fillOutput(await lanczosUpscale(image, opts), opts.kind), engine: 'lanczos' };
     }
     const m = await model(source.file, source.label);
+    if (m.info.scale < 2) throw new Error(`${source.label}: model does not upscale (output is ${m.info.scale}x its input)`);
     const layout = chooseLayout(m, options.tileSize, options.tileOverlap);
     const result = await upscaleNeural(image, m, { scale: opts.scale, kind: opts.kind, seamless: !!opts.seamless, layout });
     const plan = planPasses(m.info.scale, opts.scale);
     const adapted = plan.passes > 1 || plan.resize ? `:x${m.info.scale}>x${opts.scale}` : '';
-    return { image: result, engine: `${m.label}@${m.device}${adapted}` };
+    return { image: fillOutput(result, opts.kind), engine: `${m.label}@${m.device}${adapted}` };
   }
 
   return {
@@ -93,11 +99,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
       assertRawImage(image);
       // Downscaling colour averages light, so do it in linear light; anything else stays as stored.
       const down = width <= image.width && height <= image.height;
-      return resizeClassical(image, width, height, kind, { light: down ? 'linear' : 'srgb' });
+      return fillOutput(await resizeClassical(image, width, height, kind, { light: down ? 'linear' : 'srgb' }), kind);
     },
     async checkModel(name) {
       const source = resolveModel(name, projectRoot, confineModels);
-      if (source.kind === 'onnx') await model(source.file, source.label);
+      return source.kind === 'onnx' ? { scale: (await model(source.file, source.label)).info.scale } : undefined;
     },
     async close() {
       const loaded = [...models.values()];
@@ -113,6 +119,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
 function describeModel(m: LoadedModel): string {
   const fixed = m.info.fixedSize ? `, fixed ${m.info.fixedSize.width}x${m.info.fixedSize.height}` : '';
   return `model ${m.label}: x${m.info.scale}, ${m.info.dtype}${fixed}, on ${m.device}`;
+}
+
+/**
+ * Resampling leaves fully transparent colour texels black (premultiplied: 0 x anything). Mipmaps and
+ * filtering blend them into visible edges (dark fringes), so they get the push-pull colour of their
+ * visible surroundings instead, as the model input does. Visible texels are not changed.
+ */
+function fillOutput(image: RawImage, kind: TextureKind): RawImage {
+  return kind === 'color' ? fillTransparent(image) : image;
 }
 
 /** Lanczos-3 upscale, wrap-padded in seamless mode. */

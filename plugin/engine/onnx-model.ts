@@ -127,7 +127,7 @@ async function probeScale(file: string, info: Omit<ModelInfo, 'scale'>, run: (t:
   const sx = d[3] / width;
   if (sx !== sy) throw new Error(`${file}: model scales width by ${sx} and height by ${sy}; expected the same`);
   if (!Number.isInteger(sx)) throw new Error(`${file}: model scale ${sx} is not an integer`);
-  if (sx < 2) throw new Error(`${file}: model does not upscale (output is ${sx}x its input)`);
+  if (sx < 1) throw new Error(`${file}: model shrinks its input (output is ${sx}x)`); // same size (style, denoise) is fine
   // A 0..1 model maps mid-grey to about mid-grey; one working in 0..255 (or -1..1 with a different
   // grey) would come out wildly off, every texture ruined. Refuse instead of guessing.
   const mean = result.data.reduce((a, v) => a + v, 0) / result.data.length;

@@ -2,7 +2,7 @@
  * glTF/GLB container handling: an IO with every extension glTF Transform knows (so nothing is dropped
  * on rewrite), and the listing of a model's external files, resolved inside the project root.
  */
-import { PlatformIO, type Document, type JSONDocument } from '@gltf-transform/core';
+import { GLB_BUFFER, PlatformIO, type Document, type JSONDocument } from '@gltf-transform/core';
 import { ALL_EXTENSIONS, KHRDracoMeshCompression } from '@gltf-transform/extensions';
 import { resolveResourceUri } from '../discovery/safe-path';
 import { basisuFallbacks, rememberFallbacks, restoreFallbacks } from './basisu-fallback';
@@ -72,7 +72,16 @@ export interface ExternalResource {
  * resources are not loaded here (see listExternalResources), so nothing outside the root is touched.
  */
 export async function parseContainer(io: PlatformIO, bytes: Uint8Array, type: 'gltf' | 'glb'): Promise<JSONDocument> {
-  if (type === 'glb') return io.binaryToJSON(bytes);
+  if (type === 'glb') {
+    try {
+      return await io.binaryToJSON(bytes);
+    } catch (err) {
+      // A GLB may name image files by URI; glTF Transform refuses those, but the plan must still see
+      // them (so the image is this model's, never a standalone texture) and the model fail clearly.
+      if (!/external images/.test((err as Error).message)) throw err;
+      return glbChunks(bytes);
+    }
+  }
   let json: JSONDocument['json'];
   try {
     json = JSON.parse(Buffer.from(bytes).toString('utf8'));
@@ -81,6 +90,20 @@ export async function parseContainer(io: PlatformIO, bytes: Uint8Array, type: 'g
   }
   if (!json || typeof json !== 'object' || !json.asset) throw new Error('not a glTF file (no "asset" object)');
   return { json, resources: {} };
+}
+
+/** A GLB's JSON chunk and BIN chunk (as the GLB_BUFFER resource), without loading anything else. */
+function glbChunks(bytes: Uint8Array): JSONDocument {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const jsonLength = view.getUint32(12, true);
+  const json = JSON.parse(new TextDecoder().decode(bytes.subarray(20, 20 + jsonLength)));
+  const binStart = 20 + jsonLength;
+  const resources: JSONDocument['resources'] = {};
+  if (bytes.byteLength >= binStart + 8) {
+    const binLength = view.getUint32(binStart, true);
+    resources[GLB_BUFFER] = bytes.slice(binStart + 8, binStart + 8 + binLength);
+  }
+  return { json, resources };
 }
 
 /** Every non-data: URI of buffers and images, resolved (and checked) against the model's folder. */

@@ -33,6 +33,8 @@ export interface AssetChanges {
   outputs: (() => Promise<Map<string, Uint8Array | null>>) | null;
   /** When nothing changes: why (skip reason), and the note when earlier outputs are put back. */
   unchanged?: { reason: string; restored: string };
+  /** The asset is left exactly as it is, earlier outputs included (it cannot be rewritten safely): why. */
+  leave?: string;
 }
 
 /** One asset type's part: reading its inputs and remastering them. */
@@ -64,6 +66,7 @@ export async function processAsset(ctx: RunContext, key: string, type: AssetType
   }
   if (cached?.problem) changes.warnings.push(cached.problem);
   const { textures, warnings, work } = changes;
+  if (changes.leave !== undefined) return { outcome: 'skipped', reason: changes.leave, warnings, work };
   if (!changes.outputs) {
     const unchanged = changes.unchanged ?? { reason: 'no rule applies', restored: 'nothing to change: originals restored' };
     if (previous && !ctx.dryRun) {

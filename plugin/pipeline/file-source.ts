@@ -3,9 +3,10 @@
  * is Remaster's own work: its original is under .remaster/originals. Any other content (new file, or
  * one the user replaced) is itself the original.
  */
-import { promises as fs } from 'node:fs';
+import { firstLine, showName } from '../config/errors';
 import { toAbsolute } from '../discovery/safe-path';
 import { gatedHash } from '../state/file-stat';
+import { readRegularFile } from '../safety/regular-file';
 import { hashBytes } from '../state/hash';
 import { readOriginal } from '../state/originals';
 import { isRemasterContent, type StateData } from '../state/store';
@@ -26,7 +27,12 @@ export async function inspectFile(root: string, state: StateData, rel: string): 
   // Unchanged since Remaster wrote it (size, times, inode): its own output, not read nor hashed.
   const gated = await gatedHash(toAbsolute(root, rel), record);
   if (gated !== null) return { rel, current: null, currentHash: gated, derived: true, originalHash: record!.original };
-  const current = await readIfExists(toAbsolute(root, rel));
+  let current: Uint8Array | null;
+  try {
+    current = await readIfExists(toAbsolute(root, rel));
+  } catch (err) {
+    throw new Error(`${showName(rel)}: ${firstLine(err)}`); // the model that refers to it fails, naming it
+  }
   const currentHash = current ? hashBytes(current) : null;
   const derived = isRemasterContent(record, currentHash);
   return { rel, current, currentHash, derived, originalHash: derived ? record.original : currentHash };
@@ -38,11 +44,7 @@ export async function originalBytes(root: string, source: FileSource): Promise<U
   return source.originalHash === null ? null : readOriginal(root, source.rel);
 }
 
+/** A regular file's bytes, null when absent; a FIFO, device or socket is refused (see safety/regular-file.ts). */
 export async function readIfExists(file: string): Promise<Uint8Array | null> {
-  try {
-    return await fs.readFile(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  return readRegularFile(file);
 }

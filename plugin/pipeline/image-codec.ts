@@ -13,14 +13,23 @@ export interface ImageInfo {
   height: number;
   /** Bits per channel sample (8, or 16 for 16-bit PNGs). */
   bitsPerSample: number;
+  /** Frames: more than 1 for an animated WebP. */
+  pages: number;
 }
+
+/**
+ * How every image is decoded. glTF ignores embedded colour profiles (the stored values are the data,
+ * for colour, normal and data maps alike), so no profile is applied; outputs carry none. An EXIF
+ * Orientation is applied to the pixels, so the image is shown as before and needs no tag.
+ */
+export const DECODE_OPTIONS = { ignoreIcc: true, autoOrient: true } as const;
 
 /** Container format and size without decoding pixels. */
 export async function probeImage(bytes: Uint8Array): Promise<ImageInfo> {
   let meta: sharp.Metadata;
   try {
     // Header only, no limit here: the caller checks the size against limits.maxPixels itself.
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    meta = await sharp(bytes, { limitInputPixels: false, ...DECODE_OPTIONS }).metadata();
   } catch (err) {
     throw new Error(`cannot read image (${firstLine(err)})`, { cause: err });
   }
@@ -28,14 +37,16 @@ export async function probeImage(bytes: Uint8Array): Promise<ImageInfo> {
   if (!Object.hasOwn(IMAGE_FORMATS, name)) throw new Error(`unsupported image format "${String(meta.format)}" (png, jpeg, webp)`);
   const format = name as ImageFormat;
   if (!meta.width || !meta.height) throw new Error('image has no size');
-  return { format, width: meta.width, height: meta.height, bitsPerSample: meta.depth === 'ushort' ? 16 : 8 };
+  // The size as shown (an EXIF rotation by 90° swaps the sides), which is what decodeImage returns.
+  const { width, height } = meta.autoOrient ?? meta;
+  return { format, width, height, bitsPerSample: meta.depth === 'ushort' ? 16 : 8, pages: meta.pages ?? 1 };
 }
 
 /** Decodes to 8-bit interleaved pixels, keeping the channel count (grey, grey+alpha, RGB, RGBA). */
 export async function decodeImage(bytes: Uint8Array, maxPixels?: number): Promise<RawImage> {
   try {
     // The pixel limit is checked by the caller from the header; here it is the decoder's backstop.
-    const open = () => sharp(bytes, maxPixels ? { limitInputPixels: maxPixels } : {});
+    const open = () => sharp(bytes, { ...DECODE_OPTIONS, ...(maxPixels ? { limitInputPixels: maxPixels } : {}) });
     const grey = (await open().metadata()).channels;
     // sharp's raw output is sRGB: ask for b-w explicitly to keep grey images grey.
     const input = grey === 1 ? open().toColourspace('b-w') : open();

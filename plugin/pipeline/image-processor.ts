@@ -88,6 +88,10 @@ export class ImageProcessor {
       bytes, mimeType: MIME_BY_FORMAT[format], before, after: plan.after, engine: 'none', changed: !unchanged, reused: false, work, notes: [], ...image,
     });
     if (unchanged) return result({ mimeType: MIME_BY_FORMAT[info.format] });
+    if (info.pages > 1) {
+      // Only the first frame would survive a decode: an animation is left as it is.
+      return result({ mimeType: MIME_BY_FORMAT[info.format], after: before, changed: false, warning: `animated image (${info.pages} frames) left unchanged` });
+    }
     if (info.bitsPerSample > 8) {
       // The engine works on 8-bit pixels: a 16-bit height or data map would lose precision.
       return result({ mimeType: MIME_BY_FORMAT[info.format], after: before, changed: false, warning: `${info.bitsPerSample}-bit image left unchanged (8-bit only)` });

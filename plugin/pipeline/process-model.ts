@@ -1,9 +1,10 @@
 /** One .gltf/.glb: read from its originals, remaster its textures, write it (and its files) back. */
 import { Format, type Document, type JSONDocument } from '@gltf-transform/core';
 import path from 'node:path';
-import { firstLine } from '../config/errors';
+import { firstLine, showName } from '../config/errors';
 import { keepEmbedded } from '../gltf/embed';
 import { listExternalResources, parseContainer } from '../gltf/io';
+import { unknownExtensions } from '../gltf/unknown-extensions';
 import { assertBufferBounds } from '../safety/gltf-bounds';
 import { processAsset } from './asset';
 import type { AssetOutcome, RunContext } from './context';
@@ -23,18 +24,29 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
       const mainBytes = await originalBytes(root, main);
       if (!mainBytes) throw new Error('file is missing');
       jsonDoc = await parseContainer(io, mainBytes, type);
+      if (type === 'glb') {
+        // glTF Transform reads a GLB's images from its BIN chunk only; writing it back would embed them.
+        const external = listExternalResources(root, key, jsonDoc.json).find((r) => r.role === 'image');
+        if (external) throw new Error(`image "${showName(external.uri)}" is an external file, which Remaster does not support in a .glb (embed it, or export .gltf); model left unchanged`);
+      }
       originalJSON = structuredClone(jsonDoc.json);
       sources = [main];
       for (const resource of listExternalResources(root, key, jsonDoc.json)) {
         const source = await inspectFile(root, state, resource.rel);
         const bytes = await originalBytes(root, source);
-        if (!bytes) throw new Error(`${resource.rel} (referenced as "${resource.uri}") is missing`);
+        if (!bytes) throw new Error(`${showName(resource.rel)} (referenced as "${showName(resource.uri)}") is missing`);
         jsonDoc.resources[resource.uri] = bytes as Uint8Array<ArrayBuffer>; // fs buffers are never shared memory
         sources.push(source);
       }
       return { sources };
     },
     async remaster(rules) {
+      const unknown = unknownExtensions(jsonDoc.json);
+      if (unknown.length) {
+        // Rewriting would drop them: the model stays as it is, and the report says why.
+        const warning = `uses ${unknown.join(', ')}, which Remaster cannot carry over: model left unchanged`;
+        return { textures: [], warnings: [warning], work: [], outputs: null, leave: warning };
+      }
       let document: Document;
       try {
         assertBufferBounds(jsonDoc);
@@ -52,10 +64,9 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
         onWarning: (w) => warnings.push(w),
       });
       if (!changed) {
-        return {
-          textures, warnings, work, outputs: null,
-          unchanged: { reason: textures.length ? 'textures already match the rules' : 'no rule applies', restored: 'no texture to change: originals restored' },
-        };
+        // A model whose textures are all left alone for a reason (KTX2, conflicting kinds) says so.
+        const reason = textures.length ? 'textures already match the rules' : warnings.length ? warnings.join('; ') : 'no rule applies';
+        return { textures, warnings, work, outputs: null, unchanged: { reason, restored: 'no texture to change: originals restored' } };
       }
       return { textures, warnings, work, outputs: () => modelOutputs(ctx, key, type, document, originalJSON, sources) };
     },

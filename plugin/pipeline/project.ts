@@ -9,8 +9,9 @@ import { checkOptions } from '../config/options';
 import { ConfigError, errorCode, firstLine, type ErrorCode } from '../errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
+import { ruleMatches } from '../config/resolve';
 import { covers, toProjectPath } from '../discovery/project-paths';
-import { discoverFiles, STATE_DIR } from '../discovery/walk';
+import { discoverFiles, STATE_DIR, type UnreadableFolder } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
 import { formatOfExtension } from '../image-formats';
@@ -109,7 +110,8 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   assertStateTargetsSafe(root, state); // a shipped .remaster/ naming paths through symlinks: refused before anything is touched
   const io = createIO();
 
-  const planned = await planAssets(root, state, io, await discoverFiles(root));
+  const unreadable: UnreadableFolder[] = [];
+  const planned = await planAssets(root, state, io, await discoverFiles(root, unreadable));
   let assets = planned;
   if (options.paths) {
     const wanted = options.paths.map((p) => toProjectPath(root, p));
@@ -117,6 +119,7 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   }
   const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
   if (shard) assets = assetsOfShard(assets, shard);
+  const unmatched = options.paths ? [] : unmatchedRules(config.rules, planned.map((a) => a.key));
   // Every sidecar is validated before anything is written: a bad config changes nothing.
   const sidecars = new Map<string, SourcedRule[]>();
   for (const asset of assets) sidecars.set(asset.key, await loadSidecarRules(root, asset.key));
@@ -124,7 +127,8 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   await blockDisagreeingSharers(root, state, io, planned, async (key) => [...config.rules, ...(sidecars.get(key) ?? (await loadSidecarRules(root, key).catch(() => [])))]);
 
   const engine = options.engine ?? createEngine({ device: options.device, projectRoot: root, log: options.log });
-  const report: RunReport = { processed: [], skipped: [], failed: [] };
+  // A folder that cannot be listed fails on its own; everything else is still done.
+  const report: RunReport = { processed: [], skipped: [], failed: unreadable.map((f) => ({ path: f.rel, error: f.error })), ...(unmatched.length ? { warnings: unmatched } : {}) };
   let runCache: RunContext['cache'];
   try {
     // Pre-flight (models load) before the first asset that needs remastering, not before a run of
@@ -208,6 +212,16 @@ function stem(rel: string): string {
 async function loadConfig(root: string, config: RemasterProjectOptions['config']): Promise<ProjectConfig> {
   if (config === undefined || typeof config === 'string') return loadProjectConfig(root, config);
   return configFromObject(config);
+}
+
+/**
+ * A rule whose `match` matches no asset is most likely a typo in a glob: it silently did nothing.
+ * (Slots are not considered: a rule can match a model whose textures it then does not touch.)
+ */
+function unmatchedRules(rules: SourcedRule[], keys: string[]): string[] {
+  return rules
+    .filter((r) => r.rule.match !== undefined && !keys.some((key) => ruleMatches({ rule: { match: r.rule.match }, source: r.source }, { path: key })))
+    .map((r) => `${r.source.replace(/#(\d+)$/, '')}: rules.${r.source.replace(/^.*#/, '')}.match: ${JSON.stringify(r.rule.match)} matches no asset`);
 }
 
 

@@ -47,6 +47,8 @@ export interface RunReport {
   processed: ProcessedAsset[];
   skipped: SkippedAsset[];
   failed: FailedAsset[];
+  /** Problems of the run rather than of one asset (a rule whose `match` matches nothing); absent when none. */
+  warnings?: string[];
 }
 
 /** Progress events for CLIs and watch mode. */

@@ -14,9 +14,9 @@ export function stampOf(st: BigIntStats): FileStamp {
   return { size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs), ino: String(st.ino) };
 }
 
-/** The stamp of a file now; null when it cannot be stat'ed (or is not a regular file). */
+/** The stamp of a file now; null when it cannot be stat'ed or is not a regular file (a symlink is not followed). */
 export async function stampFile(file: string): Promise<FileStamp | null> {
-  const st = await fs.stat(file, { bigint: true }).catch(() => null);
+  const st = await fs.lstat(file, { bigint: true }).catch(() => null);
   return st?.isFile() ? stampOf(st) : null;
 }
 

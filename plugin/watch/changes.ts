@@ -5,6 +5,7 @@
  * content — a new file, or an output the user edited by hand — is new input.
  */
 import { SIDECAR_SUFFIX } from '../config/defaults';
+import { firstLine } from '../config/errors';
 import { isSidecar } from '../config/load';
 import { toAbsolute } from '../discovery/safe-path';
 import { readIfExists } from '../pipeline/file-source';
@@ -34,7 +35,13 @@ export async function classifyChanges(root: string, state: StateData, configFile
       out.wanted.add(rel.slice(0, -SIDECAR_SUFFIX.length)); // its asset: only that one is re-planned
       continue;
     }
-    const bytes = await readIfExists(toAbsolute(root, rel));
+    let bytes: Uint8Array | null;
+    try {
+      bytes = await readIfExists(toAbsolute(root, rel));
+    } catch (err) {
+      out.ignored.push({ path: rel, reason: firstLine(err) }); // a FIFO or device: never read, never waited on
+      continue;
+    }
     const record = state.files[rel];
     if (record && record.output === (bytes ? hashBytes(bytes) : null)) {
       out.ignored.push({ path: rel, reason: bytes ? 'Remaster output' : 'removed by Remaster' });

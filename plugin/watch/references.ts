@@ -5,6 +5,7 @@
  * Parsed models are cached by size, mtime and inode: only changed models are read again.
  */
 import { promises as fs } from 'node:fs';
+import { readRegularFile } from '../safety/regular-file';
 import { toAbsolute } from '../discovery/safe-path';
 import type { DiscoveredFile } from '../discovery/walk';
 import { createIO, listExternalResources, parseContainer } from '../gltf/io';
@@ -45,7 +46,9 @@ export class ReferenceIndex {
     if (cached?.stamp === stamp) return cached.resources;
     let resources: string[] = [];
     try {
-      const json = (await parseContainer(this.io, await fs.readFile(file), type)).json;
+      const bytes = await readRegularFile(file); // a FIFO named .gltf must not block the watcher
+      if (!bytes) throw new Error('gone');
+      const json = (await parseContainer(this.io, bytes, type)).json;
       resources = listExternalResources(this.root, rel, json).map((r) => r.rel);
     } catch {
       // A broken model references nothing here; processing it reports what is wrong.

@@ -11,7 +11,7 @@ import type { ReferenceIndex } from './references';
 
 /** `wanted` = 'all' re-plans every asset (startup, config change); idempotence skips the unaffected. */
 export async function selectAssets(root: string, state: StateData, refs: ReferenceIndex, wanted: Set<string> | 'all'): Promise<PlannedAsset[]> {
-  const files = await discoverFiles(root);
+  const files = await discoverFiles(root, []); // an unreadable folder: the run reports it
   const planned = await planAssets(root, state, createIO(), files);
   if (wanted === 'all') return planned;
   const owners = new Set(await refs.modelsReferencing(files, wanted));

@@ -75,11 +75,14 @@ export const upscale: TextureOperation<UpscaleRule, UpscaleSettings> = {
 
   async check(value, { engine }) {
     if (value.model === undefined) return;
+    let info;
     try {
-      await engine.checkModel(value.model);
+      info = await engine.checkModel(value.model);
     } catch (err) {
       return { field: 'model', message: firstLine(err) };
     }
+    // The engine loads same-size models too (style, denoise); an upscale needs one that enlarges.
+    if (info && info.scale < 2) return { field: 'model', message: `${value.model}: model does not upscale (output is ${info.scale}x its input)` };
   },
 
   /**
