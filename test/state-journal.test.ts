@@ -127,3 +127,19 @@ test('paths a journal names are checked like the snapshot\'s (a hostile journal 
   await saveState(root, state, { files: ['../outside.png'] });
   await expect(loadState(root)).rejects.toThrow(/outside\.png/);
 });
+
+test('the end of a run compacts a journal past an eighth of the snapshot, and leaves a few records on a big state', async () => {
+  const state = await loadState(root);
+  for (let n = 0; n < 200; n++) {
+    state.files[`b${n}.png`] = { original: hash(n), output: hash(n + 1) };
+    state.assets[`b${n}.png`] = { type: 'texture', files: [`b${n}.png`], fingerprint: hash(n + 2), rules: [], engines: [] };
+  }
+  await compactState(root, state); // a snapshot of 200 assets
+  await commit(state, 1000); // one asset changed (a watch job)
+  await compactIfJournaled(root, state);
+  expect(read(JOURNAL_FILE).trim().split('\n')).toHaveLength(2); // kept: header + one record
+  for (let n = 1001; n < 1040; n++) await commit(state, n);
+  await compactIfJournaled(root, state);
+  expect(fs.existsSync(path.join(dir(), JOURNAL_FILE))).toBe(false);
+  expect(plain(await loadState(root))).toEqual(plain(state));
+});

@@ -218,9 +218,14 @@ export async function compactState(root: string, state: StateData): Promise<void
   snapshotBytes.set(state, Buffer.byteLength(text));
 }
 
-/** Compacts only when the journal holds records (end of a run: the next load reads one file). */
+/**
+ * End of a run: compacts when the journal holds more than an eighth of the snapshot's size (so the next
+ * load mostly reads one file), or shard files wait to be folded in. A run that changed a few assets of a
+ * big project (a watch job) leaves its few records in the journal instead of rewriting every entry.
+ */
 export async function compactIfJournaled(root: string, state: StateData): Promise<void> {
-  if (journals.get(state)?.exists || unfolded.has(state)) await compactState(root, state);
+  const journal = journals.get(state);
+  if (unfolded.has(state) || (journal?.exists && journal.bytes * 8 > (snapshotBytes.get(state) ?? 0))) await compactState(root, state);
 }
 
 /** Removes state.json, its backup and its journal (restore, once nothing is left to restore). */
