@@ -8,7 +8,7 @@
  * clock set back or raw block writes. Any difference, or a stat that fails, falls back to hashing.
  */
 import { promises as fs, type BigIntStats } from 'node:fs';
-import type { FileRecord, FileStamp } from './store';
+import type { FileRecord, FileStamp } from './types';
 
 export function stampOf(st: BigIntStats): FileStamp {
   return { size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs), ino: String(st.ino) };

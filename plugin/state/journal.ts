@@ -19,7 +19,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write';
-import type { AssetRecord, FileRecord, StateData } from './store';
+import type { AssetRecord, FileRecord, StateData } from './types';
 
 export const JOURNAL_FILE = 'state.journal';
 const HEADER_VERSION = 1;

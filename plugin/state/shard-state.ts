@@ -10,7 +10,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write';
-import type { AssetRecord, FileRecord, StateData } from './store';
+import type { AssetRecord, FileRecord, StateData } from './types';
 
 const SHARD_FILE = /^state\.shard-(\d+)-of-(\d+)\.json$/;
 
