@@ -9,7 +9,7 @@ import path from 'node:path';
 import { remasterProject } from '../plugin/pipeline/project';
 import type { PlannedAsset } from '../plugin/pipeline/plan';
 import { assetGroups, assetsOfShard, parseShard } from '../plugin/pipeline/shard';
-import { gltfJSON, hashTree, noisePNG, write } from './reliability/helpers';
+import { cli, gltfJSON, hashTree, noisePNG, write } from './reliability/helpers';
 
 describe('partition', () => {
   const assets: PlannedAsset[] = [
@@ -41,8 +41,19 @@ describe('partition', () => {
     for (let i = 1; i <= 4; i++) expect(assetsOfShard(assets, { index: i, count: 4 }).length).toBeGreaterThan(3);
   });
 
-  test('a bad --shard is a one-line usage error', () => {
+  test('a bad --shard is a one-line usage error (exit 2, nothing written)', () => {
     for (const bad of ['0/4', '5/4', '1/0', 'x', '1/2/3']) expect(() => parseShard(bad)).toThrow(/--shard .*: expected i\/n/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remaster-shard-cli-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'a.png'), '');
+      const r = cli(['run', dir, '--shard', '5/4']);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/--shard 5\/4: expected i\/n/);
+      expect(fs.existsSync(path.join(dir, '.remaster'))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -15,7 +15,7 @@
  * writes the new snapshot (which contains every record) before it starts a new journal, so a kill in
  * between leaves a complete snapshot and a stale journal.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write';
@@ -50,10 +50,6 @@ export interface JournalHandle {
 
 export function journalPath(dir: string): string {
   return path.join(dir, JOURNAL_FILE);
-}
-
-export function newSnapshotId(): string {
-  return randomBytes(8).toString('hex');
 }
 
 function checksum(json: string): string {

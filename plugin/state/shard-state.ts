@@ -61,7 +61,11 @@ export async function writeShardState(root: string, dir: string, state: StateDat
   for (const key of keys) for (const rel of state.assets[key]?.files ?? []) owned.add(rel);
   const data: ShardStateFile = { shard: `${index}/${count}`, owns: { assets: [...keys].sort(), files: [...owned].sort() }, assets: {}, files: {} };
   for (const key of data.owns.assets) if (state.assets[key]) data.assets[key] = state.assets[key];
-  for (const rel of data.owns.files) if (state.files[rel]) data.files[rel] = state.files[rel];
+  for (const rel of data.owns.files) {
+    if (!state.files[rel]) continue;
+    const { seen: _machineSpecific, ...record } = state.files[rel]; // change-gate stamps mean nothing on another machine
+    data.files[rel] = record;
+  }
   const name = shardStateName(index, count);
   const stateRel = path.relative(root, dir).split(path.sep).join('/');
   const present: string[] = [];

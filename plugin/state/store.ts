@@ -17,7 +17,9 @@ import type { FileRecord, StateData } from './types';
 
 export type { AssetRecord, FileRecord, FileStamp, StateData } from './types';
 import { listShardStates, overlayShardStates, removeShardState } from './shard-state';
-import { appendJournal, journalPath, newSnapshotId, replayJournal, resetJournal, type JournalHandle, type StateChanges } from './journal';
+import { attachStamps, splitStamps, STAMPS_FILE, writeStamps } from './stamps';
+import { hashValue } from './hash';
+import { appendJournal, journalPath, replayJournal, resetJournal, type JournalHandle, type StateChanges } from './journal';
 
 export type { StateChanges } from './journal';
 
@@ -88,6 +90,7 @@ const unfolded = new WeakMap<StateData, string[]>();
 /** The snapshot with its journal replayed (paths are checked by the caller: the journal could name anything too). */
 async function withJournal(root: string, file: SnapshotFile, onNote?: (line: string) => void): Promise<StateData> {
   const state: StateData = { version: 1, files: file.files, assets: file.assets };
+  await attachStamps(stateDir(root), state.files); // before the journal, whose records carry newer ones
   const snapshot = file.version === 2 && typeof file.journal === 'string' ? file.journal : '';
   const replay = snapshot ? await replayJournal(stateDir(root), snapshot, state) : { handle: { snapshot, bytes: 0, tornBytes: 0, exists: false }, records: 0, torn: false };
   if (replay.torn) onNote?.(`${STATE_DIR}/state.journal: its last record is incomplete (a run was killed while saving it); ignored`);
@@ -162,12 +165,15 @@ const snapshotBytes = new WeakMap<StateData, number>();
  * no longer matches.
  */
 export async function compactState(root: string, state: StateData): Promise<void> {
-  const id = newSnapshotId();
-  // Keys sorted: the file comes out the same whatever order concurrent assets were committed in.
-  const file: SnapshotFile = { version: 2, journal: id, files: sortKeys(state.files), assets: sortKeys(state.assets) };
-  const text = JSON.stringify(file, null, 1) + '\n';
+  // Keys sorted, change-gate stamps (inodes, times: they differ per copy) kept aside, and the id made
+  // from the content: the same state gives the same file, whatever order assets were committed in.
+  const { files, stamps } = splitStamps(state.files);
+  const records = { files, assets: sortKeys(state.assets) };
+  const id = hashValue(records).slice(0, 16);
+  const text = JSON.stringify({ version: 2, journal: id, ...records } satisfies SnapshotFile, null, 1) + '\n';
   await writeFileAtomic(path.join(stateDir(root), STATE_FILE), text);
   await writeFileAtomic(path.join(stateDir(root), STATE_BACKUP_FILE), text);
+  await writeStamps(stateDir(root), stamps);
   // Shard files now folded in: laid over this snapshot again after a kill they would change nothing.
   for (const name of unfolded.get(state) ?? []) await removeShardState(stateDir(root), name);
   unfolded.delete(state);
@@ -190,6 +196,7 @@ export async function removeState(root: string): Promise<void> {
   await fs.rm(path.join(stateDir(root), STATE_FILE), { force: true });
   await fs.rm(path.join(stateDir(root), STATE_BACKUP_FILE), { force: true });
   await fs.rm(journalPath(stateDir(root)), { force: true });
+  await fs.rm(path.join(stateDir(root), STAMPS_FILE), { force: true });
   for (const name of await listShardStates(stateDir(root))) await removeShardState(stateDir(root), name);
 }
 

@@ -9,7 +9,7 @@
  *      inside engine.upscale/resize), the no-op second run's time and whether it created a model
  *      session (InferenceSession.create is counted).
  *
- *   npm run bench:scale -- [--assets 1000] [--commits 200] [--big]
+ *   npm run bench:scale -- [--assets 1000] [--commits 20] [--big]
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -38,31 +38,33 @@ function syntheticState(n: number): StateData {
   return state;
 }
 
-/** Milliseconds per asset of `commits` commits (intent + final save, as commitAsset) on a project holding `size` assets. */
-async function commitCost(size: number, commits: number, whole: boolean): Promise<number> {
+/** A project's .remaster/ holding a state of `size` assets, loaded, ready for commits. */
+async function stateProject(size: number): Promise<{ root: string; state: StateData }> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'remaster-bench-state-'));
-  try {
-    await fs.mkdir(path.join(root, '.remaster'));
-    await compactState(root, syntheticState(size));
-    const state = await loadState(root);
-    const t0 = process.hrtime.bigint();
-    for (let c = 0; c < commits; c++) {
-      const rel = `new/n${c}.png`;
-      const changes = { files: [rel], assets: [rel] };
-      state.files[rel] = { original: hash(c), output: hash(c), pending: hash(c + 5e7) };
-      state.assets[rel] = { type: 'texture', files: [rel], fingerprint: '', rules: [], engines: [] };
-      await (whole ? compactState(root, state) : saveState(root, state, changes));
-      delete state.files[rel].pending;
-      state.files[rel].output = hash(c + 5e7);
-      state.assets[rel].fingerprint = hash(c + 6e7);
-      await (whole ? compactState(root, state) : saveState(root, state, changes));
-    }
-    return Number(process.hrtime.bigint() - t0) / 1e6 / commits;
-
-  } finally {
-    await fs.rm(root, { recursive: true, force: true });
-  }
+  await fs.mkdir(path.join(root, '.remaster'));
+  await compactState(root, syntheticState(size));
+  return { root, state: await loadState(root) };
 }
+
+let serial = 0;
+/** Milliseconds per asset of `commits` commits (intent + final save, as commitAsset), journal or whole-file saves. */
+async function commitCost({ root, state }: { root: string; state: StateData }, commits: number, whole: boolean): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  for (let c = 0; c < commits; c++) {
+    const rel = `new/n${serial++}.png`;
+    const changes = { files: [rel], assets: [rel] };
+    state.files[rel] = { original: hash(c), output: hash(c), pending: hash(c + 5e7) };
+    state.assets[rel] = { type: 'texture', files: [rel], fingerprint: '', rules: [], engines: [] };
+    await (whole ? compactState(root, state) : saveState(root, state, changes));
+    delete state.files[rel].pending;
+    state.files[rel].output = hash(c + 5e7);
+    state.assets[rel].fingerprint = hash(c + 6e7);
+    await (whole ? compactState(root, state) : saveState(root, state, changes));
+  }
+  return Number(process.hrtime.bigint() - t0) / 1e6 / commits;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The engine, with the time spent inside it summed. */
 function timedEngine(engine: Engine): { engine: Engine; ms: () => number } {
@@ -132,17 +134,27 @@ async function projectFigures(assets: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const commits = arg('commits', 200);
+  const commits = arg('commits', 20);
   const sizes = process.argv.includes('--big') ? [1000, 10_000, 100_000] : [1000, 10_000];
-  console.log(`state commit cost per asset (2 saves each, ${commits} commits), journal vs whole state.json per save:`);
-  const journal: number[] = [];
-  for (const size of sizes) {
-    const j = await commitCost(size, commits, false);
-    const w = await commitCost(size, Math.max(10, Math.round(commits / (size / 1000))), true);
-    journal.push(j);
-    console.log(`  ${String(size).padStart(6)} assets: journal ${j.toFixed(2)} ms, whole file ${w.toFixed(2)} ms (${(w / j).toFixed(1)}x)`);
+  const rounds = 7;
+  console.log(`state commit cost per asset (2 saves each), journal vs whole state.json per save; sizes interleaved over ${rounds} rounds (${commits} journal commits per size and round), medians:`);
+  const projects = await Promise.all(sizes.map(stateProject));
+  const journal = sizes.map(() => [] as number[]);
+  const whole = sizes.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < sizes.length; i++) {
+      journal[i].push(await commitCost(projects[i], commits, false));
+      if (r < 3) whole[i].push(await commitCost(projects[i], Math.max(2, Math.round(20_000 / sizes[i])), true));
+    }
   }
-  console.log(`  journal ratio ${sizes.at(-1)} / ${sizes[0]}: ${(journal.at(-1)! / journal[0]).toFixed(2)} (target ≤ 1.3)`);
+  sizes.forEach((size, i) => {
+    const j = median(journal[i]);
+    const w = median(whole[i]);
+    console.log(`  ${String(size).padStart(6)} assets: journal ${j.toFixed(2)} ms, whole file ${w.toFixed(2)} ms (${(w / j).toFixed(1)}x)`);
+  });
+  console.log(`  journal ratio ${sizes.at(-1)} / ${sizes[0]}: ${(median(journal.at(-1)!) / median(journal[0])).toFixed(2)} (target ≤ 1.3); ` +
+    `whole file ratio ${(median(whole.at(-1)!) / median(whole[0])).toFixed(1)}`);
+  for (const p of projects) await fs.rm(p.root, { recursive: true, force: true });
   await projectFigures(arg('assets', 1000));
 }
 
