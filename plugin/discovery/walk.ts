@@ -1,8 +1,8 @@
 /** Finds the assets of a project: glTF/GLB models and standalone texture images. */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isSidecar } from '../config/load';
 import { IMAGE_EXTENSIONS } from '../image-formats';
+import { walkFiles } from './walk-files';
 
 export type AssetType = 'gltf' | 'glb' | 'texture';
 
@@ -30,30 +30,14 @@ export interface UnreadableFolder {
  * cannot be listed (permissions) is reported in `unreadable` and the walk goes on; the root must be readable.
  */
 export async function discoverFiles(root: string, unreadable?: UnreadableFolder[]): Promise<DiscoveredFile[]> {
-  const found: DiscoveredFile[] = [];
-  async function walk(dirRel: string): Promise<void> {
-    let entries;
-    try {
-      entries = await fs.readdir(path.join(root, dirRel), { withFileTypes: true });
-    } catch (err) {
-      if (!dirRel || !unreadable) throw err;
-      unreadable.push({ rel: dirRel, error: `cannot read folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` });
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-        await walk(rel);
-      } else if (entry.isFile()) {
-        const type = assetTypeOf(rel);
-        if (type) found.push({ rel, type });
-      }
-    }
-  }
-  await walk('');
-  return found;
+  const files = await walkFiles(root, {
+    include: (rel) => assetTypeOf(rel) !== null,
+    onUnreadable: (rel, err) => {
+      if (!rel || !unreadable) throw err;
+      unreadable.push({ rel, error: `cannot read folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` });
+    },
+  });
+  return files.map((rel) => ({ rel, type: assetTypeOf(rel)! }));
 }
 
 export function assetTypeOf(rel: string): AssetType | null {

@@ -14,6 +14,7 @@ import { readImageFile } from '../engine';
 import { resizeClassical } from '../engine/classical';
 import { pickChannels } from '../engine/pixels';
 import { crop } from '../engine/wrap';
+import { walkFiles } from '../discovery/walk-files';
 import { formatOfExtension } from '../image-formats';
 import type { RawImage } from '../types';
 import { compareImages, luma, type QualityScores } from './index';
@@ -52,19 +53,10 @@ export interface EvalImages {
 
 
 /** Image files under dir (recursively, dot-folders skipped), sorted for stable reports. */
-export function listImages(dir: string): string[] {
+export async function listImages(dir: string): Promise<string[]> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir}: not a directory`);
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      const p = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (formatOfExtension(path.extname(entry.name))) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
+  const files = await walkFiles(dir, { include: (rel) => formatOfExtension(path.posix.extname(rel)) !== undefined });
+  return files.map((rel) => path.join(dir, ...rel.split('/'))).sort();
 }
 
 /** Luma standard deviation below which an image counts as flat. */
@@ -80,7 +72,7 @@ export interface EvalOptions {
 export async function evaluateFolder(dir: string, engine: Engine, options: EvalOptions): Promise<EvalReport> {
   const { scale, model, onImage } = options;
   const border = options.border ?? 0;
-  const files = listImages(dir);
+  const files = await listImages(dir);
   if (files.length === 0) throw new Error(`${dir}: no PNG, JPEG or WebP images to evaluate`);
   const images: ImageEval[] = [];
   const skippedFlat: string[] = [];

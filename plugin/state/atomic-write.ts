@@ -12,7 +12,27 @@ import path from 'node:path';
  * and a random part so two writers never share one. The leftover sweep deletes only names of this form.
  */
 function tempName(target: string): string {
-  return `.${path.basename(target)}.remaster-${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+  const suffix = `.remaster-${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+  // A legal name near the 255-byte limit would not take the suffix (ENAMETOOLONG): shorten the copy of
+  // the name in the temp file only; the marker, pid and random part stay, so the sweep still knows it.
+  return `.${truncateUtf8(path.basename(target), NAME_MAX - 1 - Buffer.byteLength(suffix))}${suffix}`;
+}
+
+/** Longest file name (bytes) on the filesystems Remaster runs on (ext4, APFS, NTFS in UTF-8 terms). */
+const NAME_MAX = 255;
+
+/** The longest prefix of `name` that fits in `maxBytes` of UTF-8, never splitting a character. */
+function truncateUtf8(name: string, maxBytes: number): string {
+  if (Buffer.byteLength(name) <= maxBytes) return name;
+  let out = '';
+  let used = 0;
+  for (const ch of name) {
+    const size = Buffer.byteLength(ch);
+    if (used + size > maxBytes) break;
+    out += ch;
+    used += size;
+  }
+  return out;
 }
 
 /** Whether a file name is one of writeFileAtomic's temp files (left behind only by a killed process). */

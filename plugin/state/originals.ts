@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { toAbsolute, UnsafePathError } from '../discovery/safe-path';
 import { STATE_DIR } from '../discovery/walk';
+import { readRegularFile } from '../safety/regular-file';
 import { symlinkOnTheWay } from '../safety/state-targets';
 import { writeFileAtomic } from './atomic-write';
 import { hashBytes } from './hash';
@@ -31,7 +32,9 @@ export async function keepOriginal(root: string, rel: string, bytes: Uint8Array,
   assertRealOriginalPath(root, ORIGINALS_DIR, rel);
   const file = originalPath(root, rel);
   if (!accounted) {
-    const kept = await fs.readFile(file).catch(() => null);
+    const kept = await readRegularFile(file).catch((err: Error) => {
+      throw new Error(`${STATE_DIR}/${ORIGINALS_DIR}/${rel}: ${err.message}`, { cause: err });
+    });
     if (kept && hashBytes(kept) === hashBytes(bytes)) return;
     if (kept) {
       throw new Error(`${STATE_DIR}/${ORIGINALS_DIR}/${rel} holds a kept original that state.json does not account for; not overwritten (compare it with ${rel}, copy back the one you want, then delete ${STATE_DIR}/${ORIGINALS_DIR}/${rel})`);
@@ -45,9 +48,12 @@ export async function keepOriginal(root: string, rel: string, bytes: Uint8Array,
 export async function readOriginal(root: string, rel: string): Promise<Uint8Array> {
   assertRealOriginalPath(root, ORIGINALS_DIR, rel);
   try {
-    return await fs.readFile(originalPath(root, rel));
+    const bytes = await readRegularFile(originalPath(root, rel));
+    if (bytes) return bytes;
+    throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
   } catch (err) {
-    throw new Error(`${rel}: the kept original is missing from .remaster/originals (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new Error(`${rel}: the kept original is missing from .remaster/originals (${why})`);
   }
 }
 

@@ -11,6 +11,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config/errors';
 import { STATE_DIR } from '../discovery/walk';
+import { NotRegularFileError, readRegularFile } from '../safety/regular-file';
 import { assertStatePaths, NO_STATE_ADVICE } from '../safety/state-paths';
 import { writeFileAtomic } from './atomic-write';
 import type { FileRecord, StateData } from './types';
@@ -103,9 +104,12 @@ async function withJournal(root: string, file: SnapshotFile, onNote?: (line: str
 async function readStateFile(file: string): Promise<{ state?: SnapshotFile; problem?: string }> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    // Only a regular file: a FIFO planted as state.json would otherwise hang the run holding the lock.
+    const bytes = await readRegularFile(file);
+    if (!bytes) return {};
+    text = bytes.toString('utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if (err instanceof NotRegularFileError) return { problem: err.message };
     throw err;
   }
   let data: unknown;

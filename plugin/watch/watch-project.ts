@@ -21,6 +21,7 @@ import type { RunEvent } from '../pipeline/report';
 import { loadState, type StateData } from '../state/store';
 import { classifyChanges } from './changes';
 import { ConfigSource } from './config-source';
+import { walkFiles } from '../discovery/walk-files';
 import { isIgnoredPath, toRel } from './ignore';
 import { ReferenceIndex } from './references';
 import { selectAssets } from './select';
@@ -272,20 +273,9 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
   }
 }
 
-/** Every file under `folder` (absolute paths), not descending into ignored folders. */
+/** Every file under `folder` (absolute paths), not descending into ignored folders; [] once it is gone. */
 async function listFiles(folder: string, ignored: (file: string) => boolean): Promise<string[]> {
-  const out: string[] = [];
-  let entries;
-  try {
-    entries = await fs.readdir(folder, { withFileTypes: true });
-  } catch {
-    return out; // removed meanwhile
-  }
-  for (const entry of entries) {
-    const file = path.join(folder, entry.name);
-    if (ignored(file)) continue;
-    if (entry.isDirectory()) out.push(...(await listFiles(file, ignored)));
-    else if (entry.isFile()) out.push(file);
-  }
-  return out;
+  const abs = (rel: string) => path.join(folder, ...rel.split('/'));
+  const files = await walkFiles(folder, { enter: (rel) => !ignored(abs(rel)), include: (rel) => !ignored(abs(rel)) });
+  return files.map(abs);
 }

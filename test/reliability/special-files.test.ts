@@ -56,6 +56,17 @@ describe('special files are never read', () => {
     lockGone();
   });
 
+  it('a FIFO as .remaster/state.json: exit 2 naming it, no hang, nothing written', () => {
+    fs.mkdirSync(path.join(box.project, '.remaster'));
+    mkfifo(path.join(box.project, '.remaster', 'state.json'));
+    const before = fs.readFileSync(path.join(box.project, 'good.png'));
+    const r = runWithin(['run', box.project]);
+    expect(r.timedOut).toBe(false);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/state\.json: not a regular file \(a FIFO\)/);
+    expect(fs.readFileSync(path.join(box.project, 'good.png')).equals(before)).toBe(true);
+  });
+
   it.each([
     ['image', 'tex.png', undefined],
     ['.bin', 'model.bin', 'model.bin'],
