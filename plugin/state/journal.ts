@@ -18,6 +18,8 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { ConfigError, firstLine } from '../errors';
+import { readRegularFile } from '../safety/regular-file';
 import { writeFileAtomic } from './atomic-write';
 import type { AssetRecord, FileRecord, StateData } from './types';
 
@@ -65,13 +67,14 @@ function headerLine(snapshot: string): string {
  * later appends and how many records were replayed; a torn tail is reported through `torn`.
  */
 export async function replayJournal(dir: string, snapshot: string, state: StateData): Promise<{ handle: JournalHandle; records: number; torn: boolean }> {
-  let text: string;
+  let bytes: Buffer | null;
   try {
-    text = await fs.readFile(journalPath(dir), 'utf8');
+    bytes = await readRegularFile(journalPath(dir)); // a FIFO planted there must not hang the run
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { handle: { snapshot, bytes: 0, tornBytes: 0, exists: false }, records: 0, torn: false };
-    throw err;
+    throw new ConfigError(`.remaster/${JOURNAL_FILE}: ${firstLine(err)}; remove it (the records it held are lost; outputs it named are then taken as new originals)`, { cause: err });
   }
+  if (!bytes) return { handle: { snapshot, bytes: 0, tornBytes: 0, exists: false }, records: 0, torn: false };
+  const text = bytes.toString('utf8');
   const header = headerLine(snapshot);
   if (!text.startsWith(header)) {
     // Another snapshot's journal (a kill during compaction), or garbage: everything it held is in the snapshot.

@@ -9,6 +9,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { ConfigError } from '../errors';
+import { readRegularFile } from '../safety/regular-file';
 import { writeFileAtomic } from './atomic-write';
 import type { AssetRecord, FileRecord, StateData } from './types';
 
@@ -37,10 +39,10 @@ export async function overlayShardStates(dir: string, state: StateData): Promise
   for (const name of names) {
     let data: ShardStateFile;
     try {
-      data = JSON.parse(await fs.readFile(path.join(dir, name), 'utf8'));
+      data = JSON.parse((await readRegularFile(path.join(dir, name)))?.toString('utf8') ?? 'null');
       if (!data?.owns || !Array.isArray(data.owns.assets) || !Array.isArray(data.owns.files) || typeof data.assets !== 'object' || typeof data.files !== 'object') throw new Error('not a shard state');
     } catch (err) {
-      throw new Error(`.remaster/${name}: unreadable (${(err as Error).message}); delete it and re-run that shard`);
+      throw new ConfigError(`.remaster/${name}: unreadable (${(err as Error).message}); delete it and re-run that shard`, { cause: err });
     }
     for (const key of data.owns.assets) delete state.assets[key];
     for (const rel of data.owns.files) delete state.files[rel];

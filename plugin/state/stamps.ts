@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { readRegularFile } from '../safety/regular-file';
 import { writeFileAtomic } from './atomic-write';
 import type { FileRecord, FileStamp } from './types';
 
@@ -37,9 +38,9 @@ export async function attachStamps(dir: string, records: Record<string, FileReco
   if (!st?.isFile()) return; // none, or a symlink: not followed
   let stamps: StoredStamps;
   try {
-    stamps = JSON.parse(await fs.readFile(path.join(dir, STAMPS_FILE), 'utf8'));
+    stamps = JSON.parse((await readRegularFile(path.join(dir, STAMPS_FILE)))?.toString('utf8') ?? 'null');
   } catch {
-    return;
+    return; // unreadable or not a regular file: every file is hashed instead
   }
   if (!stamps || typeof stamps !== 'object') return;
   for (const [rel, stamp] of Object.entries(stamps)) {
