@@ -1,13 +1,10 @@
 /** `remaster eval <dir>`: PSNR/SSIM/HFEN of a model against bicubic and Lanczos on a folder of images. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { deviceOption } from './device-option';
-import { createEngine, defaultModel } from '../engine';
-import { evaluateFolder, METHODS, type EvalReport } from '../metrics/evaluate';
-import { HtmlReport } from '../metrics/html-report';
+import { deviceOption, threadsOption } from './device-option';
+import type { EvalReport, Method } from '../metrics/evaluate';
 import type { DeviceChoice } from '../types';
 import { checkModelForCli, parseScale, parseTile } from './upscale';
 import { firstLine } from '../config/errors';
-import { writeFileAtomic } from '../state/atomic-write';
 
 interface EvalFlags {
   scale: 2 | 4;
@@ -16,6 +13,7 @@ interface EvalFlags {
   report?: string;
   border: number;
   device: DeviceChoice;
+  threads?: number;
   tile?: number;
 }
 
@@ -30,10 +28,14 @@ export function registerEvalCommand(program: Command): void {
     .option('--report <file.html>', 'also write an HTML page with side-by-side crops')
     .option('--border <n>', 'texels to ignore at each edge when scoring (literature: the scale)', parseBorder, 0)
     .addOption(deviceOption())
+    .addOption(threadsOption())
     .option('--tile <n>', 'tile size in input texels for neural models', parseTile)
     .action(async (dir: string, flags: EvalFlags) => {
+      const [{ createEngine, defaultModel }, { evaluateFolder, METHODS }, { HtmlReport }] = await Promise.all([
+        import('../engine'), import('../metrics/evaluate'), import('../metrics/html-report'),
+      ]);
       const model = flags.model ?? defaultModel(flags.scale);
-      const engine = createEngine({ device: flags.device, tileSize: flags.tile, log: (line) => process.stderr.write(`${line}\n`) });
+      const engine = createEngine({ device: flags.device, threads: flags.threads, tileSize: flags.tile, log: (line) => process.stderr.write(`${line}\n`) });
       const html = flags.report ? new HtmlReport() : undefined;
       try {
         await checkModelForCli(engine, model);
@@ -45,7 +47,7 @@ export function registerEvalCommand(program: Command): void {
           },
         });
         if (html && flags.report) await writeAtomic(flags.report, html.render(report));
-        process.stdout.write(flags.json ? `${JSON.stringify(report, jsonNumbers)}\n` : formatTable(report));
+        process.stdout.write(flags.json ? `${JSON.stringify(report, jsonNumbers)}\n` : formatTable(report, METHODS));
       } finally {
         await engine.close();
       }
@@ -63,7 +65,7 @@ function parseBorder(value: string): number {
   return n;
 }
 
-function formatTable(report: EvalReport): string {
+function formatTable(report: EvalReport, METHODS: readonly Method[]): string {
   const lines = [
     `x${report.scale}, model ${report.engine}, ${report.images.length} image(s)` +
       `${report.skippedFlat.length ? ` (${report.skippedFlat.length} flat skipped)` : ''}, border ${report.border}; PSNR dB (RGB) / SSIM (Y) / HFEN (Y)`,
@@ -79,6 +81,7 @@ function formatTable(report: EvalReport): string {
 }
 
 async function writeAtomic(file: string, text: string): Promise<void> {
+  const { writeFileAtomic } = await import('../state/atomic-write');
   try {
     await writeFileAtomic(file, text);
   } catch (err) {

@@ -1,6 +1,5 @@
 /** `remaster restore <dir> [paths...]`: puts the kept originals back. */
 import type { Command } from 'commander';
-import { restoreProject } from '../pipeline/restore';
 import type { CommandResult } from './command-result';
 
 export function registerRestoreCommand(program: Command, result: CommandResult): void {
@@ -11,6 +10,7 @@ export function registerRestoreCommand(program: Command, result: CommandResult):
     .argument('[paths...]', 'assets or folders, relative to <dir>')
     .option('--json', 'print one JSON object {restored, kept, failed}')
     .action(async (dir: string, paths: string[], flags: { json?: boolean }) => {
+      const { restoreProject } = await import('../pipeline/restore');
       const report = await restoreProject(dir, { paths: paths.length ? paths : undefined, log: (line) => process.stderr.write(`${line}\n`) });
       if (flags.json) {
         process.stdout.write(JSON.stringify(report) + '\n');

@@ -1,18 +1,19 @@
 /** `remaster run <dir>`: the whole pipeline over a project directory. */
 import { InvalidArgumentError, type Command } from 'commander';
 import { showName } from '../config/errors';
-import { deviceOption } from './device-option';
-import { DEFAULT_CONCURRENCY, remasterProject } from '../pipeline/project';
+import { deviceOption, threadsOption } from './device-option';
+import { DEFAULT_CONCURRENCY } from '../pipeline/defaults';
 import type { RunReport } from '../pipeline/report';
 import type { DeviceChoice } from '../types';
 import type { CommandResult } from './command-result';
-import { createProgressOutput, parseJobs } from './output';
+import { parseJobs } from './output';
 
 interface RunFlags {
   config?: string;
   dryRun?: boolean;
   json?: boolean;
   device: DeviceChoice;
+  threads?: number;
   jobs: number;
   shard?: string;
   cache?: string;
@@ -28,17 +29,20 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
     .option('--dry-run', 'show what would be done; change nothing')
     .option('--json', 'print one JSON object {processed, skipped, failed} instead of text')
     .addOption(deviceOption())
-    .option('--jobs <n>', 'assets processed at once (inference itself runs one at a time)', parseJobs, DEFAULT_CONCURRENCY)
+    .addOption(threadsOption())
+    .option('--jobs <n>', 'assets processed at once (inference itself runs one tile at a time, on --threads cores)', parseJobs, DEFAULT_CONCURRENCY)
     .option('--cache <dir>', 'result cache folder shared by projects and CI machines (outside the project is fine): a hit skips the engine')
     .option('--cache-max-mb <n>', 'size cap of the result cache in MiB (default 10240); least recently used entries go first', (v) => parsePositive(v, '--cache-max-mb'))
     .option('--shard <i/n>', 'only shard i of n (CI matrix jobs; assets sharing a file stay together; merge by copying the trees)')
     .action(async (dir: string, flags: RunFlags) => {
+      // Loaded when the command runs, not when the program is built: `remaster --help` stays fast.
+      const [{ remasterProject }, { createProgressOutput }] = await Promise.all([import('../pipeline/project'), import('./output')]);
       const started = Date.now();
       const progress = flags.json ? undefined : createProgressOutput(Boolean(flags.dryRun));
       let report: RunReport;
       try {
         report = await remasterProject(dir, {
-          config: flags.config, dryRun: flags.dryRun, device: flags.device, concurrency: flags.jobs, shard: flags.shard, cache: flags.cache, cacheMaxBytes: flags.cacheMaxMb === undefined ? undefined : flags.cacheMaxMb * 1024 * 1024,
+          config: flags.config, dryRun: flags.dryRun, device: flags.device, threads: flags.threads, concurrency: flags.jobs, shard: flags.shard, cache: flags.cache, cacheMaxBytes: flags.cacheMaxMb === undefined ? undefined : flags.cacheMaxMb * 1024 * 1024,
           onEvent: progress?.onEvent, log: flags.json ? undefined : (line) => process.stderr.write(`${line}\n`), warn: (line) => process.stderr.write(`${line}\n`),
         });
       } finally {

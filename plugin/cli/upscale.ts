@@ -1,7 +1,7 @@
 /** `remaster upscale <in> <out>`: one image through the engine, for trying models and settings. */
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
-import { deviceOption } from './device-option';
-import { createEngine, defaultModel, readImageFile, writeImageFile, type Engine } from '../engine';
+import { deviceOption, threadsOption } from './device-option';
+import type { Engine } from '../engine';
 import type { DeviceChoice, TextureKind } from '../types';
 
 interface UpscaleFlags {
@@ -10,6 +10,7 @@ interface UpscaleFlags {
   kind: TextureKind;
   seamless?: boolean;
   device: DeviceChoice;
+  threads?: number;
   tile?: number;
 }
 
@@ -47,13 +48,18 @@ export function registerUpscaleCommand(program: Command): void {
     .addOption(new Option('--kind <kind>', 'how to treat the values').choices(['color', 'normal', 'data']).default('color'))
     .option('--seamless', 'the image tiles: keep it tiling (wrap-around edges)')
     .addOption(deviceOption())
+    .addOption(threadsOption())
     .option('--tile <n>', 'tile size in input texels for neural models', parseTile)
     .action(async (input: string, output: string, flags: UpscaleFlags) => {
+      const { createEngine, defaultModel, readImageFile, writeImageFile } = await import('../engine');
       const model = flags.model ?? defaultModel(flags.scale);
-      const engine = createEngine({ device: flags.device, tileSize: flags.tile, log: (line) => process.stderr.write(`${line}\n`) });
+      const engine = createEngine({ device: flags.device, threads: flags.threads, tileSize: flags.tile, log: (line) => process.stderr.write(`${line}\n`) });
       try {
+        // The model loads in the inference worker while this thread decodes the input; a bad model is still reported first.
+        const reading = readImageFile(input);
+        reading.catch(() => undefined);
         await checkModelForCli(engine, model);
-        const image = await readImageFile(input);
+        const image = await reading;
         const started = Date.now();
         const result = await engine.upscale(image, { scale: flags.scale, model, kind: flags.kind, seamless: flags.seamless });
         const seconds = (Date.now() - started) / 1000;

@@ -1,9 +1,7 @@
 /** `remaster watch <dir>`: remaster assets as they are imported or edited, until Ctrl-C / SIGTERM. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { deviceOption } from './device-option';
-import { createWatchOutput } from '../watch/console-output';
-import { watchProject } from '../watch/watch-project';
-import { DEFAULT_CONCURRENCY } from '../pipeline/project';
+import { deviceOption, threadsOption } from './device-option';
+import { DEFAULT_CONCURRENCY } from '../pipeline/defaults';
 import { parseJobs } from './output';
 import type { DeviceChoice } from '../types';
 
@@ -11,6 +9,7 @@ interface WatchFlags {
   config?: string;
   json?: boolean;
   device: DeviceChoice;
+  threads?: number;
   stability: number;
   jobs: number;
 }
@@ -24,10 +23,12 @@ export function registerWatchCommand(program: Command): void {
     .option('--json', 'print one JSON event per line')
     .addOption(deviceOption())
     .option('--stability <ms>', 'read a changed file once it has not changed for this long', parseMs, 500)
-    .option('--jobs <n>', 'assets processed at once (inference itself runs one at a time)', parseJobs, DEFAULT_CONCURRENCY)
+    .addOption(threadsOption())
+    .option('--jobs <n>', 'assets processed at once (inference itself runs one tile at a time, on --threads cores)', parseJobs, DEFAULT_CONCURRENCY)
     .action(async (dir: string, flags: WatchFlags) => {
+      const [{ createWatchOutput }, { watchProject }] = await Promise.all([import('../watch/console-output'), import('../watch/watch-project')]);
       const out = createWatchOutput(flags.json ? 'json' : process.stderr.isTTY ? 'tty' : 'plain');
-      const watcher = watchProject(dir, { config: flags.config, device: flags.device, stabilityMs: flags.stability, concurrency: flags.jobs, log: (line) => out.note(line) });
+      const watcher = watchProject(dir, { config: flags.config, device: flags.device, threads: flags.threads, stabilityMs: flags.stability, concurrency: flags.jobs, log: (line) => out.note(line) });
       watcher.on('event', out.onEvent);
       const stopped = new Promise<void>((resolve) => watcher.on('event', (e) => e.type === 'stopped' && resolve()));
       // First signal: stop taking jobs and let the current asset finish (its files are written

@@ -19,6 +19,7 @@ import type { RawImage, TextureKind } from '../types';
 import { linear16ToSrgb8Lut, linearToSrgb, srgb8ToLinear16Lut, blankImage } from './pixels';
 import { renormalise16To8, renormalisePlanes } from './normal';
 import { resamplePlanes } from './resample';
+import { ownRawInput } from './encode-options';
 
 /** Filters of the classical path: Lanczos-3, and Catmull-Rom cubic for the eval's bicubic baseline. */
 export type ResampleKernel = 'lanczos3' | 'cubic';
@@ -122,7 +123,7 @@ export async function resize16(
   kernel: ResampleKernel,
 ): Promise<Uint16Array> {
   const colourspace = channels >= 3 ? 'rgb16' : 'grey16';
-  const buffer = await sharp(data, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } })
+  const buffer = await sharp(data, ownRawInput(width, height, channels as 1 | 2 | 3 | 4))
     .resize(outWidth, outHeight, { kernel, fit: 'fill' })
     .toColourspace(colourspace)
     .raw({ depth: 'ushort' })

@@ -9,6 +9,7 @@
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { DeviceChoice } from '../types';
@@ -65,20 +66,43 @@ function inLinkerCache(lib: string): boolean {
   return linkerCache.includes(lib);
 }
 
-/** Session options per device: CPU uses every core it is given; GPU keeps tensors' layout. */
-function sessionOptions(device: Device): ort.InferenceSession.SessionOptions {
+/**
+ * Intra-op threads when none are asked for: every core this process may use. onnxruntime-node itself
+ * defaults to ONE thread when `intraOpNumThreads` is not set, though 2 threads take 0.66-0.71x the
+ * time of 1 on an idle 2-core machine (issue 13). Not load-aware on purpose: the 1-minute load average
+ * counts Remaster's own inference a moment ago (a watcher would starve its next job), and a default that
+ * moves with the load makes CI timings unrepeatable. On an oversubscribed machine (measured: load 13-23
+ * on 2 cores, 2 threads took 1.35-1.6x the time of 1) pass `--threads 1`.
+ */
+export function defaultThreads(): number {
+  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+}
+
+/**
+ * Session options per device. CPU: `threads` intra-op threads (default: defaultThreads());
+ * one session serves every texture, so this is the whole inference thread budget of a run.
+ */
+function sessionOptions(device: Device, threads?: number): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [device],
     graphOptimizationLevel: 'all',
-    // Quiet: onnxruntime's own warnings (e.g. unused initialisers in exported models) are not the user's concern.
-    logSeverityLevel: 3,
+    intraOpNumThreads: threads ?? defaultThreads(),
+    // Tiles run one at a time: there is no graph-level parallelism for extra inter-op threads to use.
+    interOpNumThreads: 1,
+    // Memory patterns pre-plan one block for every intermediate of a shape: measured 20-30 MB more
+    // peak RSS for x4 at 256² tiles and no faster, so off.
+    enableMemPattern: false,
+    executionMode: 'sequential',
+    // Quiet: onnxruntime's own warnings (unused initialisers in exported models) and its multi-line
+    // error logs (a failing run's message also comes back as the exception, which becomes one line).
+    logSeverityLevel: 4,
   };
 }
 
 /** Creates a session on one device; a one-line error naming the file and device otherwise. */
-export async function createSession(file: string, device: Device): Promise<ort.InferenceSession> {
+export async function createSession(file: string, device: Device, threads?: number): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(file, sessionOptions(device));
+    return await ort.InferenceSession.create(file, sessionOptions(device, threads));
   } catch (err) {
     throw new Error(`${file}: cannot load model on ${device} (${oneLine(err)})`);
   }
@@ -95,6 +119,7 @@ export async function createSessionFor(
   choice: DeviceChoice,
   log: (line: string) => void,
   failed: Map<Device, string> = new Map(),
+  threads?: number,
 ): Promise<{ session: ort.InferenceSession; device: Device }> {
   if (choice !== 'auto') {
     if (!availableDevices().includes(choice)) {
@@ -102,7 +127,7 @@ export async function createSessionFor(
     }
     const missing = missingPrerequisite(choice);
     if (missing) throw new Error(`device "${choice}" cannot start: ${missing} (use --device auto or cpu)`);
-    return { session: await createSession(file, choice), device: choice };
+    return { session: await createSession(file, choice, threads), device: choice };
   }
   const present = availableDevices();
   for (const device of AUTO_ORDER) {
@@ -113,14 +138,14 @@ export async function createSessionFor(
       continue;
     }
     try {
-      return { session: await ort.InferenceSession.create(file, sessionOptions(device)), device };
+      return { session: await ort.InferenceSession.create(file, sessionOptions(device, threads)), device };
     } catch (err) {
       failed.set(device, gpuReason(err));
     }
   }
   const reasons = [...failed].map(([device, reason]) => `${device}: ${reason}`).join('; ');
   log(`device auto: no GPU provider could start (${reasons || 'none installed'}), running on CPU`);
-  return { session: await createSession(file, 'cpu'), device: 'cpu' };
+  return { session: await createSession(file, 'cpu', threads), device: 'cpu' };
 }
 
 /** The useful tail of a provider failure ("No supported adapters", "libcudart.so.12: cannot open ..."). */

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { firstLine } from '../config/errors';
 import { writeFileAtomic } from '../state/atomic-write';
 import type { RawImage } from '../types';
+import { ownRawInput, PNG_OPTIONS } from './encode-options';
 
 /** Decodes an image file to 8-bit interleaved pixels; one-line error naming the file otherwise. */
 export async function readImageFile(file: string): Promise<RawImage> {
@@ -23,8 +24,8 @@ export async function readImageFile(file: string): Promise<RawImage> {
 /** Encodes by the target's extension (.png, .jpg/.jpeg, .webp) and renames into place. */
 export async function writeImageFile(file: string, image: RawImage): Promise<void> {
   const ext = path.extname(file).toLowerCase();
-  let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
-  if (ext === '.png') pipeline = pipeline.png();
+  let pipeline = sharp(image.data, ownRawInput(image.width, image.height, image.channels));
+  if (ext === '.png') pipeline = pipeline.png(PNG_OPTIONS);
   else if (ext === '.jpg' || ext === '.jpeg') pipeline = pipeline.jpeg({ quality: 92 });
   else if (ext === '.webp') pipeline = pipeline.webp({ quality: 92 });
   else throw new Error(`${file}: unsupported output format "${ext}" (use .png, .jpg or .webp)`);

@@ -11,8 +11,9 @@ import type { DeviceChoice, RawImage, TextureKind, UpscaleOptions, UpscaleResult
 import { resizeClassical } from './classical';
 import type { Device } from './device';
 import { resolveModel } from './model-source';
+import { InferenceHost } from './inference-host';
 import { upscaleNeural, planPasses } from './neural';
-import { loadModel, type LoadedModel } from './onnx-model';
+import type { ModelHandle } from './onnx-model';
 import { chooseLayout } from './tile-layout';
 import { assertRawImage } from './pixels';
 import { fillTransparent } from './alpha-fill';
@@ -29,6 +30,18 @@ export interface EngineOptions {
   log?: (line: string) => void;
   /** Base for relative model paths (default: process.cwd()). When given, model paths must stay inside it. */
   projectRoot?: string;
+  /**
+   * Intra-op threads of every ONNX session (default: available cores minus the load average, see device.ts). One session per model
+   * serves every texture, so this is the run's whole inference thread budget; `--jobs` only sets
+   * how many assets are decoded, blended and encoded around it at once.
+   */
+  threads?: number;
+  /**
+   * Where sessions run: 'worker' (default) in a worker thread, so this thread stays free for
+   * decoding, blending, encoding and commits while a tile computes; 'main-thread' runs
+   * `session.run` here, blocking the event loop for each tile (kept for measuring the difference).
+   */
+  inference?: 'worker' | 'main-thread';
 }
 
 export interface Engine {
@@ -44,6 +57,8 @@ export interface Engine {
    */
   checkModel(model: string): Promise<{ scale: number } | undefined>;
   close(): Promise<void>;
+  /** Time spent inside `session.run` (in the inference worker) so far, and how many runs; NaN on 'main-thread'. */
+  inferenceStats?(): { runSeconds: number; runs: number };
 }
 
 /** Texels of wrap-around padding for seamless Lanczos: the kernel reaches 3 source texels. */
@@ -61,15 +76,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
     said.add(line);
     options.log?.(line);
   };
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new Error(`threads must be a whole number from 1 up (got ${options.threads})`);
+  }
   /** One session per model file, created on first use and shared by every texture. */
-  const models = new Map<string, Promise<LoadedModel>>();
+  const models = new Map<string, Promise<ModelHandle>>();
   /** GPU providers that failed to start under 'auto': not retried for the next model. */
   const failedDevices = new Map<Device, string>();
+  const host = options.inference === 'main-thread' ? undefined : new InferenceHost({ threads: options.threads });
 
-  function model(file: string, label: string): Promise<LoadedModel> {
+  function model(file: string, label: string): Promise<ModelHandle> {
     let loaded = models.get(file);
     if (!loaded) {
-      loaded = loadModel(file, label, device, log, failedDevices);
+      // onnxruntime is only loaded in this thread when sessions run here: the worker loads its own.
+      loaded = host ? host.load(file, label, device, log) : import('./onnx-model').then(({ loadModel }) => loadModel(file, label, device, log, failedDevices, options.threads));
       models.set(file, loaded);
       loaded.then((m) => log(describeModel(m)), () => undefined);
     }
@@ -109,14 +129,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const loaded = [...models.values()];
       models.clear();
       for (const m of await Promise.allSettled(loaded)) {
-        if (m.status === 'fulfilled') await m.value.session.release();
+        if (m.status === 'fulfilled') await m.value.release().catch(() => undefined);
       }
+      await host?.close();
     },
+    inferenceStats: () => ({ ...(host?.stats ?? { runSeconds: NaN, runs: 0 }) }),
   };
 }
 
 /** The log line for a loaded model, e.g. `model byo.onnx: x3, float16, fixed 64x64, on cpu`. */
-function describeModel(m: LoadedModel): string {
+function describeModel(m: ModelHandle): string {
   const fixed = m.info.fixedSize ? `, fixed ${m.info.fixedSize.width}x${m.info.fixedSize.height}` : '';
   return `model ${m.label}: x${m.info.scale}, ${m.info.dtype}${fixed}, on ${m.device}`;
 }

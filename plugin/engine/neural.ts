@@ -10,7 +10,8 @@
  *   the model invents is always a valid unit vector. A 4th channel is data (Lanczos).
  * - data: every channel on its own, replicated to grey RGB, through the model; output mean taken.
  *   Packed maps (occlusion/roughness/metalness) are unrelated signals: running them as one RGB
- *   image would let a colour model trade detail between them.
+ *   image would let a colour model trade detail between them. The channels go through as one
+ *   batch (N = channels) when the model takes batches: one tiling pass, one run per tile.
  *
  * Scale: a model of scale s serves a request r by running once when s = r; otherwise it runs
  * ceil(log_s r) times (an x2 model twice for x4) and, if that overshoots (an x4 model for x2, an
@@ -20,10 +21,10 @@
 import type { RawImage, TextureKind } from '../types';
 import { fillTransparent } from './alpha-fill';
 import { resizeClassical } from './classical';
-import type { LoadedModel } from './onnx-model';
-import { renormalisePlanes } from './normal';
-import { blankImage, pickChannels, putChannels, toPlanes } from './pixels';
-import { runTiled, type TileLayout } from './tiler';
+import type { ModelHandle } from './onnx-model';
+import { unitNormal } from './normal';
+import { blankImage, pickChannels, putChannels } from './pixels';
+import { runTiled, type TexelSink, type TileLayout, type TileReader } from './tiler';
 import { crop, wrapPad } from './wrap';
 
 export interface NeuralOptions {
@@ -40,7 +41,7 @@ export function planPasses(modelScale: number, requested: number): { passes: num
   return { passes, resize: modelScale ** passes !== requested };
 }
 
-export async function upscaleNeural(image: RawImage, model: LoadedModel, opts: NeuralOptions): Promise<RawImage> {
+export async function upscaleNeural(image: RawImage, model: ModelHandle, opts: NeuralOptions): Promise<RawImage> {
   const { passes, resize } = planPasses(model.info.scale, opts.scale);
   let current = image;
   for (let i = 0; i < passes; i++) current = await modelPass(current, model, opts);
@@ -49,7 +50,7 @@ export async function upscaleNeural(image: RawImage, model: LoadedModel, opts: N
 }
 
 /** One pass of the model over the image, by kind, wrap-padded when seamless. */
-async function modelPass(image: RawImage, model: LoadedModel, opts: NeuralOptions): Promise<RawImage> {
+async function modelPass(image: RawImage, model: ModelHandle, opts: NeuralOptions): Promise<RawImage> {
   const s = model.info.scale;
   if (opts.seamless) {
     // Context the tiles would see on the tiled surface; the tiler's own pad is what the model needs.
@@ -63,12 +64,18 @@ async function modelPass(image: RawImage, model: LoadedModel, opts: NeuralOption
   const ch = image.channels;
   // Colour hidden under alpha 0 must not leak into visible edges through the model.
   const source = kind === 'color' ? fillTransparent(image) : image;
+  const job = { width: image.width, height: image.height, scale: s };
   if (kind === 'data' || ch < 3) {
-    // Per channel through the model (grey colour images too: a single luminance plane).
+    // Per channel through the model (grey colour images too: a single luminance plane), each
+    // replicated to grey RGB; all of them as one batch when the model takes batches.
     const modelChannels = kind === 'color' ? [0] : range(ch);
-    for (const c of modelChannels) await greyThroughModel(source, c, out, model, opts.layout);
+    const batches = model.info.batch ? [modelChannels] : modelChannels.map((c) => [c]);
+    for (const channels of batches) {
+      const groups = channels.map((c) => [c, c, c]);
+      await runTiled({ ...job, batch: groups.length }, opts.layout, imageReader(source, groups), model.run, greyMeanSink(out, channels));
+    }
   } else {
-    await rgbThroughModel(source, out, model, opts.layout, kind === 'normal');
+    await runTiled(job, opts.layout, imageReader(source, [[0, 1, 2]]), model.run, kind === 'normal' ? normalSink(out) : rgbSink(out));
   }
   const rest = kind === 'color' ? (ch === 4 ? [3] : ch === 2 ? [1] : []) : kind === 'normal' && ch === 4 ? [3] : [];
   if (rest.length) {
@@ -79,35 +86,81 @@ async function modelPass(image: RawImage, model: LoadedModel, opts: NeuralOption
   return out;
 }
 
-/** Channels 0..2 as RGB through the model, written into out channels 0..2 (renormalised for normals). */
-async function rgbThroughModel(image: RawImage, out: RawImage, model: LoadedModel, layout: TileLayout, normal: boolean): Promise<void> {
-  const { planes } = toPlanes(image, [0, 1, 2]);
-  await runTiled(planes, image.width, image.height, model.info.scale, layout, model.run, (rows, y0, count) => {
-    if (normal) renormalisePlanes(rows[0], rows[1], rows[2]);
-    writeRows(out, rows, [0, 1, 2], y0, count);
-  });
+/** 8-bit value / 255 as float, by lookup. */
+const UNIT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
+
+/**
+ * Reads model input straight from the 8-bit interleaved image, one tile at a time (no whole-image
+ * float copy): `groups[b]` are the three source channels of batch item b (RGB, or one channel
+ * three times for a grey image). Texels past the image repeat the edge.
+ */
+export function imageReader(image: RawImage, groups: number[][]): TileReader {
+  const { width, height, channels: stride, data } = image;
+  return (x0, y0, tw, th) => {
+    const tile = new Float32Array(groups.length * 3 * tw * th);
+    const inside = Math.max(0, Math.min(tw, width - x0));
+    const plane = tw * th;
+    groups.forEach((group, b) => {
+      group.forEach((c, q) => {
+        const base = (b * 3 + q) * plane;
+        const same = q > 0 && group[q - 1] === c;
+        if (same) return void tile.copyWithin(base, base - plane, base); // grey replicated: copy the plane
+        for (let y = 0; y < th; y++) {
+          const row = Math.min(y0 + y, height - 1) * width;
+          const dst = base + y * tw;
+          for (let x = 0, j = (row + x0) * stride + c; x < inside; x++, j += stride) tile[dst + x] = UNIT[data[j]];
+          if (inside < tw) tile.fill(UNIT[data[(row + width - 1) * stride + c]], dst + inside, dst + tw);
+        }
+      });
+    });
+    return tile;
+  };
 }
 
-/** One channel replicated to RGB through the model; the output's channel mean goes to out channel c. */
-async function greyThroughModel(image: RawImage, c: number, out: RawImage, model: LoadedModel, layout: TileLayout): Promise<void> {
-  const [plane] = toPlanes(image, [c]).planes;
-  await runTiled([plane, plane, plane], image.width, image.height, model.info.scale, layout, model.run, (rows, y0, count) => {
-    const mean = rows[0];
-    for (let i = 0; i < mean.length; i++) mean[i] = (rows[0][i] + rows[1][i] + rows[2][i]) / 3;
-    writeRows(out, [mean], [c], y0, count);
-  });
+/** A clamped view rounds and clamps on assignment: the fastest way to quantise in JS. */
+function clampedView(out: RawImage): Uint8ClampedArray {
+  return new Uint8ClampedArray(out.data.buffer, out.data.byteOffset, out.data.length);
 }
 
-/** Quantises float rows [y0, y0+count) into the 8-bit output channels. */
-function writeRows(out: RawImage, rows: Float32Array[], channels: number[], y0: number, count: number): void {
-  // A clamped view rounds and clamps on assignment, much faster than doing it by hand per sample.
-  const clamped = new Uint8ClampedArray(out.data.buffer, out.data.byteOffset, out.data.length);
-  const start = y0 * out.width * out.channels;
-  const n = count * out.width;
-  channels.forEach((c, k) => {
-    const plane = rows[k];
-    for (let i = 0, j = start + c; i < n; i++, j += out.channels) clamped[j] = plane[i] * 255;
-  });
+/** Model RGB into out channels 0..2. */
+function rgbSink(out: RawImage): TexelSink {
+  const q = clampedView(out);
+  const C = out.channels;
+  return (planes, offset, count, x, y) => {
+    const start = (y * out.width + x) * C;
+    for (let c = 0; c < 3; c++) {
+      const p = planes[c];
+      for (let i = 0, j = start + c; i < count; i++, j += C) q[j] = p[offset + i] * 255;
+    }
+  };
+}
+
+/** Model XYZ into out channels 0..2, renormalised (z >= 0) so every texel is a unit vector. */
+function normalSink(out: RawImage): TexelSink {
+  const q = clampedView(out);
+  const C = out.channels;
+  return (planes, offset, count, x, y) => {
+    const [px, py, pz] = planes;
+    for (let i = 0, j = (y * out.width + x) * C; i < count; i++, j += C) {
+      const [nx, ny, nz] = unitNormal(px[offset + i] * 2 - 1, py[offset + i] * 2 - 1, pz[offset + i] * 2 - 1);
+      q[j] = (nx + 1) * 127.5;
+      q[j + 1] = (ny + 1) * 127.5;
+      q[j + 2] = (nz + 1) * 127.5;
+    }
+  };
+}
+
+/** Batch item b's three output planes, averaged, into out channel `channels[b]`. */
+function greyMeanSink(out: RawImage, channels: number[]): TexelSink {
+  const q = clampedView(out);
+  const C = out.channels;
+  return (planes, offset, count, x, y) => {
+    const start = (y * out.width + x) * C;
+    channels.forEach((c, b) => {
+      const [r, g, bl] = [planes[3 * b], planes[3 * b + 1], planes[3 * b + 2]];
+      for (let i = 0, j = start + c; i < count; i++, j += C) q[j] = ((r[offset + i] + g[offset + i] + bl[offset + i]) / 3) * 255;
+    });
+  };
 }
 
 function range(n: number): number[] {

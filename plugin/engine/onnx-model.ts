@@ -21,16 +21,24 @@ export interface ModelInfo {
   fixedSize?: { width: number; height: number };
   /** Integer output/input ratio, measured. */
   scale: number;
+  /** True when the model runs a batch of images at once (checked by a probe, not only read from the shape). */
+  batch: boolean;
 }
 
-export interface LoadedModel {
+/** A model as the tiler and neural passes use it: wherever its session lives (this thread or the inference worker). */
+export interface ModelHandle {
   file: string;
   label: string;
   device: Device;
-  session: ort.InferenceSession;
   info: ModelInfo;
-  /** Runs one tile; serialised per model (a session is not re-entrant on every provider). */
+  /** Runs one tile (or a batch of tiles of one shape); serialised per model. */
   run: TileRun;
+  release(): Promise<void>;
+}
+
+/** A model whose session lives in this thread (the inference worker's, or the caller's). */
+export interface LoadedModel extends ModelHandle {
+  session: ort.InferenceSession;
 }
 
 /** Size of the probe for dynamic models: small, non-square (catches swapped axes), multiple of 8. */
@@ -42,28 +50,33 @@ export async function loadModel(
   device: DeviceChoice,
   log: (line: string) => void,
   failedDevices?: Map<Device, string>,
+  threads?: number,
 ): Promise<LoadedModel> {
-  const { session, device: used } = await createSessionFor(file, device, log, failedDevices);
+  const { session, device: used } = await createSessionFor(file, device, log, failedDevices, threads);
   try {
     const partial = readMetadata(file, session);
     const runTile = makeRunner(session, partial);
     const scale = await probeScale(file, partial, runTile);
-    const info: ModelInfo = { ...partial, scale };
+    const batch = partial.batchable && (await probeBatch(partial, runTile, scale));
+    const { batchable: _b, ...rest } = partial;
+    const info: ModelInfo = { ...rest, scale, batch };
     let queue: Promise<unknown> = Promise.resolve();
-    const run: TileRun = (tile, w, h) => {
-      const result = queue.then(() => runTile(tile, w, h));
+    const run: TileRun = (tile, w, h, n = 1) => {
+      const result = queue.then(() => runTile(tile, w, h, n));
       queue = result.catch(() => undefined);
       return result.then((r) => r.data);
     };
-    return { file, label, device: used, session, info, run };
+    return { file, label, device: used, session, info, run, release: () => session.release() };
   } catch (err) {
     await session.release();
     throw err;
   }
 }
 
+type Metadata = Omit<ModelInfo, 'scale' | 'batch'> & { batchable: boolean };
+
 /** Input/output names, element type and fixed size; refuses shapes that cannot be an RGB SR model. */
-function readMetadata(file: string, session: ort.InferenceSession): Omit<ModelInfo, 'scale'> {
+function readMetadata(file: string, session: ort.InferenceSession): Metadata {
   const inputs = session.inputMetadata;
   if (inputs.length !== 1) throw new Error(`${file}: model has ${inputs.length} inputs, expected one image input`);
   const input = inputs[0];
@@ -89,6 +102,7 @@ function readMetadata(file: string, session: ort.InferenceSession): Omit<ModelIn
     outputName: output.name,
     dtype: input.type,
     fixedSize: fixed ? { width: w as number, height: h as number } : undefined,
+    batchable: typeof shape[0] !== 'number' || shape[0] === -1,
   };
 }
 
@@ -97,9 +111,9 @@ interface RawRun {
   dims: readonly number[];
 }
 
-function makeRunner(session: ort.InferenceSession, info: Omit<ModelInfo, 'scale'>) {
-  return async (tile: Float32Array, width: number, height: number): Promise<RawRun> => {
-    const dims = [1, 3, height, width];
+function makeRunner(session: ort.InferenceSession, info: Metadata) {
+  return async (tile: Float32Array, width: number, height: number, batch = 1): Promise<RawRun> => {
+    const dims = [batch, 3, height, width];
     const tensor = info.dtype === 'float16' ? new ort.Tensor('float16', floatsToHalf(tile), dims) : new ort.Tensor('float32', tile, dims);
     const results = await session.run({ [info.inputName]: tensor });
     const out = results[info.outputName];
@@ -113,7 +127,7 @@ function makeRunner(session: ort.InferenceSession, info: Omit<ModelInfo, 'scale'
 }
 
 /** Measures the scale by running one probe; refuses non-integer, below-2 and non-RGB outputs. */
-async function probeScale(file: string, info: Omit<ModelInfo, 'scale'>, run: (t: Float32Array, w: number, h: number) => Promise<RawRun>): Promise<number> {
+async function probeScale(file: string, info: Metadata, run: (t: Float32Array, w: number, h: number) => Promise<RawRun>): Promise<number> {
   const { width, height } = info.fixedSize ?? PROBE;
   let result: RawRun;
   try {
@@ -135,4 +149,27 @@ async function probeScale(file: string, info: Omit<ModelInfo, 'scale'>, run: (t:
     throw new Error(`${file}: model turns mid-grey 0.5 into ${mean.toFixed(3)}; expected a model working on 0..1 values`);
   }
   return sx;
+}
+
+/**
+ * Whether a model with a dynamic batch axis really runs a batch: some exports name the axis but
+ * reshape to batch 1 inside. Two different images in, each must come out as it does alone.
+ */
+async function probeBatch(info: Metadata, run: (t: Float32Array, w: number, h: number, n?: number) => Promise<RawRun>, scale: number): Promise<boolean> {
+  const { width, height } = info.fixedSize ?? PROBE;
+  const n = 3 * width * height;
+  const one = Float32Array.from({ length: n }, (_, i) => (i % 7) / 7);
+  const two = new Float32Array(2 * n);
+  two.fill(0.25, 0, n);
+  two.set(one, n);
+  try {
+    const alone = await run(one, width, height);
+    const both = await run(two, width, height, 2);
+    const d = both.dims;
+    if (d.length !== 4 || d[0] !== 2 || d[2] !== height * scale || d[3] !== width * scale) return false;
+    const second = both.data.subarray(alone.data.length);
+    return alone.data.every((v, i) => Math.abs(v - second[i]) < 1e-3);
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * Tiled inference: runs a model over an image of any size in fixed-size tiles, so memory is bounded
- * by one tile's activations plus one strip of output, whatever the texture size.
+ * by a tile's activations plus a few thin blend buffers, whatever the texture size.
  *
  * Layout along each axis: the image is cut into n equal "cores"; each tile is its core plus `pad`
  * texels of real neighbouring context on every side (shifted inward at the image border, so every
@@ -9,15 +9,33 @@
  * to exactly 1, so no weight buffer is needed. With pad >= the model's receptive field the tiles
  * agree and the result equals a single pass; with a larger field the ramp hides the difference.
  *
- * Output is produced one strip of tiles at a time and handed to a sink row block by row block;
- * only the strip still being blended is kept in float.
+ * Output: every output texel that one tile alone covers (weight 1: nearly all of them) goes from
+ * the model's output straight to the sink, which quantises it into the 8-bit image. Only the
+ * blend zones are accumulated in float: one vertical seam (2 * blend * scale columns x a strip's
+ * rows) and two horizontal bands (2 * blend * scale rows x the output width: the band above the
+ * current strip, finished when the strip is, and the band below it). For x4 of 4096² that is
+ * ~25 MB of float instead of two 180 MB strip buffers, and no whole-image float copy of the input:
+ * `read` converts each tile from the 8-bit source as it is needed.
+ *
+ * The next tile is read and handed to `run` before the current one's output is blended, so with an
+ * asynchronous runner (the inference worker) blending overlaps inference.
  */
 
-/** Runs the model on one CHW float tile (3 x h x w); returns 3 x (h*scale) x (w*scale). */
-export type TileRun = (tile: Float32Array, width: number, height: number) => Promise<Float32Array>;
+/**
+ * Runs the model on one tile: `batch` images of 3 x h x w (CHW, batch-major); returns
+ * batch x 3 x (h*scale) x (w*scale).
+ */
+export type TileRun = (tile: Float32Array, width: number, height: number, batch?: number) => Promise<Float32Array>;
 
-/** Receives finished output rows [y0, y0 + count) as one float plane per channel (count * outWidth). */
-export type RowSink = (planes: Float32Array[], y0: number, count: number) => void;
+/** Returns the model input for the input region at (x0, y0), tw x th, edge texels replicated past the image. */
+export type TileReader = (x0: number, y0: number, tw: number, th: number) => Float32Array;
+
+/**
+ * Receives final float values for `count` output texels of row `y` starting at column `x`: plane p's
+ * values are `planes[p][offset .. offset + count)`. Called exactly once per output texel, in no
+ * particular order. The sink may change the values in place (they are not used again).
+ */
+export type TexelSink = (planes: Float32Array[], offset: number, count: number, x: number, y: number) => void;
 
 export interface TileLayout {
   /** Tile size in input texels (the model's fixed size, or chosen per device). */
@@ -27,6 +45,15 @@ export interface TileLayout {
   pad: number;
   /** True when the model only takes exactly tile x tile: small images are edge-padded up to it. */
   fixed: boolean;
+}
+
+/** What runTiled works on: input size, model scale, and how many images go through per run. */
+export interface TiledJob {
+  width: number;
+  height: number;
+  scale: number;
+  /** Images per model run (a batch of grey channels); each has 3 output planes. Default 1. */
+  batch?: number;
 }
 
 /** One axis of the tile grid. */
@@ -57,11 +84,16 @@ export function planAxis(size: number, tile: number, layout: TileLayout): AxisPl
   return { cores, starts, length, blend };
 }
 
-/**
- * Output range [lo, hi) of tile k along an axis, its weight at each output texel, and the index
- * range [fullFrom, fullTo) where the weight is exactly 1 (no other tile contributes there).
- */
-function axisWeights(plan: AxisPlan, k: number, scale: number, outSize: number): { lo: number; weights: Float32Array; fullFrom: number; fullTo: number } {
+/** Output range of one tile along an axis and its weight at each output texel. */
+interface AxisWeights {
+  lo: number;
+  weights: Float32Array;
+  /** [fullFrom, fullTo): the indices where the weight is exactly 1 (no other tile contributes). */
+  fullFrom: number;
+  fullTo: number;
+}
+
+function axisWeights(plan: AxisPlan, k: number, scale: number, outSize: number): AxisWeights {
   const [s, e] = plan.cores[k];
   const b = plan.blend;
   const first = k === 0;
@@ -83,107 +115,117 @@ function axisWeights(plan: AxisPlan, k: number, scale: number, outSize: number):
   return { lo, weights, fullFrom, fullTo };
 }
 
-/** Copies a region of CHW planes into a tile, replicating edge texels past the image. */
-function extractTile(planes: Float32Array[], width: number, height: number, x0: number, y0: number, tw: number, th: number): Float32Array {
-  const tile = new Float32Array(planes.length * tw * th);
-  planes.forEach((plane, c) => {
-    const base = c * tw * th;
-    for (let y = 0; y < th; y++) {
-      const sy = Math.min(y0 + y, height - 1);
-      const row = sy * width;
-      const dst = base + y * tw;
-      const inside = Math.max(0, Math.min(tw, width - x0));
-      tile.set(plane.subarray(row + x0, row + x0 + inside), dst);
-      for (let x = inside; x < tw; x++) tile[dst + x] = plane[row + width - 1];
-    }
-  });
-  return tile;
+/** A reader over CHW float planes (3 per image, batch-major), for tests and float sources. */
+export function planesReader(planes: Float32Array[], width: number, height: number): TileReader {
+  return (x0, y0, tw, th) => {
+    const tile = new Float32Array(planes.length * tw * th);
+    const inside = Math.max(0, Math.min(tw, width - x0));
+    planes.forEach((plane, c) => {
+      const base = c * tw * th;
+      for (let y = 0; y < th; y++) {
+        const row = Math.min(y0 + y, height - 1) * width;
+        const dst = base + y * tw;
+        tile.set(plane.subarray(row + x0, row + x0 + inside), dst);
+        if (inside < tw) tile.fill(plane[row + width - 1], dst + inside, dst + tw);
+      }
+    });
+    return tile;
+  };
 }
 
 /**
- * Runs `run` over `planes` (channels x width x height, CHW) tile by tile and streams the blended
- * output (scale x larger) to `sink` in top-to-bottom row blocks.
+ * Runs `run` over the image tile by tile and hands every output texel, blended, to `sink` once.
  */
-export async function runTiled(
-  planes: Float32Array[],
-  width: number,
-  height: number,
-  scale: number,
-  layout: TileLayout,
-  run: TileRun,
-  sink: RowSink,
-): Promise<void> {
-  const channels = planes.length;
+export async function runTiled(job: TiledJob, layout: TileLayout, read: TileReader, run: TileRun, sink: TexelSink): Promise<void> {
+  const { width, height, scale } = job;
+  const batch = job.batch ?? 1;
+  const channels = 3 * batch;
   const outW = width * scale;
   const outH = height * scale;
   const px = planAxis(width, layout.tileWidth, layout);
   const py = planAxis(height, layout.tileHeight, layout);
   const xWeights = px.cores.map((_, k) => axisWeights(px, k, scale, outW));
-  let flushed = 0;
   const yWeights = py.cores.map((_, j) => axisWeights(py, j, scale, outH));
-  // Two strip accumulators used in turn (allocated once: fresh 100 MB arrays per strip cost page
-  // faults); rows still blending with the previous strip are carried from one to the other.
-  const maxRows = Math.max(...yWeights.map((w) => w.weights.length));
-  const buffers = [0, 1].map(() => Array.from({ length: channels }, () => new Float32Array(maxRows * outW)));
-  let acc: Float32Array[] = [];
-  let accY0 = 0;
-  let accRows = 0;
+  const tw = px.length * scale;
+  const th = py.length * scale;
+  const area = tw * th;
 
-  for (let j = 0; j < py.cores.length; j++) {
-    const yw = yWeights[j];
-    const rows = yw.weights.length;
-    const next = buffers[j % 2];
-    const carried = accRows > 0 ? Math.max(0, accY0 + accRows - yw.lo) : 0;
-    for (let c = 0; c < channels; c++) {
-      if (carried > 0) {
-        const from = (yw.lo - accY0) * outW;
-        next[c].set(acc[c].subarray(from, from + carried * outW), 0);
-      }
-      next[c].fill(0, carried * outW, rows * outW);
+  // Blend buffers: a vertical seam between neighbouring tiles of a strip, and the horizontal bands
+  // above and below the current strip (see the file comment).
+  const seamW = Math.max(0, ...xWeights.map((w) => Math.max(w.fullFrom, w.weights.length - w.fullTo)));
+  const stripRows = Math.max(...yWeights.map((w) => w.weights.length));
+  const bandH = Math.max(0, ...yWeights.map((w) => Math.max(w.fullFrom, w.weights.length - w.fullTo)));
+  const planesOf = (n: number) => Array.from({ length: channels }, () => new Float32Array(n));
+  const seam = planesOf(seamW * stripRows);
+  let bandAbove = planesOf(bandH * outW);
+  let bandBelow = planesOf(bandH * outW);
+
+  const order: Array<[number, number]> = [];
+  for (let j = 0; j < py.cores.length; j++) for (let k = 0; k < px.cores.length; k++) order.push([j, k]);
+  const start = (i: number): Promise<Float32Array> => {
+    const [j, k] = order[i];
+    const pending = run(read(px.starts[k], py.starts[j], px.length, py.length), px.length, py.length, batch);
+    pending.catch(() => undefined); // awaited below; never an unhandled rejection if blending throws first
+    return pending;
+  };
+
+  let next = start(0);
+  for (let i = 0; i < order.length; i++) {
+    const [j, k] = order[i];
+    const out = await next;
+    if (i + 1 < order.length) next = start(i + 1);
+    if (out.length !== channels * area) {
+      throw new Error(`model returned ${out.length} values for a ${px.length}x${py.length} tile, expected ${channels * area}`);
     }
-    acc = next;
-    accY0 = yw.lo;
-    accRows = rows;
-
-    for (let k = 0; k < px.cores.length; k++) {
-      const x0 = px.starts[k];
-      const y0 = py.starts[j];
-      const tile = extractTile(planes, width, height, x0, y0, px.length, py.length);
-      const out = await run(tile, px.length, py.length);
-      const tw = px.length * scale;
-      const th = py.length * scale;
-      if (out.length !== channels * tw * th) {
-        throw new Error(`model returned ${out.length} values for a ${px.length}x${py.length} tile, expected ${channels * tw * th}`);
-      }
-      const xw = xWeights[k];
-      for (let c = 0; c < channels; c++) {
-        const dst = acc[c];
-        const src = out.subarray(c * tw * th, (c + 1) * tw * th);
-        for (let r = 0; r < rows; r++) {
-          const wy = yw.weights[r];
-          if (wy === 0) continue;
-          const oy = yw.lo + r - y0 * scale; // row inside the tile output
-          const srcRow = oy * tw - x0 * scale;
-          const dstRow = r * outW;
-          // Where both weights are 1 the weights of every other tile are 0: copy, don't blend.
-          const copyFrom = wy === 1 ? xw.fullFrom : xw.weights.length;
-          const copyTo = wy === 1 ? xw.fullTo : xw.weights.length;
-          for (let i = 0; i < copyFrom; i++) dst[dstRow + xw.lo + i] += src[srcRow + xw.lo + i] * xw.weights[i] * wy;
-          if (copyTo > copyFrom) {
-            dst.set(src.subarray(srcRow + xw.lo + copyFrom, srcRow + xw.lo + copyTo), dstRow + xw.lo + copyFrom);
+    const src = Array.from({ length: channels }, (_, c) => out.subarray(c * area, (c + 1) * area));
+    const xw = xWeights[k];
+    const yw = yWeights[j];
+    const x0 = px.starts[k] * scale;
+    const y0 = py.starts[j] * scale;
+    const len = xw.weights.length;
+    for (let r = 0; r < yw.weights.length; r++) {
+      const wy = yw.weights[r];
+      if (wy === 0) continue;
+      const oy = yw.lo + r;
+      // src[c][base + X] is this tile's output at absolute output column X of row oy.
+      const base = (oy - y0) * tw - x0;
+      if (wy === 1) {
+        if (xw.fullFrom > 0) {
+          // Left seam: the previous tile left its weighted share here; add ours and finish it.
+          const at = r * seamW;
+          for (let c = 0; c < channels; c++) {
+            const s = src[c];
+            const d = seam[c];
+            for (let i2 = 0; i2 < xw.fullFrom; i2++) d[at + i2] += s[base + xw.lo + i2] * xw.weights[i2];
           }
-          for (let i = Math.max(copyFrom, copyTo); i < xw.weights.length; i++) dst[dstRow + xw.lo + i] += src[srcRow + xw.lo + i] * xw.weights[i] * wy;
+          sink(seam, at, xw.fullFrom, xw.lo, oy);
+        }
+        if (xw.fullTo > xw.fullFrom) sink(src, base + xw.lo + xw.fullFrom, xw.fullTo - xw.fullFrom, xw.lo + xw.fullFrom, oy);
+        if (xw.fullTo < len) {
+          // Right seam: our weighted share, for the next tile of this strip to complete.
+          const at = r * seamW;
+          for (let c = 0; c < channels; c++) {
+            const s = src[c];
+            const d = seam[c];
+            for (let i2 = xw.fullTo; i2 < len; i2++) d[at + i2 - xw.fullTo] = s[base + xw.lo + i2] * xw.weights[i2];
+          }
+        }
+      } else {
+        // A horizontal band row: accumulate the weighted value of every texel this tile covers.
+        const band = r < yw.fullFrom ? bandAbove : bandBelow;
+        const at = (r < yw.fullFrom ? r : r - yw.fullTo) * outW;
+        for (let c = 0; c < channels; c++) {
+          const s = src[c];
+          const d = band[c];
+          for (let i2 = 0; i2 < len; i2++) d[at + xw.lo + i2] += s[base + xw.lo + i2] * xw.weights[i2] * wy;
         }
       }
     }
-
-    // Rows above the next strip's reach are final.
-    const done = j === py.cores.length - 1 ? outH : yWeights[j + 1].lo;
-    if (done > flushed) {
-      const from = (flushed - accY0) * outW;
-      const count = done - flushed;
-      sink(acc.map((p) => p.subarray(from, from + count * outW)), flushed, count);
-      flushed = done;
+    if (k === px.cores.length - 1) {
+      // Strip done: the band above it has every contribution now.
+      for (let r = 0; r < yw.fullFrom; r++) sink(bandAbove, r * outW, outW, 0, yw.lo + r);
+      for (const p of bandAbove) p.fill(0);
+      [bandAbove, bandBelow] = [bandBelow, bandAbove];
     }
   }
 }

@@ -2,6 +2,7 @@
 import sharp from 'sharp';
 import { firstLine } from '../config/errors';
 import type { RawImage, TextureKind } from '../types';
+import { ownRawInput, PNG_OPTIONS } from '../engine/encode-options';
 
 import { IMAGE_FORMATS, type ImageFormat } from '../image-formats';
 
@@ -77,10 +78,10 @@ export async function encodeImage(image: RawImage, format: ImageFormat, quality:
   if (format === 'jpeg' && (image.channels === 2 || image.channels === 4) && usesAlpha(image)) {
     throw new Error('the image has transparency, which JPEG cannot store (use png or webp)');
   }
-  let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+  let pipeline = sharp(image.data, ownRawInput(image.width, image.height, image.channels));
   // sharp writes sRGB unless told otherwise: keep grey images grey (1 or 2 channels).
   if (image.channels <= 2) pipeline = pipeline.toColourspace('b-w');
-  if (format === 'png') pipeline = pipeline.png();
+  if (format === 'png') pipeline = pipeline.png(PNG_OPTIONS);
   else if (format === 'jpeg') pipeline = pipeline.removeAlpha().jpeg({ quality, chromaSubsampling: kind === 'color' ? '4:2:0' : '4:4:4' });
   else pipeline = pipeline.webp(kind === 'color' ? { quality, alphaQuality: 100 } : { lossless: true });
   return new Uint8Array(await pipeline.toBuffer());

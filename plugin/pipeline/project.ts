@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_MAX_PIXELS, RUN_DEFAULTS } from '../config/defaults';
+import { DEFAULT_MAX_PIXELS } from '../config/defaults';
 import { checkOptions } from '../config/options';
 import { ConfigError, errorCode, firstLine, type ErrorCode } from '../errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
@@ -34,8 +34,8 @@ import type { RunEvent, RunReport, TextureReport } from './report';
 import { runScheduled, Serial } from './schedule';
 import { assetsOfShard, parseShard, type ShardSpec } from './shard';
 
-/** Assets processed at once by default (RUN_DEFAULTS.concurrency). */
-export const DEFAULT_CONCURRENCY = RUN_DEFAULTS.concurrency;
+import { DEFAULT_CONCURRENCY } from './defaults';
+export { DEFAULT_CONCURRENCY };
 
 export interface RemasterProjectOptions {
   /** Config file path (relative to the current directory) or a config object. Default: `<root>/remaster.config.json`, else the built-in default. */
@@ -44,6 +44,8 @@ export interface RemasterProjectOptions {
   dryRun?: boolean;
   /** Device for neural models (ignored when `engine` is given). */
   device?: DeviceChoice;
+  /** Intra-op threads for neural models (default: available cores minus the load average; ignored when `engine` is given). */
+  threads?: number;
   /** Only the assets at (or under) these project-relative or absolute paths. */
   paths?: string[];
   /**
@@ -126,7 +128,7 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   // Over the whole plan, not only the selected paths: a `run <dir> a.gltf` decides like a full run.
   await blockDisagreeingSharers(root, state, io, planned, async (key) => [...config.rules, ...(sidecars.get(key) ?? (await loadSidecarRules(root, key).catch(() => [])))]);
 
-  const engine = options.engine ?? createEngine({ device: options.device, projectRoot: root, log: options.log });
+  const engine = options.engine ?? createEngine({ device: options.device, threads: options.threads, projectRoot: root, log: options.log });
   // A folder that cannot be listed fails on its own; everything else is still done.
   const report: RunReport = { processed: [], skipped: [], failed: unreadable.map((f) => ({ path: f.rel, error: f.error })), ...(unmatched.length ? { warnings: unmatched } : {}) };
   let runCache: RunContext['cache'];

@@ -9,6 +9,8 @@ export interface WatchOptions {
   config?: string | RemasterConfig;
   /** Device for neural models (ignored when `engine` is given). */
   device?: DeviceChoice;
+  /** Intra-op threads for neural models (default: available cores minus the load average; ignored when `engine` is given). */
+  threads?: number;
   /** Engine to use; otherwise one is created for the watcher's lifetime and closed by close(). */
   engine?: Engine;
   /**

@@ -94,7 +94,7 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
     if (!stat?.isDirectory()) throw new ConfigError(`${this.root}: not a directory`);
     await this.config.load();
     if (this.closing) return;
-    this.engine = this.options.engine ?? createEngine({ device: this.options.device, projectRoot: this.root, log: this.options.log });
+    this.engine = this.options.engine ?? createEngine({ device: this.options.device, threads: this.options.threads, projectRoot: this.root, log: this.options.log });
 
     const watched = [this.root, ...(this.config.file && toRel(this.root, this.config.file) === null ? [this.config.file] : [])];
     this.files = chokidar.watch(watched, { ignoreInitial: true, atomic: true, followSymlinks: false, ignored: (file) => this.isIgnored(file) });

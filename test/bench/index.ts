@@ -4,11 +4,12 @@
  *   npm run bench                       # CPU, shipped models + Lanczos, 512² and 2048² inputs
  *   npm run bench -- --device webgpu    # on a machine with a GPU
  *   npm run bench -- --sizes 512 --models lanczos,remaster-x2-fast --tile 384 --repeat 3
+ *   npm run bench -- --targets-only --memory-sizes 512,4096   # only the issue-13 target ratios (targets.ts)
  *
  * Each configuration runs in its own child process, so its peak RSS (getrusage maxrss) is its own.
  * Per configuration: output megapixels per second through engine.upscale (colour RGB texture, the
  * model's own scale); the time spent inside `session.run` on those very tiles in that same call
- * (timed by wrapping InferenceSession.prototype.run), so pipeline overhead shows as a ratio that
+ * (timed in the inference worker, engine.inferenceStats()), so pipeline overhead shows as a ratio that
  * other load on the machine cannot skew; peak RSS and peak `external` memory (native buffers).
  * sharp's resize is the classical floor (libvips: Lanczos-3 when shrinking, bicubic when enlarging).
  */
@@ -19,13 +20,17 @@ import sharp from 'sharp';
 import { createEngine, shippedModels } from '../../plugin/engine';
 import { resolveModel } from '../../plugin/engine/model-source';
 import { loadModel } from '../../plugin/engine/onnx-model';
-import { InferenceSession } from 'onnxruntime-node';
 import { DEFAULT_TILE } from '../../plugin/engine/tile-layout';
 import { crop } from '../../plugin/engine/wrap';
 import type { DeviceChoice, RawImage } from '../../plugin/types';
 import { mosaicTexture } from './texture';
+import { runTargets } from './targets';
 
 interface BenchArgs {
+  /** Arguments for the targets part (targets.ts), or null to skip it. */
+  targets: string[] | null;
+  /** Skip the per-model throughput table. */
+  targetsOnly: boolean;
   device: DeviceChoice;
   sizes: number[];
   models: string[];
@@ -58,16 +63,20 @@ interface JobResult extends Job {
 const ROOT = path.join(__dirname, '..', '..', '..'); // dist/test/bench -> package root
 
 function parseArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { device: 'cpu', sizes: [512, 2048], models: [], repeat: 1 };
+  const args: BenchArgs = { targets: [], targetsOnly: false, device: 'cpu', sizes: [512, 2048], models: [], repeat: 1 };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     switch (argv[i]) {
+      case '--no-targets': args.targets = null; break;
+      case '--targets-only': args.targetsOnly = true; break;
+      case '--textures': case '--texture-size': case '--memory-sizes': case '--skip':
+        args.targets?.push(argv[i], value); i++; break;
       case '--device': args.device = value as DeviceChoice; i++; break;
       case '--sizes': args.sizes = value.split(',').map(Number); i++; break;
       case '--models': args.models = value.split(','); i++; break;
       case '--tile': args.tile = Number(value); i++; break;
       case '--repeat': args.repeat = Math.max(1, Number(value)); i++; break;
-      default: throw new Error(`unknown argument ${argv[i]} (use --device, --sizes, --models, --tile, --repeat)`);
+      default: throw new Error(`unknown argument ${argv[i]} (use --device, --sizes, --models, --tile, --repeat, --no-targets, --targets-only, --textures, --texture-size, --memory-sizes, --skip)`);
     }
   }
   return args;
@@ -81,6 +90,12 @@ function defaultModels(): string[] {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (!args.targetsOnly) await throughput(args);
+  // The targets are CPU figures (this session had no GPU): run them when benching the CPU.
+  if (args.targets && args.device === 'cpu') await runTargets(args.targets);
+}
+
+async function throughput(args: BenchArgs): Promise<void> {
   const models = args.models.length ? args.models : defaultModels();
   if (!args.models.length && !shippedModels().length) {
     console.log('note: no shipped models in models/ yet; benching the tiny test model fixtures/models/tiny-x2.onnx');
@@ -145,12 +160,12 @@ async function runJob(job: Job): Promise<JobResult> {
     let id = '';
     let fastest: { seconds: number; inRun: number; runs: number } | undefined;
     for (let i = 0; i < job.repeat; i++) {
-      sessionRuns.seconds = 0;
-      sessionRuns.count = 0;
+      const before = engine.inferenceStats!();
       const started = performance.now();
       id = (await engine.upscale(input, { scale: job.scale as 2 | 4, model: job.model, kind: 'color' })).engine;
       const seconds = (performance.now() - started) / 1000;
-      if (!fastest || seconds < fastest.seconds) fastest = { seconds, inRun: sessionRuns.seconds, runs: sessionRuns.count };
+      const after = engine.inferenceStats!();
+      if (!fastest || seconds < fastest.seconds) fastest = { seconds, inRun: after.runSeconds - before.runSeconds, runs: after.runs - before.runs };
     }
     await engine.close();
     const raw = job.model === 'lanczos' || !fastest ? undefined : { seconds: fastest.inRun, tiles: String(fastest.runs) };
@@ -167,21 +182,6 @@ async function runJob(job: Job): Promise<JobResult> {
     };
   }
 }
-
-/** Time spent inside InferenceSession.run in this process (the bench child), and how many calls. */
-const sessionRuns = { seconds: 0, count: 0 };
-// onnxruntime-common exports the session class itself under the factory's type.
-const sessionClass = InferenceSession as unknown as { prototype: InferenceSession };
-const originalRun = sessionClass.prototype.run;
-sessionClass.prototype.run = async function timedRun(this: InferenceSession, ...args: Parameters<InferenceSession['run']>) {
-  const started = performance.now();
-  try {
-    return await originalRun.apply(this, args);
-  } finally {
-    sessionRuns.seconds += (performance.now() - started) / 1000;
-    sessionRuns.count++;
-  }
-} as InferenceSession['run'];
 
 /** Best wall time of `repeat` runs, in seconds. */
 async function best(repeat: number, fn: () => Promise<unknown>): Promise<number> {

@@ -1,0 +1,155 @@
+/**
+ * The main thread's side of the inference worker (inference-worker.ts): loads models into it and
+ * runs tiles there, so the JS thread stays free while onnxruntime computes.
+ *
+ *   const host = new InferenceHost({ threads: 2 });
+ *   const model = await host.load('/abs/model.onnx', 'model', 'cpu', console.log);
+ *   const out = await model.run(tile, 256, 256);   // resolves when the worker is done
+ *   await host.close();
+ *
+ * A worker that crashes or exits fails only the requests it had (one line each: the pipeline turns
+ * that into one asset failure); the next request starts a fresh worker, which recreates its
+ * sessions on the device they were first loaded on. The worker does not keep the process alive
+ * while it has nothing to do.
+ */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { DeviceChoice } from '../types';
+import { firstLine } from '../config/errors';
+import type { WorkerReply, WorkerRequest } from './inference-protocol';
+import { packageRoot } from './model-source';
+import type { ModelHandle } from './onnx-model';
+
+/** Distributes a request without its id. */
+type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
+interface Pending {
+  worker: Worker;
+  resolve: (reply: WorkerReply) => void;
+  reject: (err: Error) => void;
+}
+
+export interface InferenceHostOptions {
+  /** Intra-op threads of every session (default: available cores minus the load average, see device.ts). */
+  threads?: number;
+}
+
+export class InferenceHost {
+  private worker?: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+  /** Time spent inside `session.run` in the worker, summed over every run (for the bench's overhead ratio). */
+  readonly stats = { runSeconds: 0, runs: 0 };
+
+  constructor(private readonly options: InferenceHostOptions = {}) {}
+
+  /** Loads (or finds) a model in the worker; `log` gets the worker's notes (e.g. the device fallback). */
+  async load(file: string, label: string, device: DeviceChoice, log: (line: string) => void): Promise<ModelHandle> {
+    const reply = await this.request({ type: 'load', file, label, device, threads: this.options.threads });
+    if (reply.type !== 'load') throw new Error('inference worker: unexpected reply');
+    reply.logs.forEach(log);
+    const used = reply.device;
+    return {
+      file, label, device: used, info: reply.info,
+      run: async (tile, width, height, batch = 1) => {
+        // Hand the tile's memory over instead of copying it (the tiler never reads a tile again).
+        const own = tile.byteOffset === 0 && tile.byteLength === tile.buffer.byteLength;
+        const sent = own ? tile : tile.slice();
+        const r = await this.request({ type: 'run', file, label, device: used, threads: this.options.threads, tile: sent, width, height, batch }, [sent.buffer as ArrayBuffer]);
+        if (r.type !== 'run') throw new Error('inference worker: unexpected reply');
+        this.stats.runSeconds += r.seconds;
+        this.stats.runs++;
+        return r.data;
+      },
+      release: async () => {
+        if (this.worker && !this.closed) await this.request({ type: 'release', file });
+      },
+    };
+  }
+
+  /** Stops the worker (its sessions with it); requests still waiting fail with "engine closed". */
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    this.failAll(worker, 'engine closed');
+    await worker?.terminate();
+  }
+
+  /** The running worker's thread id, or undefined (tests use it to check respawns). */
+  get threadId(): number | undefined {
+    return this.worker?.threadId;
+  }
+
+  /** Stops the worker as a crash would (for tests of recovery). */
+  async crashForTest(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
+  private request(req: Request, transfer: ArrayBuffer[] = []): Promise<Extract<WorkerReply, { ok: true }>> {
+    if (this.closed) return Promise.reject(new Error('engine closed'));
+    const worker = (this.worker ??= this.spawn());
+    const id = this.nextId++;
+    return new Promise<WorkerReply>((resolve, reject) => {
+      this.pending.set(id, { worker, resolve, reject });
+      if (this.pending.size === 1) worker.ref(); // keep the process alive while work is out
+      worker.postMessage({ ...req, id } as WorkerRequest, transfer);
+    }).then((reply) => {
+      if (!reply.ok) throw new Error(reply.error);
+      return reply as Extract<WorkerReply, { ok: true }>;
+    });
+  }
+
+  private spawn(): Worker {
+    pinRuntime();
+    const worker = new Worker(workerFile());
+    worker.unref();
+    worker.on('message', (reply: WorkerReply) => {
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      if (![...this.pending.values()].some((q) => q.worker === worker)) worker.unref();
+      p.resolve(reply);
+    });
+    worker.on('error', (err) => this.died(worker, `inference worker crashed (${firstLine(err)})`));
+    worker.on('exit', (code) => this.died(worker, `inference worker stopped (exit code ${code})`));
+    return worker;
+  }
+
+  private died(worker: Worker, why: string): void {
+    if (this.worker === worker) this.worker = undefined;
+    this.failAll(worker, this.closed ? 'engine closed' : why);
+  }
+
+  private failAll(worker: Worker | undefined, why: string): void {
+    for (const [id, p] of this.pending) {
+      if (worker && p.worker !== worker) continue;
+      this.pending.delete(id);
+      p.reject(new Error(why));
+    }
+  }
+}
+
+/**
+ * Loads onnxruntime's native binding in this (the main) thread once, before any worker does, and
+ * keeps it. Its addon registers itself only when first loaded: loaded first by a worker, it is
+ * unloaded when that worker exits and can then not be loaded again in this process ("Module did not
+ * self-register") — not by the next worker, not by anyone else in the process using onnxruntime-node
+ * directly. Loaded here first, every later load (workers included) works.
+ */
+function pinRuntime(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('onnxruntime-node');
+}
+
+/** The compiled worker: beside this file in dist/, or (when the engine runs from .ts sources, as under jest) in the package's dist/. */
+function workerFile(): string {
+  const beside = path.join(__dirname, 'inference-worker.js');
+  if (fs.existsSync(beside)) return beside;
+  const built = path.join(packageRoot(), 'dist', 'plugin', 'engine', 'inference-worker.js');
+  if (fs.existsSync(built)) return built;
+  throw new Error(`inference worker not built (${built} missing): run \`npm run build\``);
+}

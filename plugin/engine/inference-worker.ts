@@ -1,0 +1,66 @@
+/**
+ * The inference worker: a worker_threads thread that owns the engine's ONNX sessions.
+ *
+ * onnxruntime-node 1.23's `session.run` is synchronous on the calling JS thread (its promise only
+ * defers the call with setImmediate), so run on the main thread it stalls the event loop for a
+ * whole tile and nothing else (decoding, blending, encoding, commits of other assets, watch status,
+ * signals) can overlap it. Here it blocks only this thread. Requests are handled in arrival order,
+ * one at a time: a session is not re-entrant on every provider, and concurrent runs would only
+ * compete for the same intra-op threads.
+ */
+
+import { parentPort } from 'node:worker_threads';
+import { oneLine, type Device } from './device';
+import type { WorkerReply, WorkerRequest } from './inference-protocol';
+import { loadModel, type LoadedModel } from './onnx-model';
+
+const port = parentPort;
+if (!port) throw new Error('inference-worker.ts runs as a worker thread (see inference-host.ts)');
+
+const models = new Map<string, Promise<LoadedModel>>();
+/** GPU providers that failed to start under 'auto': not retried for the next model. */
+const failedDevices = new Map<Device, string>();
+
+/** The model's session, created on first use (again after a respawn: `run` names the device to use). */
+function load(req: Extract<WorkerRequest, { type: 'load' | 'run' }>, logs: string[]): Promise<LoadedModel> {
+  let m = models.get(req.file);
+  if (!m) {
+    m = loadModel(req.file, req.label, req.device, (line) => logs.push(line), failedDevices, req.threads);
+    models.set(req.file, m);
+    m.catch(() => models.delete(req.file));
+  }
+  return m;
+}
+
+async function handle(req: WorkerRequest): Promise<{ reply: WorkerReply; transfer?: ArrayBuffer[] }> {
+  try {
+    if (req.type === 'load') {
+      const logs: string[] = [];
+      const m = await load(req, logs);
+      return { reply: { id: req.id, ok: true, type: 'load', info: m.info, device: m.device, logs } };
+    }
+    if (req.type === 'run') {
+      const m = await load(req, []);
+      const started = performance.now();
+      const out = await m.run(req.tile, req.width, req.height, req.batch);
+      const seconds = (performance.now() - started) / 1000;
+      // The output tensor's buffer may be shared with others' data: transfer an exact copy only when it is not ours alone.
+      const data = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out : out.slice();
+      return { reply: { id: req.id, ok: true, type: 'run', data, seconds }, transfer: [data.buffer as ArrayBuffer] };
+    }
+    const m = models.get(req.file);
+    models.delete(req.file);
+    if (m) await (await m.catch(() => undefined))?.release();
+    return { reply: { id: req.id, ok: true, type: 'release' } };
+  } catch (err) {
+    return { reply: { id: req.id, ok: false, error: oneLine(err) } };
+  }
+}
+
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (req: WorkerRequest) => {
+  queue = queue.then(async () => {
+    const { reply, transfer } = await handle(req);
+    port.postMessage(reply, transfer ?? []);
+  });
+});

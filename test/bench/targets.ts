@@ -1,0 +1,291 @@
+/**
+ * The engine's targets (issue 13), each measured as a ratio in one run so machine load cancels out,
+ * and printed next to its target:
+ *
+ * 1. engine ÷ session.run: engine.upscale time over the time spent inside `session.run` (in the
+ *    inference worker) on those very tiles, x2 and x4 shipped models, 1024² input.
+ * 2. project ÷ engine: `remasterProject` over a generated project of 40 distinct textures (one engine,
+ *    loaded beforehand) over the sum of engine.upscale times of the same 40 images, upscaled one
+ *    after another by the same engine. What is left: decode, encode, hashing, commits, state.
+ *    Also the --jobs x --threads table the default `--jobs` was chosen from.
+ * 3. CLI ÷ engine: `remaster upscale` of a 512² texture (a fresh process: start-up, model load,
+ *    decode, encode, atomic write) over engine.upscale of the same image in a warm engine.
+ * 4. memory: peak RSS of a process doing what `remaster upscale --scale 4` does (read, upscale,
+ *    write PNG) against 200 MB + 1.3 x the 8-bit output buffer, per size (x4 of 4096² with
+ *    `--memory-sizes 4096`; it takes minutes on 2 cores).
+ * Plus, for the record: worker ÷ main-thread inference, and threads=all ÷ threads=1.
+ *
+ *   npm run build && node dist/test/bench/targets.js [--textures 40] [--texture-size 256] [--repeat 2]
+ *     [--memory-sizes 512,1024,2048] [--skip engine,project,cli,memory]
+ */
+
+import { spawnSync, fork } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { createEngine, readImageFile, writeImageFile, type Engine } from '../../plugin/engine';
+import { defaultThreads } from '../../plugin/engine/device';
+import { packageRoot } from '../../plugin/engine/model-source';
+import { DEFAULT_CONCURRENCY } from '../../plugin/pipeline/defaults';
+import { remasterProject } from '../../plugin/pipeline/project';
+import type { RawImage } from '../../plugin/types';
+import { mosaicTexture } from './texture';
+
+const ROOT = packageRoot();
+const FIXTURE = path.join(ROOT, 'fixtures', 'textures', 'helmet-basecolor-128.png');
+const BIN = path.join(ROOT, 'bin', 'remaster.js');
+
+interface Args {
+  textures: number;
+  textureSize: number;
+  repeat: number;
+  memorySizes: number[];
+  skip: Set<string>;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { textures: 40, textureSize: 256, repeat: 2, memorySizes: [512, 1024, 2048], skip: new Set() };
+  for (let i = 0; i < argv.length; i += 2) {
+    const v = argv[i + 1];
+    switch (argv[i]) {
+      case '--textures': args.textures = Number(v); break;
+      case '--texture-size': args.textureSize = Number(v); break;
+      case '--repeat': args.repeat = Math.max(1, Number(v)); break;
+      case '--memory-sizes': args.memorySizes = v.split(',').map(Number); break;
+      case '--skip': args.skip = new Set(v.split(',')); break;
+      default: throw new Error(`unknown argument ${argv[i]}`);
+    }
+  }
+  return args;
+}
+
+/** One printed line: what, measured ratio, target, and whether it is met. */
+interface Line {
+  what: string;
+  value: string;
+  target: string;
+  met?: boolean;
+}
+
+const lines: Line[] = [];
+function report(what: string, ratio: number, max: number | undefined, detail = ''): void {
+  lines.push({ what: detail ? `${what} (${detail})` : what, value: `${ratio.toFixed(2)}x`, target: max === undefined ? '-' : `<= ${max.toFixed(2)}`, met: max === undefined ? undefined : ratio <= max });
+  console.log(`  ${what}: ${ratio.toFixed(3)}${max === undefined ? '' : ` (target <= ${max})`} ${detail}`);
+}
+
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Best-of-n engine.upscale of one image, with the session.run seconds of that same call. */
+async function timeEngine(engine: Engine, image: RawImage, scale: 2 | 4, model: string, repeat: number): Promise<{ seconds: number; run: number }> {
+  await engine.upscale(image, { scale, model, kind: 'color' }); // load, probe, first run at this shape
+  let best = { seconds: Infinity, run: NaN };
+  for (let i = 0; i < repeat; i++) {
+    const before = engine.inferenceStats?.().runSeconds ?? NaN;
+    const t0 = performance.now();
+    await engine.upscale(image, { scale, model, kind: 'color' });
+    const s = seconds(t0);
+    if (s < best.seconds) best = { seconds: s, run: (engine.inferenceStats?.().runSeconds ?? NaN) - before };
+  }
+  return best;
+}
+
+async function engineTargets(args: Args): Promise<void> {
+  console.log('engine ÷ session.run (1024² input, best of repeats):');
+  const image = await mosaicTexture(FIXTURE, 1024);
+  for (const [model, scale] of [['remaster-x2-fast', 2], ['remaster-x4-fast', 4]] as const) {
+    const worker = createEngine({ device: 'cpu' });
+    const one = createEngine({ device: 'cpu', threads: 1 });
+    const inThread = createEngine({ device: 'cpu', inference: 'main-thread' });
+    try {
+      const w = await timeEngine(worker, image, scale, model, args.repeat);
+      report(`${model} engine ÷ session.run`, w.seconds / w.run, 1.1, `${w.seconds.toFixed(2)} s / ${w.run.toFixed(2)} s, ${defaultThreads()} threads`);
+      const m = await timeEngine(inThread, image, scale, model, args.repeat);
+      report(`${model} worker ÷ main-thread inference`, w.seconds / m.seconds, undefined, `${m.seconds.toFixed(2)} s on the main thread`);
+      const t1 = await timeEngine(one, image, scale, model, args.repeat);
+      report(`${model} ${defaultThreads()} threads ÷ 1 thread`, w.seconds / t1.seconds, undefined, `${t1.seconds.toFixed(2)} s on 1 thread`);
+    } finally {
+      await Promise.all([worker.close(), one.close(), inThread.close()]);
+    }
+  }
+}
+
+/** A project of `count` distinct PNG textures (x2 with the shipped fast model), and the decoded images. */
+async function makeProject(dir: string, count: number, size: number): Promise<RawImage[]> {
+  await fs.mkdir(path.join(dir, 'tex'), { recursive: true });
+  await fs.writeFile(path.join(dir, 'remaster.config.json'), JSON.stringify({ rules: [{ match: '**/*', upscale: { scale: 2, model: 'remaster-x2-fast' } }] }));
+  const base = await mosaicTexture(FIXTURE, size);
+  const images: RawImage[] = [];
+  for (let i = 0; i < count; i++) {
+    const data = base.data.map((v, j) => (j % 3 === i % 3 ? 255 - v : (v + 17 * i) & 255));
+    images.push({ data, width: size, height: size, channels: 3 });
+    await fs.writeFile(path.join(dir, 'tex', `t${String(i).padStart(2, '0')}.png`), await sharp(data, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer());
+  }
+  return images;
+}
+
+async function projectTargets(args: Args, work: string): Promise<void> {
+  const cores = defaultThreads();
+  console.log(`remaster run ÷ summed engine time (${args.textures} textures ${args.textureSize}², x2 remaster-x2-fast, ${cores} cores):`);
+  const source = path.join(work, 'project');
+  const images = await makeProject(source, args.textures, args.textureSize);
+  const configs = [
+    { jobs: 1, threads: 1 },
+    { jobs: 1, threads: cores },
+    { jobs: 2, threads: 1 },
+    { jobs: 2, threads: cores },
+    { jobs: 4, threads: cores },
+  ].filter((c, i, all) => all.findIndex((d) => d.jobs === c.jobs && d.threads === c.threads) === i);
+  const engines = new Map<number, Engine>();
+  const engineFor = async (threads: number) => {
+    let e = engines.get(threads);
+    if (!e) {
+      e = createEngine({ device: 'cpu', threads });
+      await e.upscale(images[0], { scale: 2, model: 'remaster-x2-fast', kind: 'color' });
+      engines.set(threads, e);
+    }
+    return e;
+  };
+  const runs = new Map<string, number[]>();
+  const sums = new Map<number, number[]>();
+  try {
+    for (let r = 0; r < args.repeat; r++) {
+      // Alternate configurations so drifting load hits all alike.
+      for (const c of configs) {
+        const engine = await engineFor(c.threads);
+        const root = path.join(work, `run-${r}-${c.jobs}-${c.threads}`);
+        await fs.cp(source, root, { recursive: true });
+        const t0 = performance.now();
+        const result = await remasterProject(root, { engine, concurrency: c.jobs });
+        const s = seconds(t0);
+        if (result.processed.length !== args.textures) throw new Error(`expected ${args.textures} processed: ${JSON.stringify(result.failed)}`);
+        const key = `--jobs ${c.jobs} --threads ${c.threads}`;
+        runs.set(key, [...(runs.get(key) ?? []), s]);
+        await fs.rm(root, { recursive: true, force: true });
+      }
+      for (const threads of new Set(configs.map((c) => c.threads))) {
+        const engine = await engineFor(threads);
+        const t0 = performance.now();
+        for (const image of images) await engine.upscale(image, { scale: 2, model: 'remaster-x2-fast', kind: 'color' });
+        sums.set(threads, [...(sums.get(threads) ?? []), seconds(t0)]);
+      }
+    }
+  } finally {
+    for (const e of engines.values()) await e.close();
+  }
+  const engineSum = median(sums.get(cores)!);
+  console.log(`  summed engine time: ${engineSum.toFixed(2)} s (${cores} threads), ${median(sums.get(1)!).toFixed(2)} s (1 thread)`);
+  for (const [key, times] of runs) console.log(`  ${key}: median ${median(times).toFixed(2)} s (${times.map((t) => t.toFixed(2)).join(', ')})`);
+  const def = `--jobs ${DEFAULT_CONCURRENCY} --threads ${cores}`;
+  report('remaster run ÷ summed engine time', median(runs.get(def)!) / engineSum, 1.1, `defaults: ${def}`);
+  const j1 = runs.get(`--jobs 1 --threads ${cores}`);
+  const j2t1 = runs.get('--jobs 2 --threads 1');
+  if (j1) report(`--jobs 2 ÷ --jobs 1 (both --threads ${cores})`, median(runs.get(def)!) / median(j1), undefined);
+  if (j1 && j2t1) report(`--jobs 2 --threads 1 ÷ --jobs 1 --threads ${cores}`, median(j2t1) / median(j1), undefined);
+}
+
+async function cliTargets(args: Args, work: string): Promise<void> {
+  console.log('CLI upscale of 512² ÷ engine (x2, default model):');
+  const image = await mosaicTexture(FIXTURE, 512);
+  const input = path.join(work, 'in512.png');
+  await fs.writeFile(input, await sharp(image.data, { raw: { width: 512, height: 512, channels: 3 } }).png().toBuffer());
+  const engine = createEngine({ device: 'cpu' });
+  let cli = Infinity;
+  let warm = Infinity;
+  try {
+    for (let r = 0; r < Math.max(2, args.repeat); r++) {
+      const t0 = performance.now();
+      const child = spawnSync(process.execPath, [BIN, 'upscale', input, path.join(work, 'out512.png'), '--device', 'cpu'], { encoding: 'utf8' });
+      if (child.status !== 0) throw new Error(`remaster upscale failed: ${child.stderr}`);
+      cli = Math.min(cli, seconds(t0));
+      warm = Math.min(warm, (await timeEngine(engine, image, 2, 'remaster-x2-fast', 1)).seconds);
+    }
+  } finally {
+    await engine.close();
+  }
+  spawnSync(process.execPath, [BIN, '--help']); // file cache warm
+  const t0 = performance.now();
+  spawnSync(process.execPath, [BIN, '--help']);
+  const helpSeconds = seconds(t0);
+  report('CLI upscale 512² ÷ engine', cli / warm, 1.5, `${cli.toFixed(2)} s / ${warm.toFixed(2)} s; remaster --help ${helpSeconds.toFixed(2)} s`);
+}
+
+interface MemoryResult {
+  size: number;
+  outMB: number;
+  peakMB: number;
+  seconds: number;
+  error?: string;
+}
+
+function memoryChild(size: number, work: string): Promise<MemoryResult> {
+  return new Promise((resolve) => {
+    const child = fork(__filename, ['--memory-child', String(size), work], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.on('message', (m) => resolve(m as MemoryResult));
+    child.on('exit', (code) => {
+      if (code !== 0) resolve({ size, outMB: (size * 4) ** 2 * 3 / 2 ** 20, peakMB: NaN, seconds: NaN, error: `child exited ${code}` });
+    });
+  });
+}
+
+/** Child: what `remaster upscale in.png out.png --scale 4` does, then its own peak RSS (worker thread included). */
+async function memoryJob(size: number, work: string): Promise<MemoryResult> {
+  const input = path.join(work, `mem-${size}.png`);
+  const t0 = performance.now();
+  const engine = createEngine({ device: 'cpu' });
+  try {
+    const image = await readImageFile(input);
+    const { image: out } = await engine.upscale(image, { scale: 4, model: 'remaster-x4-fast', kind: 'color' });
+    await writeImageFile(path.join(work, `mem-${size}-x4.png`), out);
+    return { size, outMB: out.data.length / 2 ** 20, peakMB: process.resourceUsage().maxRSS / 1024, seconds: seconds(t0) };
+  } finally {
+    await engine.close();
+    await fs.rm(path.join(work, `mem-${size}-x4.png`), { force: true });
+  }
+}
+
+async function memoryTargets(args: Args, work: string): Promise<void> {
+  console.log('memory: peak RSS of read + x4 upscale (remaster-x4-fast) + PNG write, one process per size:');
+  for (const size of args.memorySizes) {
+    const tex = await mosaicTexture(FIXTURE, size);
+    await sharp(tex.data, { raw: { width: size, height: size, channels: 3 } }).png().toFile(path.join(work, `mem-${size}.png`));
+    const r = await memoryChild(size, work);
+    if (r.error) {
+      console.log(`  ${size}² x4: ${r.error}`);
+      lines.push({ what: `memory x4 of ${size}²`, value: r.error, target: '', met: false });
+      continue;
+    }
+    const bound = 200 + 1.3 * r.outMB;
+    const detail = `peak ${r.peakMB.toFixed(0)} MB, output buffer ${r.outMB.toFixed(0)} MB, bound ${bound.toFixed(0)} MB, ${r.seconds.toFixed(1)} s`;
+    report(`memory x4 of ${size}²: peak ÷ (200 MB + 1.3 x output)`, r.peakMB / bound, 1, detail);
+    console.log(`    peak = 200 MB + ${((r.peakMB - 200) / r.outMB).toFixed(2)} x output`);
+  }
+}
+
+export async function runTargets(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'remaster-targets-'));
+  try {
+    if (!args.skip.has('engine')) await engineTargets(args);
+    if (!args.skip.has('project')) await projectTargets(args, work);
+    if (!args.skip.has('cli')) await cliTargets(args, work);
+    if (!args.skip.has('memory')) await memoryTargets(args, work);
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+  const width = Math.max(...lines.map((l) => l.what.length));
+  console.log(`\ntargets (${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}):`);
+  for (const l of lines) {
+    console.log(`${l.what.padEnd(width)}  ${l.value.padStart(8)}  ${l.target.padEnd(8)}  ${l.met === undefined ? '' : l.met ? 'met' : 'MISSED'}`);
+  }
+}
+
+if (process.argv[2] === '--memory-child') {
+  memoryJob(Number(process.argv[3]), process.argv[4]).then(
+    (r) => process.send?.(r, () => process.exit(0)),
+    (err) => { console.error(`memory child: ${(err as Error).message}`); process.exit(1); },
+  );
+} else if (require.main === module) {
+  runTargets(process.argv.slice(2)).catch((err) => { console.error(`bench: ${(err as Error).message}`); process.exitCode = 1; });
+}
