@@ -48,7 +48,8 @@ async function stateProject(size: number): Promise<{ root: string; state: StateD
 
 let serial = 0;
 /** Milliseconds per asset of `commits` commits (intent + final save, as commitAsset), journal or whole-file saves. */
-async function commitCost({ root, state }: { root: string; state: StateData }, commits: number, whole: boolean): Promise<number> {
+async function commitCost({ root, state }: { root: string; state: StateData }, commits: number, whole: boolean, cpuOut?: number[]): Promise<number> {
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (let c = 0; c < commits; c++) {
     const rel = `new/n${serial++}.png`;
@@ -61,6 +62,8 @@ async function commitCost({ root, state }: { root: string; state: StateData }, c
     state.assets[rel].fingerprint = hash(c + 6e7);
     await (whole ? compactState(root, state) : saveState(root, state, changes));
   }
+  const cpu = process.cpuUsage(cpu0);
+  cpuOut?.push((cpu.user + cpu.system) / 1000 / commits);
   return Number(process.hrtime.bigint() - t0) / 1e6 / commits;
 }
 
@@ -140,22 +143,23 @@ async function main(): Promise<void> {
   console.log(`state commit cost per asset (2 saves each), journal vs whole state.json per save; sizes interleaved over ${rounds} rounds (${commits} journal commits per size and round), medians:`);
   const projects = await Promise.all(sizes.map(stateProject));
   const journal = sizes.map(() => [] as number[]);
+  const journalCpu = sizes.map(() => [] as number[]);
   const whole = sizes.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < sizes.length; i++) {
-      journal[i].push(await commitCost(projects[i], commits, false));
+      journal[i].push(await commitCost(projects[i], commits, false, journalCpu[i]));
       if (r < 3) whole[i].push(await commitCost(projects[i], Math.max(2, Math.round(20_000 / sizes[i])), true));
     }
   }
   sizes.forEach((size, i) => {
     const j = median(journal[i]);
     const w = median(whole[i]);
-    console.log(`  ${String(size).padStart(6)} assets: journal ${j.toFixed(2)} ms, whole file ${w.toFixed(2)} ms (${(w / j).toFixed(1)}x)`);
+    console.log(`  ${String(size).padStart(6)} assets: journal ${j.toFixed(2)} ms wall (${median(journalCpu[i]).toFixed(3)} ms CPU), whole file ${w.toFixed(2)} ms (${(w / j).toFixed(1)}x)`);
   });
-  console.log(`  journal ratio ${sizes.at(-1)} / ${sizes[0]}: ${(median(journal.at(-1)!) / median(journal[0])).toFixed(2)} (target ≤ 1.3); ` +
+  console.log(`  journal ratio ${sizes.at(-1)} / ${sizes[0]}: wall ${(median(journal.at(-1)!) / median(journal[0])).toFixed(2)}, CPU ${(median(journalCpu.at(-1)!) / median(journalCpu[0])).toFixed(2)} (target ≤ 1.3); ` +
     `whole file ratio ${(median(whole.at(-1)!) / median(whole[0])).toFixed(1)}`);
   for (const p of projects) await fs.rm(p.root, { recursive: true, force: true });
-  await projectFigures(arg('assets', 1000));
+  if (arg('assets', 1000) > 0) await projectFigures(arg('assets', 1000));
 }
 
 main().catch((err) => {
