@@ -115,6 +115,24 @@ async function projectFigures(assets: number): Promise<void> {
     const wall2 = Number(process.hrtime.bigint() - t2) / 1e6;
     console.log(`no-op run: ${(wall2 / 1000).toFixed(2)} s (${(wall2 / assets).toFixed(3)} ms/asset; target 100k ≤ 10 s), ${r2.skipped.length} skipped, ` +
       `${r2.processed.length} processed, model sessions created: ${sessions} (target 0)`);
+    // The change gate's share, in one run: no-op runs with the stamps and without them (every file
+    // hashed, as before the gate), alternating; medians.
+    const gated: number[] = [];
+    const hashed: number[] = [];
+    const stamps = path.join(root, '.remaster', 'state.stamps.json');
+    const kept = await fs.readFile(stamps);
+    for (let i = 0; i < 3; i++) {
+      for (const withGate of [true, false]) {
+        if (withGate) await fs.writeFile(stamps, kept);
+        else await fs.rm(stamps, { force: true });
+        const t = process.hrtime.bigint();
+        await remasterProject(root);
+        (withGate ? gated : hashed).push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+    }
+    await fs.writeFile(stamps, kept);
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
+    console.log(`no-op run, medians of 3: gate ${(med(gated) / 1000).toFixed(2)} s, every file hashed ${(med(hashed) / 1000).toFixed(2)} s (gate/hash ${(med(gated) / med(hashed)).toFixed(2)})`);
 
     // A second machine: the same project generated afresh, the cache warm.
     const copy = root + '-copy';
