@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { captureMaterialFiles } from '../ops/material';
 import { CaptureInputError } from '../ops/material/read-photo';
 import { NoPatternError } from '../ops/material/period';
-import type { CommandResult } from './main';
+import type { CommandResult } from './command-result';
 
 interface MaterialFlags {
   out: string;
