@@ -49,7 +49,11 @@ export const KIND_SUFFIXES: Record<Exclude<TextureKind, 'color'>, string[]> = {
 
 /** Defaults of remasterProject() / `remaster run` options. */
 export const RUN_DEFAULTS = {
-  /** Assets processed at once: one can be decoded, encoded and written while another is in the model (test/bench/pipeline.ts). */
+  /**
+   * Assets processed at once: one asset's decode, blend, encode and commit overlap another's inference
+   * (which runs in the engine's worker, one tile at a time, on every core). Chosen by measurement on
+   * 2 cores (test/bench/index.ts, "jobs x threads" table; see plugin/engine/README.md).
+   */
   concurrency: 2,
   /** Execution device for neural models. */
   device: 'auto' as DeviceChoice,

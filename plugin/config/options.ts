@@ -18,7 +18,9 @@ function fail(expected: string, option: string, value: unknown): never {
 /** Checks the options that are set; unset ones take their defaults. */
 export function checkOptions(options: object, where: string): void {
   const o = options as Record<string, unknown>;
-  if (o.concurrency !== undefined && !(Number.isInteger(o.concurrency) && (o.concurrency as number) >= 1)) fail('a positive integer', `${where} concurrency`, o.concurrency);
+  for (const key of ['concurrency', 'threads'] as const) {
+    if (o[key] !== undefined && !(Number.isInteger(o[key]) && (o[key] as number) >= 1)) fail('a positive integer', `${where} ${key}`, o[key]);
+  }
   if (o.device !== undefined && !DEVICES.includes(o.device as string)) fail(`one of ${DEVICES.join(', ')}`, `${where} device`, o.device);
   if (o.paths !== undefined && !(Array.isArray(o.paths) && o.paths.every((p) => typeof p === 'string'))) fail('an array of paths', `${where} paths`, o.paths);
   for (const key of ['stabilityMs', 'maxBatchWaitMs'] as const) {

@@ -1,11 +1,9 @@
 /**
- * Pipeline defaults that the command line needs before anything heavy is loaded (this module
- * imports nothing, so `remaster --help` does not pay for the pipeline).
+ * Pipeline defaults that the command line needs before anything heavy is loaded: config/defaults.ts,
+ * where every default lives (RUN_DEFAULTS), loads nothing at run time, so `remaster --help` does not
+ * pay for the pipeline.
  */
+import { RUN_DEFAULTS } from '../config/defaults';
 
-/**
- * Assets processed at once: one asset's decode, blend, encode and commit overlap another's inference
- * (which runs in the engine's worker, one tile at a time, on every core). Chosen by measurement on
- * 2 cores (test/bench/index.ts, "jobs x threads" table; see plugin/engine/README.md).
- */
-export const DEFAULT_CONCURRENCY = 2;
+/** Assets processed at once (RUN_DEFAULTS.concurrency). */
+export const DEFAULT_CONCURRENCY = RUN_DEFAULTS.concurrency;
