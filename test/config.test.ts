@@ -24,9 +24,12 @@ function message(fn: () => unknown): string {
 describe('config validation', () => {
   it('accepts the minimal config and resolves it to x2 lanczos for any file', () => {
     const rules = sourced(MINIMAL.rules);
-    expect(resolveActions(rules, { path: 'deep/dir/wall.png' })).toEqual({
+    // Every registered operation has a key (null = off); only upscale is on here.
+    const resolved = resolveActions(rules, { path: 'deep/dir/wall.png' });
+    expect(resolved).toMatchObject({
       upscale: { scale: 2, model: 'lanczos', seamless: false }, maxSize: null, format: 'keep', quality: null, kind: null, rules: ['remaster.config.json#0'],
     });
+    expect(Object.entries(resolved!).filter(([k, v]) => v !== null && !['upscale', 'format', 'rules'].includes(k))).toEqual([]);
     expect(resolveActions(rules, { path: 'hero.glb', slots: ['normal'] })?.upscale?.scale).toBe(2);
   });
 

@@ -11,11 +11,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config/errors';
 import { registerEvalCommand } from './eval';
+import { registerEvalPbrCommand } from './eval-pbr';
+import { registerEvalStyleCommand } from './eval-style';
 import { registerMaterialCommand } from './material';
 import { registerEvalMaterialCommand } from './eval-material';
 import { registerRestoreCommand } from './restore';
 import { registerRunCommand } from './run';
+import { registerStyleCommand } from './style';
 import { registerUpscaleCommand } from './upscale';
+import { registerVaryCommand } from './vary';
+import { registerEvalVaryCommand } from './eval-vary';
 import { registerWatchCommand } from './watch';
 
 import type { CommandResult } from './command-result';
@@ -34,6 +39,11 @@ export function buildProgram(result: CommandResult): Command {
   registerWatchCommand(program);
   registerUpscaleCommand(program);
   registerEvalCommand(program);
+  registerEvalPbrCommand(program);
+  registerVaryCommand(program);
+  registerEvalVaryCommand(program);
+  registerStyleCommand(program);
+  registerEvalStyleCommand(program);
   registerMaterialCommand(program, result);
   registerEvalMaterialCommand(program);
   return program;

@@ -3,8 +3,14 @@
  * order; texture operations run by their `order`). Adding an operation = one line here.
  */
 import type { Operation } from './types';
+import { pbr } from './pbr/operation';
+import { style } from './style';
 import { upscale } from './upscale';
+import { vary } from './vary/operation';
 
 export const BUILTIN_OPERATIONS: readonly Operation[] = [
   upscale,
+  pbr,
+  vary,
+  style,
 ];

@@ -122,6 +122,12 @@ export interface OperationCommon<Value, Settings> {
    * the run stops with a config error (exit 2) naming the rule.
    */
   check?(value: Value, services: CheckServices): Promise<RuleIssue | void>;
+  /**
+   * Project files a rule value names whose CONTENT the output depends on (a style reference image),
+   * project-relative. Their hashes enter the fingerprint of every asset the rule can apply to, so
+   * replacing the file re-derives those assets. (Additive; see README "Changes".)
+   */
+  inputFiles?(value: Value): string[];
 }
 
 /** Input to a per-texture plan: sizes only, no pixels (dry runs decode nothing). */

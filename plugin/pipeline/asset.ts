@@ -14,6 +14,7 @@ import type { FileSource } from './file-source';
 import type { TextureReport } from './report';
 import { restoreAsset } from './restore';
 import { isUpToDate } from './up-to-date';
+import { operationInputHashes } from './operation-inputs';
 
 /** What an asset is made from. */
 export interface AssetInputs {
@@ -48,7 +49,9 @@ export async function processAsset(ctx: RunContext, key: string, type: AssetType
   const rules = [...ctx.rules, ...(ctx.sidecars.get(key) ?? [])];
   const inputs = await steps.read(rules);
   const originals = Object.fromEntries([...inputs.sources, ...(inputs.reads ?? [])].map((s) => [s.rel, s.originalHash]));
-  const fingerprint = assetFingerprint(originals, rulesForAsset(rules, key));
+  const assetRules = rulesForAsset(rules, key);
+  // Files rule values name (a style reference): their content, not only their path, keys the outputs.
+  const fingerprint = assetFingerprint({ ...originals, ...operationInputHashes(root, assetRules) }, assetRules);
   const previous = state.assets[key];
   if (previous && previous.fingerprint === fingerprint && (await isUpToDate(ctx, key))) {
     return { outcome: 'skipped', reason: 'unchanged', warnings: [], work: [] };

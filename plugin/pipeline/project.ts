@@ -226,7 +226,6 @@ function unmatchedRules(rules: SourcedRule[], keys: string[]): string[] {
     .map((r) => `${r.source.replace(/#(\d+)$/, '')}: rules.${r.source.replace(/^.*#/, '')}.match: ${JSON.stringify(r.rule.match)} matches no asset`);
 }
 
-
 function describeTextures(textures: TextureReport[]): string {
   // Model textures are named and tagged with their slots; a standalone texture is the asset itself.
   return textures

@@ -1,0 +1,89 @@
+/**
+ * `remaster style <in> <out> --reference <image>`: one texture given the look of a reference image;
+ * with `--frames N`, a flipbook of N images whose strength rises from 0 to `--strength`.
+ * Every input is checked before any work, so bad input writes nothing (exit 2, one line).
+ */
+
+import path from 'node:path';
+import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
+import { readImageFile, writeImageFile } from '../engine';
+import { blend, readStyleReference, STYLE_METHODS, styleFrames, styleFull, type StyleMethod } from '../ops/style';
+
+interface StyleFlags {
+  reference: string;
+  strength: number;
+  seamless?: boolean;
+  seed: number;
+  frames?: number;
+  method: StyleMethod;
+}
+
+const OUTPUT_EXT = new Set(['.png', '.jpg', '.jpeg', '.webp']);
+
+export function parseStrength(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('strength must be a number from 0 to 1');
+  return n;
+}
+
+export function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('seed must be an integer from 0 to 4294967295');
+  return n;
+}
+
+function parseFrames(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 2 || n > 256) throw new InvalidArgumentError('frames must be an integer from 2 to 256');
+  return n;
+}
+
+/** Bad input: one line on stderr and exit 2, before anything is written. */
+export function usageError(message: string): never {
+  process.stderr.write(`remaster: ${message}\n`);
+  throw new CommanderError(2, 'remaster.badInput', message);
+}
+
+/** `wall.png`, frame 3 of 12 -> `wall-03.png`. */
+export function frameFile(out: string, index: number, frames: number): string {
+  const ext = path.extname(out);
+  return `${out.slice(0, out.length - ext.length)}-${String(index).padStart(String(frames - 1).length, '0')}${ext}`;
+}
+
+export function registerStyleCommand(program: Command): void {
+  program
+    .command('style')
+    .showHelpAfterError(false) // bad input is one line (exit 2), not a usage page
+    .description('give one texture the look (palette, grain, contrast) of a reference image')
+    .argument('<in>', 'input texture (PNG, JPEG or WebP)')
+    .argument('<out>', 'output image (format from its extension; may be the input); with --frames, <out> gets -0, -1, ... before the extension')
+    .requiredOption('--reference <image>', 'the style reference (8-bit PNG, JPEG or WebP, at most 4096x4096)')
+    .option('--strength <s>', 'how much of the style: 0 (unchanged) to 1', parseStrength, 1)
+    .option('--seamless', 'the texture tiles: keep it tiling (wrap-around filters)')
+    .option('--seed <n>', 'seed of the random projections/filters (same seed, same output)', parseSeed, 0)
+    .option('--frames <n>', 'write a flipbook of N images, strength 0 -> --strength', parseFrames)
+    .addOption(new Option('--method <m>', 'stats: colour transport + band statistics (fast); gram: random-filter Gram optimisation').choices([...STYLE_METHODS]).default('stats'))
+    .action(async (input: string, output: string, flags: StyleFlags) => {
+      if (!OUTPUT_EXT.has(path.extname(output).toLowerCase())) usageError(`${output}: unsupported output format "${path.extname(output)}" (use .png, .jpg or .webp)`);
+      let reference;
+      let image;
+      try {
+        reference = await readStyleReference(flags.reference);
+        image = await readImageFile(input);
+      } catch (err) {
+        usageError((err as Error).message);
+      }
+      const started = Date.now();
+      const styled = await styleFull(image, reference, { method: flags.method, seamless: flags.seamless, seed: flags.seed });
+      const seconds = (Date.now() - started) / 1000;
+      const note = `(${flags.method}${flags.seamless ? ', seamless' : ''}, seed ${flags.seed}) in ${seconds.toFixed(2)} s`;
+      if (flags.frames) {
+        const frames = styleFrames(styled, flags.strength, flags.frames);
+        for (let i = 0; i < frames.length; i++) await writeImageFile(frameFile(output, i, frames.length), frames[i]);
+        process.stdout.write(`${input} -> ${frameFile(output, 0, frames.length)} .. ${frameFile(output, frames.length - 1, frames.length)}: ${frames.length} frames, strength 0 -> ${flags.strength} ${note}\n`);
+      } else {
+        await writeImageFile(output, blend(styled, flags.strength));
+        process.stdout.write(`${input} ${image.width}x${image.height} -> ${output} styled after ${flags.reference} at strength ${flags.strength} ${note}\n`);
+      }
+    });
+}

@@ -1,0 +1,67 @@
+/**
+ * Distance between the power spectra of two textures' luma: radially averaged, normalised to unit
+ * total power (so it compares the shape — which scales carry the detail — not the contrast, which the
+ * colour distance already sees), on log-spaced frequency bands; RMS of the log10 ratio per band.
+ * A Hann window keeps a non-tiling crop's border from adding a false cross to its spectrum.
+ */
+
+import type { RawImage } from '../../types';
+import { fft2d } from './fft';
+import { lumaPlane } from './planes';
+
+/** Number of log-spaced radial bands from 1/min(size) to 0.5 cycles per texel. */
+export const SPECTRUM_BANDS = 16;
+
+/** Radially averaged normalised power in SPECTRUM_BANDS bands (log10; -Infinity-free). */
+export function radialPowerSpectrum(image: RawImage): Float64Array {
+  const { data, width, height } = lumaPlane(image);
+  let mean = 0;
+  for (let i = 0; i < data.length; i++) mean += data[i];
+  mean /= data.length;
+  const re = new Float64Array(data.length);
+  const im = new Float64Array(data.length);
+  for (let y = 0; y < height; y++) {
+    const wy = 0.5 - 0.5 * Math.cos((2 * Math.PI * (y + 0.5)) / height);
+    for (let x = 0; x < width; x++) {
+      const wx = 0.5 - 0.5 * Math.cos((2 * Math.PI * (x + 0.5)) / width);
+      re[y * width + x] = (data[y * width + x] - mean) * wx * wy;
+    }
+  }
+  fft2d({ re, im }, width, height);
+  const fmin = 1 / Math.min(width, height);
+  const logMin = Math.log(fmin);
+  const logSpan = Math.log(0.5) - logMin;
+  const sums = new Float64Array(SPECTRUM_BANDS);
+  const counts = new Float64Array(SPECTRUM_BANDS);
+  let total = 0;
+  for (let y = 0; y < height; y++) {
+    const fy = (y <= height / 2 ? y : y - height) / height;
+    for (let x = 0; x < width; x++) {
+      const fx = (x <= width / 2 ? x : x - width) / width;
+      const f = Math.hypot(fx, fy);
+      if (f < fmin || f > 0.5) continue;
+      const p = re[y * width + x] ** 2 + im[y * width + x] ** 2;
+      const band = Math.min(SPECTRUM_BANDS - 1, Math.floor(((Math.log(f) - logMin) / logSpan) * SPECTRUM_BANDS));
+      sums[band] += p;
+      counts[band] += 1;
+      total += p;
+    }
+  }
+  const out = new Float64Array(SPECTRUM_BANDS);
+  for (let b = 0; b < SPECTRUM_BANDS; b++) {
+    const density = counts[b] ? sums[b] / counts[b] : 0;
+    out[b] = Math.log10(density / (total || 1) + 1e-12);
+  }
+  return out;
+}
+
+/**
+ * @example powerSpectrumDistance(variant, exemplar) // 0 = same spectral shape; 0.3 ≈ a factor 2 per band
+ */
+export function powerSpectrumDistance(a: RawImage, b: RawImage): number {
+  const sa = radialPowerSpectrum(a);
+  const sb = radialPowerSpectrum(b);
+  let sum = 0;
+  for (let i = 0; i < SPECTRUM_BANDS; i++) sum += (sa[i] - sb[i]) ** 2;
+  return Math.sqrt(sum / SPECTRUM_BANDS);
+}

@@ -1,0 +1,211 @@
+/**
+ * `remaster eval-vary <dir>`: the Texture Multiplier against two baselines on a folder of texture sets,
+ * with CNN-free statistics (plugin/metrics/texture-stats). Every method makes `count` variants of each
+ * set at the exemplar's size, tiling; per texture:
+ * - fidelity (colour SW, power spectrum, random-filter Gram) of each variant vs the exemplar, mean over
+ *   variants; FLOOR = the same distances between the left and right halves of the exemplar; CEILING =
+ *   between the exemplar and another texture of the folder (ceilingIndex);
+ * - novelty: max cyclic NCC vs the exemplar (worst variant) and share of texels in verbatim copied
+ *   windows ≥ copySize² (mean);
+ * - diversity: the same two between variants 1 and 2;
+ * - tileability: wrap-edge / interior energy (worst variant).
+ */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  copiedShare,
+  cropImage,
+  gramDistanceOf,
+  gramMatrices,
+  maxCyclicNcc,
+  powerSpectrumDistance,
+  slicedWasserstein,
+  wrapEdgeRatio,
+  type FidelityScores,
+} from '../../metrics/texture-stats';
+import type { RawImage } from '../../types';
+import { histogramBlend, shuffledTiles } from './baselines';
+import { readMapFile } from './map-files';
+import { findSiblings, isVariantName, mapSuffix } from './siblings';
+import { varyTexture } from './vary-texture';
+import type { VaryMap } from './types';
+
+export const EVAL_METHODS = ['vary', 'shuffled', 'histblend'] as const;
+export type EvalMethod = (typeof EVAL_METHODS)[number];
+
+export const METHOD_LABEL: Record<EvalMethod, string> = {
+  vary: 'remaster vary',
+  shuffled: 'shuffled tiles',
+  histblend: 'Heitz-Neyret blend',
+};
+
+export interface MethodScores extends FidelityScores {
+  /** Max cyclic NCC vs the exemplar, worst variant. */
+  ncc: number;
+  /** Share of texels in copied windows ≥ copySize² vs the exemplar, mean over variants. */
+  copied: number;
+  /** Max cyclic NCC between variants 1 and 2. */
+  nccPair: number;
+  /** Copied share of variant 1 from variant 2. */
+  copiedPair: number;
+  /** Wrap-edge / interior energy, worst variant. */
+  wrap: number;
+  /** Seconds per variant (all maps). */
+  seconds: number;
+}
+
+export interface TextureEval {
+  file: string;
+  maps: string[];
+  width: number;
+  height: number;
+  floor: FidelityScores;
+  ceiling: FidelityScores;
+  methods: Record<EvalMethod, MethodScores>;
+}
+
+export interface VaryEvalReport {
+  dir: string;
+  count: number;
+  variation: number;
+  seed: number;
+  copySize: number;
+  textures: TextureEval[];
+  mean: { floor: FidelityScores; ceiling: FidelityScores; methods: Record<EvalMethod, MethodScores> };
+}
+
+export interface VaryEvalOptions {
+  count?: number;
+  variation?: number;
+  seed?: number;
+  copySize?: number;
+  /** Called per texture with its images (for the HTML report). */
+  onTexture?: (result: TextureEval, exemplar: RawImage, variants: Record<EvalMethod, RawImage[]>) => Promise<void> | void;
+  log?: (line: string) => void;
+}
+
+const IMAGE_EXT = /\.(png|jpe?g|webp)$/i;
+
+/** The texture sets of a folder: every image that is not itself a map (kind suffix) or a variant, with its map siblings. */
+export async function loadSets(dir: string): Promise<{ file: string; maps: VaryMap[] }[]> {
+  const leads = fs.readdirSync(dir).filter((n) => IMAGE_EXT.test(n) && !mapSuffix(n.replace(IMAGE_EXT, '')) && !isVariantName(n)).sort();
+  const sets = [];
+  for (const name of leads) {
+    const file = path.join(dir, name);
+    const maps = [await readMapFile(file, 'color', 'color')];
+    for (const s of findSiblings(file)) maps.push(await readMapFile(s.file, s.slot, s.kind));
+    sets.push({ file: name, maps });
+  }
+  return sets;
+}
+
+/**
+ * The texture the ceiling compares with: the next one (cyclically) from another texture-set folder —
+ * the held-out files are named `<folder>__<name>`, and a recoloured sibling from the same set (e.g.
+ * tekwallmulti2 / tekwallmulti2_wrn) is no "other texture". Without such prefixes: simply the next one.
+ */
+export function ceilingIndex(files: string[], t: number): number {
+  const group = (f: string) => (f.includes('__') ? f.split('__')[0] : f);
+  for (let k = 1; k < files.length; k++) {
+    const i = (t + k) % files.length;
+    if (group(files[i]) !== group(files[t])) return i;
+  }
+  return (t + 1) % files.length;
+}
+
+function fidelityTo(image: RawImage, ref: RawImage, refGram: Float64Array[]): FidelityScores {
+  return { colour: slicedWasserstein(image, ref), spectrum: powerSpectrumDistance(image, ref), gram: gramDistanceOf(gramMatrices(image), refGram) };
+}
+
+function meanOf<T extends object>(rows: T[]): T {
+  const out = {} as Record<string, number>;
+  for (const key of Object.keys(rows[0])) out[key] = rows.reduce((s, r) => s + (r as Record<string, number>)[key], 0) / rows.length;
+  return out as T;
+}
+
+export async function evaluateVary(dir: string, options: VaryEvalOptions = {}): Promise<VaryEvalReport> {
+  const count = Math.max(2, options.count ?? 2);
+  const variation = options.variation ?? 0.5;
+  const seed = options.seed ?? 1;
+  const copySize = options.copySize ?? 32;
+  const sets = await loadSets(dir);
+  if (sets.length < 2) throw new Error(`${dir}: needs at least 2 textures (the ceiling compares with another texture)`);
+  const textures: TextureEval[] = [];
+  for (let t = 0; t < sets.length; t++) {
+    const { file, maps } = sets[t];
+    const ex = maps[0].image;
+    const exGram = gramMatrices(ex);
+    const half = Math.floor(ex.width / 2);
+    const left = cropImage(ex, 0, 0, half, ex.height);
+    const right = cropImage(ex, half, 0, half, ex.height);
+    const floor = fidelityTo(left, right, gramMatrices(right));
+    const ceiling = fidelityTo(sets[ceilingIndex(sets.map((x) => x.file), t)].maps[0].image, ex, exGram);
+    const images = {} as Record<EvalMethod, RawImage[]>;
+    const methods = {} as Record<EvalMethod, MethodScores>;
+    for (const method of EVAL_METHODS) {
+      const started = process.hrtime.bigint();
+      let variants: RawImage[];
+      if (method === 'vary') {
+        variants = varyTexture(maps, { count, seed, variation, tile: true }).variants.map((v) => v.maps[0].image);
+      } else {
+        const make = method === 'shuffled' ? shuffledTiles : histogramBlend;
+        variants = Array.from({ length: count }, (_, k) => make(maps, { width: ex.width, height: ex.height, seed: seed * 1000 + k, cell: Math.max(16, Math.round(Math.min(ex.width, ex.height) / 4)) })[0].image);
+      }
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9 / count;
+      images[method] = variants;
+      const fid = meanOf(variants.map((v) => fidelityTo(v, ex, exGram)));
+      methods[method] = {
+        ...fid,
+        ncc: Math.max(...variants.map((v) => maxCyclicNcc(v, ex).max)),
+        copied: variants.reduce((s, v) => s + copiedShare(v, ex, { size: copySize }), 0) / variants.length,
+        nccPair: maxCyclicNcc(variants[0], variants[1]).max,
+        copiedPair: copiedShare(variants[0], variants[1], { size: copySize }),
+        wrap: Math.max(...variants.map((v) => wrapEdgeRatio(v))),
+        seconds,
+      };
+    }
+    const result: TextureEval = { file, maps: maps.map((m) => m.slot), width: ex.width, height: ex.height, floor, ceiling, methods };
+    textures.push(result);
+    options.log?.(`[${t + 1}/${sets.length}] ${file}`);
+    await options.onTexture?.(result, ex, images);
+  }
+  const mean = {
+    floor: meanOf(textures.map((t) => t.floor)),
+    ceiling: meanOf(textures.map((t) => t.ceiling)),
+    methods: Object.fromEntries(EVAL_METHODS.map((m) => [m, meanOf(textures.map((t) => t.methods[m]))])) as Record<EvalMethod, MethodScores>,
+  };
+  return { dir, count, variation, seed, copySize, textures, mean };
+}
+
+/** Targets of issue 10, checked per texture: tiles, novel, diverse, faithful (≤ 2x floor, < ceiling). */
+export function meetsTargets(t: { floor: FidelityScores; ceiling: FidelityScores }, s: MethodScores): Record<string, boolean> {
+  const faithful = (['colour', 'spectrum', 'gram'] as const).every((k) => s[k] <= 2 * t.floor[k] + 1e-9 && s[k] < t.ceiling[k]);
+  return { tiles: s.wrap <= 1.2, novel: s.ncc <= 0.6, diverse: s.nccPair <= 0.6, faithful };
+}
+
+/** The plain-text table `eval-vary` prints. */
+export function formatVaryTable(report: VaryEvalReport): string {
+  const f = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(3));
+  const lines: string[] = [];
+  const head = 'colourSW spectrum   gram    ncc  copied nccPair copPair  wrap';
+  lines.push(`eval-vary ${report.dir}: ${report.textures.length} texture(s), ${report.count} variants each, variation ${report.variation}, seed ${report.seed}, copied windows >= ${report.copySize}px`);
+  const row = (label: string, s: Partial<MethodScores>) =>
+    `  ${label.padEnd(20)} ${[s.colour, s.spectrum, s.gram, s.ncc, s.copied, s.nccPair, s.copiedPair, s.wrap].map((v) => (v === undefined ? '' : f(v)).padStart(7)).join(' ')}`;
+  for (const t of [...report.textures, { file: 'MEAN', width: 0, height: 0, floor: report.mean.floor, ceiling: report.mean.ceiling, methods: report.mean.methods, maps: [] } as TextureEval]) {
+    lines.push(`${t.file}${t.width ? ` ${t.width}x${t.height} [${t.maps.join('+')}]` : ''}`);
+    lines.push(`  ${''.padEnd(20)} ${head}`);
+    lines.push(row('floor (2 crops)', t.floor));
+    lines.push(row('ceiling (other tex)', t.ceiling));
+    for (const m of EVAL_METHODS) {
+      const ok = meetsTargets(t, t.methods[m]);
+      lines.push(`${row(METHOD_LABEL[m], t.methods[m])}  ${Object.entries(ok).filter(([, v]) => !v).map(([k]) => `!${k}`).join(' ')}`);
+    }
+  }
+  lines.push('targets met (textures): ' + EVAL_METHODS.map((m) => {
+    const counts = { tiles: 0, novel: 0, diverse: 0, faithful: 0 } as Record<string, number>;
+    for (const t of report.textures) for (const [k, v] of Object.entries(meetsTargets(t, t.methods[m]))) if (v) counts[k]++;
+    return `${METHOD_LABEL[m]}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}/${report.textures.length}`).join(', ')}`;
+  }).join('; '));
+  return lines.join('\n');
+}

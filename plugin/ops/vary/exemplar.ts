@@ -1,0 +1,114 @@
+/**
+ * The exemplar as the synthesis sees it: one interleaved float feature image built from EVERY map of
+ * the set (so a match must agree in colour, relief and roughness at once), and its Gaussian stack
+ * (Lefebvre & Hoppe 2005: a pyramid without downsampling, so coordinates stay in full-resolution
+ * texels at every level and any exemplar size works).
+ *
+ * Features per map: colour → its channels (alpha included when present); normal → X and Y (Z follows
+ * from them); data (ORM, height, ...) → its channels. Each map's block is scaled to unit total
+ * variance and weighted (colour 1, normal 1, data 0.5), so no map dominates by its value range.
+ */
+
+import type { VaryMap } from './types';
+
+export interface Exemplar {
+  width: number;
+  height: number;
+  /** Features per texel. */
+  channels: number;
+  /** Level l = blurred to scale 2^l; interleaved [texel * channels + c]. */
+  stack: Float32Array[];
+  /** Whether lookups wrap around (the exemplar tiles) or clamp at its border. */
+  wrap: boolean;
+}
+
+const WEIGHT = { color: 1, normal: 1, data: 0.5 } as const;
+
+/** Which source channels of a map feed the features. */
+function featureChannels(map: VaryMap): number[] {
+  const ch = map.image.channels;
+  if (map.kind === 'normal') return ch >= 3 ? [0, 1] : [0];
+  return Array.from({ length: ch }, (_, i) => i);
+}
+
+/** Level-0 features of a map set. */
+export function featureImage(maps: VaryMap[]): { data: Float32Array; channels: number } {
+  const { width, height } = maps[0].image;
+  const n = width * height;
+  const blocks = maps.map((m) => ({ map: m, chans: featureChannels(m) }));
+  const channels = blocks.reduce((s, b) => s + b.chans.length, 0);
+  const data = new Float32Array(n * channels);
+  let offset = 0;
+  for (const { map, chans } of blocks) {
+    const src = map.image.data;
+    const stride = map.image.channels;
+    // Block variance (sum over its channels), to scale the block to unit total variance.
+    let variance = 0;
+    const means = chans.map((c) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += src[i * stride + c];
+      return s / n;
+    });
+    chans.forEach((c, k) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += (src[i * stride + c] - means[k]) ** 2;
+      variance += s / n;
+    });
+    const scale = WEIGHT[map.kind] / Math.sqrt(Math.max(variance, 1));
+    chans.forEach((c, k) => {
+      for (let i = 0; i < n; i++) data[i * channels + offset + k] = (src[i * stride + c] - means[k]) * scale;
+    });
+    offset += chans.length;
+  }
+  return { data, channels };
+}
+
+/** One separable [1 4 6 4 1]/16 blur with taps `step` texels apart (à trous), wrapping or clamping. */
+function blurStep(src: Float32Array, width: number, height: number, channels: number, step: number, wrap: boolean): Float32Array {
+  const taps = [1 / 16, 4 / 16, 6 / 16, 4 / 16, 1 / 16];
+  const index = (n: number): Int32Array => {
+    const t = new Int32Array(n * 5);
+    for (let v = 0; v < n; v++) {
+      for (let k = 0; k < 5; k++) {
+        const w = v + (k - 2) * step;
+        t[v * 5 + k] = wrap ? ((w % n) + n) % n : w < 0 ? 0 : w >= n ? n - 1 : w;
+      }
+    }
+    return t;
+  };
+  const ix = index(width);
+  const iy = index(height);
+  const C = channels;
+  const tmp = new Float32Array(src.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const o = (row + x) * C;
+      for (let t = 0; t < 5; t++) {
+        const s = (row + ix[x * 5 + t]) * C;
+        const w = taps[t];
+        for (let c = 0; c < C; c++) tmp[o + c] += w * src[s + c];
+      }
+    }
+  }
+  const out = new Float32Array(src.length);
+  const rowLen = width * C;
+  for (let y = 0; y < height; y++) {
+    const o = y * rowLen;
+    for (let t = 0; t < 5; t++) {
+      const s = iy[y * 5 + t] * rowLen;
+      const w = taps[t];
+      for (let i = 0; i < rowLen; i++) out[o + i] += w * tmp[s + i];
+    }
+  }
+  return out;
+}
+
+/** Builds the exemplar's feature stack up to `levels` (level 0 unblurred). */
+export function buildExemplar(maps: VaryMap[], levels: number, wrap: boolean): Exemplar {
+  const { width, height } = maps[0].image;
+  const { data, channels } = featureImage(maps);
+  const stack = [data];
+  for (let l = 1; l <= levels; l++) stack.push(blurStep(stack[l - 1], width, height, channels, 1 << (l - 1), wrap));
+  return { width, height, channels, stack, wrap };
+}

@@ -1,0 +1,66 @@
+/** Data types of the Texture Multiplier (plugin/ops/vary). */
+
+import type { RawImage, TextureKind } from '../../types';
+
+/** One map of a material's texture set (all maps of a set have the same size). */
+export interface VaryMap {
+  /** Role in the set, e.g. `color`, `normal`, `orm`, `height`, or a glTF slot name. Used in file names and reports. */
+  slot: string;
+  /** How values are treated: colour and data maps are copied texel-exact; normal maps are renormalised. */
+  kind: TextureKind;
+  image: RawImage;
+}
+
+export interface VaryOptions {
+  /** Number of variants. Default 4. */
+  count?: number;
+  /** Seed: the same seed, inputs and options give byte-identical outputs. Default 1. */
+  seed?: number;
+  /** Output size. Default: the exemplar's. */
+  width?: number;
+  height?: number;
+  /**
+   * 0..1: faithfulness (0: large copied regions, layout barely moves) to novelty (1: small regions,
+   * free layout). Default 0.5.
+   */
+  variation?: number;
+  /**
+   * Make the output tile even when the exemplar does not (default: the output tiles exactly when the
+   * exemplar does, which is detected from its wrap-around edges).
+   */
+  tile?: boolean;
+  /** Structured textures: 'auto' detects a lattice (bricks, tiles) and moves content in lattice steps; 'off' never. Default 'auto'. */
+  lattice?: 'auto' | 'off';
+}
+
+/** Where each output texel comes from in the exemplar (integer texel coordinates). */
+export interface CoordinateMap {
+  width: number;
+  height: number;
+  x: Int32Array;
+  y: Int32Array;
+}
+
+/** A 2-D lattice of a structured texture: two independent period vectors, in texels. */
+export interface Lattice {
+  a: [number, number];
+  b: [number, number];
+  /** Autocorrelation at the weaker of the two vectors, 0..1. */
+  strength: number;
+}
+
+/** One variant: the same coordinate map applied to every map of the set. */
+export interface Variant {
+  index: number;
+  coords: CoordinateMap;
+  maps: VaryMap[];
+}
+
+export interface VaryResult {
+  variants: Variant[];
+  /** Whether the exemplar was found to tile (wrap-around edges like its interior). */
+  exemplarTiles: boolean;
+  /** Whether the outputs tile. */
+  outputTiles: boolean;
+  lattice?: Lattice;
+}

@@ -1,0 +1,115 @@
+/**
+ * `varyTexture(maps, options)`: N variations of a texture set (colour + normal + ORM + height ...),
+ * one coordinate map per variant applied to every map, so the maps keep agreeing texel for texel.
+ *
+ * @example
+ * const { variants } = varyTexture(
+ *   [{ slot: 'color', kind: 'color', image: wall }, { slot: 'normal', kind: 'normal', image: wallN }],
+ *   { count: 4, seed: 7, variation: 0.5 },
+ * );
+ * variants[0].maps[1].image // the first variant's normal map
+ */
+
+import { buildExemplar } from './exemplar';
+import { VaryInputError } from './input-error';
+import { hashRandom } from './hash-random';
+import { detectLattice } from './period';
+import { makePlan } from './plan';
+import { remap } from './remap';
+import { synthesizeCoordinates } from './synthesize';
+import type { VaryMap, VaryOptions, VaryResult, Variant } from './types';
+
+/** Smallest exemplar side: below this there is nothing to rearrange. */
+export const MIN_SIDE = 32;
+/** Largest output side (the engine's default pixel cap is 8192²). */
+export const MAX_SIDE = 8192;
+/** Largest exemplar (texels): the synthesis keeps a few float copies of it per level. */
+export const MAX_EXEMPLAR_PIXELS = 2048 * 2048;
+export const MAX_COUNT = 64;
+/** Wrap-edge / interior energy up to which an exemplar counts as tiling. */
+export const TILING_RATIO = 1.5;
+
+export { VaryInputError };
+
+
+/** Checks a map set and options; throws a one-line VaryInputError naming the problem. */
+export function checkVaryInput(maps: VaryMap[], options: VaryOptions): void {
+  if (!maps.length) throw new VaryInputError('no texture given');
+  const { width, height } = maps[0].image;
+  if (width < MIN_SIDE || height < MIN_SIDE) throw new VaryInputError(`${maps[0].slot}: ${width}x${height} is too small (at least ${MIN_SIDE}x${MIN_SIDE})`);
+  if (width * height > MAX_EXEMPLAR_PIXELS) throw new VaryInputError(`${maps[0].slot}: ${width}x${height} is too large (at most ${MAX_EXEMPLAR_PIXELS} texels; scale it down first)`);
+  for (const m of maps.slice(1)) {
+    if (m.image.width !== width || m.image.height !== height) {
+      throw new VaryInputError(`${m.slot}: ${m.image.width}x${m.image.height} does not match ${maps[0].slot} ${width}x${height} (all maps of a set must be the same size)`);
+    }
+  }
+  const count = options.count ?? 4;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) throw new VaryInputError(`count must be a whole number from 1 to ${MAX_COUNT} (got ${count})`);
+  const v = options.variation ?? 0.5;
+  if (!(v >= 0 && v <= 1)) throw new VaryInputError(`variation must be from 0 to 1 (got ${v})`);
+  for (const side of [options.width, options.height]) {
+    if (side !== undefined && (!Number.isInteger(side) || side < MIN_SIDE || side > MAX_SIDE)) {
+      throw new VaryInputError(`size must be whole numbers from ${MIN_SIDE} to ${MAX_SIDE} (got ${side})`);
+    }
+  }
+  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new VaryInputError(`seed must be a whole number (got ${options.seed})`);
+}
+
+/**
+ * Whether a texture tiles: the energy across each wrap-around edge is no more than TILING_RATIO x the
+ * 98th percentile of the energies across its interior lines (columns / rows). Comparing with the
+ * interior's strong lines, not its mean, keeps a brick wall whose wrap edge is a mortar edge tiling.
+ */
+export function tiles(image: VaryMap['image']): boolean {
+  const { width, height, channels, data } = image;
+  const cc = channels >= 3 ? 3 : 1;
+  const cols = new Float64Array(width);
+  const rows = new Float64Array(height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * channels;
+      const r = (y * width + ((x + 1) % width)) * channels;
+      const d = (((y + 1) % height) * width + x) * channels;
+      for (let c = 0; c < cc; c++) {
+        cols[x] += (data[i + c] - data[r + c]) ** 2;
+        rows[y] += (data[i + c] - data[d + c]) ** 2;
+      }
+    }
+  }
+  const ok = (lines: Float64Array) => {
+    const inner = Array.from(lines.subarray(0, lines.length - 1)).sort((a, b) => a - b);
+    const p98 = inner[Math.min(inner.length - 1, Math.floor(inner.length * 0.98))];
+    return lines[lines.length - 1] <= TILING_RATIO * p98 + 1e-9;
+  };
+  return ok(cols) && ok(rows);
+}
+
+export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryResult {
+  checkVaryInput(maps, options);
+  const lead = maps[0].image;
+  const count = options.count ?? 4;
+  const seed = options.seed ?? 1;
+  const width = options.width ?? lead.width;
+  const height = options.height ?? lead.height;
+  const exemplarTiles = tiles(lead);
+  const outputTiles = options.tile ?? exemplarTiles;
+  const lattice = options.lattice === 'off' ? undefined : detectLattice(lead);
+  const variants: Variant[] = [];
+  let exemplar: ReturnType<typeof buildExemplar> | undefined;
+  for (let k = 1; k <= count; k++) {
+    const plan = makePlan({
+      exemplarWidth: lead.width,
+      exemplarHeight: lead.height,
+      width,
+      height,
+      variation: options.variation ?? 0.5,
+      seed: Math.floor(hashRandom(seed, 77, k, 0) * 2147483647),
+      wrapOutput: outputTiles,
+      lattice,
+    });
+    if (!exemplar || exemplar.stack.length <= plan.levels) exemplar = buildExemplar(maps, plan.levels, exemplarTiles);
+    const coords = synthesizeCoordinates(exemplar, plan);
+    variants.push({ index: k, coords, maps: maps.map((m) => ({ slot: m.slot, kind: m.kind, image: remap(m.image, coords, m.kind) })) });
+  }
+  return { variants, exemplarTiles, outputTiles, lattice };
+}

@@ -1,0 +1,101 @@
+import {
+  copiedShare,
+  fft1d,
+  fidelity,
+  gramDistance,
+  maxCyclicNcc,
+  powerSpectrumDistance,
+  seededRandom,
+  slicedWasserstein,
+  wrapEdgeRatio,
+} from '../plugin/metrics/texture-stats';
+import type { RawImage } from '../plugin/types';
+
+/** Smooth random texture that tiles: a sum of seeded random cyclic waves plus per-texel noise. */
+function tilingTexture(w: number, h: number, seed: number, waves = 12): RawImage {
+  const random = seededRandom(seed);
+  const comps = Array.from({ length: waves }, () => ({
+    fx: Math.floor(random() * 8) + 1, fy: Math.floor(random() * 8), ph: random() * 6.28, amp: random(), c: Math.floor(random() * 3),
+  }));
+  const data = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let c = 0; c < 3; c++) {
+        let v = 128;
+        for (const k of comps) v += (k.c === c ? 30 : 10) * k.amp * Math.sin((2 * Math.PI * (k.fx * x)) / w + (2 * Math.PI * (k.fy * y)) / h + k.ph);
+        v += (random() - 0.5) * 30;
+        data[(y * w + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(v)));
+      }
+    }
+  }
+  return { data, width: w, height: h, channels: 3 };
+}
+
+function shift(image: RawImage, dx: number, dy: number): RawImage {
+  const { width, height, channels } = image;
+  const data = new Uint8Array(image.data.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const s = (((y + dy) % height) * width + ((x + dx) % width)) * channels;
+      data.set(image.data.subarray(s, s + channels), (y * width + x) * channels);
+    }
+  }
+  return { data, width, height, channels };
+}
+
+describe('texture statistics', () => {
+  it('FFT of a non-power-of-two length matches the direct DFT', () => {
+    const n = 48;
+    const random = seededRandom(3);
+    const x = Array.from({ length: n }, () => random());
+    const re = Float64Array.from(x);
+    const im = new Float64Array(n);
+    fft1d(re, im);
+    for (const k of [0, 1, 7, 23, 47]) {
+      let r = 0;
+      let i = 0;
+      for (let t = 0; t < n; t++) { r += x[t] * Math.cos((-2 * Math.PI * k * t) / n); i += x[t] * Math.sin((-2 * Math.PI * k * t) / n); }
+      expect(re[k]).toBeCloseTo(r, 9);
+      expect(im[k]).toBeCloseTo(i, 9);
+    }
+    fft1d(re, im, true);
+    for (let t = 0; t < n; t++) expect(re[t]).toBeCloseTo(x[t], 9);
+  });
+
+  it('a cyclically shifted copy scores NCC ≈ 1 at the right shift and is fully "copied"; another texture is not', () => {
+    const a = tilingTexture(96, 80, 1);
+    const b = shift(a, 17, 29);
+    const r = maxCyclicNcc(b, a);
+    expect(r.max).toBeGreaterThan(0.999);
+    expect([r.dx, r.dy]).toEqual([96 - 17, 80 - 29]);
+    expect(copiedShare(b, a, { size: 16 })).toBe(1);
+    const other = tilingTexture(96, 80, 2);
+    expect(maxCyclicNcc(other, a).max).toBeLessThan(0.6);
+    expect(copiedShare(other, a, { size: 16 })).toBe(0);
+  });
+
+  it('a smaller template is found inside a larger texture', () => {
+    const big = tilingTexture(128, 128, 5);
+    const small: RawImage = { data: new Uint8Array(48 * 40 * 3), width: 48, height: 40, channels: 3 };
+    for (let y = 0; y < 40; y++) small.data.set(big.data.subarray(((y + 60) * 128 + 30) * 3, ((y + 60) * 128 + 78) * 3), y * 48 * 3);
+    const r = maxCyclicNcc(big, small);
+    expect(r.max).toBeGreaterThan(0.999);
+    expect([r.dx, r.dy]).toEqual([30, 60]);
+  });
+
+  it('fidelity distances are 0 for the same texture and larger for a different one', () => {
+    const a = tilingTexture(64, 64, 1);
+    expect(fidelity(a, a)).toEqual({ colour: 0, spectrum: 0, gram: 0 });
+    const b = tilingTexture(64, 64, 9, 3);
+    expect(slicedWasserstein(b, a)).toBeGreaterThan(0.005);
+    expect(powerSpectrumDistance(b, a)).toBeGreaterThan(0.05);
+    expect(gramDistance(b, a)).toBeGreaterThan(0.02);
+  });
+
+  it('wrap-edge ratio is ≈1 for a tiling texture and large for a ramp', () => {
+    expect(wrapEdgeRatio(tilingTexture(64, 64, 4))).toBeLessThan(1.2);
+    const ramp: RawImage = { data: new Uint8Array(64 * 64), width: 64, height: 64, channels: 1 };
+    for (let i = 0; i < ramp.data.length; i++) ramp.data[i] = (i % 64) * 3 + Math.floor(i / 64);
+    expect(wrapEdgeRatio(ramp)).toBeGreaterThan(10);
+  });
+});

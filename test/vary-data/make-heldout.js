@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+/**
+ * Held-out set for `remaster eval-vary`: real game textures from the Debian package `nexuiz-textures`
+ * (GPL-2+; licence in usr/share/doc/nexuiz-textures/copyright inside the package), chosen by the SAME
+ * fixed rule as the super-resolution held-out split (models/training/prepare_data.py): a texture-set
+ * folder is held out when sha1(lower-case folder name) mod 100 < 10. From those folders: every colour
+ * texture (not a _norm/_gloss/_bump/_glow/... map) at least 256 px on both sides whose centre crop is not
+ * flat, centre-cropped to 256x256, with its `_norm` (normal) and `_gloss` (data) siblings when present.
+ * At most MAX textures, in order of sha1(file name), so no hand-picking. Nothing here was tuned on.
+ *
+ *   node test/vary-data/make-heldout.js ~/.cache/remaster-data/nexuiz-textures ~/.cache/remaster-data/vary-heldout
+ *
+ * Output: OUT/<folder>__<name>.png (+ _norm.png, _gloss.png) and manifest.json.
+ */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const sharp = require('sharp');
+
+const SIZE = 256;
+const MAX = 16;
+const MAP_SUFFIX = /_(norm|gloss|bump|glow|pants|shirt|reflect|h)$/i;
+
+/** Minimal TGA reader (types 2/3 uncompressed, 10/11 RLE; 8/24/32 bit), which libvips lacks. */
+function readTga(file) {
+  const b = fs.readFileSync(file);
+  const idLen = b[0], cmapType = b[1], type = b[2];
+  const w = b.readUInt16LE(12), h = b.readUInt16LE(14), bpp = b[16], desc = b[17];
+  if (cmapType !== 0 || ![2, 3, 10, 11].includes(type)) throw new Error(`unsupported TGA type ${type}`);
+  const ch = bpp / 8;
+  const cmapLen = b.readUInt16LE(5) * Math.ceil(b[7] / 8);
+  let p = 18 + idLen + cmapLen;
+  const raw = Buffer.alloc(w * h * ch);
+  if (type === 2 || type === 3) raw.set(b.subarray(p, p + raw.length));
+  else {
+    let o = 0;
+    while (o < raw.length) {
+      const hdr = b[p++];
+      const n = (hdr & 0x7f) + 1;
+      if (hdr & 0x80) { const px = b.subarray(p, p + ch); p += ch; for (let i = 0; i < n; i++, o += ch) raw.set(px, o); }
+      else { raw.set(b.subarray(p, p + n * ch), o); p += n * ch; o += n * ch; }
+    }
+  }
+  const out = Buffer.alloc(w * h * ch);
+  const topDown = (desc & 0x20) !== 0;
+  for (let y = 0; y < h; y++) {
+    const sy = topDown ? y : h - 1 - y;
+    for (let x = 0; x < w; x++) {
+      const s = (sy * w + x) * ch, d = (y * w + x) * ch;
+      if (ch >= 3) { out[d] = raw[s + 2]; out[d + 1] = raw[s + 1]; out[d + 2] = raw[s]; if (ch === 4) out[d + 3] = raw[s + 3]; }
+      else out[d] = raw[s];
+    }
+  }
+  return sharp(out, { raw: { width: w, height: h, channels: ch } });
+}
+
+function open(file) {
+  return file.toLowerCase().endsWith('.tga') ? readTga(file) : sharp(file);
+}
+
+async function centre(file, channels) {
+  const img = open(file);
+  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+  if (Math.min(info.width, info.height) < SIZE) return undefined;
+  const l = (info.width - SIZE) >> 1, t = (info.height - SIZE) >> 1;
+  let s = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).extract({ left: l, top: t, width: SIZE, height: SIZE });
+  s = channels === 1 ? s.toColourspace('b-w') : s.removeAlpha();
+  return s.png();
+}
+
+async function main() {
+  const [root, out] = process.argv.slice(2);
+  if (!root || !out) throw new Error('usage: make-heldout.js PACKAGE_ROOT OUT');
+  fs.mkdirSync(out, { recursive: true });
+  const candidates = [];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const f = path.join(dir, e.name);
+      if (e.isDirectory()) walk(f);
+      else if (/\.(tga|jpg|png)$/i.test(e.name)) candidates.push(f);
+    }
+  };
+  walk(root);
+  const byStem = new Map(candidates.map((f) => [f.replace(/\.[^.]+$/, '').toLowerCase(), f]));
+  const held = candidates.filter((f) => {
+    const folder = path.basename(path.dirname(f));
+    const stem = path.basename(f).replace(/\.[^.]+$/, '');
+    // sha1 mod 100 from the full 160-bit value, as Python computes it
+    const mod = BigInt('0x' + crypto.createHash('sha1').update(folder.toLowerCase()).digest('hex')) % 100n;
+    return mod < 10n && !MAP_SUFFIX.test(stem);
+  });
+  held.sort((a, b) => crypto.createHash('sha1').update(path.basename(a)).digest('hex').localeCompare(crypto.createHash('sha1').update(path.basename(b)).digest('hex')));
+  const items = [];
+  for (const f of held) {
+    if (items.length >= MAX) break;
+    const folder = path.basename(path.dirname(f));
+    const stem = path.basename(f).replace(/\.[^.]+$/, '');
+    try {
+      const col = await centre(f, 3);
+      if (!col) continue;
+      const { data } = await col.clone().raw().toBuffer({ resolveWithObject: true });
+      let m = 0, s = 0;
+      for (const v of data) { m += v; s += v * v; }
+      m /= data.length;
+      if (Math.sqrt(s / data.length - m * m) < 8) continue;
+      const base = `${folder}__${stem}`;
+      const entry = { texture: `${base}.png`, source: path.relative(root, f) };
+      const sib = (suffix) => byStem.get(f.replace(/\.[^.]+$/, '').toLowerCase() + suffix);
+      const norm = sib('_norm');
+      const gloss = sib('_gloss');
+      const nImg = norm && (await centre(norm, 3));
+      const gImg = gloss && (await centre(gloss, 1));
+      await col.toFile(path.join(out, entry.texture));
+      if (nImg) { entry.normal = `${base}_norm.png`; await nImg.toFile(path.join(out, entry.normal)); }
+      if (gImg) { entry.gloss = `${base}_gloss.png`; await gImg.toFile(path.join(out, entry.gloss)); }
+      items.push(entry);
+    } catch (err) {
+      process.stderr.write(`skip ${f}: ${err.message}\n`);
+    }
+  }
+  const manifest = {
+    package: 'nexuiz-textures (Debian)',
+    licence: 'GPL-2+ (usr/share/doc/nexuiz-textures/copyright in the package)',
+    rule: 'folders with sha1(folder) mod 100 < 10 (as models/training/prepare_data.py); colour textures >= 256 px, not flat; centre 256x256; first 16 by sha1(file name)',
+    items,
+  };
+  fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));
+  process.stdout.write(`${items.length} textures -> ${out}\n`);
+}
+main().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });
