@@ -1,5 +1,5 @@
 /** `remaster run <dir>`: the whole pipeline over a project directory. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { showName } from '../config/errors';
 import { deviceOption, threadsOption } from './device-option';
 import { DEFAULT_CONCURRENCY } from '../pipeline/defaults';
@@ -15,6 +15,9 @@ interface RunFlags {
   device: DeviceChoice;
   threads?: number;
   jobs: number;
+  shard?: string;
+  cache?: string;
+  cacheMaxMb?: number;
 }
 
 export function registerRunCommand(program: Command, result: CommandResult): void {
@@ -28,6 +31,9 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
     .addOption(deviceOption())
     .addOption(threadsOption())
     .option('--jobs <n>', 'assets processed at once (inference itself runs one tile at a time, on --threads cores)', parseJobs, DEFAULT_CONCURRENCY)
+    .option('--cache <dir>', 'result cache folder shared by projects and CI machines (outside the project is fine): a hit skips the engine')
+    .option('--cache-max-mb <n>', 'size cap of the result cache in MiB (default 10240); least recently used entries go first', (v) => parsePositive(v, '--cache-max-mb'))
+    .option('--shard <i/n>', 'only shard i of n (CI matrix jobs; assets sharing a file stay together; merge by copying the trees)')
     .action(async (dir: string, flags: RunFlags) => {
       // Loaded when the command runs, not when the program is built: `remaster --help` stays fast.
       const [{ remasterProject }, { createProgressOutput }] = await Promise.all([import('../pipeline/project'), import('./output')]);
@@ -36,7 +42,7 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
       let report: RunReport;
       try {
         report = await remasterProject(dir, {
-          config: flags.config, dryRun: flags.dryRun, device: flags.device, threads: flags.threads, concurrency: flags.jobs,
+          config: flags.config, dryRun: flags.dryRun, device: flags.device, threads: flags.threads, concurrency: flags.jobs, shard: flags.shard, cache: flags.cache, cacheMaxBytes: flags.cacheMaxMb === undefined ? undefined : flags.cacheMaxMb * 1024 * 1024,
           onEvent: progress?.onEvent, log: flags.json ? undefined : (line) => process.stderr.write(`${line}\n`), warn: (line) => process.stderr.write(`${line}\n`),
         });
       } finally {
@@ -60,4 +66,10 @@ function printSummary(report: RunReport, dryRun: boolean, ms: number): void {
       `skipped ${report.skipped.length}, failed ${report.failed.length} in ${(ms / 1000).toFixed(1)} s`,
   );
   process.stdout.write(out.join('\n') + '\n');
+}
+
+function parsePositive(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} ${value}: expected a positive number`);
+  return n;
 }

@@ -3,6 +3,7 @@
  * read its inputs, fingerprint them, skip it when up to date, remaster it, put the originals back when
  * the rules no longer change anything, stop at the plan in a dry run, else commit its outputs.
  */
+import { lookUp, store } from '../cache/run-cache';
 import { rulesForAsset } from '../config/resolve';
 import type { SourcedRule } from '../config/types';
 import type { AssetType } from '../discovery/walk';
@@ -56,7 +57,17 @@ export async function processAsset(ctx: RunContext, key: string, type: AssetType
     return { outcome: 'skipped', reason: 'unchanged', warnings: [], work: [] };
   }
 
-  const changes = await steps.remaster(rules);
+  // A result cache hit (same inputs, rules, models and code elsewhere) stands in for remastering.
+  const cached = ctx.cache && !ctx.dryRun ? await lookUp(ctx.cache, root, { key, type, fingerprint }, rulesForAsset(rules, key)) : null;
+  let changes: AssetChanges;
+  if (cached?.hit) {
+    const { outputs, textures, warnings } = cached.hit;
+    changes = { textures, warnings: [...warnings, 'from the result cache'], work: [], outputs: async () => outputs };
+  } else {
+    await ctx.prepare?.();
+    changes = await steps.remaster(rules);
+  }
+  if (cached?.problem) changes.warnings.push(cached.problem);
   const { textures, warnings, work } = changes;
   if (changes.leave !== undefined) return { outcome: 'skipped', reason: changes.leave, warnings, work };
   if (!changes.outputs) {
@@ -65,7 +76,7 @@ export async function processAsset(ctx: RunContext, key: string, type: AssetType
       // Nothing to do under the current rules: the right output is the original itself.
       await ctx.serial.run(async () => {
         await restoreAsset(root, state, key);
-        await saveState(root, state);
+        await saveState(root, state, { files: previous.files, assets: [key] });
       });
       return { outcome: 'processed', textures, files: previous.files, warnings: [...warnings, unchanged.restored], work };
     }
@@ -74,6 +85,10 @@ export async function processAsset(ctx: RunContext, key: string, type: AssetType
   if (ctx.dryRun) return { outcome: 'processed', textures, files: [], warnings, work };
 
   const outputs = await changes.outputs();
+  if (cached && !cached.hit) {
+    const problem = await store(ctx.cache!, cached.key, outputs, { textures, warnings });
+    if (problem) warnings.push(problem);
+  }
   const files = await ctx.serial.run(() => commitAsset(root, state, ctx.written, {
     key, type, sources: inputs.sources, outputs, fingerprint,
     rules: [...new Set(textures.flatMap((t) => t.rule))],

@@ -8,9 +8,10 @@ import { assertInsideRoot, toAbsolute } from '../discovery/safe-path';
 import type { AssetType } from '../discovery/walk';
 import { StaleInputError } from '../errors';
 import { writeFileAtomic } from '../state/atomic-write';
+import { stampFile } from '../state/file-stat';
 import { hashBytes } from '../state/hash';
 import { keepOriginal } from '../state/originals';
-import { isRemasterContent, saveState, type StateData } from '../state/store';
+import { isRemasterContent, saveState, type StateChanges, type StateData } from '../state/store';
 import { readIfExists, type FileSource } from './file-source';
 
 export interface AssetOutputs {
@@ -149,7 +150,8 @@ async function recordIntent({ root, state, asset, hashes, files }: Commit): Prom
   state.assets[asset.key] = {
     type: asset.type, files: [...new Set([...files, ...(previous?.files ?? [])])].sort(), fingerprint: '', rules: asset.rules, engines: asset.engines,
   };
-  await saveState(root, state);
+  // One journal record with every entry this asset touches (store.ts: a save costs the same in any project size).
+  await saveState(root, state, touchedBy(asset, files));
 }
 
 /**
@@ -172,6 +174,7 @@ async function writeOutputs({ root, state, asset, outputs, hashes }: Commit, wri
         changed.push(rel);
       }
       record.output = null;
+      delete record.seen;
     } else {
       const hash = hashes.get(rel)!;
       if (hash !== currentHash) {
@@ -179,6 +182,12 @@ async function writeOutputs({ root, state, asset, outputs, hashes }: Commit, wri
         changed.push(rel);
       }
       record.output = hash;
+      // The change gate's stamp, taken after the rename (which moves ctime), then the content checked: an
+      // edit landing before the stamp is caught by the check, one after it moves ctime past the stamp.
+      const seen = await stampFile(file);
+      const now = seen ? await readIfExists(file) : null;
+      if (seen && now && hashBytes(now) === hash) record.seen = seen;
+      else delete record.seen;
       written.set(rel, { hash, by: asset.key });
     }
     if (record.original === null && record.output === null) delete state.files[rel];
@@ -195,5 +204,10 @@ async function recordDone({ root, state, asset, files }: Commit): Promise<void> 
     rules: asset.rules,
     engines: asset.engines,
   };
-  await saveState(root, state);
+  await saveState(root, state, touchedBy(asset, files));
+}
+
+/** The state entries a commit step changes: the asset's record and every file of it (one journal record). */
+function touchedBy(asset: AssetOutputs, files: Set<string>): StateChanges {
+  return { files, assets: [asset.key] };
 }

@@ -1,6 +1,7 @@
 /** What every asset of one run shares. */
 import type { PlatformIO } from '@gltf-transform/core';
 import { DEFAULT_QUALITY, KIND_SUFFIXES } from '../config/defaults';
+import type { RunCache } from '../cache/run-cache';
 import type { SourcedRule } from '../config/types';
 import { listOperations } from '../ops/registry';
 import { hashValue } from '../state/hash';
@@ -23,6 +24,13 @@ export interface RunContext {
   dryRun: boolean;
   /** Runs state changes (commits, restores) one at a time: assets may be processed concurrently. */
   serial: Serial;
+  /**
+   * Checks the rules' operations (models load) the first time an asset is to be remastered, before it
+   * is: a run where everything is up to date loads no model (and creates no inference session).
+   */
+  prepare?: () => Promise<void>;
+  /** The result cache, when the run has one (`--cache DIR`). */
+  cache?: RunCache;
 }
 
 /** One piece of image work an asset asked for, in order, and the texture report that shows it (if any). */

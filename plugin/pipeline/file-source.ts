@@ -5,6 +5,7 @@
  */
 import { firstLine, showName } from '../config/errors';
 import { toAbsolute } from '../discovery/safe-path';
+import { gatedHash } from '../state/file-stat';
 import { readRegularFile } from '../safety/regular-file';
 import { hashBytes } from '../state/hash';
 import { readOriginal } from '../state/originals';
@@ -12,7 +13,7 @@ import { isRemasterContent, type StateData } from '../state/store';
 
 export interface FileSource {
   rel: string;
-  /** Current bytes in the project tree; null when the file is absent. */
+  /** Current bytes in the project tree; null when the file is absent, or derived and not read (the change gate vouched for it). */
   current: Uint8Array | null;
   currentHash: string | null;
   /** The current file (or its absence) is exactly what Remaster left: the original is kept aside. */
@@ -22,6 +23,10 @@ export interface FileSource {
 }
 
 export async function inspectFile(root: string, state: StateData, rel: string): Promise<FileSource> {
+  const record = state.files[rel];
+  // Unchanged since Remaster wrote it (size, times, inode): its own output, not read nor hashed.
+  const gated = await gatedHash(toAbsolute(root, rel), record);
+  if (gated !== null) return { rel, current: null, currentHash: gated, derived: true, originalHash: record!.original };
   let current: Uint8Array | null;
   try {
     current = await readIfExists(toAbsolute(root, rel));
@@ -29,7 +34,6 @@ export async function inspectFile(root: string, state: StateData, rel: string): 
     throw new Error(`${showName(rel)}: ${firstLine(err)}`); // the model that refers to it fails, naming it
   }
   const currentHash = current ? hashBytes(current) : null;
-  const record = state.files[rel];
   const derived = isRemasterContent(record, currentHash);
   return { rel, current, currentHash, derived, originalHash: derived ? record.original : currentHash };
 }

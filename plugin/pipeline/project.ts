@@ -11,7 +11,7 @@ import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
 import { ruleMatches } from '../config/resolve';
 import { covers, toProjectPath } from '../discovery/project-paths';
-import { discoverFiles, type UnreadableFolder } from '../discovery/walk';
+import { discoverFiles, STATE_DIR, type UnreadableFolder } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
 import { formatOfExtension } from '../image-formats';
@@ -19,7 +19,9 @@ import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
 import { assertStateDirSafe } from '../safety/state-dir';
 import { assertStateTargetsSafe } from '../safety/state-targets';
 import { lockProject } from '../state/lock';
-import { loadState, stateDir } from '../state/store';
+import { openResultCache } from '../cache/result-cache';
+import { writeShardState } from '../state/shard-state';
+import { compactIfJournaled, loadState, stateDir } from '../state/store';
 import type { DeviceChoice } from '../types';
 import type { AssetOutcome, ImageWork, RunContext } from './context';
 import { ImageProcessor } from './image-processor';
@@ -30,6 +32,7 @@ import { processModel } from './process-model';
 import { processTexture } from './process-texture';
 import type { RunEvent, RunReport, TextureReport } from './report';
 import { runScheduled, Serial } from './schedule';
+import { assetsOfShard, parseShard, type ShardSpec } from './shard';
 
 import { DEFAULT_CONCURRENCY } from './defaults';
 export { DEFAULT_CONCURRENCY };
@@ -59,6 +62,19 @@ export interface RemasterProjectOptions {
   log?: (line: string) => void;
   /** Lines about the project's own state (state.json recovered from its backup); the CLI prints them even with --json. */
   warn?: (line: string) => void;
+  /**
+   * Only shard `i` of `n` (`"2/4"` or `{ index: 2, count: 4 }`): assets split by group so CI jobs share a
+   * project (plugin/pipeline/shard.ts); its state also goes to `.remaster/state.shard-<i>-of-<n>.json`.
+   */
+  shard?: string | ShardSpec;
+  /**
+   * A result cache folder, shared between projects and machines (plugin/cache/): an asset whose inputs,
+   * rules, models and code match an entry takes its outputs from there without running the engine.
+   * The one place Remaster writes outside the project; nothing inside it is followed through a symlink.
+   */
+  cache?: string;
+  /** The cache's size cap in bytes (default 10 GiB); least recently used entries are evicted at the end of a run. */
+  cacheMaxBytes?: number;
 }
 
 /**
@@ -74,6 +90,7 @@ export interface RemasterProjectOptions {
  */
 export async function remasterProject(root: string, options: RemasterProjectOptions = {}): Promise<RunReport> {
   checkOptions(options, 'remasterProject()');
+  if (typeof options.shard === 'string') parseShard(options.shard); // a usage error before anything is touched
   root = path.resolve(root);
   const stat = await fs.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new ConfigError(`${root}: not a directory`);
@@ -102,6 +119,8 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
     const wanted = options.paths.map((p) => toProjectPath(root, p));
     assets = assets.filter((a) => [a.key, ...(state.assets[a.key]?.files ?? [])].some((rel) => wanted.some((w) => covers(w, rel))));
   }
+  const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
+  if (shard) assets = assetsOfShard(assets, shard);
   const unmatched = options.paths ? [] : unmatchedRules(config.rules, planned.map((a) => a.key));
   // Every sidecar is validated before anything is written: a bad config changes nothing.
   const sidecars = new Map<string, SourcedRule[]>();
@@ -112,11 +131,21 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   const engine = options.engine ?? createEngine({ device: options.device, threads: options.threads, projectRoot: root, log: options.log });
   // A folder that cannot be listed fails on its own; everything else is still done.
   const report: RunReport = { processed: [], skipped: [], failed: unreadable.map((f) => ({ path: f.rel, error: f.error })), ...(unmatched.length ? { warnings: unmatched } : {}) };
+  let runCache: RunContext['cache'];
   try {
-    await preflight([...config.rules, ...[...sidecars.values()].flat()], { engine, root });
+    // Pre-flight (models load) before the first asset that needs remastering, not before a run of
+    // up-to-date assets; its failure ends the run as a config error, as before, with nothing written.
+    let checked: Promise<void> | undefined;
+    let checkFailure: unknown;
+    const prepare = () => (checked ??= preflight([...config.rules, ...[...sidecars.values()].flat()], { engine, root }).catch((err) => {
+      checkFailure = err;
+      throw err;
+    }));
     const ctx: RunContext = {
-      root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, { dryRun: options.dryRun, limits: { maxPixels: config.limits.maxPixels ?? DEFAULT_MAX_PIXELS }, root }), written: new Map(), dryRun: Boolean(options.dryRun), serial: new Serial(),
+      root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, { dryRun: options.dryRun, limits: { maxPixels: config.limits.maxPixels ?? DEFAULT_MAX_PIXELS }, root }), written: new Map(), dryRun: Boolean(options.dryRun), serial: new Serial(), prepare,
+      cache: options.cache && !options.dryRun ? { cache: await openResultCache(options.cache, { maxBytes: options.cacheMaxBytes }), models: new Map() } : undefined,
     };
+    runCache = ctx.cache;
     options.onEvent?.({ type: 'start', total: assets.length });
     let done = 0;
     const requested = new Set<string>();
@@ -130,6 +159,7 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
           if (asset.blocked) throw new Error(asset.blocked);
           return asset.type === 'texture' ? await processTexture(ctx, asset.key) : await processModel(ctx, asset.key, asset.type);
         } catch (err) {
+          if (checkFailure !== undefined && err === checkFailure) throw err; // a config error: the run stops
           return { outcome: 'failed', error: firstLine(err), code: errorCode(err) };
         }
       },
@@ -152,6 +182,11 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
     });
   } finally {
     if (!options.engine) await engine.close();
+    // The run's journal folded into state.json, so the next load reads one file (best effort: the journal holds it anyway).
+    if (!options.dryRun) await compactIfJournaled(root, state).catch((err) => (options.warn ?? options.log)?.(`${STATE_DIR}/state.json: not compacted (${firstLine(err)}); the journal keeps the run's records`));
+    if (runCache) await runCache.cache.trim().catch((err) => (options.warn ?? options.log)?.(`${runCache!.cache.dir}: result cache not trimmed (${firstLine(err)})`));
+    // A shard's own records, for merging shards by copying their trees (plugin/state/shard-state.ts).
+    if (shard && !options.dryRun) await writeShardState(root, stateDir(root), state, shard.index, shard.count, assets.map((a) => a.key), assets.flatMap((a) => a.files));
   }
   return report;
 }

@@ -15,7 +15,7 @@ import { assertStateDirSafe } from '../safety/state-dir';
 import { assertStateTargetSafe, assertStateTargetsSafe, symlinkOnTheWay } from '../safety/state-targets';
 import { lockProject } from '../state/lock';
 import { dropOriginal, listOriginals, ORIGINALS_DIR, originalPath, readOriginal, setOriginalAside } from '../state/originals';
-import { loadState, removeState, saveState, stateDir, type StateData } from '../state/store';
+import { compactIfJournaled, loadState, removeState, saveState, stateDir, type StateData } from '../state/store';
 import { inspectFile, readIfExists } from './file-source';
 
 export interface RestoreReport {
@@ -58,14 +58,16 @@ async function restoreLocked(root: string, options: RestoreOptions): Promise<Res
   const keys = Object.keys(state.assets).filter((key) => !wanted || [key, ...state.assets[key].files].some((rel) => wanted.some((w) => covers(w, rel))));
   const report: RestoreReport = { restored: [], kept: [], failed: [] };
   for (const key of keys) {
+    const files = state.assets[key].files;
     try {
       report.kept.push(...(await restoreAsset(root, state, key)));
       report.restored.push(key);
     } catch (err) {
       report.failed.push({ path: key, error: firstLine(err) });
     }
-    await saveState(root, state);
+    await saveState(root, state, { files, assets: [key] });
   }
+  await compactIfJournaled(root, state);
   if (Object.keys(state.assets).length === 0) {
     // Nothing left to restore: drop the state. Originals it does not account for stay where they are.
     await removeState(root);

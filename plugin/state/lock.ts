@@ -80,7 +80,7 @@ async function createLockFile(file: string, root: string): Promise<void> {
     const status = owner ? holderStatus(owner) : 'gone'; // an unreadable lock names no one
     if (status === 'alive') throw new ProjectLockedError(`${root}: another remaster process (pid ${owner!.pid}) is working on this project`);
     if (status === 'unknown') {
-      throw new ConfigError(`${root}: another remaster process (pid ${owner!.pid} on ${owner!.host || 'an unknown host'}, in another container or on another machine) holds the project lock; if no run is going on there, delete ${file}`);
+      throw new ProjectLockedError(`${root}: another remaster process (pid ${owner!.pid} on ${owner!.host || 'an unknown host'}, in another container or on another machine) holds the project lock; if no run is going on there, delete ${file}`);
     }
     await takeOver(file, raw);
   }

@@ -2,6 +2,10 @@
  * `.remaster/state.json`: what every file Remaster wrote was made from, so a later run can tell an
  * untouched output (skip it), a file the user replaced (a new original) and a rule change (re-derive
  * from the original). Comparisons are by content hash only.
+ *
+ * state.json is a snapshot; the saves since it are records in `.remaster/state.journal` (journal.ts),
+ * so a save during a run costs one short fsync'd append, whatever the project's size. The snapshot is
+ * rewritten (compaction) at the end of a run and whenever the journal outgrows it.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -10,43 +14,38 @@ import { STATE_DIR } from '../discovery/walk';
 import { NotRegularFileError, readRegularFile } from '../safety/regular-file';
 import { assertStatePaths, NO_STATE_ADVICE } from '../safety/state-paths';
 import { writeFileAtomic } from './atomic-write';
-import type { AssetType } from '../discovery/walk';
+import type { FileRecord, StateData } from './types';
 
-/** One file in the project tree that Remaster has touched. Hashes are sha256 hex. */
-export interface FileRecord {
-  /** Hash of the original, kept at `.remaster/originals/<path>`; null = the file did not exist (Remaster created it). */
-  original: string | null;
-  /** Hash of what Remaster left there; null = Remaster removed the file (e.g. converted to another format). */
-  output: string | null;
-  /**
-   * Set just before Remaster replaces the file, cleared once the new content is recorded: if the process
-   * dies in between, this content too is Remaster's own work (its original is already kept).
-   */
-  pending?: string | null;
-}
+export type { AssetRecord, FileRecord, FileStamp, StateData } from './types';
+import { listShardStates, overlayShardStates, removeShardState } from './shard-state';
+import { attachStamps, splitStamps, STAMPS_FILE, writeStamps } from './stamps';
+import { hashValue } from './hash';
+import { appendJournal, journalPath, replayJournal, resetJournal, type JournalHandle, type StateChanges } from './journal';
+
+export type { StateChanges } from './journal';
 
 /** Whether a file with this content hash (null = absent) is what Remaster left, or was writing, there. */
 export function isRemasterContent(record: FileRecord | undefined, hash: string | null): boolean {
   return record !== undefined && (record.output === hash || (record.pending !== undefined && record.pending === hash));
 }
 
-/** One asset (model or standalone texture) and the files its outputs span. */
-export interface AssetRecord {
-  type: AssetType;
-  /** Every file of the asset: the model and its external resources, or the texture and its converted copy. */
-  files: string[];
-  /** Hash of the originals' hashes + the rules that apply + the pipeline version: equal → nothing to redo. */
-  fingerprint: string;
-  /** Rule sources applied and engines used, for people reading the state. */
-  rules: string[];
-  engines: string[];
+/**
+ * state.json on disk. Version 2 adds `journal`, the id the journal's header must carry to apply to it;
+ * version 1 (no journal) is read as is and rewritten as version 2 at the first compaction. A version-1
+ * Remaster refuses a version-2 file instead of missing the journal's records.
+ */
+interface SnapshotFile extends Omit<StateData, 'version'> {
+  version: 1 | 2;
+  journal?: string;
+  /** Size of the file it was read from (not stored). */
+  bytes?: number;
 }
 
-export interface StateData {
-  version: 1;
-  files: Record<string, FileRecord>;
-  assets: Record<string, AssetRecord>;
-}
+/** Journal handle of each state loaded or saved here; a state without one is saved whole. */
+const journals = new WeakMap<StateData, JournalHandle>();
+
+/** Compaction when the journal is past this many bytes and past the snapshot's own size. */
+const COMPACT_MIN_BYTES = 4 << 20;
 
 export const STATE_FILE = 'state.json';
 
@@ -64,18 +63,45 @@ export const STATE_BACKUP_FILE = 'state.json.bak';
 export async function loadState(root: string, onNote?: (line: string) => void): Promise<StateData> {
   const label = `${STATE_DIR}/${STATE_FILE}`;
   const main = await readStateFile(path.join(stateDir(root), STATE_FILE));
-  if (main.state) return checked(main.state, label);
+  if (main.state) return withShards(root, await withJournal(root, main.state, onNote), label);
   const backup = await readStateFile(path.join(stateDir(root), STATE_BACKUP_FILE));
   if (backup.state) {
     onNote?.(`${label}: ${main.problem ?? 'missing'}; using ${STATE_DIR}/${STATE_BACKUP_FILE}, the last good state`);
-    return checked(backup.state, `${STATE_DIR}/${STATE_BACKUP_FILE}`);
+    return withShards(root, await withJournal(root, backup.state, onNote), `${STATE_DIR}/${STATE_BACKUP_FILE}`);
   }
-  if (main.problem === undefined) return emptyState(); // never remastered (or a stray broken backup)
+  if (main.problem === undefined) {
+    // Never remastered (or a stray broken backup). A journal without a snapshot is from no state we know.
+    const state = emptyState();
+    journals.set(state, { snapshot: '', bytes: 0, tornBytes: 0, exists: false });
+    return withShards(root, state, label);
+  }
   throw new ConfigError(`${label}: ${main.problem}; no usable ${STATE_BACKUP_FILE}; ${NO_STATE_ADVICE}`);
 }
 
+/** Shard state files (merged CI shards) laid over the state, paths checked after: any file could name anything. */
+async function withShards(root: string, state: StateData, label: string): Promise<StateData> {
+  const shards = await overlayShardStates(stateDir(root), state);
+  if (shards.length) unfolded.set(state, shards);
+  return checked(state, shards.length ? `${label} + ${shards.map((n) => `${STATE_DIR}/${n}`).join(' + ')}` : label);
+}
+
+/** Shard files laid over a state and not yet folded into its state.json (its next save compacts). */
+const unfolded = new WeakMap<StateData, string[]>();
+
+/** The snapshot with its journal replayed (paths are checked by the caller: the journal could name anything too). */
+async function withJournal(root: string, file: SnapshotFile, onNote?: (line: string) => void): Promise<StateData> {
+  const state: StateData = { version: 1, files: file.files, assets: file.assets };
+  await attachStamps(stateDir(root), state.files); // before the journal, whose records carry newer ones
+  const snapshot = file.version === 2 && typeof file.journal === 'string' ? file.journal : '';
+  const replay = snapshot ? await replayJournal(stateDir(root), snapshot, state) : { handle: { snapshot, bytes: 0, tornBytes: 0, exists: false }, records: 0, torn: false };
+  if (replay.torn) onNote?.(`${STATE_DIR}/state.journal: its last record is incomplete (a run was killed while saving it); ignored`);
+  journals.set(state, replay.handle);
+  snapshotBytes.set(state, file.bytes ?? 0);
+  return state;
+}
+
 /** A state file's content, or why it is unusable; neither when it does not exist. */
-async function readStateFile(file: string): Promise<{ state?: StateData; problem?: string }> {
+async function readStateFile(file: string): Promise<{ state?: SnapshotFile; problem?: string }> {
   let text: string;
   try {
     // Only a regular file: a FIFO planted as state.json would otherwise hang the run holding the lock.
@@ -93,14 +119,14 @@ async function readStateFile(file: string): Promise<{ state?: StateData; problem
     return { problem: `corrupt state (${(err as Error).message})` };
   }
   const problem = shapeProblem(data);
-  return problem ? { problem } : { state: data as StateData };
+  return problem ? { problem } : { state: { ...(data as SnapshotFile), bytes: Buffer.byteLength(text) } };
 }
 
 /** Why a parsed value is not a version-1 state, or null. */
 function shapeProblem(data: unknown): string | null {
   if (!data || typeof data !== 'object' || Array.isArray(data)) return `corrupt state (not an object: ${JSON.stringify(data)?.slice(0, 20)})`;
-  const { version, files, assets } = data as Partial<StateData>;
-  if (version !== 1) return `unsupported state version ${JSON.stringify(version)?.slice(0, 20)}`;
+  const { version, files, assets } = data as Partial<SnapshotFile>;
+  if (version !== 1 && version !== 2) return `unsupported state version ${JSON.stringify(version)?.slice(0, 20)}`;
   if (!files || typeof files !== 'object' || !assets || typeof assets !== 'object') return 'corrupt state (no files or assets)';
   for (const record of Object.values(files)) {
     if (!record || typeof record !== 'object' || !isHashOrNull(record.original) || !isHashOrNull(record.output)) return 'corrupt state (a file record is malformed)';
@@ -120,19 +146,62 @@ function checked(state: StateData, label: string): StateData {
   return state;
 }
 
-/** Writes state.json, then the same content to state.json.bak (both atomically): the last good state survives a damaged state.json. */
-export async function saveState(root: string, state: StateData): Promise<void> {
-  // Keys sorted: the file comes out the same whatever order concurrent assets were committed in.
-  const sorted = { ...state, files: sortKeys(state.files), assets: sortKeys(state.assets) };
-  const text = JSON.stringify(sorted, null, 1) + '\n';
-  await writeFileAtomic(path.join(stateDir(root), STATE_FILE), text);
-  await writeFileAtomic(path.join(stateDir(root), STATE_BACKUP_FILE), text);
+/**
+ * Saves the state. With `changes` (the entries this save is about) on a state loaded by loadState:
+ * one journal record, compacting when the journal has outgrown the snapshot. Without: a compaction.
+ * Every change made to the state in memory must reach disk through the `changes` of some save, or be
+ * followed by a compaction (which writes everything).
+ */
+export async function saveState(root: string, state: StateData, changes?: StateChanges): Promise<void> {
+  const handle = journals.get(state);
+  if (!changes || !handle?.snapshot || unfolded.has(state)) return compactState(root, state);
+  await appendJournal(stateDir(root), handle, state, changes);
+  if (handle.bytes > COMPACT_MIN_BYTES && handle.bytes > (snapshotBytes.get(state) ?? 0)) await compactState(root, state);
 }
 
-/** Removes state.json and its backup (restore, once nothing is left to restore). */
+/** Size of the snapshot each state was last compacted into (the journal may grow to it before the next). */
+const snapshotBytes = new WeakMap<StateData, number>();
+
+/**
+ * Writes the whole state as a new snapshot: state.json, then the same content to state.json.bak (both
+ * atomically; the last good state survives a damaged state.json), then a fresh journal. A kill before
+ * the journal is reset leaves a snapshot that already holds every record of the old one, which its id
+ * no longer matches.
+ */
+export async function compactState(root: string, state: StateData): Promise<void> {
+  // Keys sorted, change-gate stamps (inodes, times: they differ per copy) kept aside, and the id made
+  // from the content: the same state gives the same file, whatever order assets were committed in.
+  const { files, stamps } = splitStamps(state.files);
+  const records = { files, assets: sortKeys(state.assets) };
+  const id = hashValue(records).slice(0, 16);
+  const text = JSON.stringify({ version: 2, journal: id, ...records } satisfies SnapshotFile, null, 1) + '\n';
+  await writeFileAtomic(path.join(stateDir(root), STATE_FILE), text);
+  await writeFileAtomic(path.join(stateDir(root), STATE_BACKUP_FILE), text);
+  await writeStamps(stateDir(root), stamps);
+  // Shard files now folded in: laid over this snapshot again after a kill they would change nothing.
+  for (const name of unfolded.get(state) ?? []) await removeShardState(stateDir(root), name);
+  unfolded.delete(state);
+  journals.set(state, await resetJournal(stateDir(root), id));
+  snapshotBytes.set(state, Buffer.byteLength(text));
+}
+
+/**
+ * End of a run: compacts when the journal holds more than an eighth of the snapshot's size (so the next
+ * load mostly reads one file), or shard files wait to be folded in. A run that changed a few assets of a
+ * big project (a watch job) leaves its few records in the journal instead of rewriting every entry.
+ */
+export async function compactIfJournaled(root: string, state: StateData): Promise<void> {
+  const journal = journals.get(state);
+  if (unfolded.has(state) || (journal?.exists && journal.bytes * 8 > (snapshotBytes.get(state) ?? 0))) await compactState(root, state);
+}
+
+/** Removes state.json, its backup and its journal (restore, once nothing is left to restore). */
 export async function removeState(root: string): Promise<void> {
   await fs.rm(path.join(stateDir(root), STATE_FILE), { force: true });
   await fs.rm(path.join(stateDir(root), STATE_BACKUP_FILE), { force: true });
+  await fs.rm(journalPath(stateDir(root)), { force: true });
+  await fs.rm(path.join(stateDir(root), STAMPS_FILE), { force: true });
+  for (const name of await listShardStates(stateDir(root))) await removeShardState(stateDir(root), name);
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

@@ -40,12 +40,15 @@ export interface Reference {
   firstAssetSeconds: number;
 }
 
+/** Extra `remaster run` arguments for every run of the harness (a cached or sharded kill suite). */
+export const runExtraArgs: string[] = [];
+
 /** Runs a copy of the template to completion, timing it. */
 export async function referenceRun(template: string, scratch: string): Promise<Reference> {
   fs.rmSync(scratch, { recursive: true, force: true });
   fs.cpSync(template, scratch, { recursive: true });
   const t0 = Date.now();
-  const child = start(['run', scratch]);
+  const child = start(['run', scratch, ...runExtraArgs]);
   let firstAssetSeconds = 0;
   let out = '';
   child.stdout!.on('data', (d: Buffer) => {
@@ -64,7 +67,7 @@ export function projectFiles(dir: string): Record<string, string> {
 
 /** Starts a run and SIGKILLs it after delayMs. Returns whether it was still running when killed. */
 export async function killAfter(dir: string, delayMs: number): Promise<boolean> {
-  const child = start(['run', dir]);
+  const child = start(['run', dir, ...runExtraArgs]);
   child.stdout!.resume();
   child.stderr!.resume();
   await new Promise((resolve) => setTimeout(resolve, delayMs));
@@ -125,7 +128,7 @@ function unitProblems(dir: string, now: Record<string, string>, ref: Reference):
 
 /** After kills: one more run must succeed and leave exactly the reference output, originals intact. */
 export function checkCompletes(dir: string, ref: Reference): string[] {
-  const r = cli(['run', dir]);
+  const r = cli(['run', dir, ...runExtraArgs]);
   const problems: string[] = [];
   if (r.code !== 0) problems.push(`run after kills: exit ${r.code}: ${r.stdout.split('\n').filter((l) => l.startsWith('failed')).join('; ')}${r.stderr}`);
   const now = projectFiles(dir);

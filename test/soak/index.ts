@@ -6,14 +6,35 @@
  *      after each kill that every file is old or new and originals are intact, and that each series'
  *      completing run equals an unkilled reference run.
  * Options (env): SOAK_TEXTURES, SOAK_MODELS, SOAK_KILL_POINTS, SOAK_SEED. Exit 1 on any problem.
+ * `npm run soak -- --assets 100000`: instead, the synthetic big project (test/soak/big-project.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeSandbox, removeDir, usePrivateBuild } from '../reliability/helpers';
 import { buildFaultProject, killSeries, referenceRun, seededRandom } from '../reliability/kill-harness';
 import { buildLoadProject, describeLoad, measureLoad } from '../reliability/load-project';
+import { buildBigProject } from './big-project';
+
+/** `npm run soak -- --assets N`: only the synthetic big project (big-project.ts): generate, full run, no-op run, through the CLI. */
+async function bigProject(assets: number): Promise<number> {
+  const dropBuild = usePrivateBuild();
+  process.on('exit', dropBuild);
+  const box = makeSandbox();
+  try {
+    const t0 = Date.now();
+    const made = await buildBigProject(box.project, assets);
+    console.log(`soak: ${assets} assets (${made.textures} textures, ${made.models} .gltf) generated in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const f = measureLoad(box.project, assets);
+    console.log(describeLoad(f));
+    return f.first.code === 0 && f.first.processed === assets && f.second.skipped === assets && f.second.unchangedTree ? 0 : 1;
+  } finally {
+    removeDir(box.base);
+  }
+}
 
 async function main(): Promise<number> {
+  const big = process.argv.indexOf('--assets');
+  if (big >= 0) return bigProject(Number(process.argv[big + 1]));
   const textures = Number(process.env.SOAK_TEXTURES ?? 2000);
   const models = Number(process.env.SOAK_MODELS ?? 200);
   const points = Number(process.env.SOAK_KILL_POINTS ?? 200);

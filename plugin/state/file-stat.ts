@@ -1,0 +1,29 @@
+/**
+ * The change gate: a file whose size, mtime, ctime (all in ns) and inode are what they were right
+ * after Remaster wrote it still holds what Remaster wrote, so a no-op run reads and hashes nothing.
+ *
+ * What it trusts: that content does not change while all four stay equal. Editors, `cp`, `git
+ * checkout`, `rsync` and `touch -d` all move ctime (only the kernel sets it, to "now", on any write,
+ * chmod or rename), and a copy to another disk or machine gets new inodes; so a stale gate needs a
+ * clock set back or raw block writes. Any difference, or a stat that fails, falls back to hashing.
+ */
+import { promises as fs, type BigIntStats } from 'node:fs';
+import type { FileRecord, FileStamp } from './types';
+
+export function stampOf(st: BigIntStats): FileStamp {
+  return { size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs), ino: String(st.ino) };
+}
+
+/** The stamp of a file now; null when it cannot be stat'ed or is not a regular file (a symlink is not followed). */
+export async function stampFile(file: string): Promise<FileStamp | null> {
+  const st = await fs.lstat(file, { bigint: true }).catch(() => null);
+  return st?.isFile() ? stampOf(st) : null;
+}
+
+/** The hash the gate vouches for: the record's output when the file's stamp is the one seen after writing it. */
+export async function gatedHash(file: string, record: FileRecord | undefined): Promise<string | null> {
+  if (!record?.seen || record.output === null || record.pending !== undefined) return null;
+  const now = await stampFile(file);
+  const seen = record.seen;
+  return now && now.size === seen.size && now.mtimeNs === seen.mtimeNs && now.ctimeNs === seen.ctimeNs && now.ino === seen.ino ? record.output : null;
+}
