@@ -4,7 +4,7 @@
  * mid-way leaves each file either old or new, and the originals safe.
  */
 import { promises as fs } from 'node:fs';
-import { assertInsideRoot, toAbsolute } from '../discovery/safe-path';
+import { assertInsideRoot, toAbsolute } from '../safety/project-paths';
 import type { AssetType } from '../discovery/walk';
 import { StaleInputError } from '../errors';
 import { writeFileAtomic } from '../state/atomic-write';

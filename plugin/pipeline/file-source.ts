@@ -4,7 +4,7 @@
  * one the user replaced) is itself the original.
  */
 import { firstLine, showName } from '../config/errors';
-import { toAbsolute } from '../discovery/safe-path';
+import { toAbsolute } from '../safety/project-paths';
 import { gatedHash } from '../state/file-stat';
 import { readRegularFile } from '../safety/regular-file';
 import { hashBytes } from '../state/hash';

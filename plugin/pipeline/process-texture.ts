@@ -7,7 +7,7 @@ import path from 'node:path';
 import { DEFAULT_QUALITY } from '../config/defaults';
 import { inferKindFromName, resolveActions, resolveOperation } from '../config/resolve';
 import type { SourcedRule } from '../config/types';
-import { toAbsolute } from '../discovery/safe-path';
+import { toAbsolute } from '../safety/project-paths';
 import { processAsset } from './asset';
 import type { AssetOutcome, ImageWork, RunContext } from './context';
 import { deriveFiles, fileOperations, joinEngines, siblingSuffix, type DerivedFileOutput } from './derive';

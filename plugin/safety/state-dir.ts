@@ -6,7 +6,7 @@
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config/errors';
-import { STATE_DIR } from '../discovery/walk';
+import { STATE_DIR } from './project-paths';
 
 const MUST_BE_REAL = [STATE_DIR, `${STATE_DIR}/originals`, `${STATE_DIR}/state.json`, `${STATE_DIR}/state.json.bak`, `${STATE_DIR}/state.journal`, `${STATE_DIR}/state.stamps.json`, `${STATE_DIR}/lock`];
 

@@ -10,9 +10,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config/errors';
-import { STATE_DIR } from '../discovery/walk';
+import { assertStatePaths, NO_STATE_ADVICE, STATE_DIR } from '../safety/project-paths';
 import { NotRegularFileError, readRegularFile } from '../safety/regular-file';
-import { assertStatePaths, NO_STATE_ADVICE } from '../safety/state-paths';
 import { writeFileAtomic } from './atomic-write';
 import type { FileRecord, StateData } from './types';
 

@@ -1,2 +1,0 @@
-/** Moved to plugin/safety/project-paths.ts (path safety in one place); this re-export stays for one round. */
-export { symlinkOnTheWay, assertStateTargetSafe, assertStateTargetsSafe } from './project-paths';
