@@ -31,7 +31,7 @@ export interface EngineOptions {
   /** Base for relative model paths (default: process.cwd()). When given, model paths must stay inside it. */
   projectRoot?: string;
   /**
-   * Intra-op threads of every ONNX session (default: available cores minus the load average, see device.ts). One session per model
+   * Intra-op threads of every ONNX session (default: every available core, see device.ts). One session per model
    * serves every texture, so this is the run's whole inference thread budget; `--jobs` only sets
    * how many assets are decoded, blended and encoded around it at once.
    */
