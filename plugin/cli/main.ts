@@ -8,6 +8,7 @@ import { ConfigError } from '../config/errors';
 import { registerEvalCommand } from './eval';
 import { registerMaterialCommand } from './material';
 import { registerEvalMaterialCommand } from './eval-material';
+import { registerEvalPbrCommand } from './eval-pbr';
 import { registerRestoreCommand } from './restore';
 import { registerRunCommand } from './run';
 import { registerUpscaleCommand } from './upscale';
@@ -30,6 +31,7 @@ export function buildProgram(result: CommandResult): Command {
   registerEvalCommand(program);
   registerMaterialCommand(program, result);
   registerEvalMaterialCommand(program);
+  registerEvalPbrCommand(program);
   return program;
 }
 

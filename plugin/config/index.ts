@@ -3,4 +3,4 @@ export * from './defaults';
 export { ConfigError } from './errors';
 export { validateConfig } from './validate';
 export { loadProjectConfig, loadSidecarRules, configFromObject, isSidecar } from './load';
-export { resolveActions, rulesForAsset, ruleMatches, inferKindFromName, type MatchTarget } from './resolve';
+export { resolveActions, resolveOperation, rulesForAsset, ruleMatches, inferKindFromName, type MatchTarget } from './resolve';

@@ -2,6 +2,8 @@
  * The configuration format (remaster.config.json and <asset>.remaster.json sidecars), as validated by
  * pipeline-config/remaster.schema.json, and the actions a set of rules resolves to for one texture.
  */
+import type { OperationRuleValues, OperationSettingsValues } from '../ops/types';
+import type { UpscaleRule } from '../ops/upscale';
 import type { TextureKind } from '../types';
 
 /** Output image container. `keep` = same as the input. */
@@ -10,19 +12,18 @@ export type OutputFormat = 'keep' | 'png' | 'webp' | 'jpeg';
 /** Material slot names: the glTF Transform texture edge name without its `Texture` suffix. */
 export type TextureSlot = string;
 
-export interface UpscaleAction {
-  scale?: 2 | 4;
-  model?: string;
-  seamless?: boolean;
-}
+/** The `upscale` value of a rule (kept under its old name; defined by plugin/ops/upscale). */
+export type UpscaleAction = UpscaleRule;
 
-/** One rule as written by the user. Every key is optional; later rules override earlier keys. */
-export interface Rule {
+/**
+ * One rule as written by the user. Every key is optional; later rules override earlier keys. The core
+ * keys are below; each registered operation adds its own (`upscale`, ...) through OperationRuleValues.
+ */
+export interface Rule extends OperationRuleValues {
   match?: string | string[];
   slots?: TextureSlot[];
   skip?: boolean;
   kind?: TextureKind;
-  upscale?: UpscaleAction | false;
   maxSize?: number | null;
   format?: OutputFormat;
   quality?: number;
@@ -54,9 +55,11 @@ export interface ProjectConfig {
   limits: Limits;
 }
 
-/** What to do to one texture once every matching rule has been merged. */
-export interface ResolvedActions {
-  upscale: { scale: 2 | 4; model: string; seamless: boolean } | null;
+/**
+ * What to do to one texture once every matching rule has been merged: the core keys below, plus one key
+ * per registered operation with its settings (null = off), e.g. `upscale`.
+ */
+export interface ResolvedActions extends OperationSettingsValues {
   maxSize: number | null;
   format: OutputFormat;
   quality: number | null;

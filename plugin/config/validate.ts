@@ -1,17 +1,28 @@
 /**
- * Validates parsed config/sidecar JSON against the published schema and turns ajv's errors into one
+ * Validates parsed config/sidecar JSON against the schema of the registered operations (the same the
+ * published pipeline-config/remaster.schema.json holds) and turns ajv's errors into one
  * `file: path.to.key: what is wrong` line.
  */
-import Ajv, { type ErrorObject } from 'ajv';
-import schema from '../../pipeline-config/remaster.schema.json';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { registryGeneration } from '../ops/registry';
 import { ConfigError } from './errors';
+import { buildSchema } from './schema';
 import type { RemasterConfig } from './types';
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-const validateSchema = ajv.compile<RemasterConfig>(schema);
+let compiled: { generation: number; validate: ValidateFunction<RemasterConfig> } | null = null;
+
+/** The compiled schema, rebuilt when an operation is registered or removed. */
+function schemaValidator(): ValidateFunction<RemasterConfig> {
+  if (compiled?.generation !== registryGeneration()) {
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    compiled = { generation: registryGeneration(), validate: ajv.compile<RemasterConfig>(buildSchema()) };
+  }
+  return compiled.validate;
+}
 
 /** Throws ConfigError unless `data` is a valid config; `sidecar` additionally forbids `match`. */
 export function validateConfig(data: unknown, file: string, sidecar = false): RemasterConfig {
+  const validateSchema = schemaValidator();
   if (!validateSchema(data)) {
     throw new ConfigError(`${file}: ${describe(pickError(validateSchema.errors ?? []))}`);
   }

@@ -9,14 +9,19 @@ type GLTFJSON = JSONDocument['json'];
 
 /**
  * Embeds, in `out`, the images and buffers whose counterpart (same index) in `original` had no external
- * URI. Returns the resources that remain external files.
+ * URI. Images an operation added (past the original ones) stay files beside the model unless the model
+ * was self-contained. Returns the resources that remain external files.
  */
 export function keepEmbedded(original: GLTFJSON, out: JSONDocument): Record<string, Uint8Array> {
   const external = { ...out.resources };
+  const isFile = (uri: string | undefined) => Boolean(uri && !uri.startsWith('data:'));
+  const selfContained = ![...(original.images ?? []), ...(original.buffers ?? [])].some((r) => isFile(r.uri));
   const embed = (defs: { uri?: string; mimeType?: string }[] | undefined, originals: { uri?: string }[] | undefined, fallbackMime: string) => {
     (defs ?? []).forEach((def, i) => {
       const was = originals?.[i]?.uri;
-      if (!def.uri || (was && !was.startsWith('data:')) || !(def.uri in external)) return;
+      const added = i >= (originals?.length ?? 0);
+      if (added && !selfContained && defs === out.json.images) return;
+      if (!def.uri || isFile(was) || !(def.uri in external)) return;
       const bytes = external[def.uri];
       delete external[def.uri];
       def.uri = `data:${def.mimeType ?? fallbackMime};base64,${Buffer.from(bytes).toString('base64')}`;

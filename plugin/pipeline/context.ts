@@ -1,7 +1,8 @@
 /** What every asset of one run shares. */
 import type { PlatformIO } from '@gltf-transform/core';
-import { DEFAULT_MODEL, DEFAULT_QUALITY, DEFAULT_SCALE, KIND_SUFFIXES } from '../config/defaults';
+import { DEFAULT_QUALITY, KIND_SUFFIXES } from '../config/defaults';
 import type { SourcedRule } from '../config/types';
+import { listOperations } from '../ops/registry';
 import { hashValue } from '../state/hash';
 import type { StateData } from '../state/store';
 import type { WrittenFiles } from './commit';
@@ -33,13 +34,24 @@ export const PIPELINE_VERSION = 1;
 
 /**
  * What an asset's outputs depend on: its originals, the rules that can apply to it, and the built-in
- * defaults those rules fall back on (so switching DEFAULT_MODEL re-derives outputs made with the old one).
+ * defaults those rules fall back on (so switching DEFAULT_MODEL re-derives outputs made with the old one),
+ * including each operation's defaults and its version from '2' on (see plugin/ops/README.md).
  */
 export function assetFingerprint(originals: Record<string, string | null>, rules: SourcedRule[]): string {
   return hashValue({
     version: PIPELINE_VERSION,
-    defaults: { DEFAULT_MODEL, DEFAULT_SCALE, DEFAULT_QUALITY, KIND_SUFFIXES },
+    defaults: { ...operationsFingerprint(), DEFAULT_QUALITY, KIND_SUFFIXES },
     originals,
     rules: rules.map((r) => r.rule),
   });
+}
+
+/** Every registered operation's defaults, and `<key>Version` for versions past the baseline '1'. */
+function operationsFingerprint(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const op of listOperations()) {
+    Object.assign(out, op.fingerprint);
+    if (op.version !== '1') out[`${op.key}Version`] = op.version;
+  }
+  return out;
 }

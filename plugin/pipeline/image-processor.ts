@@ -1,10 +1,13 @@
 /**
- * Applies resolved actions to one encoded image: upscale (engine), cap to maxSize (engine resize),
- * re-encode. Results are cached by (original bytes hash, kind, actions), so an image shared by several
- * materials or several models is processed once per run.
+ * Applies resolved actions to one encoded image: the registered per-texture operations in chain order
+ * (style → upscale, see plugin/ops), cap to maxSize (engine resize), re-encode. Results are cached by
+ * (original bytes hash, kind, actions), so an image shared by several materials or several models is
+ * processed once per run.
  */
 import type { Engine } from '../engine';
 import { DEFAULT_MAX_PIXELS, DEFAULT_QUALITY } from '../config/defaults';
+import { textureOperations } from '../ops/registry';
+import type { TextureOperation, TextureStep } from '../ops/types';
 import { assertWithinPixelLimit, type PixelLimits } from '../safety/pixel-limit';
 import type { ResolvedActions } from '../config/types';
 import { hashBytes, hashValue } from '../state/hash';
@@ -22,7 +25,10 @@ export interface ProcessedImage {
   mimeType: string;
   before: Size;
   after: Size;
-  /** Engine id for the upscale (`lanczos`, `remaster-x2-fast@cpu`, ...), `resize` for a cap only, `none`. */
+  /**
+   * Engine ids of the operations that ran, joined by `+` (`remaster-x2-fast@cpu`, `lanczos`), `resize`
+   * for a cap only, `none`.
+   */
   engine: string;
   /** False when the actions left the image as it was (original bytes returned). */
   changed: boolean;
@@ -30,13 +36,19 @@ export interface ProcessedImage {
   reused: boolean;
   /** Why the image was left unchanged although the rules asked for a change. */
   warning?: string;
+  /** Warnings the operations gave while making it. */
+  notes: string[];
 }
 
-/**
- * Longest side an upscale may produce. 16384 is the largest texture most GPUs load, and 16384² RGBA
- * is already 1 GiB of pixels; beyond it a `maxSize` is needed.
- */
-export const MAX_OUTPUT_SIDE = 16384;
+/** Options of an ImageProcessor. */
+export interface ImageProcessorOptions {
+  /** Compute the planned sizes only; no pixels are decoded or produced. Default false. */
+  dryRun?: boolean;
+  /** Images over `maxPixels` are refused from their header (see safety/pixel-limit.ts). Default DEFAULT_MAX_PIXELS. */
+  limits?: PixelLimits;
+  /** Project root lent to operations. Default process.cwd(). */
+  root?: string;
+}
 
 /**
  * One asset's requests, in order, and which texture report each became. With assets processed
@@ -51,17 +63,21 @@ export interface ImageRequests {
 export class ImageProcessor {
   private readonly cache: Map<string, Promise<ProcessedImage>>;
   private readonly requests?: ImageRequests;
+  readonly dryRun: boolean;
+  readonly limits: PixelLimits;
+  readonly root: string;
 
-  /** `dryRun`: compute the planned sizes only; no pixels are decoded or produced. */
-  /** `limits`: images over `maxPixels` are refused from their header (see safety/pixel-limit.ts). */
-  constructor(private readonly engine: Engine, private readonly dryRun = false, private readonly limits: PixelLimits = { maxPixels: DEFAULT_MAX_PIXELS }, shared?: { cache: Map<string, Promise<ProcessedImage>>; requests: ImageRequests }) {
+  constructor(readonly engine: Engine, options: ImageProcessorOptions = {}, shared?: { cache: Map<string, Promise<ProcessedImage>>; requests: ImageRequests }) {
+    this.dryRun = options.dryRun ?? false;
+    this.limits = options.limits ?? { maxPixels: DEFAULT_MAX_PIXELS };
+    this.root = options.root ?? process.cwd();
     this.cache = shared?.cache ?? new Map();
     this.requests = shared?.requests;
   }
 
   /** A processor for one asset: same cache (and in-flight work), its requests recorded in `requests`. */
   forAsset(requests: ImageRequests): ImageProcessor {
-    return new ImageProcessor(this.engine, this.dryRun, this.limits, { cache: this.cache, requests });
+    return new ImageProcessor(this.engine, { dryRun: this.dryRun, limits: this.limits, root: this.root }, { cache: this.cache, requests });
   }
 
   /** Marks `report` as showing the latest request (call right after process() returned it). */
@@ -86,49 +102,70 @@ export class ImageProcessor {
     assertWithinPixelLimit(info.width, info.height, this.limits);
     const before = { width: info.width, height: info.height };
     const format: ImageFormat = actions.format === 'keep' ? info.format : actions.format;
-    const plan = planSizes(before, actions);
-    const unchanged = !plan.upscale && !plan.cap && format === info.format;
+    const plan = planChain(before, kind, actions);
+    const unchanged = !plan.error && plan.steps.length === 0 && !plan.cap && format === info.format;
     const result = (image: Partial<ProcessedImage>): ProcessedImage => ({
-      bytes, mimeType: MIME_BY_FORMAT[format], before, after: plan.after, engine: 'none', changed: !unchanged, reused: false, ...image,
+      bytes, mimeType: MIME_BY_FORMAT[format], before, after: plan.after, engine: 'none', changed: !unchanged, reused: false, notes: [], ...image,
     });
     if (unchanged) return result({ mimeType: MIME_BY_FORMAT[info.format] });
     if (info.bitsPerSample > 8) {
       // The engine works on 8-bit pixels: a 16-bit height or data map would lose precision.
       return result({ mimeType: MIME_BY_FORMAT[info.format], after: before, changed: false, warning: `${info.bitsPerSample}-bit image left unchanged (8-bit only)` });
     }
-    if (plan.upscale && Math.max(before.width, before.height) * actions.upscale!.scale > MAX_OUTPUT_SIDE) {
-      throw new Error(`x${actions.upscale!.scale} of ${before.width}x${before.height} exceeds ${MAX_OUTPUT_SIDE} px; set a maxSize or a smaller scale`);
-    }
-    const engineName = plan.upscale ? actions.upscale!.model : plan.cap ? 'resize' : 'none';
-    if (this.dryRun) return result({ engine: engineName });
+    if (plan.error) throw plan.error;
+    const engineName = (engines: string[]) => (engines.length ? engines.join('+') : plan.cap ? 'resize' : 'none');
+    if (this.dryRun) return result({ engine: engineName(plan.steps.map((s) => s.step.engine)) });
 
     let image: RawImage = await decodeImage(bytes, this.limits.maxPixels);
-    let engine = engineName;
-    if (plan.upscale) {
-      const up = await this.engine.upscale(image, { scale: actions.upscale!.scale, model: actions.upscale!.model, kind, seamless: actions.upscale!.seamless });
-      image = up.image;
-      engine = up.engine;
+    const engines: string[] = [];
+    const notes: string[] = [];
+    const services = { engine: this.engine, root: this.root, warn: (line: string) => notes.push(line) };
+    for (const { op, settings, step } of plan.steps) {
+      const out = await op.apply(settings, { image, kind, alpha: image.channels === 2 || image.channels === 4 }, step, services);
+      image = out.image;
+      engines.push(out.engine);
     }
     if (plan.cap) image = await this.engine.resize(image, plan.after.width, plan.after.height, kind);
     const out = await encodeImage(image, format, actions.quality ?? DEFAULT_QUALITY, kind);
-    return result({ bytes: out, engine, after: { width: image.width, height: image.height } });
+    return result({ bytes: out, engine: engineName(engines), after: { width: image.width, height: image.height }, notes });
   }
 }
 
+/** One planned operation of a texture's chain. */
+interface PlannedStep {
+  op: TextureOperation;
+  settings: unknown;
+  step: TextureStep;
+}
+
 /**
- * Upscale unless the image already reaches maxSize (upscaling it only to shrink it back wastes time and
- * blurs); then cap the longest side at maxSize, keeping the aspect ratio.
+ * The texture's chain from sizes alone: each per-texture operation the actions turn on, in order (an
+ * operation may decline, e.g. no upscale of a texture already at maxSize), then the cap: the longest
+ * side at maxSize, keeping the aspect ratio. An operation refusing its settings (`error`) is thrown by
+ * the caller once it knows the image is one it would process at all.
  */
-export function planSizes(before: Size, actions: ResolvedActions): { upscale: boolean; cap: boolean; after: Size } {
-  const max = actions.maxSize;
-  const longest = Math.max(before.width, before.height);
-  const upscale = actions.upscale !== null && (max === null || longest < max);
-  const factor = upscale ? actions.upscale!.scale : 1;
-  let after = { width: before.width * factor, height: before.height * factor };
-  const cap = max !== null && Math.max(after.width, after.height) > max;
-  if (cap) {
-    const ratio = max / Math.max(after.width, after.height);
-    after = { width: Math.max(1, Math.round(after.width * ratio)), height: Math.max(1, Math.round(after.height * ratio)) };
+export function planChain(before: Size, kind: TextureKind, actions: ResolvedActions): { steps: PlannedStep[]; cap: boolean; after: Size; error?: Error } {
+  const steps: PlannedStep[] = [];
+  let size = before;
+  const settingsByKey = actions as unknown as Record<string, unknown>;
+  for (const op of textureOperations()) {
+    const settings = settingsByKey[op.key];
+    if (settings === null || settings === undefined) continue;
+    let step: TextureStep | null;
+    try {
+      step = op.plan(settings, { size, kind, maxSize: actions.maxSize });
+    } catch (err) {
+      return { steps, cap: false, after: size, error: err as Error };
+    }
+    if (!step) continue;
+    steps.push({ op, settings, step });
+    size = step.after;
   }
-  return { upscale, cap, after };
+  const max = actions.maxSize;
+  const cap = max !== null && Math.max(size.width, size.height) > max;
+  if (cap) {
+    const ratio = max / Math.max(size.width, size.height);
+    size = { width: Math.max(1, Math.round(size.width * ratio)), height: Math.max(1, Math.round(size.height * ratio)) };
+  }
+  return { steps, cap, after: size };
 }

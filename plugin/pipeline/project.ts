@@ -19,6 +19,7 @@ import { loadState, stateDir } from '../state/store';
 import type { DeviceChoice } from '../types';
 import type { AssetOutcome, RunContext } from './context';
 import { ImageProcessor, type ImageRequests } from './image-processor';
+import { preflight } from './preflight';
 import { planAssets } from './plan';
 import { processModel } from './process-model';
 import { processTexture } from './process-texture';
@@ -84,9 +85,9 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   const engine = options.engine ?? createEngine({ device: options.device, projectRoot: root, log: options.log });
   const report: RunReport = { processed: [], skipped: [], failed: [] };
   try {
-    await checkModels(engine, [...config.rules, ...[...sidecars.values()].flat()]);
+    await preflight([...config.rules, ...[...sidecars.values()].flat()], { engine, root });
     const ctx: RunContext = {
-      root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, options.dryRun, { maxPixels: config.limits.maxPixels ?? DEFAULT_MAX_PIXELS }), written: new Map(), dryRun: Boolean(options.dryRun), serial: new Serial(),
+      root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, { dryRun: options.dryRun, limits: { maxPixels: config.limits.maxPixels ?? DEFAULT_MAX_PIXELS }, root }), written: new Map(), dryRun: Boolean(options.dryRun), serial: new Serial(),
     };
     options.onEvent?.({ type: 'start', total: assets.length });
     let done = 0;
@@ -154,20 +155,6 @@ async function loadConfig(root: string, config: RemasterProjectOptions['config']
   return configFromObject(config);
 }
 
-/** An unusable model name is a config error (exit 2), found before any asset is touched. */
-async function checkModels(engine: Engine, rules: SourcedRule[]): Promise<void> {
-  const checked = new Set<string>();
-  for (const { rule, source } of rules) {
-    const model = rule.upscale ? rule.upscale.model : undefined;
-    if (!model || checked.has(model)) continue;
-    checked.add(model);
-    try {
-      await engine.checkModel(model);
-    } catch (err) {
-      throw new ConfigError(`${source.replace(/#(\d+)$/, '')}: rules.${source.replace(/^.*#/, '')}.upscale.model: ${firstLine(err)}`);
-    }
-  }
-}
 
 function describeTextures(textures: TextureReport[]): string {
   // Model textures are named and tagged with their slots; a standalone texture is the asset itself.

@@ -17,6 +17,8 @@ export interface TextureReport {
   engine: string;
   /** Already processed earlier in this run (same image, same actions): the result was reused. */
   reused: boolean;
+  /** Key of the asset operation that made this texture/file (absent for the asset's own textures). */
+  derivedBy?: string;
 }
 
 export interface ProcessedAsset {

@@ -14,7 +14,8 @@ import { validateConfig } from '../config/validate';
 import { createEngine, type Engine } from '../engine';
 import { setTextureImage } from '../gltf/image-slot';
 import { textureUsage } from '../gltf/slots';
-import { ImageProcessor } from './image-processor';
+import { deriveMaterials, joinEngines, type DerivedModelTexture } from './derive';
+import { ImageProcessor, planChain } from './image-processor';
 import type { TextureReport } from './report';
 
 const SUPPORTED_MIME = new Set(['image/png', 'image/jpeg', 'image/webp']);
@@ -43,11 +44,20 @@ export function remaster(options: RemasterTransformOptions = {}): Transform {
   });
 }
 
-/** Remasters every texture of the document in place. Returns whether any image changed. */
+/**
+ * Remasters the document in place: the asset operations derive first (new textures, slots, variants),
+ * then every texture goes through the per-texture chain. Returns whether anything changed.
+ */
 export async function remasterDocument(document: Document, options: RemasterTransformOptions & { processor: ImageProcessor }): Promise<boolean> {
   const rules = toSourcedRules(options.rules, options.path);
   const warn = options.onWarning ?? (() => undefined);
-  let changed = false;
+  const { processor } = options;
+  const derived = await deriveMaterials(document, options.path ?? '', {
+    engine: processor.engine, root: processor.root, rules, dryRun: processor.dryRun, maxPixels: processor.limits.maxPixels, warn,
+  });
+  const derivedBy = new Map(derived.filter((d) => d.texture).map((d) => [d.texture!, d]));
+  let changed = derived.length > 0;
+  for (const planned of derived.filter((d) => !d.texture)) options.onTexture?.(plannedReport(planned, rules, options.path ?? ''));
   for (const [index, texture] of document.getRoot().listTextures().entries()) {
     const name = texture.getName() || texture.getURI() || `texture #${index}`;
     const usage = textureUsage(texture);
@@ -59,6 +69,11 @@ export async function remasterDocument(document: Document, options: RemasterTran
     }
     const actions = resolveActions(rules, { path: options.path ?? '', slots: usage.slots });
     const image = texture.getImage();
+    const made = derivedBy.get(texture);
+    if (made && (!actions || !image)) {
+      options.onTexture?.({ name, slots: usage.slots, kind: usage.kind, before: made.size, after: made.size, mimeType: texture.getMimeType(), rule: [], engine: made.engine, reused: false, derivedBy: made.by });
+      continue;
+    }
     if (!actions || !image) continue;
     if (!SUPPORTED_MIME.has(texture.getMimeType())) {
       warn(`${name}: ${describeUnsupported(texture.getMimeType())} is not remastered; kept unchanged`);
@@ -70,6 +85,7 @@ export async function remasterDocument(document: Document, options: RemasterTran
     } catch (err) {
       throw new Error(`texture "${name}": ${(err as Error).message}`);
     }
+    for (const note of out.notes) warn(`${name}: ${note}`);
     if (out.warning) {
       warn(`${name}: ${out.warning}`);
       continue;
@@ -80,10 +96,22 @@ export async function remasterDocument(document: Document, options: RemasterTran
     }
     options.onTexture?.({
       name, slots: usage.slots, kind: usage.kind, before: out.before, after: out.after, mimeType: out.mimeType,
-      rule: actions.rules, engine: out.engine, reused: out.reused,
+      rule: actions.rules, engine: made ? joinEngines(made.engine, out.engine) : out.engine, reused: out.reused, ...(made ? { derivedBy: made.by } : {}),
     });
   }
   return changed;
+}
+
+/** A derived texture's dry-run report: its planned size through the chain its slots' rules ask for. */
+function plannedReport(planned: DerivedModelTexture, rules: SourcedRule[], path: string): TextureReport {
+  const actions = resolveActions(rules, { path, slots: planned.slots });
+  const chain = actions ? planChain(planned.size, planned.kind, actions) : null;
+  if (chain?.error) throw new Error(`texture "${planned.name}": ${chain.error.message}`);
+  const engines = chain ? [...chain.steps.map((s) => s.step.engine), ...(chain.cap ? ['resize'] : [])] : [];
+  return {
+    name: planned.name, slots: planned.slots, kind: planned.kind, before: planned.size, after: chain?.after ?? planned.size,
+    mimeType: 'image/png', rule: actions?.rules ?? [], engine: [planned.engine, ...engines].join('+'), reused: false, derivedBy: planned.by,
+  };
 }
 
 function toSourcedRules(rules: Rule[] | SourcedRule[] | undefined, path: string | undefined): SourcedRule[] {
