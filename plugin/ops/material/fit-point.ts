@@ -53,6 +53,12 @@ export interface FitOptions {
 
 const ROUGHNESS_GRID = [0.2, 0.35, 0.5, 0.7, 0.9];
 const MIN_ROUGHNESS = 0.05;
+/** Above this the GGX lobe is too close to Lambertian to tell apart (and to split energy with). */
+const MAX_ROUGHNESS = 0.9;
+/** Roughness reported where the highlight is too faint to measure it. */
+export const MATTE_ROUGHNESS = 0.8;
+/** BIC-like margin (× ln n × σ²) a free roughness must win by; chosen on training-split scenes and the synthetic fixture. */
+const MATTE_MARGIN = 6;
 
 /** Scratch state reused across points (no allocation per point). */
 export class PointFitter {
@@ -137,7 +143,7 @@ export class PointFitter {
     // A very rough lobe is nearly collinear with the Lambertian term, so the split between them is
     // ill-conditioned; a ridge on F0 scaled to the diffuse energy keeps F0 small unless the data
     // clearly shows a lobe (a gloss highlight makes sbb large and the ridge negligible).
-    const ridge = 0.05 * saa;
+    const ridge = 0.01 * saa;
     const solve = (ay: number, by: number, mu: number, target: number): [number, number] => {
       const s11 = saa + 1e-12, s22 = sbb + mu + ridge + 1e-12;
       const det = s11 * s22 - sab * sab;
@@ -251,6 +257,21 @@ export class PointFitter {
     let nParams = 3;
     let cost = this.levenbergMarquardt(t, 3, options.iterations ?? 8);
     let dataSse = cost - this.ridgePenalty - this.prior ** 2 * (t[0] ** 2 + t[1] ** 2 + (t[2] - 0.5) ** 2);
+    // Roughness the data cannot see: a faint lobe (low F0) is nearly collinear with the diffuse term at
+    // any roughness. Unless a free roughness beats the matte default by a BIC-like margin, report the
+    // default: faint and matte go together in real materials.
+    {
+      const sigma2 = Math.max(1e-12, dataSse / Math.max(1, 3 * used - 6));
+      const matte = [t[0], t[1], MATTE_ROUGHNESS];
+      const mc = this.residuals(matte, 3, this.res);
+      if (mc - cost < MATTE_MARGIN * Math.log(Math.max(2, 3 * used)) * sigma2) {
+        t[2] = MATTE_ROUGHNESS;
+        cost = mc;
+        dataSse = cost - this.ridgePenalty - this.prior ** 2 * (t[0] ** 2 + t[1] ** 2 + (t[2] - 0.5) ** 2);
+      } else {
+        this.residuals(t, 3, this.res);
+      }
+    }
     const iso = { t: t.slice(), rho: this.rho.slice(), f0: this.f0.slice() };
     if ((options.anisotropy ?? true) && used >= 12 && t[2] < 0.6 && Math.max(...this.f0) > 0) {
       // Anisotropic candidates from four directions; keep one only if it clearly beats isotropic
@@ -339,7 +360,7 @@ function clampParams(t: number[], nParams: number): void {
   // "explain" with an inflated albedo.
   const m2 = Math.hypot(t[0], t[1]);
   if (m2 > 1.5) { t[0] *= 1.5 / m2; t[1] *= 1.5 / m2; }
-  t[2] = Math.max(MIN_ROUGHNESS, Math.min(1, t[2]));
+  t[2] = Math.max(MIN_ROUGHNESS, Math.min(MAX_ROUGHNESS, t[2]));
   if (nParams > 3) {
     const m = Math.hypot(t[3], t[4]);
     if (m > 1) { t[3] /= m; t[4] /= m; }
