@@ -32,7 +32,7 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
       try {
         report = await remasterProject(dir, {
           config: flags.config, dryRun: flags.dryRun, device: flags.device, concurrency: flags.jobs,
-          onEvent: progress?.onEvent, log: flags.json ? undefined : (line) => process.stderr.write(`${line}\n`),
+          onEvent: progress?.onEvent, log: flags.json ? undefined : (line) => process.stderr.write(`${line}\n`), warn: (line) => process.stderr.write(`${line}\n`),
         });
       } finally {
         progress?.stop();

@@ -51,6 +51,13 @@ export async function commitAsset(root: string, state: StateData, written: Writt
     if ((now ? hashBytes(now) : null) !== source.currentHash) throw new Error(`${source.rel} changed while it was being processed; not written`);
   }
 
+  // A read-only file (chmod a-w, a Perforce file not opened for edit) is not replaced behind the
+  // user's back, although a rename could.
+  for (const rel of outputs.keys()) {
+    const mode = (await fs.stat(toAbsolute(root, rel)).catch(() => null))?.mode;
+    if (mode !== undefined && (mode & 0o222) === 0) throw new Error(`${rel} is read-only; left unchanged (make it writable, e.g. chmod u+w, to let Remaster rewrite it)`);
+  }
+
   // Outputs that are not this asset's inputs must not clobber anyone's work: an unrelated file already
   // at that path (a format change to wall.webp next to an existing wall.webp), or a file Remaster
   // created that the user has edited since (it has no original to re-derive from).
@@ -64,10 +71,11 @@ export async function commitAsset(root: string, state: StateData, written: Writt
       : `would overwrite ${rel}, which is not part of this asset`);
   }
 
-  // 1. Originals, before anything is overwritten.
+  // 1. Originals, before anything is overwritten. One the state does not account for (state.json lost)
+  // is never replaced: keepOriginal refuses, and this asset fails untouched.
   for (const source of asset.sources) {
     if (source.derived || !source.current) continue;
-    await keepOriginal(root, source.rel, source.current);
+    await keepOriginal(root, source.rel, source.current, Boolean(state.files[source.rel]?.original));
     state.files[source.rel] = { original: source.currentHash, output: source.currentHash };
   }
 
@@ -86,7 +94,9 @@ export async function commitAsset(root: string, state: StateData, written: Writt
   };
   await saveState(root, state);
 
-  // 3. Outputs.
+  // 3. Outputs. A file replaced keeps its own mode (writeFileAtomic); a new one (wall.webp from
+  // wall.png, a renamed .bin) gets the mode of the asset's own file, so a private texture stays private.
+  const assetMode = (await fs.stat(toAbsolute(root, asset.key)).catch(() => null))?.mode;
   const changed: string[] = [];
   for (const [rel, bytes] of outputs) {
     const file = toAbsolute(root, rel);
@@ -103,7 +113,7 @@ export async function commitAsset(root: string, state: StateData, written: Writt
     } else {
       const hash = hashes.get(rel)!;
       if (hash !== currentHash) {
-        await writeFileAtomic(file, bytes);
+        await writeFileAtomic(file, bytes, { mode: current ? undefined : assetMode });
         changed.push(rel);
       }
       record.output = hash;

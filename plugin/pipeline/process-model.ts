@@ -5,7 +5,6 @@ import { firstLine } from '../config/errors';
 import { rulesForAsset } from '../config/resolve';
 import { keepEmbedded } from '../gltf/embed';
 import { listExternalResources, parseContainer } from '../gltf/io';
-import { resolveResourceUri } from '../discovery/safe-path';
 import { assertBufferBounds } from '../safety/gltf-bounds';
 import { saveState } from '../state/store';
 import { commitAsset } from './commit';
@@ -13,6 +12,7 @@ import { assetFingerprint, type AssetOutcome, type RunContext } from './context'
 import { inspectFile, originalBytes, type FileSource } from './file-source';
 import type { TextureReport } from './report';
 import { restoreAsset } from './restore';
+import { renameChangedBuffers } from './fresh-buffer-names';
 import { remasterDocument } from './transform';
 import { isUpToDate } from './up-to-date';
 
@@ -79,9 +79,12 @@ export async function processModel(ctx: RunContext, key: string, type: 'gltf' | 
   } else {
     const basename = path.posix.basename(key, path.posix.extname(key));
     const out = await io.writeJSON(document, { format: Format.GLTF, basename });
-    // Resources first: the model is switched to them last, by its own atomic rename.
-    for (const [uri, bytes] of Object.entries(keepEmbedded(originalJSON, out))) outputs.set(resolveResourceUri(root, key, uri), bytes);
+    // Resources first: the model is switched to them last, by its own atomic rename. A changed .bin
+    // goes under a new name, its old file removed after the switch (see fresh-buffer-names.ts).
+    const buffers = renameChangedBuffers(root, key, out, keepEmbedded(originalJSON, out), sources);
+    for (const [rel, bytes] of buffers.before) outputs.set(rel, bytes);
     outputs.set(key, new TextEncoder().encode(JSON.stringify(out.json, null, 2)));
+    for (const rel of buffers.after) outputs.set(rel, null);
   }
   const files = await ctx.serial.run(() => commitAsset(root, state, ctx.written, {
     key, type, sources, outputs, fingerprint,

@@ -14,6 +14,7 @@ import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
 import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
 import { assertStateDirSafe } from '../safety/state-dir';
+import { assertStateTargetsSafe } from '../safety/state-targets';
 import { lockProject } from '../state/lock';
 import { loadState, stateDir } from '../state/store';
 import type { DeviceChoice } from '../types';
@@ -21,6 +22,7 @@ import type { AssetOutcome, RunContext } from './context';
 import { ImageProcessor, type ImageRequests } from './image-processor';
 import { preflight } from './preflight';
 import { planAssets } from './plan';
+import { blockDisagreeingSharers } from './shared-textures';
 import { processModel } from './process-model';
 import { processTexture } from './process-texture';
 import type { RunEvent, RunReport, TextureReport } from './report';
@@ -50,6 +52,8 @@ export interface RemasterProjectOptions {
   engine?: Engine;
   /** Engine log lines (device fallback, model loaded). */
   log?: (line: string) => void;
+  /** Lines about the project's own state (state.json recovered from its backup); the CLI prints them even with --json. */
+  warn?: (line: string) => void;
 }
 
 export async function remasterProject(root: string, options: RemasterProjectOptions = {}): Promise<RunReport> {
@@ -70,10 +74,12 @@ export async function remasterProject(root: string, options: RemasterProjectOpti
 }
 
 async function runLocked(root: string, config: ProjectConfig, options: RemasterProjectOptions): Promise<RunReport> {
-  const state = await loadState(root);
+  const state = await loadState(root, options.warn ?? options.log);
+  assertStateTargetsSafe(root, state); // a shipped .remaster/ naming paths through symlinks: refused before anything is touched
   const io = createIO();
 
-  let assets = await planAssets(root, state, io, await discoverFiles(root));
+  const planned = await planAssets(root, state, io, await discoverFiles(root));
+  let assets = planned;
   if (options.paths) {
     const wanted = options.paths.map((p) => toProjectPath(root, p));
     assets = assets.filter((a) => [a.key, ...(state.assets[a.key]?.files ?? [])].some((rel) => wanted.some((w) => covers(w, rel))));
@@ -81,6 +87,8 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   // Every sidecar is validated before anything is written: a bad config changes nothing.
   const sidecars = new Map<string, SourcedRule[]>();
   for (const asset of assets) sidecars.set(asset.key, await loadSidecarRules(root, asset.key));
+  // Over the whole plan, not only the selected paths: a `run <dir> a.gltf` decides like a full run.
+  await blockDisagreeingSharers(root, state, io, planned, async (key) => [...config.rules, ...(sidecars.get(key) ?? (await loadSidecarRules(root, key).catch(() => [])))]);
 
   const engine = options.engine ?? createEngine({ device: options.device, projectRoot: root, log: options.log });
   const report: RunReport = { processed: [], skipped: [], failed: [] };

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ConfigError } from '../config/errors';
 import { STATE_DIR } from '../discovery/walk';
 
-const MUST_BE_REAL = [STATE_DIR, `${STATE_DIR}/originals`, `${STATE_DIR}/state.json`, `${STATE_DIR}/lock`];
+const MUST_BE_REAL = [STATE_DIR, `${STATE_DIR}/originals`, `${STATE_DIR}/state.json`, `${STATE_DIR}/state.json.bak`, `${STATE_DIR}/lock`];
 
 /**
  * Throws (exit 2, nothing written) when .remaster or one of its entries is a symlink. Synchronous, so it

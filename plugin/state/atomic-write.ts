@@ -7,23 +7,36 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
-/** Name of the temp file beside `target`; random so two writers never share one. */
+/**
+ * Name of the temp file beside `target`: a marker no user picks (`.remaster-<pid>-`), the writer's pid
+ * and a random part so two writers never share one. The leftover sweep deletes only names of this form.
+ */
 function tempName(target: string): string {
-  return `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`;
+  return `.${path.basename(target)}.remaster-${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
 }
 
 /** Whether a file name is one of writeFileAtomic's temp files (left behind only by a killed process). */
 export function isAtomicTempName(name: string): boolean {
-  return /^\..+\.[0-9a-f]{12}\.tmp$/.test(name);
+  return /^\..+\.remaster-\d+-[0-9a-f]{12}\.tmp$/.test(name);
 }
 
-export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+export interface WriteOptions {
+  /**
+   * Permission bits of the written file. Default: those of the file being replaced (a 0600 texture stays
+   * 0600), or the process default (0666 less the umask) for a new file.
+   */
+  mode?: number;
+}
+
+export async function writeFileAtomic(file: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
+  const mode = options.mode ?? (await fs.stat(file).catch(() => null))?.mode;
   const tmp = path.join(dir, tempName(file));
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(tmp, 'wx');
+    if (mode !== undefined) await handle.chmod(mode & 0o7777);
     await handle.writeFile(data);
     await handle.sync();
     await handle.close();

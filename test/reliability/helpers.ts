@@ -240,3 +240,17 @@ export async function glbWithImage(bytes: Uint8Array, mimeType = 'image/png'): P
   addTriangle(doc, doc.createMaterial('m').setBaseColorTexture(tex));
   return createIO().writeBinary(doc);
 }
+
+/**
+ * A .gltf whose baseColor image lives in its external .bin (a bufferView), as exporters write it: the
+ * .bin then changes whenever the image is remastered. Returns the JSON (buffer URI `binUri`) and the .bin.
+ */
+export async function gltfWithImageInBin(png: Uint8Array, binUri: string): Promise<{ json: any; bin: Uint8Array }> {
+  const glb = Buffer.from(await glbWithImage(png));
+  const jsonLength = glb.readUInt32LE(12);
+  const json = JSON.parse(glb.subarray(20, 20 + jsonLength).toString('utf8'));
+  const binStart = 20 + jsonLength;
+  const bin = glb.subarray(binStart + 8, binStart + 8 + glb.readUInt32LE(binStart));
+  json.buffers[0].uri = binUri;
+  return { json, bin: new Uint8Array(bin) };
+}

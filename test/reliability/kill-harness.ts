@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isAtomicTempName } from '../../plugin/state/atomic-write';
-import { gltfJSON, glbWithImage, hashTree, noisePNG, reencode, start, exited, cli, write } from './helpers';
+import { gltfJSON, gltfWithImageInBin, glbWithImage, hashTree, noisePNG, reencode, start, exited, cli, write } from './helpers';
 
 /** Several textures and models, one of each kind of write (in-place, format change, .gltf + resources). */
 export async function buildFaultProject(dir: string, textures = 10): Promise<void> {
@@ -24,6 +24,10 @@ export async function buildFaultProject(dir: string, textures = 10): Promise<voi
   }
   write(path.join(dir, 'models', 'embedded.gltf'), JSON.stringify((await gltfJSON({ bytes: await noisePNG(128, 128, 80) })).json));
   write(path.join(dir, 'models', 'packed.glb'), await glbWithImage(new Uint8Array(await noisePNG(128, 128, 90))));
+  // A .gltf whose image lives in its .bin: the .bin changes, and the pair must switch as a unit.
+  const inBin = await gltfWithImageInBin(new Uint8Array(await noisePNG(128, 128, 95)), 'inbin.bin');
+  write(path.join(dir, 'models', 'inbin.gltf'), JSON.stringify(inBin.json, null, 2));
+  write(path.join(dir, 'models', 'inbin.bin'), inBin.bin);
 }
 
 export interface Reference {
@@ -81,6 +85,7 @@ export function checkAfterKill(dir: string, ref: Reference): string[] {
       problems.push(`${rel}: ${now[rel] === undefined ? 'missing' : ref.original[rel] === undefined && ref.output[rel] === undefined ? 'unexpected file' : 'neither old nor new'}`);
     }
   }
+  problems.push(...unitProblems(dir, now, ref));
   const originals = path.join(dir, '.remaster', 'originals');
   if (fs.existsSync(originals)) {
     for (const [rel, hash] of Object.entries(hashTree(originals))) {
@@ -94,6 +99,25 @@ export function checkAfterKill(dir: string, ref: Reference): string[] {
       JSON.parse(fs.readFileSync(state, 'utf8'));
     } catch {
       problems.push('.remaster/state.json: not valid JSON');
+    }
+  }
+  return problems;
+}
+
+/**
+ * Each .gltf must read the buffers it was written with: an old .gltf its original .bin, a new one its
+ * new .bin (never the old .gltf reading a new .bin after a kill between the two writes).
+ */
+function unitProblems(dir: string, now: Record<string, string>, ref: Reference): string[] {
+  const problems: string[] = [];
+  for (const rel of Object.keys(now).filter((r) => r.endsWith('.gltf'))) {
+    const side = now[rel] === ref.output[rel] ? ref.output : now[rel] === ref.original[rel] ? ref.original : null;
+    if (!side) continue; // reported above
+    const json = JSON.parse(fs.readFileSync(path.join(dir, rel), 'utf8'));
+    for (const buffer of json.buffers ?? []) {
+      if (!buffer.uri || buffer.uri.startsWith('data:')) continue;
+      const bin = path.posix.join(path.posix.dirname(rel), buffer.uri);
+      if (now[bin] !== side[bin]) problems.push(`${rel}: reads ${bin}, which is not the .bin it was written with`);
     }
   }
   return problems;

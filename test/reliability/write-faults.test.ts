@@ -17,7 +17,7 @@ function stateOf(dir: string): { assets: Record<string, { fingerprint: string }>
 }
 
 function tempFiles(dir: string): string[] {
-  return Object.keys(hashTree(dir)).filter((rel) => /\.[0-9a-f]{12}\.tmp$/.test(rel));
+  return Object.keys(hashTree(dir)).filter((rel) => /[.-][0-9a-f]{12}\.tmp$/.test(rel));
 }
 
 describe('write faults', () => {
