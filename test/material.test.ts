@@ -141,6 +141,20 @@ describe('remaster material (CLI)', () => {
     expect(json.materials[0].pbrMetallicRoughness.metallicFactor).toBe(0);
   });
 
+  it('one photo: base colour, normal, roughness, height, occlusion and a validator-clean glb, same size', async () => {
+    const out = path.join(dir, 'one');
+    const r = cli('material', path.join(FIX, 'guide.png'), '--out', out, '--json');
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.files.map((f: string) => path.basename(f)).sort()).toEqual(['basecolor.png', 'height.png', 'material.glb', 'normal.png', 'occlusion.png', 'roughness.png']);
+    for (const f of ['basecolor', 'normal', 'roughness', 'height', 'occlusion']) {
+      const meta = await sharp(path.join(out, `${f}.png`)).metadata();
+      expect([meta.width, meta.height]).toEqual([FIXTURE.width, FIXTURE.height]);
+    }
+    const v = await validate(path.join(out, 'material.glb'));
+    expect(v.issues.messages.filter((m) => m.severity === 0)).toEqual([]);
+  });
+
   async function writePng(file: string, width: number, height: number, fn: (x: number, y: number) => number) {
     const data = Buffer.alloc(width * height * 3);
     for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.fill(fn(x, y), (y * width + x) * 3, (y * width + x) * 3 + 3);

@@ -1,6 +1,9 @@
-/** `remaster material <flash> <guide> --out DIR`: PBR maps from a flash + guide photo pair. */
+/**
+ * `remaster material <flash> <guide> --out DIR`: PBR maps from a flash + guide photo pair (two-shot).
+ * `remaster material <photo> --out DIR`: the one-photo estimate (the pbr operation's estimator).
+ */
 import { InvalidArgumentError, type Command } from 'commander';
-import { captureMaterialFiles } from '../ops/material';
+import { captureMaterialFiles, materialFromOnePhoto } from '../ops/material';
 import { CaptureInputError } from '../ops/material/read-photo';
 import { NoPatternError } from '../ops/material/period';
 import type { CommandResult } from './command-result';
@@ -29,17 +32,22 @@ function parseThreads(value: string): number {
 export function registerMaterialCommand(program: Command, result: CommandResult): void {
   program
     .command('material')
-    .description('PBR maps (base colour, normal, roughness, specular, anisotropy, height, occlusion, material.glb) from a flash photo and a no-flash guide photo of a flat, repeating material')
-    .argument('<flash>', 'photo with the flash on (camera facing the sample)')
-    .argument('<guide>', 'same framing, flash off (room light)')
+    .description('PBR maps (base colour, normal, roughness, specular, anisotropy, height, occlusion, material.glb) from a flash photo and a no-flash guide photo of a flat, repeating material; with one photo, an estimate of base colour, normal, roughness, height and occlusion')
+    .argument('<flash>', 'photo with the flash on (camera facing the sample); or the one photo')
+    .argument('[guide]', 'same framing, flash off (room light); omit for the one-photo estimate')
     .requiredOption('--out <dir>', 'output folder (written all-or-nothing)')
     .option('--fov <deg>', 'horizontal field of view of the camera in degrees (default: from EXIF FocalLengthIn35mmFilm, else 65)', parseFov)
     .option('--tile', 'also write one period of the pattern as tileable maps (tile-*.png)')
     .option('--json', 'print the files, the fit residuals and warnings as one JSON object')
     .option('--threads <n>', 'worker threads for the fit (default: CPU count, at most 8)', parseThreads)
     .option('--no-anisotropy', 'fit isotropic highlights only (faster)')
-    .action(async (flash: string, guide: string, flags: MaterialFlags) => {
+    .action(async (flash: string, guide: string | undefined, flags: MaterialFlags) => {
       try {
+        if (guide === undefined) {
+          const one = await materialFromOnePhoto(flash, flags.out);
+          process.stdout.write(flags.json ? `${JSON.stringify(one)}\n` : `${one.files.length} files in ${flags.out} (${one.width}x${one.height}); one-photo estimate (${one.engine})\n`);
+          return;
+        }
         const report = await captureMaterialFiles(flash, guide, flags.out, { fovDeg: flags.fov, tile: flags.tile, threads: flags.threads, anisotropy: flags.anisotropy });
         for (const w of report.warnings) process.stderr.write(`remaster: warning: ${w}\n`);
         if (flags.json) {

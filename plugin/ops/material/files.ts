@@ -55,7 +55,7 @@ export async function captureMaterialFiles(flashFile: string, guideFile: string,
     ['specular.png', encoded.specular], ['anisotropy.png', encoded.anisotropy], ['height.png', encoded.height],
     ['occlusion.png', encoded.occlusion],
   ]);
-  files.set('material.glb', await materialGlb(encoded, maps.width, maps.height, anisotropic));
+  files.set('material.glb', await materialGlb(encoded, maps.width, maps.height, { specular: true, anisotropic }));
   if (options.tile) {
     const t = await encodeMaps(result.tile.maps, result.tile.height, result.tile.occlusion);
     files.set('tile-basecolor.png', t.basecolor); files.set('tile-normal.png', t.normal); files.set('tile-roughness.png', t.roughness);

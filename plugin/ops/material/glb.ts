@@ -1,14 +1,17 @@
 /**
  * material.glb: one quad (the photographed area, aspect of the photos, 1 unit wide, facing +Z, UV (0,0)
  * at the image's top-left) carrying the fitted material: metallic 0, base colour, normal, ORM
- * (occlusion + roughness), KHR_materials_specular (specular colour texture and factor) and, when any
- * texel is anisotropic, KHR_materials_anisotropy.
+ * (occlusion + roughness), KHR_materials_specular (specular colour texture and factor; two-shot) and,
+ * when any texel is anisotropic, KHR_materials_anisotropy.
  */
 import { Document, NodeIO, type Texture } from '@gltf-transform/core';
 import { KHRMaterialsAnisotropy, KHRMaterialsSpecular } from '@gltf-transform/extensions';
 import type { EncodedMaps } from './encode';
 
-export async function materialGlb(encoded: EncodedMaps, width: number, height: number, anisotropic: boolean): Promise<Uint8Array> {
+/** The textures the quad can carry; specular and anisotropy only when `use` asks for them. */
+export type GlbTextures = Pick<EncodedMaps, 'basecolor' | 'normal' | 'orm'> & Partial<Pick<EncodedMaps, 'specular' | 'anisotropy' | 'specularColorFactor'>>;
+
+export async function materialGlb(encoded: GlbTextures, width: number, height: number, use: { specular: boolean; anisotropic: boolean }): Promise<Uint8Array> {
   const doc = new Document();
   doc.createBuffer();
   const texture = (name: string, image: Buffer): Texture => doc.createTexture(name).setImage(new Uint8Array(image)).setMimeType('image/png').setURI(`${name}.png`);
@@ -26,12 +29,15 @@ export async function materialGlb(encoded: EncodedMaps, width: number, height: n
     .setRoughnessFactor(1)
     .setMetallicRoughnessTexture(orm)
     .setOcclusionTexture(orm);
-  const specular = doc.createExtension(KHRMaterialsSpecular).createSpecular()
-    .setSpecularFactor(1)
-    .setSpecularColorFactor([encoded.specularColorFactor, encoded.specularColorFactor, encoded.specularColorFactor])
-    .setSpecularColorTexture(texture('specular', encoded.specular));
-  material.setExtension('KHR_materials_specular', specular);
-  if (anisotropic) {
+  if (use.specular && encoded.specular) {
+    const f = encoded.specularColorFactor ?? 1;
+    const specular = doc.createExtension(KHRMaterialsSpecular).createSpecular()
+      .setSpecularFactor(1)
+      .setSpecularColorFactor([f, f, f])
+      .setSpecularColorTexture(texture('specular', encoded.specular));
+    material.setExtension('KHR_materials_specular', specular);
+  }
+  if (use.anisotropic && encoded.anisotropy) {
     const aniso = doc.createExtension(KHRMaterialsAnisotropy).createAnisotropy()
       .setAnisotropyStrength(1)
       .setAnisotropyRotation(0)

@@ -8,6 +8,7 @@
 export { captureMaterial, type CaptureOptions, type CaptureResult } from './capture';
 export { captureMaterialFiles, type CaptureFilesOptions, type CaptureFilesReport } from './files';
 export { CaptureInputError } from './read-photo';
+export { materialFromOnePhoto, type OnePhotoReport } from './one-photo';
 export { NoPatternError, findLattice, type Lattice } from './period';
 export { renderFlash, renderGuide, renderPointLight, DEFAULT_FLASH_POWER, DEFAULT_ROOM_LIGHT, type RoomLight } from './render';
 export { simulatePhoto, encodePhoto, type PhotoOptions } from './photo';
