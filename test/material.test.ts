@@ -12,7 +12,7 @@ import { captureMaterial } from '../plugin/ops/material/capture';
 import { FIXTURE } from '../plugin/ops/material/fixture';
 import { focalLength35mm, fovFrom35mm } from '../plugin/ops/material/exif-fov';
 import { readPhoto } from '../plugin/ops/material/read-photo';
-import { prng } from '../plugin/ops/material/photo';
+import { seededRandom as prng } from '../plugin/metrics/texture-stats/seeded-random';
 import { renderFlash, renderPointLight } from '../plugin/ops/material/render';
 import { score } from '../plugin/ops/material/evaluate';
 import { syntheticMaterial, tileMaps } from '../plugin/ops/material/synthetic';

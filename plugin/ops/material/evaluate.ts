@@ -12,7 +12,8 @@
 import { captureMaterial } from './capture';
 import { linearToSrgb } from './color';
 import { heuristicMaterial } from './heuristic';
-import { prng, simulatePhoto } from './photo';
+import { seededRandom } from '../../metrics/texture-stats/seeded-random';
+import { simulatePhoto } from './photo';
 import { direction, renderFlash, renderGuide, renderPointLight } from './render';
 import { findSets, loadSceneTile, type SceneSource } from './scenes';
 import { tileMaps } from './synthetic';
@@ -128,7 +129,7 @@ export async function evaluateScenes(dataRoot: string, options: EvalOptions = {}
   if (options.limit) sets = sets.slice(0, options.limit);
   const scenes: SceneScores[] = [];
   const skipped: string[] = [];
-  const rand = prng(2015);
+  const rand = seededRandom(2015);
   for (const [index, set] of sets.entries()) {
     const started = performance.now();
     const tile = await loadSceneTile(set, period);

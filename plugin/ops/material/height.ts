@@ -4,7 +4,7 @@
  * the period tile, which is periodic, so the Fourier solution is exact for it. Occlusion: a cavity
  * term, how far a texel sits below its neighbourhood's mean height relative to the neighbourhood size.
  */
-import { fft2 } from './fft';
+import { fft2d } from '../../metrics/texture-stats/fft';
 import { boxBlurWrap } from './wrap-blur';
 
 /** Height in texels (mean 0) of a periodic tangent-space normal field (+Y up, image rows downward). */
@@ -16,8 +16,8 @@ export function integrateNormals(normal: Float32Array, width: number, height: nu
     pr[i] = -normal[i * 3] / nz; // dh/dx
     qr[i] = normal[i * 3 + 1] / nz; // dh/d(row): +Y up means rows go down the slope
   }
-  fft2(pr, pi, width, height);
-  fft2(qr, qi, width, height);
+  fft2d({ re: pr, im: pi }, width, height);
+  fft2d({ re: qr, im: qi }, width, height);
   const hr = new Float64Array(n), hi = new Float64Array(n);
   for (let v = 0; v < height; v++) {
     for (let u = 0; u < width; u++) {
@@ -32,7 +32,7 @@ export function integrateNormals(normal: Float32Array, width: number, height: nu
       hi[i] = -(wx * pr[i] + wy * qr[i]) / d;
     }
   }
-  fft2(hr, hi, width, height, true);
+  fft2d({ re: hr, im: hi }, width, height, true);
   return Float32Array.from(hr);
 }
 

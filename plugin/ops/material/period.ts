@@ -5,7 +5,7 @@
  * (normalised correlation around the prediction, parabolic sub-pixel peak) at growing multiples,
  * so the error per period shrinks with the number of periods in the frame.
  */
-import { fft2 } from './fft';
+import { fft2d } from '../../metrics/texture-stats/fft';
 import type { Photo } from './types';
 
 /** The pattern's lattice in pixels: every point p repeats at p + i·a + j·b. */
@@ -78,9 +78,9 @@ function autocorrelation(p: Float64Array, w: number, h: number): (dx: number, dy
     variance += v * v;
   }
   variance /= p.length;
-  fft2(re, im, pw, ph);
+  fft2d({ re, im }, pw, ph);
   for (let i = 0; i < re.length; i++) { re[i] = re[i] * re[i] + im[i] * im[i]; im[i] = 0; }
-  fft2(re, im, pw, ph, true);
+  fft2d({ re, im }, pw, ph, true);
   return (dx, dy) => {
     const overlap = (w - Math.abs(dx)) * (h - Math.abs(dy));
     const v = re[((dy + ph) % ph) * pw + ((dx + pw) % pw)];

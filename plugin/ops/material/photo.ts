@@ -4,6 +4,7 @@
  * 8-bit quantisation, and optionally a JPEG round trip at a given quality (libvips through sharp).
  */
 import sharp from 'sharp';
+import { seededRandom } from '../../metrics/texture-stats/seeded-random';
 import { linearToSrgb } from './color';
 import type { LinearImage, Photo } from './types';
 
@@ -18,18 +19,6 @@ export interface PhotoOptions {
   seed?: number;
   /** JPEG quality to round-trip through (e.g. 90); undefined = PNG-exact 8-bit. */
   jpegQuality?: number;
-}
-
-/** mulberry32: small, fast, seedable. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Standard normal deviates from a uniform source (Box–Muller). */
@@ -47,7 +36,7 @@ export function gaussian(rand: () => number): () => number {
 /** 8-bit sRGB RGB bytes of a linear image, with exposure and noise. */
 export function toSrgb8(image: LinearImage, options: PhotoOptions = {}): Uint8Array {
   const exposure = options.exposure ?? 1, shot = options.shot ?? 1 / 1000, read = options.read ?? 0.002;
-  const noise = gaussian(prng(options.seed ?? 1));
+  const noise = gaussian(seededRandom(options.seed ?? 1));
   const noisy = shot > 0 || read > 0;
   const out = new Uint8Array(image.data.length);
   for (let i = 0; i < out.length; i++) {
