@@ -75,6 +75,8 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
   private readonly totals = { processed: 0, skipped: 0, failed: 0 };
   /** Folders created since watching began, waiting to settle before they are re-listed. */
   private readonly newFolders = new Set<string>();
+  /** Folders removed since watching began. */
+  private readonly goneFolders = new Set<string>();
   /** A job refused because another run held the project's lock, tried again at `retryAt`. */
   private deferred: { reason: JobReason; wanted: Set<string> | 'all' } | null = null;
   private retryAt = 0;
@@ -111,6 +113,7 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
     this.files.on('all', (event, file) => {
       if (event === 'add' || event === 'change' || event === 'unlink') this.onFileEvent(file);
       else if (event === 'addDir') this.onNewFolder(file);
+      else if (event === 'unlinkDir') this.onGoneFolder(file);
     });
     this.files.on('error', (err) => this.send({ type: 'problem', message: `file watcher: ${firstLine(err)}` }));
     try {
@@ -164,6 +167,14 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
     this.startTimer();
   }
 
+  /** A removed folder: the index drops what it held (its files' own unlink events re-plan their owners). */
+  private onGoneFolder(folder: string): void {
+    if (this.closing || this.isIgnored(folder)) return;
+    this.goneFolders.add(folder);
+    this.settle.touch(folder);
+    this.startTimer();
+  }
+
   private async relist(folder: string): Promise<void> {
     for (const file of await listFiles(folder, (f) => this.isIgnored(f))) this.settle.touch(file);
   }
@@ -208,13 +219,15 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
 
   private async handleBatch(batch: string[]): Promise<void> {
     const files: string[] = [];
+    const gone: string[] = [];
     for (const file of batch) {
       if (this.newFolders.delete(file)) await this.relist(file);
+      else if (this.goneFolders.delete(file)) gone.push(file);
       else files.push(file);
     }
-    if (files.length === 0) return;
     // Every path, Remaster's own outputs included (wall.png → wall.webp moves an asset's file).
-    await this.index.update(files.flatMap((file) => toRel(this.root, file) ?? []));
+    await this.index.update([...gone, ...files].flatMap((file) => toRel(this.root, file) ?? []));
+    if (files.length === 0) return;
     const state = await this.states.load();
     const changes = await classifyChanges(this.root, state, this.config.file, files);
     for (const { path: rel, reason } of changes.ignored) this.send({ type: 'ignored', path: rel, reason });
