@@ -14,6 +14,7 @@ import { planAssets } from '../plugin/pipeline/plan';
 import { remasterProject } from '../plugin/pipeline/project';
 import { emptyState, loadState } from '../plugin/state/store';
 import { AssetIndex } from '../plugin/watch/asset-index';
+import { ConfigSource } from '../plugin/watch/config-source';
 import { watchProject, type ProjectWatcher, type WatchEvent } from '../plugin/watch';
 import { makeProject, removeProject, writeJSON } from './helpers/project';
 import { gltfJSON } from './reliability/helpers';
@@ -126,6 +127,13 @@ describe('AssetIndex', () => {
     expect(fs.existsSync(path.join(dir, 'textures/uv_grid.webp'))).toBe(true);
     await compare(await loadState(dir));
   }, 120_000);
+});
+
+describe('ConfigSource.inputFiles', () => {
+  it('lists the project files the rules name (a style reference), project-relative', () => {
+    const config = new ConfigSource('/p', { rules: [{ match: 'walls/**', style: { reference: 'refs/../refs/painting.png' } }, { upscale: { scale: 2 } }] });
+    expect([...config.inputFiles()]).toEqual(['refs/painting.png']);
+  });
 });
 
 describe('watch plans by change', () => {

@@ -242,6 +242,8 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
   }
 
   private async runJob(reason: JobReason, wanted: Set<string> | 'all'): Promise<void> {
+    // A config change also re-walks the index: saving the config is a way to resync after missed events.
+    if (reason === 'config') await this.index.build();
     const state = await this.states.load();
     const plan = wanted === 'all' ? null : await this.index.plan(state, wanted);
     const keys: string[] = [];
