@@ -4,6 +4,7 @@
  * touching one asset of many plans only that asset (no walk, one model's worth of parsing, no state
  * reload), while a config change re-plans every asset.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as walk from '../plugin/discovery/walk';
@@ -99,6 +100,16 @@ describe('AssetIndex', () => {
     await index.update(['walls/wall.png']);
     expect(await keys(index, ['walls/wall.png'])).toEqual([]);
     expect(await keys(index, ['walls/wall_n.png'])).toEqual(['walls/wall_n.png']);
+
+    // A broken model is still an asset (processing it reports what is wrong); it names nothing.
+    write(dir, 'models/broken.gltf', '{"asset": ');
+    await index.update(['models/broken.gltf']);
+    expect(await keys(index, ['models/broken.gltf'])).toEqual(['models/broken.gltf']);
+
+    // A FIFO named like a model is never opened (it would block the watcher): not an asset file.
+    execFileSync('mkfifo', [path.join(dir, 'models/pipe.gltf')]);
+    await index.update(['models/pipe.gltf']);
+    expect(index.has('models/pipe.gltf')).toBe(false);
 
     // A whole folder removed: everything in it leaves the index.
     fs.rmSync(path.join(dir, 'walls'), { recursive: true });
