@@ -247,4 +247,25 @@ describe('watch plans by change', () => {
     expect(config.assets).toHaveLength(2 * MODELS + 2); // m2 still planned (it fails), t9 → t99, plus new.png and t5_n.png
     expect(config.walks).toBeGreaterThan(0);
   }, 180_000);
+
+  it('a new version of a file the project rules name (a style reference) re-plans every asset', async () => {
+    dir = makeProject();
+    for (let i = 0; i < 3; i++) write(dir, `t/t${i}.png`, seededPNG(8, i));
+    write(dir, 'refs/painting.png', seededPNG(8, 50));
+    writeJSON(path.join(dir, 'remaster.config.json'), { rules: [{ match: 't/**', style: { reference: 'refs/painting.png' } }] });
+    watcher = watchProject(dir, { stabilityMs: 150 });
+    const events: WatchEvent[] = [];
+    watcher.on('event', (e) => events.push(e));
+    await watcher.ready;
+    expect(events.filter((e) => e.type === 'asset' && e.outcome === 'processed')).toHaveLength(3);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // the startup outputs' own events handled
+    const from = events.length;
+    const idle = next((e) => e.type === 'idle', events);
+    write(dir, 'refs/painting.png', seededPNG(8, 51));
+    await idle;
+    const jobs = events.slice(from).filter((e): e is Extract<WatchEvent, { type: 'job' }> => e.type === 'job');
+    expect(jobs.map((j) => j.reason)).toEqual(['config']);
+    expect(jobs[0].assets.sort()).toEqual(['refs/painting.png', 't/t0.png', 't/t1.png', 't/t2.png']);
+    expect(events.slice(from).filter((e) => e.type === 'asset' && e.outcome === 'processed').map((e) => (e as { path: string }).path).sort()).toEqual(['t/t0.png', 't/t1.png', 't/t2.png']);
+  }, 120_000);
 });
