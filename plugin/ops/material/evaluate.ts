@@ -2,7 +2,8 @@
  * `remaster eval-material`: the synthetic two-shot benchmark. Each material set of the chosen split
  * (scenes.ts: `heldout`, the default, or the untouched `test2`) is cropped to a square period, tiled
  * over the frame at a random offset, rendered as a flash and a guide photo with the capture model
- * (render.ts; photo noise; JPEG quality 90), captured, and scored against the known maps, beside two baselines on the same photos:
+ * (render.ts; photo noise; JPEG quality 90), captured, and scored against the known maps, beside two
+ * baselines on the same photos:
  *   - "guide": the guide photo as base colour, flat normal, roughness 0.5, F0 0.04;
  *   - "heuristic": Materialize-style: the `pbr` operation's heuristic on the guide photo, as the
  *     one-photo mode runs it (estimatePbrFromColor, photo mode: de-lit base colour, normals from a
