@@ -45,9 +45,12 @@ export function makePlan(input: PlanInput): SynthesisPlan {
     Math.min(halvings(input.width), halvings(input.height), Math.floor(Math.log2(patch)), Math.floor(Math.log2(exMin)) - 3, 6),
   );
   const block = Math.max(1, Math.round(patch / (1 << levels)));
-  // Two correction passes per level, one at the finest (measured on 6 held-out sets: 2 or 0 passes
-  // there change the fidelity distances by < 3%; 1 cleans isolated texels at ~20% of the cost of 2).
-  const passes = Array.from({ length: levels + 1 }, (_, l) => (l === 0 ? 1 : 2));
+  // Correction passes per level: 1 at the finest (measured on 6 held-out sets: 2 or 0 passes there change
+  // the fidelity distances by < 3%; 1 cleans isolated texels at ~20% of the cost of 2), 2 at level 1 and 4
+  // from level 2 up, where a pass moves patch borders by whole coarse texels towards better seams
+  // (measured on 17 tuning sets, geometric mean over sets of distance / floor: spectrum 2.56 → 2.23,
+  // colour and Gram within 1%; 6 passes from level 3: no better).
+  const passes = Array.from({ length: levels + 1 }, (_, l) => (l === 0 ? 1 : l === 1 ? 2 : 4));
   return {
     width: input.width,
     height: input.height,

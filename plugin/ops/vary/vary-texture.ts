@@ -13,6 +13,7 @@
 import { buildExemplar } from './exemplar';
 import { VaryInputError } from './input-error';
 import { hashRandom } from './hash-random';
+import { bandedAxis, lockBands } from './bands';
 import { detectLattice } from './period';
 import { cellFreeLevels, cropCell, periodCell, repeatCell } from './period-cell';
 import { makePlan } from './plan';
@@ -94,7 +95,9 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
   const height = options.height ?? lead.height;
   const exemplarTiles = tiles(lead);
   const outputTiles = options.tile ?? exemplarTiles;
-  const lattice = options.lattice === 'off' ? undefined : detectLattice(lead);
+  const detected = options.lattice === 'off' ? undefined : detectLattice(lead);
+  // Designed panels in bands: moves across the bands locked (bands.ts).
+  const lattice = options.lattice === 'off' || !exemplarTiles ? detected : lockBands(detected, bandedAxis(lead), lead.width, lead.height);
   const variation = options.variation ?? 0.5;
   // A large lattice cell (2x2 copies of one tile): grow a new cell and repeat it (period-cell.ts).
   const cell = outputTiles && exemplarTiles ? periodCell(lattice, lead.width, lead.height, width, height) : undefined;
