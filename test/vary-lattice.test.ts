@@ -39,7 +39,7 @@ describe('varyTexture on a perfectly periodic exemplar', () => {
     expect(periods).toEqual([CELL, CELL]);
   });
 
-  it('keeps the period and the grout grid: the same cell repeats and grout stays on the cell border', () => {
+  it('keeps the period and the grout grid: the same cell repeats and the grout lines stay straight', () => {
     const w = exemplar.width;
     for (const v of variants) {
       const img = v.maps[0].image;
@@ -50,13 +50,28 @@ describe('varyTexture on a perfectly periodic exemplar', () => {
           expect(img.data[i]).toBe(img.data[j]);
         }
       }
+      // The output may be rolled as a whole (the wrap goes on its most coherent line): find the grid's offset.
+      const isDark = (x: number, y: number) => img.data[(y * w + x) * 3] < 70;
+      const inBand = (v: number, o: number) => Math.abs(((v + o) % CELL) - 32) < 2;
+      const bestOffset = (vertical: boolean) => {
+        let best = 0;
+        let bestDark = -1;
+        for (let o = 0; o < CELL; o++) {
+          let d = 0;
+          for (let u = 0; u < w; u++) for (let t = 0; t < w; t++) if (inBand(u, o) && (vertical ? isDark(u, t) : isDark(t, u))) d++;
+          if (d > bestDark) { bestDark = d; best = o; }
+        }
+        return best;
+      };
+      const ox = bestOffset(true);
+      const oy = bestOffset(false);
       let grout = 0;
       let dark = 0;
       for (let y = 0; y < w; y++) {
         for (let x = 0; x < w; x++) {
-          if (Math.abs((x % CELL) - 32) >= 2 && Math.abs((y % CELL) - 32) >= 2) continue;
+          if (!inBand(x, ox) && !inBand(y, oy)) continue;
           grout++;
-          if (img.data[(y * w + x) * 3] < 70) dark++;
+          if (isDark(x, y)) dark++;
         }
       }
       expect(dark / grout).toBeGreaterThan(0.85);
@@ -74,5 +89,28 @@ describe('varyTexture on a perfectly periodic exemplar', () => {
   it('is reproducible by seed', () => {
     const again = varyTexture([{ slot: 'color', kind: 'color', image: exemplar }], { count: 2, seed: 4 });
     expect(Buffer.from(again.variants[1].maps[0].image.data).equals(Buffer.from(variants[1].maps[0].image.data))).toBe(true);
+  });
+});
+
+describe('varyTexture with lockBands on a banded panel', () => {
+  it('keeps every band in place (one vertical roll for the whole output) and varies along the bands', () => {
+    const w = 128;
+    const data = new Uint8Array(w * w * 3);
+    for (let y = 0; y < w; y++) {
+      // bands of different heights and tones, fine noise along them
+      const band = y < 20 ? 40 : y < 30 ? 200 : y < 90 ? 110 : y < 100 ? 230 : 70;
+      for (let x = 0; x < w; x++) {
+        const v = band + Math.floor(hashRandom(8, 1, x, y) * 30);
+        data.set([v, v, v], (y * w + x) * 3);
+      }
+    }
+    const image: RawImage = { data, width: w, height: w, channels: 3 };
+    const free = varyTexture([{ slot: 'color', kind: 'color', image }], { count: 1, seed: 2 }).variants[0].coords;
+    const locked = varyTexture([{ slot: 'color', kind: 'color', image }], { count: 1, seed: 2, lockBands: true }).variants[0].coords;
+    const rowShifts = (c: typeof free) => new Set(Array.from(c.y, (sy, i) => (sy - Math.floor(i / w) + w) % w));
+    expect(rowShifts(locked).size).toBe(1);
+    expect(rowShifts(free).size).toBeGreaterThan(1);
+    // along the bands the content is new: not one horizontal shift
+    expect(new Set(Array.from(locked.x, (sx, i) => (sx - (i % w) + w) % w)).size).toBeGreaterThan(1);
   });
 });

@@ -5,11 +5,12 @@
  * column means) and little in the other direction, moves across the bands are locked (whole exemplar
  * heights only) and content varies along them: every band stays at its place, its content is new.
  *
- * Measured on 17 tuning sets (nexuiz folders outside the held-out rule + the sample stones; 5 banded):
- * faithful (all fidelity distances ≤ 2x floor) 8 → 12 of 17, but the banded ones' max NCC vs the
- * exemplar rises to 0.90-0.96 (the bands ARE most of the variance), so they miss the NCC ≤ 0.6 target
- * that the chopped-up versions met: a trade, chosen because chopped hazard stripes and vents are what a
- * user sees first. Only for tiling exemplars (a locked non-tiling exemplar would keep its seam).
+ * Measured on 17 tuning sets (nexuiz folders outside the held-out rule + the sample stones; 2 banded and
+ * tiling): both become faithful in colour and Gram (rstmtl_wrnpnls: colour 3.5 → 0.02x floor, spectrum
+ * 4.2 → 0.9x) and keep their hazard stripes whole, but their max NCC vs the exemplar rises 0.26-0.43 →
+ * 0.90-0.92 (the bands ARE most of the variance), missing the NCC ≤ 0.6 target that the chopped-up
+ * versions met. Hence opt-in (`lockBands`), not the default. Only for tiling exemplars (a locked
+ * non-tiling exemplar would keep its seam).
  */
 
 import { lumaPlane } from '../../metrics/texture-stats';

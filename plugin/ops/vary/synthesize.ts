@@ -54,6 +54,13 @@ export interface SynthesisPlan {
    * the content inside it at the fine ones.
    */
   freeBelow?: number;
+  /**
+   * The final wrap roll may shift by any amount, not only whole lattice steps: for a period cell or
+   * locked bands, whose lock is the exemplar's own size, so the lattice would allow no roll at all and
+   * the wrap would stay on the cell border / band edge (a grout line at the border that the fine levels
+   * bend reads as a seam there). Rolling translates the whole output: the grid and the bands stay.
+   */
+  rollFree?: boolean;
 }
 
 /** The neighbourhood offsets, Δ in row-major 3x3 order. */
@@ -440,6 +447,6 @@ export function synthesizeCoordinates(ex: Exemplar, plan: SynthesisPlan): Coordi
     correct(map, level, plan.passes[level] ?? 0, plan, ex);
   }
   if (!plan.wrapOutput) return map;
-  const [sx, sy] = bestRoll(map, ex, plan.lattice);
+  const [sx, sy] = bestRoll(map, ex, plan.rollFree ? undefined : plan.lattice);
   return roll(map, sx, sy);
 }

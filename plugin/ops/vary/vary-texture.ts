@@ -96,8 +96,8 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
   const exemplarTiles = tiles(lead);
   const outputTiles = options.tile ?? exemplarTiles;
   const detected = options.lattice === 'off' ? undefined : detectLattice(lead);
-  // Designed panels in bands: moves across the bands locked (bands.ts).
-  const lattice = options.lattice === 'off' || !exemplarTiles ? detected : lockBands(detected, bandedAxis(lead), lead.width, lead.height);
+  // Designed panels in bands: moves across the bands locked (bands.ts), on request only.
+  const lattice = !options.lockBands || options.lattice === 'off' || !exemplarTiles ? detected : lockBands(detected, bandedAxis(lead), lead.width, lead.height);
   const variation = options.variation ?? 0.5;
   // A large lattice cell (2x2 copies of one tile): grow a new cell and repeat it (period-cell.ts).
   const cell = outputTiles && exemplarTiles ? periodCell(lattice, lead.width, lead.height, width, height) : undefined;
@@ -117,6 +117,7 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
       wrapOutput: outputTiles,
       lattice: sourceLattice,
       freeBelow: cell ? cellFreeLevels(cell, variation) : undefined,
+      rollFree: !!cell || lattice !== detected,
     });
     if (!exemplar || exemplar.stack.length <= plan.levels) exemplar = buildExemplar(source, plan.levels, exemplarTiles);
     const synthesized = synthesizeCoordinates(exemplar, plan);
