@@ -10,7 +10,7 @@
  * - paths .remaster/state.json names (data from disk, possibly tampered, possibly shipped with the
  *   project): `isProjectPath`, `assertStatePaths`, and no symlink on the way (`assertStateTargetSafe`).
  */
-import { lstatSync, realpathSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors';
 
@@ -137,23 +137,53 @@ export function assertStatePaths(state: StateShape, label: string): void {
  * The first existing symlink on the way from `base` down to `base/<rel>` (the file itself included),
  * as a path relative to `base`; null when every existing part is a real folder or file.
  */
-export function symlinkOnTheWay(base: string, rel: string): string | null {
+export function symlinkOnTheWay(base: string, rel: string, listings?: FolderListings): string | null {
   const parts = rel.split('/');
   for (let i = 1; i <= parts.length; i++) {
-    const stat = lstatSync(path.join(base, ...parts.slice(0, i)), { throwIfNoEntry: false });
-    if (!stat) return null; // nothing below a missing part exists yet
-    if (stat.isSymbolicLink()) return parts.slice(0, i).join('/');
+    const isLink = listings ? listings.isLink(base, parts, i) : linkAt(path.join(base, ...parts.slice(0, i)));
+    if (isLink === null) return null; // nothing below a missing part exists yet
+    if (isLink) return parts.slice(0, i).join('/');
   }
   return null;
+}
+
+/** Whether the path is a symlink; null when nothing is there. */
+function linkAt(file: string): boolean | null {
+  const stat = lstatSync(file, { throwIfNoEntry: false });
+  return stat ? stat.isSymbolicLink() : null;
+}
+
+/**
+ * Folder listings kept for one check over many paths (a state of 100k files lists each folder once
+ * instead of an lstat per path part). A name a listing does not hold exactly is still lstat'ed: on a
+ * case-insensitive file system `A.png` reaches `a.png`, which no exact lookup finds.
+ */
+export class FolderListings {
+  private readonly folders = new Map<string, Map<string, Dirent> | null>();
+
+  isLink(base: string, parts: string[], count: number): boolean | null {
+    const folder = path.join(base, ...parts.slice(0, count - 1));
+    let entries = this.folders.get(folder);
+    if (entries === undefined) {
+      try {
+        entries = new Map(readdirSync(folder, { withFileTypes: true }).map((e) => [e.name, e]));
+      } catch {
+        entries = null; // missing or unreadable: each path asks lstat
+      }
+      this.folders.set(folder, entries);
+    }
+    const entry = entries?.get(parts[count - 1]);
+    return entry ? entry.isSymbolicLink() : linkAt(path.join(folder, parts[count - 1]));
+  }
 }
 
 /**
  * Throws (exit 2) when a project path named by state, or its kept original, is reached through a
  * symlink. `label` is the file that named it (state.json).
  */
-export function assertStateTargetSafe(root: string, rel: string, label = `${STATE_DIR}/state.json`): void {
-  const inProject = symlinkOnTheWay(root, rel);
-  const inOriginals = symlinkOnTheWay(path.join(root, STATE_DIR), `originals/${rel}`);
+export function assertStateTargetSafe(root: string, rel: string, label = `${STATE_DIR}/state.json`, listings?: FolderListings): void {
+  const inProject = symlinkOnTheWay(root, rel, listings);
+  const inOriginals = symlinkOnTheWay(path.join(root, STATE_DIR), `originals/${rel}`, listings);
   const link = inProject ?? (inOriginals && `${STATE_DIR}/${inOriginals}`);
   if (link) {
     throw new ConfigError(`${label}: ${JSON.stringify(rel)} is reached through the symlink ${link}; Remaster follows no link from its state, nothing was changed (remove the link, or the .remaster/ that came with the project)`);
@@ -163,5 +193,6 @@ export function assertStateTargetSafe(root: string, rel: string, label = `${STAT
 /** Checks every path of the state before anything is touched, so a refusal leaves the project as it was. */
 export function assertStateTargetsSafe(root: string, state: { files: Record<string, unknown>; assets: Record<string, { files: string[] }> }): void {
   const paths = new Set([...Object.keys(state.files), ...Object.keys(state.assets), ...Object.values(state.assets).flatMap((a) => a.files)]);
-  for (const rel of paths) assertStateTargetSafe(root, rel);
+  const listings = new FolderListings();
+  for (const rel of paths) assertStateTargetSafe(root, rel, undefined, listings);
 }
