@@ -216,7 +216,9 @@ async function recordDone({ root, state, asset, files }: Commit): Promise<void> 
     rules: asset.rules,
     engines: asset.engines,
   };
-  await saveState(root, state, touchedBy(asset, files));
+  // Deferred: it rides with the next asset's intent record or the run's closing flush. Lost in a crash,
+  // the intent saved in step 2 still marks the new files as Remaster's, and the next run redoes the asset.
+  await saveState(root, state, touchedBy(asset, files), { defer: true });
 }
 
 /** The state entries a commit step changes: the asset's record and every file of it (one journal record). */

@@ -4,6 +4,7 @@ import { DEFAULT_QUALITY, KIND_SUFFIXES } from '../config/defaults';
 import type { RunCache } from '../cache/run-cache';
 import type { SourcedRule } from '../config/types';
 import { listOperations, registryGeneration } from '../ops/registry';
+import { createHash, type Hash } from 'node:crypto';
 import { hashText, stableStringify } from '../state/hash';
 import type { StateData } from '../state/store';
 import type { WrittenFiles } from './commit';
@@ -56,15 +57,17 @@ export function assetFingerprint(originals: Record<string, string | null>, rules
   // hashValue({ version, defaults, originals, rules }) spelled out (keys in sorted order), with the parts
   // that are the same for every asset built once: a no-op run computes this for each of 100k assets.
   const rulesText = `[${rules.map((r) => ruleText(r.rule)).join(',')}]`;
-  return hashText(`{"defaults":${defaultsText()},"originals":${stableStringify(originals)},"rules":${rulesText},"version":${PIPELINE_VERSION}}`);
+  return hashText(`,"originals":${stableStringify(originals)},"rules":${rulesText},"version":${PIPELINE_VERSION}}`, defaultsHash());
 }
 
-let defaultsCache: { generation: number; text: string } | undefined;
-function defaultsText(): string {
+/** The hash state after `{"defaults":<defaults>`, the same for every asset: each fingerprint copies it. */
+let defaultsCache: { generation: number; hash: Hash } | undefined;
+function defaultsHash(): Hash {
   if (defaultsCache?.generation !== registryGeneration()) {
-    defaultsCache = { generation: registryGeneration(), text: stableStringify({ ...operationsFingerprint(), DEFAULT_QUALITY, KIND_SUFFIXES }) };
+    const text = `{"defaults":${stableStringify({ ...operationsFingerprint(), DEFAULT_QUALITY, KIND_SUFFIXES })}`;
+    defaultsCache = { generation: registryGeneration(), hash: createHash('sha256').update(text) };
   }
-  return defaultsCache.text;
+  return defaultsCache.hash;
 }
 
 /** Rules are not changed once validated: each one's text is made once. */

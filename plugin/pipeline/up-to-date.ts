@@ -1,4 +1,5 @@
 import { lstatSync } from 'node:fs';
+import path from 'node:path';
 import { rulesForAsset } from '../config/resolve';
 import type { SourcedRule } from '../config/types';
 import { toAbsolute } from '../safety/project-paths';
@@ -32,13 +33,16 @@ export function upToDateByStamps(ctx: RunContext, key: string, rules: SourcedRul
   const record = ctx.state.assets[key];
   if (!record?.fingerprint) return false; // never committed, or a commit cut short (blank fingerprint)
   const originals: Record<string, string | null> = {};
+  // State paths are checked project paths (normalised, no `..`): on POSIX joining them is concatenation.
+  const prefix = path.sep === '/' ? (ctx.root.endsWith('/') ? ctx.root : ctx.root + '/') : null;
+  const toFile = (rel: string) => (prefix === null ? toAbsolute(ctx.root, rel) : prefix + rel);
   for (const rel of record.files) {
     const file = ctx.state.files[rel];
     if (!file || file.pending !== undefined) return false;
     if (file.output === null) {
       // Removed by Remaster (a format change): it must still be absent.
-      if (lstatSync(toAbsolute(ctx.root, rel), { throwIfNoEntry: false }) !== undefined) return false;
-    } else if (gatedHashSync(toAbsolute(ctx.root, rel), file) === null) {
+      if (lstatSync(toFile(rel), { throwIfNoEntry: false }) !== undefined) return false;
+    } else if (gatedHashSync(toFile(rel), file) === null) {
       return false;
     }
     if (file.original !== null) originals[rel] = file.original;

@@ -104,13 +104,17 @@ export function toAbsolute(root: string, rel: string): string {
 /** The one safe step when the state cannot be used: the originals are untouched under .remaster/originals/. */
 export const NO_STATE_ADVICE = `nothing was changed; the untouched originals are in ${STATE_DIR}/originals/<same path>: copy back those you want (cp -a ${STATE_DIR}/originals/. ./ puts back all of them), then move ${STATE_DIR}/ aside`;
 
+const MAYBE_UNNORMAL = /(^|\/)\.\.?(\/|$)|\/\/|\/$/;
+
 /** A normalised, relative POSIX path inside the project and outside .remaster/. */
 export function isProjectPath(rel: unknown): rel is string {
   if (typeof rel !== 'string' || rel === '' || rel.includes('\0')) return false;
   // A backslash is an ordinary file-name character on POSIX (`back\slash.png` is legal and Remaster
   // writes such names into state itself); only where it separates folders (Windows) is it a way out.
   if (path.sep === '\\' && rel.includes('\\')) return false;
-  if (path.posix.isAbsolute(rel) || path.posix.normalize(rel) !== rel) return false;
+  // normalize() only where it could change something (`.`/`..` parts, `//`, a trailing `/`): this runs
+  // for every path of a state of 100k files.
+  if (path.posix.isAbsolute(rel) || (MAYBE_UNNORMAL.test(rel) && path.posix.normalize(rel) !== rel)) return false;
   if (rel === '..' || rel.startsWith('../') || rel === '.') return false;
   return rel !== STATE_DIR && !rel.startsWith(`${STATE_DIR}/`);
 }
@@ -138,44 +142,75 @@ export function assertStatePaths(state: StateShape, label: string): void {
  * as a path relative to `base`; null when every existing part is a real folder or file.
  */
 export function symlinkOnTheWay(base: string, rel: string, listings?: FolderListings): string | null {
+  if (listings) return listings.firstLink(base, rel);
   const parts = rel.split('/');
   for (let i = 1; i <= parts.length; i++) {
-    const isLink = listings ? listings.isLink(base, parts, i) : linkAt(path.join(base, ...parts.slice(0, i)));
-    if (isLink === null) return null; // nothing below a missing part exists yet
-    if (isLink) return parts.slice(0, i).join('/');
+    const stat = lstatSync(path.join(base, ...parts.slice(0, i)), { throwIfNoEntry: false });
+    if (!stat) return null; // nothing below a missing part exists yet
+    if (stat.isSymbolicLink()) return parts.slice(0, i).join('/');
   }
   return null;
 }
 
-/** Whether the path is a symlink; null when nothing is there. */
-function linkAt(file: string): boolean | null {
-  const stat = lstatSync(file, { throwIfNoEntry: false });
-  return stat ? stat.isSymbolicLink() : null;
-}
-
 /**
- * Folder listings kept for one check over many paths (a state of 100k files lists each folder once
- * instead of an lstat per path part). A name a listing does not hold exactly is still lstat'ed: on a
- * case-insensitive file system `A.png` reaches `a.png`, which no exact lookup finds.
+ * symlinkOnTheWay for many paths at once (a state of 100k files): each folder's answer is kept and
+ * each folder listed once, instead of an lstat per path part. A name a listing does not hold exactly
+ * is still lstat'ed: on a case-insensitive file system `A.png` reaches `a.png`, which no exact lookup finds.
  */
 export class FolderListings {
-  private readonly folders = new Map<string, Map<string, Dirent> | null>();
+  /** Per `base\0folder`: the first symlink on the way to it (itself included), MISSING, or '' (real all the way). */
+  private readonly folders = new Map<string, string>();
+  private readonly listings = new Map<string, Map<string, Dirent> | null>();
 
-  isLink(base: string, parts: string[], count: number): boolean | null {
-    const folder = path.join(base, ...parts.slice(0, count - 1));
-    let entries = this.folders.get(folder);
+  firstLink(base: string, rel: string): string | null {
+    const slash = rel.lastIndexOf('/');
+    if (slash >= 0) {
+      const above = this.folder(base, rel.slice(0, slash));
+      if (above === MISSING) return null;
+      if (above) return above;
+    }
+    const isLink = this.isLink(base, slash >= 0 ? rel.slice(0, slash) : '', rel.slice(slash + 1));
+    return isLink === null ? null : isLink ? rel : null;
+  }
+
+  private folder(base: string, rel: string): string {
+    const id = `${base}\0${rel}`;
+    let found = this.folders.get(id);
+    if (found === undefined) {
+      const slash = rel.lastIndexOf('/');
+      const above = slash >= 0 ? this.folder(base, rel.slice(0, slash)) : '';
+      if (above) found = above;
+      else {
+        const isLink = this.isLink(base, slash >= 0 ? rel.slice(0, slash) : '', rel.slice(slash + 1));
+        found = isLink === null ? MISSING : isLink ? rel : '';
+      }
+      this.folders.set(id, found);
+    }
+    return found;
+  }
+
+  /** Whether `base/folder/name` is a symlink; null when nothing is there. */
+  private isLink(base: string, folder: string, name: string): boolean | null {
+    const id = `${base}\0${folder}`;
+    const dir = () => (folder ? path.join(base, ...folder.split('/')) : base);
+    let entries = this.listings.get(id);
     if (entries === undefined) {
       try {
-        entries = new Map(readdirSync(folder, { withFileTypes: true }).map((e) => [e.name, e]));
+        entries = new Map(readdirSync(dir(), { withFileTypes: true }).map((e) => [e.name, e]));
       } catch {
-        entries = null; // missing or unreadable: each path asks lstat
+        entries = null; // missing or unreadable: each name asks lstat
       }
-      this.folders.set(folder, entries);
+      this.listings.set(id, entries);
     }
-    const entry = entries?.get(parts[count - 1]);
-    return entry ? entry.isSymbolicLink() : linkAt(path.join(folder, parts[count - 1]));
+    const entry = entries?.get(name);
+    if (entry) return entry.isSymbolicLink();
+    const stat = lstatSync(path.join(dir(), name), { throwIfNoEntry: false });
+    return stat ? stat.isSymbolicLink() : null;
   }
 }
+
+/** FolderListings' mark for a folder that does not exist (nothing below it does either). */
+const MISSING = '\0missing';
 
 /**
  * Throws (exit 2) when a project path named by state, or its kept original, is reached through a
