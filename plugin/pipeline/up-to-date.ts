@@ -48,5 +48,6 @@ export function upToDateByStamps(ctx: RunContext, key: string, rules: SourcedRul
     if (file.original !== null) originals[rel] = file.original;
   }
   const assetRules = rulesForAsset(rules, key);
-  return assetFingerprint({ ...originals, ...operationInputHashes(ctx.root, assetRules) }, assetRules) === record.fingerprint;
+  Object.assign(originals, operationInputHashes(ctx.root, assetRules)); // as processAsset keys the fingerprint
+  return assetFingerprint(originals, assetRules) === record.fingerprint;
 }
