@@ -8,12 +8,14 @@
  *      shipped default rules: first-run time outside the engine per asset (wall time less the time
  *      inside engine.upscale/resize), the no-op second run's time and whether it loaded a model (an
  *      inference session; the engine logs each), with and without the change gate's stamps.
+ *   3. With --watch N: watch latency for one changed texture, a 10-asset project against an N-asset one
+ *      watched at the same time (watch-scale.ts; target ratio ≤ 1.5 at 100k).
  *
- *   npm run bench:scale -- [--assets 1000] [--commits 20] [--big] [--project-only] [--fast-prepare]
+ *   npm run bench:scale -- [--assets 1000] [--commits 20] [--big] [--watch 10000] [--project-only] [--fast-prepare]
  *
- * --project-only skips part 1. --fast-prepare builds the state for the no-op figure with fsync switched
- * off in the first run (whose figures are then not printed): a 100k-asset first run is otherwise
- * dominated by fsync waits on a slow disk, and what a no-op run reads is the same either way.
+ * --project-only runs part 2 alone. --fast-prepare builds the state for the no-op figure with fsync
+ * switched off in the first run (whose figures are then not printed): a 100k-asset first run is
+ * otherwise dominated by fsync waits on a slow disk, and what a no-op run reads is the same either way.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +24,7 @@ import { createEngine, type Engine } from '../../plugin/engine';
 import { remasterProject } from '../../plugin/pipeline/project';
 import { compactState, loadState, saveState, type StateData } from '../../plugin/state/store';
 import { buildBigProject } from '../soak/big-project';
+import { watchScaleFigures } from './watch-scale';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -223,6 +226,7 @@ async function main(): Promise<void> {
     `whole file ratio ${(median(whole.at(-1)!) / median(whole[0])).toFixed(1)}`);
   for (const p of projects) await fs.rm(p.root, { recursive: true, force: true });
   if (arg('assets', 1000) > 0) await projectFigures(arg('assets', 1000), process.argv.includes('--fast-prepare'));
+  if (arg('watch', 0) > 0) await watchScaleFigures(arg('watch', 0));
 }
 
 main().catch((err) => {
