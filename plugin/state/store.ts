@@ -167,11 +167,9 @@ export async function saveState(root: string, state: StateData, changes?: StateC
     deferred.set(state, into);
     return;
   }
-  if (waiting) {
-    changes = { files: new Set([...waiting.files, ...(changes.files ?? [])]), assets: new Set([...waiting.assets, ...(changes.assets ?? [])]) };
-    deferred.delete(state);
-  }
+  if (waiting) changes = { files: new Set([...waiting.files, ...(changes.files ?? [])]), assets: new Set([...waiting.assets, ...(changes.assets ?? [])]) };
   await appendJournal(stateDir(root), handle, state, changes);
+  if (waiting) deferred.delete(state); // written (a failed append keeps them waiting for the next save)
   if (handle.bytes > COMPACT_MIN_BYTES && handle.bytes > (snapshotBytes.get(state) ?? 0)) await compactState(root, state);
 }
 
