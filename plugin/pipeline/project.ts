@@ -10,6 +10,7 @@ import { ConfigError, errorCode, firstLine, type ErrorCode } from '../errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
 import { ruleMatches } from '../config/resolve';
+import { sidecarCandidates } from '../config/sidecar-index';
 import { assertStateTargetsSafe, covers, toProjectPath } from '../safety/project-paths';
 import { discoverFiles, STATE_DIR, type UnreadableFolder } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
@@ -19,6 +20,7 @@ import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
 import { assertStateDirSafe } from '../safety/state-dir';
 import { lockProject } from '../state/lock';
 import { openResultCache } from '../cache/result-cache';
+import { chooseCache, type CacheChoice } from '../cache/cache-option';
 import { writeShardState } from '../state/shard-state';
 import { compactIfJournaled, loadState, stateDir, type StateData } from '../state/store';
 import type { DeviceChoice } from '../types';
@@ -70,9 +72,10 @@ export interface RemasterProjectOptions {
    * A result cache folder, shared between projects and machines (plugin/cache/): an asset whose inputs,
    * rules, models and code match an entry takes its outputs from there without running the engine.
    * The one place Remaster writes outside the project; nothing inside it is followed through a symlink.
+   * Default: the config's `cache.dir` (plugin/cache/cache-option.ts).
    */
   cache?: string;
-  /** The cache's size cap in bytes (default 10 GiB); least recently used entries are evicted at the end of a run. */
+  /** The cache's size cap in bytes (default: the config's `cache.maxMB`, else 10 GiB); least recently used entries are evicted at the end of a run. */
   cacheMaxBytes?: number;
   /**
    * Watch mode (plugin/watch/asset-index.ts): the run's assets, planned by the caller from its file → asset
@@ -109,19 +112,20 @@ export async function remasterProject(root: string, options: RemasterProjectOpti
   const stat = await fs.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new ConfigError(`${root}: not a directory`);
   const config = await loadConfig(root, options.config);
+  const cache = chooseCache(root, config, options); // a bad configured folder: a config error before anything is touched
   assertStateDirSafe(root);
   // A dry run writes nothing, so it needs no lock (and creates no .remaster/).
   const unlock = options.dryRun ? async () => undefined : await lockProject(root);
   try {
     if (!options.dryRun && !options.planned) await removeOrphanTempFiles(root);
-    return await runLocked(root, config, options);
+    return await runLocked(root, config, cache, options);
   } finally {
     await unlock();
     await fs.rmdir(stateDir(root)).catch(() => undefined); // only if nothing was kept there
   }
 }
 
-async function runLocked(root: string, config: ProjectConfig, options: RemasterProjectOptions): Promise<RunReport> {
+async function runLocked(root: string, config: ProjectConfig, cacheChoice: CacheChoice | undefined, options: RemasterProjectOptions): Promise<RunReport> {
   const state = options.stateSource ? await options.stateSource.load(root, options.warn ?? options.log) : await loadState(root, options.warn ?? options.log);
   const given = options.planned && (await options.planned(state));
   // A shipped .remaster/ naming paths through symlinks: refused before anything is touched.
@@ -140,7 +144,8 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   const unmatched = options.paths || given ? [] : unmatchedRules(config.rules, planned.map((a) => a.key));
   // Every sidecar is validated before anything is written: a bad config changes nothing.
   const sidecars = new Map<string, SourcedRule[]>();
-  for (const asset of assets) sidecars.set(asset.key, await loadSidecarRules(root, asset.key));
+  const mayHaveSidecar = await sidecarCandidates(root, assets.map((a) => a.key));
+  for (const asset of assets) sidecars.set(asset.key, mayHaveSidecar(asset.key) ? await loadSidecarRules(root, asset.key) : []);
   // Over the whole plan, not only the selected paths: a `run <dir> a.gltf` decides like a full run.
   await blockDisagreeingSharers(root, state, io, planned, async (key) => [...config.rules, ...(sidecars.get(key) ?? (await loadSidecarRules(root, key).catch(() => [])))]);
 
@@ -160,7 +165,7 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
     }));
     const ctx: RunContext = {
       root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, { dryRun: options.dryRun, limits: { maxPixels: config.limits.maxPixels ?? DEFAULT_MAX_PIXELS }, root }), written: new Map(), dryRun: Boolean(options.dryRun), serial: new Serial(), prepare,
-      cache: options.cache && !options.dryRun ? { cache: await openResultCache(options.cache, { maxBytes: options.cacheMaxBytes }), models: new Map() } : undefined,
+      cache: cacheChoice && !options.dryRun ? { cache: await openResultCache(cacheChoice.dir, { maxBytes: cacheChoice.maxBytes }), models: new Map() } : undefined,
     };
     runCache = ctx.cache;
     options.onEvent?.({ type: 'start', total: assets.length });
