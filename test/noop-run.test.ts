@@ -7,7 +7,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { remasterProject } from '../plugin/pipeline/project';
+import * as gltfIO from '../plugin/gltf/io';
 import * as hash from '../plugin/state/hash';
+import * as originals from '../plugin/state/originals';
 import { noisePNG } from './reliability/helpers';
 import { makeProject, removeProject, writeJSON } from './helpers/project';
 
@@ -39,6 +41,25 @@ test('a no-op run loads no model (no inference session) and hashes no file', asy
   expect(second.skipped.map((s) => s.reason)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
   expect(loaded(secondLog)).toEqual([]);
   expect(hashed).not.toHaveBeenCalled();
+});
+
+test('a no-op run reads no kept original and parses no model: one lstat per file', async () => {
+  expect((await remasterProject(dir)).processed.length).toBe(4);
+  const readOriginal = jest.spyOn(originals, 'readOriginal');
+  const parse = jest.spyOn(gltfIO, 'parseContainer');
+  const hashed = jest.spyOn(hash, 'hashBytes');
+  const second = await remasterProject(dir);
+  expect(second.skipped.map((s) => s.reason)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+  expect(readOriginal).not.toHaveBeenCalled();
+  expect(parse).not.toHaveBeenCalled();
+  expect(hashed).not.toHaveBeenCalled();
+  // Any file the gate cannot vouch for takes the full check: a touched model is read (and still unchanged).
+  const model = path.join(dir, 'models/box/BoxTextured.gltf');
+  const text = fs.readFileSync(model);
+  fs.writeFileSync(model, text);
+  const third = await remasterProject(dir);
+  expect(parse).toHaveBeenCalled();
+  expect(third.skipped.map((s) => s.reason)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
 });
 
 test('a bad model in the rules still fails the run (exit 2) as soon as an asset needs remastering', async () => {

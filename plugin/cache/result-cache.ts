@@ -114,7 +114,8 @@ export async function openResultCache(dir: string, options: CacheOptions = {}): 
       if (bytes) blobs.push(bytes);
     }
     const header: EntryHeader = { v: ENTRY_VERSION, key, files, meta: result.meta };
-    await writeFileAtomic(entryPath(key), Buffer.concat([Buffer.from(JSON.stringify(header) + '\n'), ...blobs]));
+    // Not fsync'd: an entry torn by a power loss fails its hashes on read and is a miss (parseEntry).
+    await writeFileAtomic(entryPath(key), Buffer.concat([Buffer.from(JSON.stringify(header) + '\n'), ...blobs]), { durable: false });
     stats.writes++;
   }
 

@@ -22,7 +22,7 @@ export async function loadProjectConfig(root: string, configFile?: string): Prom
     return { source: '(built-in default)', rules: sourced(DEFAULT_CONFIG, 'default'), limits: {} };
   }
   const config = validateConfig(parseJSON(text, label), label);
-  return { source: label, rules: sourced(config, path.basename(label)), limits: config.limits ?? {} };
+  return { source: label, rules: sourced(config, path.basename(label)), limits: config.limits ?? {}, ...(config.cache ? { cache: config.cache } : {}) };
 }
 
 /** Rules of `<asset>.remaster.json` next to the asset, or [] when there is none. */
@@ -39,7 +39,7 @@ export async function loadSidecarRules(root: string, assetRel: string): Promise<
 /** Parses a config given as an object (library API), with the same validation as a file. */
 export function configFromObject(config: unknown, label = '(options.config)'): ProjectConfig {
   const valid = validateConfig(config, label);
-  return { source: label, rules: sourced(valid, label), limits: valid.limits ?? {} };
+  return { source: label, rules: sourced(valid, label), limits: valid.limits ?? {}, ...(valid.cache ? { cache: valid.cache } : {}) };
 }
 
 export function isSidecar(rel: string): boolean {

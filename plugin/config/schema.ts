@@ -35,6 +35,26 @@ const BASE: JsonSchema = {
         }
       }
     },
+    "cache": {
+      "description": "The result cache (as --cache DIR / --cache-max-mb, which override it): outputs keyed by their inputs, rules, models and code, shared by projects and CI machines; a hit skips the engine. Not allowed in sidecars.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "dir"
+      ],
+      "properties": {
+        "dir": {
+          "description": "Cache folder; a relative path is taken from the project directory. It may be outside the project (the one place Remaster then writes there), never the project directory, a folder containing it, or inside its .remaster/.",
+          "type": "string",
+          "minLength": 1
+        },
+        "maxMB": {
+          "description": "Size cap in MiB (default 10240); least recently used entries are evicted at the end of a run.",
+          "type": "number",
+          "exclusiveMinimum": 0
+        }
+      }
+    },
     "rules": {
       "description": "Ordered rules. Every rule that matches an asset/texture applies, in order; later keys override earlier ones.",
       "type": "array",

@@ -33,7 +33,16 @@ export interface RemasterConfig {
   $schema?: string;
   /** Project-wide safety limits (project config only). */
   limits?: Limits;
+  /** The result cache (project config only; `--cache` / `--cache-max-mb` override it). */
+  cache?: CacheConfig;
   rules: Rule[];
+}
+
+export interface CacheConfig {
+  /** Cache folder; relative to the project directory. */
+  dir: string;
+  /** Size cap in MiB (default 10240). */
+  maxMB?: number;
 }
 
 export interface Limits {
@@ -53,6 +62,8 @@ export interface ProjectConfig {
   source: string;
   rules: SourcedRule[];
   limits: Limits;
+  /** `cache` as written in the config (resolved and checked against the project by the run). */
+  cache?: CacheConfig;
 }
 
 /**

@@ -28,6 +28,8 @@ export function validateConfig(data: unknown, file: string, sidecar = false): Re
   if (!validateSchema(data)) {
     throw new ConfigError(`${file}: ${describe(pickError(validateSchema.errors ?? []))}`);
   }
+  if (sidecar && data.cache !== undefined) throw new ConfigError(`${file}: cache: not allowed in a sidecar (set it in the project config)`);
+  if (data.cache?.dir.includes('\0')) throw new ConfigError(`${file}: cache.dir: NUL is not allowed in a path`);
   if (sidecar && data.limits !== undefined) throw new ConfigError(`${file}: limits: not allowed in a sidecar (set it in the project config)`);
   if (sidecar) {
     const i = data.rules.findIndex((rule) => rule.match !== undefined);

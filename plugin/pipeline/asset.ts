@@ -13,7 +13,9 @@ import { assetFingerprint, type AssetOutcome, type ImageWork, type RunContext } 
 import type { FileSource } from './file-source';
 import type { TextureReport } from './report';
 import { restoreAsset } from './restore';
-import { isUpToDate } from './up-to-date';
+import { isUpToDate, upToDateByStamps } from './up-to-date';
+import { fileOperations } from './derive';
+import { resolveOperation } from '../config/resolve';
 import { operationInputHashes } from './operation-inputs';
 
 /** What an asset is made from. */
@@ -47,6 +49,10 @@ export interface AssetSteps {
 export async function processAsset(ctx: RunContext, key: string, type: AssetType, steps: AssetSteps): Promise<AssetOutcome> {
   const { root, state } = ctx;
   const rules = [...ctx.rules, ...(ctx.sidecars.get(key) ?? [])];
+  // Stat-only when the change gate vouches for every file of the asset (a no-op run reads nothing). A
+  // texture that file operations derive from also reads its map siblings, which only the full path sees.
+  const readsSiblings = type === 'texture' && fileOperations().some((op) => resolveOperation(rules, { path: key }, op));
+  if (!readsSiblings && upToDateByStamps(ctx, key, rules)) return { outcome: 'skipped', reason: 'unchanged', warnings: [], work: [] };
   const inputs = await steps.read(rules);
   const originals = Object.fromEntries([...inputs.sources, ...(inputs.reads ?? [])].map((s) => [s.rel, s.originalHash]));
   const assetRules = rulesForAsset(rules, key);

@@ -11,7 +11,8 @@ import { writeFileAtomic } from '../state/atomic-write';
 import { stampFile } from '../state/file-stat';
 import { hashBytes } from '../state/hash';
 import { keepOriginal } from '../state/originals';
-import { isRemasterContent, saveState, type StateChanges, type StateData } from '../state/store';
+import { isRemasterContent, saveState, type FileRecord, type StateChanges, type StateData } from '../state/store';
+import { createIO, listExternalResources, parseContainer } from '../gltf/io';
 import { readIfExists, type FileSource } from './file-source';
 
 export interface AssetOutputs {
@@ -188,11 +189,22 @@ async function writeOutputs({ root, state, asset, outputs, hashes }: Commit, wri
       const now = seen ? await readIfExists(file) : null;
       if (seen && now && hashBytes(now) === hash) record.seen = seen;
       else delete record.seen;
+      if (rel === asset.key && asset.type !== 'texture') await recordBuffers(root, record, rel, asset.type, bytes, hash);
       written.set(rel, { hash, by: asset.key });
     }
     if (record.original === null && record.output === null) delete state.files[rel];
   }
   return changed;
+}
+
+/** A model's buffer files as its new content names them (plan.ts reads them instead of the model). */
+async function recordBuffers(root: string, record: FileRecord, rel: string, type: 'gltf' | 'glb', bytes: Uint8Array, hash: string): Promise<void> {
+  try {
+    const { json } = await parseContainer(createIO(), bytes, type);
+    record.buffers = { of: hash, files: listExternalResources(root, rel, json).filter((r) => r.role === 'buffer').map((r) => r.rel) };
+  } catch {
+    delete record.buffers; // the plan parses the model itself
+  }
 }
 
 /** 4. State: the asset's files as they now are, and its fingerprint (up to date from here on). */
@@ -204,7 +216,9 @@ async function recordDone({ root, state, asset, files }: Commit): Promise<void> 
     rules: asset.rules,
     engines: asset.engines,
   };
-  await saveState(root, state, touchedBy(asset, files));
+  // Deferred: it rides with the next asset's intent record or the run's closing flush. Lost in a crash,
+  // the intent saved in step 2 still marks the new files as Remaster's, and the next run redoes the asset.
+  await saveState(root, state, touchedBy(asset, files), { defer: true });
 }
 
 /** The state entries a commit step changes: the asset's record and every file of it (one journal record). */

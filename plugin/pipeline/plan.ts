@@ -7,7 +7,8 @@
 import type { PlatformIO } from '@gltf-transform/core';
 import { listExternalResources, parseContainer } from '../gltf/io';
 import type { AssetType, DiscoveredFile } from '../discovery/walk';
-import { toAbsolute } from '../safety/project-paths';
+import { isProjectPath, toAbsolute } from '../safety/project-paths';
+import { gatedHashSync } from '../state/file-stat';
 import type { StateData } from '../state/store';
 import { inspectFile, readIfExists } from './file-source';
 
@@ -26,6 +27,17 @@ export async function planAssets(root: string, state: StateData, io: PlatformIO,
   const resources = new Map<string, string[]>();
   for (const file of files) {
     if (file.type === 'texture') continue;
+    const known = recordedBuffers(root, state, file.rel);
+    if (known) {
+      // Unchanged since Remaster wrote it (change gate): its buffers as recorded then. Its images need no
+      // listing: its record's files (added below) hold them, and nothing else reads this map for them.
+      for (const bin of known) {
+        usedByModels.add(bin);
+        resources.set(file.rel, [...(resources.get(file.rel) ?? []), bin]);
+        bufferUsers.set(bin, [...(bufferUsers.get(bin) ?? []), file.rel]);
+      }
+      continue;
+    }
     try {
       const bytes = await readIfExists(toAbsolute(root, file.rel));
       if (!bytes) continue;
@@ -71,4 +83,17 @@ export async function planAssets(root: string, state: StateData, io: PlatformIO,
   const assets = [...planned.values()];
   for (const asset of assets) asset.files = [...new Set([asset.key, ...asset.files, ...(state.assets[asset.key]?.files ?? [])])];
   return assets;
+}
+
+/**
+ * The buffers a model file references, without reading it: recorded at its commit, used while the
+ * change gate vouches the file is still that content and the state lists the model's files (its
+ * images among them). Null: parse the file.
+ */
+function recordedBuffers(root: string, state: StateData, rel: string): string[] | null {
+  const record = state.files[rel];
+  const buffers = record?.buffers;
+  if (!buffers || buffers.of !== record.output || !Array.isArray(buffers.files) || !buffers.files.every(isProjectPath)) return null;
+  if (!state.assets[rel]?.fingerprint) return null;
+  return gatedHashSync(toAbsolute(root, rel), record) === null ? null : buffers.files;
 }

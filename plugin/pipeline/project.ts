@@ -10,6 +10,7 @@ import { ConfigError, errorCode, firstLine, type ErrorCode } from '../errors';
 import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config/load';
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
 import { ruleMatches } from '../config/resolve';
+import { sidecarCandidates } from '../config/sidecar-index';
 import { assertStateTargetsSafe, covers, toProjectPath } from '../safety/project-paths';
 import { discoverFiles, STATE_DIR, type UnreadableFolder } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
@@ -19,13 +20,14 @@ import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
 import { assertStateDirSafe } from '../safety/state-dir';
 import { lockProject } from '../state/lock';
 import { openResultCache } from '../cache/result-cache';
+import { chooseCache, type CacheChoice } from '../cache/cache-option';
 import { writeShardState } from '../state/shard-state';
-import { compactIfJournaled, loadState, stateDir } from '../state/store';
+import { compactIfJournaled, loadState, stateDir, type StateData } from '../state/store';
 import type { DeviceChoice } from '../types';
 import type { AssetOutcome, ImageWork, RunContext } from './context';
 import { ImageProcessor } from './image-processor';
 import { preflight } from './preflight';
-import { planAssets } from './plan';
+import { planAssets, type PlannedAsset } from './plan';
 import { blockDisagreeingSharers } from './shared-textures';
 import { processModel } from './process-model';
 import { processTexture } from './process-texture';
@@ -70,10 +72,26 @@ export interface RemasterProjectOptions {
    * A result cache folder, shared between projects and machines (plugin/cache/): an asset whose inputs,
    * rules, models and code match an entry takes its outputs from there without running the engine.
    * The one place Remaster writes outside the project; nothing inside it is followed through a symlink.
+   * Default: the config's `cache.dir` (plugin/cache/cache-option.ts).
    */
   cache?: string;
-  /** The cache's size cap in bytes (default 10 GiB); least recently used entries are evicted at the end of a run. */
+  /** The cache's size cap in bytes (default: the config's `cache.maxMB`, else 10 GiB); least recently used entries are evicted at the end of a run. */
   cacheMaxBytes?: number;
+  /**
+   * Watch mode (plugin/watch/asset-index.ts): the run's assets, planned by the caller from its file → asset
+   * index for the state loaded under the lock, and `context`, the models sharing files with them (for the
+   * shared-texture check). The project is then not walked, no model outside the plan is parsed, orphan
+   * temp files are not swept, and only the planned assets' state paths are checked for symlinks.
+   */
+  planned?: (state: StateData) => Promise<{ assets: PlannedAsset[]; context: PlannedAsset[] }>;
+  /**
+   * Watch mode (plugin/watch/state-cache.ts): where the state comes from under the lock (instead of
+   * loadState), and gets it back at the end, `clean` when the run threw nothing and no asset failed.
+   */
+  stateSource?: {
+    load(root: string, onNote?: (line: string) => void): Promise<StateData>;
+    release(root: string, state: StateData, clean: boolean): Promise<void>;
+  };
 }
 
 /**
@@ -94,36 +112,40 @@ export async function remasterProject(root: string, options: RemasterProjectOpti
   const stat = await fs.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new ConfigError(`${root}: not a directory`);
   const config = await loadConfig(root, options.config);
+  const cache = chooseCache(root, config, options); // a bad configured folder: a config error before anything is touched
   assertStateDirSafe(root);
   // A dry run writes nothing, so it needs no lock (and creates no .remaster/).
   const unlock = options.dryRun ? async () => undefined : await lockProject(root);
   try {
-    if (!options.dryRun) await removeOrphanTempFiles(root);
-    return await runLocked(root, config, options);
+    if (!options.dryRun && !options.planned) await removeOrphanTempFiles(root);
+    return await runLocked(root, config, cache, options);
   } finally {
     await unlock();
     await fs.rmdir(stateDir(root)).catch(() => undefined); // only if nothing was kept there
   }
 }
 
-async function runLocked(root: string, config: ProjectConfig, options: RemasterProjectOptions): Promise<RunReport> {
-  const state = await loadState(root, options.warn ?? options.log);
-  assertStateTargetsSafe(root, state); // a shipped .remaster/ naming paths through symlinks: refused before anything is touched
+async function runLocked(root: string, config: ProjectConfig, cacheChoice: CacheChoice | undefined, options: RemasterProjectOptions): Promise<RunReport> {
+  const state = options.stateSource ? await options.stateSource.load(root, options.warn ?? options.log) : await loadState(root, options.warn ?? options.log);
+  const given = options.planned && (await options.planned(state));
+  // A shipped .remaster/ naming paths through symlinks: refused before anything is touched.
+  assertStateTargetsSafe(root, given ? recordsOf(state, given.assets) : state);
   const io = createIO();
 
   const unreadable: UnreadableFolder[] = [];
-  const planned = await planAssets(root, state, io, await discoverFiles(root, unreadable));
-  let assets = planned;
+  const planned = given ? [...given.assets, ...given.context] : await planAssets(root, state, io, await discoverFiles(root, unreadable));
+  let assets = given ? given.assets : planned;
   if (options.paths) {
     const wanted = options.paths.map((p) => toProjectPath(root, p));
     assets = assets.filter((a) => [a.key, ...(state.assets[a.key]?.files ?? [])].some((rel) => wanted.some((w) => covers(w, rel))));
   }
   const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
   if (shard) assets = assetsOfShard(assets, shard);
-  const unmatched = options.paths ? [] : unmatchedRules(config.rules, planned.map((a) => a.key));
+  const unmatched = options.paths || given ? [] : unmatchedRules(config.rules, planned.map((a) => a.key));
   // Every sidecar is validated before anything is written: a bad config changes nothing.
   const sidecars = new Map<string, SourcedRule[]>();
-  for (const asset of assets) sidecars.set(asset.key, await loadSidecarRules(root, asset.key));
+  const mayHaveSidecar = await sidecarCandidates(root, assets.map((a) => a.key));
+  for (const asset of assets) sidecars.set(asset.key, mayHaveSidecar(asset.key) ? await loadSidecarRules(root, asset.key) : []);
   // Over the whole plan, not only the selected paths: a `run <dir> a.gltf` decides like a full run.
   await blockDisagreeingSharers(root, state, io, planned, async (key) => [...config.rules, ...(sidecars.get(key) ?? (await loadSidecarRules(root, key).catch(() => [])))]);
 
@@ -131,6 +153,7 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   // A folder that cannot be listed fails on its own; everything else is still done.
   const report: RunReport = { processed: [], skipped: [], failed: unreadable.map((f) => ({ path: f.rel, error: f.error })), ...(unmatched.length ? { warnings: unmatched } : {}) };
   let runCache: RunContext['cache'];
+  let clean = false;
   try {
     // Pre-flight (models load) before the first asset that needs remastering, not before a run of
     // up-to-date assets; its failure ends the run as a config error, as before, with nothing written.
@@ -142,7 +165,7 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
     }));
     const ctx: RunContext = {
       root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, { dryRun: options.dryRun, limits: { maxPixels: config.limits.maxPixels ?? DEFAULT_MAX_PIXELS }, root }), written: new Map(), dryRun: Boolean(options.dryRun), serial: new Serial(), prepare,
-      cache: options.cache && !options.dryRun ? { cache: await openResultCache(options.cache, { maxBytes: options.cacheMaxBytes }), models: new Map() } : undefined,
+      cache: cacheChoice && !options.dryRun ? { cache: await openResultCache(cacheChoice.dir, { maxBytes: cacheChoice.maxBytes }), models: new Map() } : undefined,
     };
     runCache = ctx.cache;
     options.onEvent?.({ type: 'start', total: assets.length });
@@ -179,6 +202,7 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
         options.onEvent?.({ type: 'asset', path: asset.key, outcome: outcome.outcome, detail, done, total: assets.length });
       },
     });
+    clean = report.failed.length === 0;
   } finally {
     if (!options.engine) await engine.close();
     // The run's journal folded into state.json, so the next load reads one file (best effort: the journal holds it anyway).
@@ -186,8 +210,19 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
     if (runCache) await runCache.cache.trim().catch((err) => (options.warn ?? options.log)?.(`${runCache!.cache.dir}: result cache not trimmed (${firstLine(err)})`));
     // A shard's own records, for merging shards by copying their trees (plugin/state/shard-state.ts).
     if (shard && !options.dryRun) await writeShardState(root, stateDir(root), state, shard.index, shard.count, assets.map((a) => a.key), assets.flatMap((a) => a.files));
+    await options.stateSource?.release(root, state, clean && !options.dryRun);
   }
   return report;
+}
+
+/** The state's records of these assets only (their keys, their files). */
+function recordsOf(state: StateData, assets: PlannedAsset[]): { files: Record<string, unknown>; assets: Record<string, { files: string[] }> } {
+  const out = { files: {} as Record<string, unknown>, assets: {} as Record<string, { files: string[] }> };
+  for (const asset of assets) {
+    if (state.assets[asset.key]) out.assets[asset.key] = state.assets[asset.key];
+    for (const rel of asset.files) if (state.files[rel]) out.files[rel] = state.files[rel];
+  }
+  return out;
 }
 
 /**

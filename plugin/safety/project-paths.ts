@@ -10,7 +10,7 @@
  * - paths .remaster/state.json names (data from disk, possibly tampered, possibly shipped with the
  *   project): `isProjectPath`, `assertStatePaths`, and no symlink on the way (`assertStateTargetSafe`).
  */
-import { lstatSync, realpathSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors';
 
@@ -104,13 +104,17 @@ export function toAbsolute(root: string, rel: string): string {
 /** The one safe step when the state cannot be used: the originals are untouched under .remaster/originals/. */
 export const NO_STATE_ADVICE = `nothing was changed; the untouched originals are in ${STATE_DIR}/originals/<same path>: copy back those you want (cp -a ${STATE_DIR}/originals/. ./ puts back all of them), then move ${STATE_DIR}/ aside`;
 
+const MAYBE_UNNORMAL = /(^|\/)\.\.?(\/|$)|\/\/|\/$/;
+
 /** A normalised, relative POSIX path inside the project and outside .remaster/. */
 export function isProjectPath(rel: unknown): rel is string {
   if (typeof rel !== 'string' || rel === '' || rel.includes('\0')) return false;
   // A backslash is an ordinary file-name character on POSIX (`back\slash.png` is legal and Remaster
   // writes such names into state itself); only where it separates folders (Windows) is it a way out.
   if (path.sep === '\\' && rel.includes('\\')) return false;
-  if (path.posix.isAbsolute(rel) || path.posix.normalize(rel) !== rel) return false;
+  // normalize() only where it could change something (`.`/`..` parts, `//`, a trailing `/`): this runs
+  // for every path of a state of 100k files.
+  if (path.posix.isAbsolute(rel) || (MAYBE_UNNORMAL.test(rel) && path.posix.normalize(rel) !== rel)) return false;
   if (rel === '..' || rel.startsWith('../') || rel === '.') return false;
   return rel !== STATE_DIR && !rel.startsWith(`${STATE_DIR}/`);
 }
@@ -137,7 +141,8 @@ export function assertStatePaths(state: StateShape, label: string): void {
  * The first existing symlink on the way from `base` down to `base/<rel>` (the file itself included),
  * as a path relative to `base`; null when every existing part is a real folder or file.
  */
-export function symlinkOnTheWay(base: string, rel: string): string | null {
+export function symlinkOnTheWay(base: string, rel: string, listings?: FolderListings): string | null {
+  if (listings) return listings.firstLink(base, rel);
   const parts = rel.split('/');
   for (let i = 1; i <= parts.length; i++) {
     const stat = lstatSync(path.join(base, ...parts.slice(0, i)), { throwIfNoEntry: false });
@@ -148,12 +153,72 @@ export function symlinkOnTheWay(base: string, rel: string): string | null {
 }
 
 /**
+ * symlinkOnTheWay for many paths at once (a state of 100k files): each folder's answer is kept and
+ * each folder listed once, instead of an lstat per path part. A name a listing does not hold exactly
+ * is still lstat'ed: on a case-insensitive file system `A.png` reaches `a.png`, which no exact lookup finds.
+ */
+export class FolderListings {
+  /** Per `base\0folder`: the first symlink on the way to it (itself included), MISSING, or '' (real all the way). */
+  private readonly folders = new Map<string, string>();
+  private readonly listings = new Map<string, Map<string, Dirent> | null>();
+
+  firstLink(base: string, rel: string): string | null {
+    const slash = rel.lastIndexOf('/');
+    if (slash >= 0) {
+      const above = this.folder(base, rel.slice(0, slash));
+      if (above === MISSING) return null;
+      if (above) return above;
+    }
+    const isLink = this.isLink(base, slash >= 0 ? rel.slice(0, slash) : '', rel.slice(slash + 1));
+    return isLink === null ? null : isLink ? rel : null;
+  }
+
+  private folder(base: string, rel: string): string {
+    const id = `${base}\0${rel}`;
+    let found = this.folders.get(id);
+    if (found === undefined) {
+      const slash = rel.lastIndexOf('/');
+      const above = slash >= 0 ? this.folder(base, rel.slice(0, slash)) : '';
+      if (above) found = above;
+      else {
+        const isLink = this.isLink(base, slash >= 0 ? rel.slice(0, slash) : '', rel.slice(slash + 1));
+        found = isLink === null ? MISSING : isLink ? rel : '';
+      }
+      this.folders.set(id, found);
+    }
+    return found;
+  }
+
+  /** Whether `base/folder/name` is a symlink; null when nothing is there. */
+  private isLink(base: string, folder: string, name: string): boolean | null {
+    const id = `${base}\0${folder}`;
+    const dir = () => (folder ? path.join(base, ...folder.split('/')) : base);
+    let entries = this.listings.get(id);
+    if (entries === undefined) {
+      try {
+        entries = new Map(readdirSync(dir(), { withFileTypes: true }).map((e) => [e.name, e]));
+      } catch {
+        entries = null; // missing or unreadable: each name asks lstat
+      }
+      this.listings.set(id, entries);
+    }
+    const entry = entries?.get(name);
+    if (entry) return entry.isSymbolicLink();
+    const stat = lstatSync(path.join(dir(), name), { throwIfNoEntry: false });
+    return stat ? stat.isSymbolicLink() : null;
+  }
+}
+
+/** FolderListings' mark for a folder that does not exist (nothing below it does either). */
+const MISSING = '\0missing';
+
+/**
  * Throws (exit 2) when a project path named by state, or its kept original, is reached through a
  * symlink. `label` is the file that named it (state.json).
  */
-export function assertStateTargetSafe(root: string, rel: string, label = `${STATE_DIR}/state.json`): void {
-  const inProject = symlinkOnTheWay(root, rel);
-  const inOriginals = symlinkOnTheWay(path.join(root, STATE_DIR), `originals/${rel}`);
+export function assertStateTargetSafe(root: string, rel: string, label = `${STATE_DIR}/state.json`, listings?: FolderListings): void {
+  const inProject = symlinkOnTheWay(root, rel, listings);
+  const inOriginals = symlinkOnTheWay(path.join(root, STATE_DIR), `originals/${rel}`, listings);
   const link = inProject ?? (inOriginals && `${STATE_DIR}/${inOriginals}`);
   if (link) {
     throw new ConfigError(`${label}: ${JSON.stringify(rel)} is reached through the symlink ${link}; Remaster follows no link from its state, nothing was changed (remove the link, or the .remaster/ that came with the project)`);
@@ -163,5 +228,6 @@ export function assertStateTargetSafe(root: string, rel: string, label = `${STAT
 /** Checks every path of the state before anything is touched, so a refusal leaves the project as it was. */
 export function assertStateTargetsSafe(root: string, state: { files: Record<string, unknown>; assets: Record<string, { files: string[] }> }): void {
   const paths = new Set([...Object.keys(state.files), ...Object.keys(state.assets), ...Object.values(state.assets).flatMap((a) => a.files)]);
-  for (const rel of paths) assertStateTargetSafe(root, rel);
+  const listings = new FolderListings();
+  for (const rel of paths) assertStateTargetSafe(root, rel, undefined, listings);
 }

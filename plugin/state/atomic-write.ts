@@ -46,6 +46,13 @@ export interface WriteOptions {
    * 0600), or the process default (0666 less the umask) for a new file.
    */
   mode?: number;
+  /**
+   * Default true: fsync the file before the rename and the folder after, so the new content survives a
+   * power loss. False only where losing or tearing the file is detected on read and costs nothing but a
+   * redo (result cache entries carry a hash of every output): the rename still makes it all-or-nothing
+   * for readers while the machine stays up.
+   */
+  durable?: boolean;
 }
 
 export async function writeFileAtomic(file: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
@@ -58,7 +65,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, o
     handle = await fs.open(tmp, 'wx');
     if (mode !== undefined) await handle.chmod(mode & 0o7777);
     await handle.writeFile(data);
-    await handle.sync();
+    if (options.durable !== false) await handle.sync();
     await handle.close();
     handle = undefined;
     await fs.rename(tmp, file);
@@ -67,7 +74,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, o
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw err;
   }
-  await syncDir(dir);
+  if (options.durable !== false) await syncDir(dir);
 }
 
 /** Makes the rename durable; not supported on every platform (Windows), where it is a no-op. */

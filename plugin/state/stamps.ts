@@ -46,7 +46,6 @@ export async function attachStamps(dir: string, records: Record<string, FileReco
   for (const [rel, stamp] of Object.entries(stamps)) {
     const record = records[rel];
     if (!record || !Array.isArray(stamp) || stamp.length !== 5 || record.output !== stamp[4] || record.pending !== undefined) continue;
-    const [size, mtimeNs, ctimeNs, ino] = stamp.map(String);
-    record.seen = { size, mtimeNs, ctimeNs, ino } satisfies FileStamp;
+    record.seen = { size: String(stamp[0]), mtimeNs: String(stamp[1]), ctimeNs: String(stamp[2]), ino: String(stamp[3]) } satisfies FileStamp;
   }
 }

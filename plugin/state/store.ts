@@ -150,12 +150,36 @@ function checked(state: StateData, label: string): StateData {
  * one journal record, compacting when the journal has outgrown the snapshot. Without: a compaction.
  * Every change made to the state in memory must reach disk through the `changes` of some save, or be
  * followed by a compaction (which writes everything).
+ *
+ * `defer`: the changes ride along with the next save's record (or the run's closing flush) instead of
+ * costing an fsync of their own. Only for saves whose loss in a crash is safe: commitAsset's final
+ * "done" record, whose absence leaves the asset's `pending` intent on disk, so the next run takes the
+ * new files for Remaster's work (original kept) and redoes the asset.
  */
-export async function saveState(root: string, state: StateData, changes?: StateChanges): Promise<void> {
+export async function saveState(root: string, state: StateData, changes?: StateChanges, options: { defer?: boolean } = {}): Promise<void> {
   const handle = journals.get(state);
   if (!changes || !handle?.snapshot || unfolded.has(state)) return compactState(root, state);
+  const waiting = deferred.get(state);
+  if (options.defer) {
+    const into = waiting ?? { files: new Set<string>(), assets: new Set<string>() };
+    for (const rel of changes.files ?? []) into.files.add(rel);
+    for (const key of changes.assets ?? []) into.assets.add(key);
+    deferred.set(state, into);
+    return;
+  }
+  if (waiting) changes = { files: new Set([...waiting.files, ...(changes.files ?? [])]), assets: new Set([...waiting.assets, ...(changes.assets ?? [])]) };
   await appendJournal(stateDir(root), handle, state, changes);
+  if (waiting) deferred.delete(state); // written (a failed append keeps them waiting for the next save)
   if (handle.bytes > COMPACT_MIN_BYTES && handle.bytes > (snapshotBytes.get(state) ?? 0)) await compactState(root, state);
+}
+
+/** Entries of deferred saves not yet in a journal record (saveState's `defer`). */
+const deferred = new WeakMap<StateData, { files: Set<string>; assets: Set<string> }>();
+
+/** Writes the deferred saves, if any, as one journal record. */
+export async function flushState(root: string, state: StateData): Promise<void> {
+  const waiting = deferred.get(state);
+  if (waiting) await saveState(root, state, { files: [], assets: [] });
 }
 
 /** Size of the snapshot each state was last compacted into (the journal may grow to it before the next). */
@@ -175,6 +199,7 @@ export async function compactState(root: string, state: StateData): Promise<void
   const id = hashValue(records).slice(0, 16);
   const text = JSON.stringify({ version: 2, journal: id, ...records } satisfies SnapshotFile, null, 1) + '\n';
   await writeFileAtomic(path.join(stateDir(root), STATE_FILE), text);
+  deferred.delete(state); // every entry is in it
   await writeFileAtomic(path.join(stateDir(root), STATE_BACKUP_FILE), text);
   await writeStamps(stateDir(root), stamps);
   // Shard files now folded in: laid over this snapshot again after a kill they would change nothing.
@@ -190,6 +215,7 @@ export async function compactState(root: string, state: StateData): Promise<void
  * big project (a watch job) leaves its few records in the journal instead of rewriting every entry.
  */
 export async function compactIfJournaled(root: string, state: StateData): Promise<void> {
+  await flushState(root, state);
   const journal = journals.get(state);
   if (unfolded.has(state) || (journal?.exists && journal.bytes * 8 > (snapshotBytes.get(state) ?? 0))) await compactState(root, state);
 }

@@ -17,6 +17,11 @@ export interface FileRecord {
    * four are unchanged the content is taken to be `output` without reading it (file-stat.ts).
    */
   seen?: FileStamp;
+  /**
+   * A model file's external buffers (project-relative paths) as its content `of` references them: the plan
+   * takes them from here while the change gate vouches that the file is still `of`, instead of parsing it.
+   */
+  buffers?: { of: string; files: string[] };
 }
 
 /** What the change gate compares (decimal strings: nanosecond times overflow a double). */

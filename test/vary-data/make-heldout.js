@@ -9,6 +9,7 @@
  * At most MAX textures, in order of sha1(file name), so no hand-picking. Nothing here was tuned on.
  *
  *   node test/vary-data/make-heldout.js ~/.cache/remaster-data/nexuiz-textures ~/.cache/remaster-data/vary-heldout
+ *   node test/vary-data/make-heldout.js --tune 40 ~/.cache/remaster-data/nexuiz-textures vary-tune   # complement, for tuning
  *
  * Output: OUT/<folder>__<name>.png (+ _norm.png, _gloss.png) and manifest.json.
  */
@@ -18,7 +19,9 @@ const path = require('node:path');
 const sharp = require('sharp');
 
 const SIZE = 256;
-const MAX = 16;
+// `--tune [N]`: the complement (folders NOT held out, first N by sha1(file name)) for tuning, never scored as held-out.
+const TUNE = process.argv.indexOf('--tune');
+const MAX = TUNE >= 0 ? Number(process.argv[TUNE + 1]) || 40 : 16;
 const MAP_SUFFIX = /_(norm|gloss|bump|glow|pants|shirt|reflect|h)$/i;
 
 /** Minimal TGA reader (types 2/3 uncompressed, 10/11 RLE; 8/24/32 bit), which libvips lacks. */
@@ -69,7 +72,7 @@ async function centre(file, channels) {
 }
 
 async function main() {
-  const [root, out] = process.argv.slice(2);
+  const [root, out] = process.argv.slice(2).filter((a, i, all) => a !== '--tune' && all[i - 1] !== '--tune');
   if (!root || !out) throw new Error('usage: make-heldout.js PACKAGE_ROOT OUT');
   fs.mkdirSync(out, { recursive: true });
   const candidates = [];
@@ -87,7 +90,7 @@ async function main() {
     const stem = path.basename(f).replace(/\.[^.]+$/, '');
     // sha1 mod 100 from the full 160-bit value, as Python computes it
     const mod = BigInt('0x' + crypto.createHash('sha1').update(folder.toLowerCase()).digest('hex')) % 100n;
-    return mod < 10n && !MAP_SUFFIX.test(stem);
+    return (TUNE >= 0 ? mod >= 10n : mod < 10n) && !MAP_SUFFIX.test(stem);
   });
   held.sort((a, b) => crypto.createHash('sha1').update(path.basename(a)).digest('hex').localeCompare(crypto.createHash('sha1').update(path.basename(b)).digest('hex')));
   const items = [];
@@ -121,7 +124,7 @@ async function main() {
   const manifest = {
     package: 'nexuiz-textures (Debian)',
     licence: 'GPL-2+ (usr/share/doc/nexuiz-textures/copyright in the package)',
-    rule: 'folders with sha1(folder) mod 100 < 10 (as models/training/prepare_data.py); colour textures >= 256 px, not flat; centre 256x256; first 16 by sha1(file name)',
+    rule: TUNE >= 0 ? `TUNING set (not held out): folders with sha1(folder) mod 100 >= 10; otherwise as the held-out rule, first ${MAX}` : 'folders with sha1(folder) mod 100 < 10 (as models/training/prepare_data.py); colour textures >= 256 px, not flat; centre 256x256; first 16 by sha1(file name)',
     items,
   };
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));

@@ -48,6 +48,19 @@ export interface SynthesisPlan {
   seed: number;
   wrapOutput: boolean;
   lattice?: Lattice;
+  /**
+   * Levels below this one jitter freely; from it up, offsets and jitter snap to the lattice. Default 0
+   * (every level snaps). A period cell (period-cell.ts) keeps its layout at the coarse levels and varies
+   * the content inside it at the fine ones.
+   */
+  freeBelow?: number;
+  /**
+   * The final wrap roll may shift by any amount, not only whole lattice steps: for a period cell or
+   * locked bands, whose lock is the exemplar's own size, so the lattice would allow no roll at all and
+   * the wrap would stay on the cell border / band edge (a grout line at the border that the fine levels
+   * bend reads as a seam there). Rolling translates the whole output: the grid and the bands stay.
+   */
+  rollFree?: boolean;
 }
 
 /** The neighbourhood offsets, Δ in row-major 3x3 order. */
@@ -144,7 +157,7 @@ function jitter(map: CoordinateMap, level: number, plan: SynthesisPlan, ex: Exem
     let jy = Math.round((hashRandom(plan.seed, 2 * level + 1, px, py) * 2 - 1) * amount);
     // Structured textures move in whole lattice steps only, so bricks stay on their courses (finer,
     // free moves were measured to knock mortar lines out of step, which no correction restores).
-    if (plan.lattice) [jx, jy] = snapToLattice(jx, jy, plan.lattice);
+    if (plan.lattice && level >= (plan.freeBelow ?? 0)) [jx, jy] = snapToLattice(jx, jy, plan.lattice);
     map.x[i] += jx;
     map.y[i] += jy;
   }
@@ -434,6 +447,6 @@ export function synthesizeCoordinates(ex: Exemplar, plan: SynthesisPlan): Coordi
     correct(map, level, plan.passes[level] ?? 0, plan, ex);
   }
   if (!plan.wrapOutput) return map;
-  const [sx, sy] = bestRoll(map, ex, plan.lattice);
+  const [sx, sy] = bestRoll(map, ex, plan.rollFree ? undefined : plan.lattice);
   return roll(map, sx, sy);
 }

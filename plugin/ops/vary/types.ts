@@ -31,6 +31,13 @@ export interface VaryOptions {
   tile?: boolean;
   /** Structured textures: 'auto' detects a lattice (bricks, tiles) and moves content in lattice steps; 'off' never. Default 'auto'. */
   lattice?: 'auto' | 'off';
+  /**
+   * Designed panels laid out in horizontal or vertical bands (detected from the row / column means):
+   * keep every band in place and vary the content along it (bands.ts). Default false: the bands then
+   * dominate the variance and variants correlate 0.9+ with the exemplar (measured), a trade the user
+   * chooses. Only for tiling exemplars.
+   */
+  lockBands?: boolean;
 }
 
 /** Where each output texel comes from in the exemplar (integer texel coordinates). */

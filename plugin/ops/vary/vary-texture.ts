@@ -13,7 +13,9 @@
 import { buildExemplar } from './exemplar';
 import { VaryInputError } from './input-error';
 import { hashRandom } from './hash-random';
+import { bandedAxis, lockBands } from './bands';
 import { detectLattice } from './period';
+import { cellFreeLevels, cropCell, periodCell, repeatCell } from './period-cell';
 import { makePlan } from './plan';
 import { remap } from './remap';
 import { synthesizeCoordinates } from './synthesize';
@@ -93,22 +95,33 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
   const height = options.height ?? lead.height;
   const exemplarTiles = tiles(lead);
   const outputTiles = options.tile ?? exemplarTiles;
-  const lattice = options.lattice === 'off' ? undefined : detectLattice(lead);
+  const detected = options.lattice === 'off' ? undefined : detectLattice(lead);
+  // Designed panels in bands: moves across the bands locked (bands.ts), on request only.
+  const lattice = !options.lockBands || options.lattice === 'off' || !exemplarTiles ? detected : lockBands(detected, bandedAxis(lead), lead.width, lead.height);
+  const variation = options.variation ?? 0.5;
+  // A large lattice cell (2x2 copies of one tile): grow a new cell and repeat it (period-cell.ts).
+  const cell = outputTiles && exemplarTiles ? periodCell(lattice, lead.width, lead.height, width, height) : undefined;
+  const source = cell ? cropCell(maps, cell) : maps;
+  // In a cell the cell grid itself is the lattice: coarse levels keep the cell's layout, fine levels vary it.
+  const sourceLattice = cell ? { a: [cell.width, 0] as [number, number], b: [0, cell.height] as [number, number], strength: lattice!.strength } : lattice;
   const variants: Variant[] = [];
   let exemplar: ReturnType<typeof buildExemplar> | undefined;
   for (let k = 1; k <= count; k++) {
     const plan = makePlan({
-      exemplarWidth: lead.width,
-      exemplarHeight: lead.height,
-      width,
-      height,
-      variation: options.variation ?? 0.5,
+      exemplarWidth: source[0].image.width,
+      exemplarHeight: source[0].image.height,
+      width: cell ? cell.width : width,
+      height: cell ? cell.height : height,
+      variation,
       seed: Math.floor(hashRandom(seed, 77, k, 0) * 2147483647),
       wrapOutput: outputTiles,
-      lattice,
+      lattice: sourceLattice,
+      freeBelow: cell ? cellFreeLevels(cell, variation) : undefined,
+      rollFree: !!cell || lattice !== detected,
     });
-    if (!exemplar || exemplar.stack.length <= plan.levels) exemplar = buildExemplar(maps, plan.levels, exemplarTiles);
-    const coords = synthesizeCoordinates(exemplar, plan);
+    if (!exemplar || exemplar.stack.length <= plan.levels) exemplar = buildExemplar(source, plan.levels, exemplarTiles);
+    const synthesized = synthesizeCoordinates(exemplar, plan);
+    const coords = cell ? repeatCell(synthesized, width, height) : synthesized;
     variants.push({ index: k, coords, maps: maps.map((m) => ({ slot: m.slot, kind: m.kind, image: remap(m.image, coords, m.kind) })) });
   }
   return { variants, exemplarTiles, outputTiles, lattice };
