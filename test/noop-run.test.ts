@@ -62,6 +62,14 @@ test('a no-op run reads no kept original and parses no model: one lstat per file
   expect(third.skipped.map((s) => s.reason)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
 });
 
+test('a kept original deleted behind Remaster\'s back is still reported by a no-op run (one lstat, no read)', async () => {
+  expect((await remasterProject(dir)).processed.length).toBe(4);
+  fs.rmSync(path.join(dir, '.remaster', 'originals', 't1.png'));
+  const second = await remasterProject(dir);
+  expect(second.failed).toEqual([{ path: 't1.png', error: expect.stringMatching(/t1\.png: the kept original is missing from \.remaster\/originals/) }]);
+  expect(second.skipped.map((s) => s.reason)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+});
+
 test('a bad model in the rules still fails the run (exit 2) as soon as an asset needs remastering', async () => {
   writeJSON(path.join(dir, 'remaster.config.json'), { rules: [{ match: '**/*', upscale: { scale: 2, model: 'models/none.onnx' } }] });
   await expect(remasterProject(dir)).rejects.toMatchObject({ code: 'CONFIG' });

@@ -2,8 +2,9 @@ import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { rulesForAsset } from '../config/resolve';
 import type { SourcedRule } from '../config/types';
-import { toAbsolute } from '../safety/project-paths';
+import { STATE_DIR, toAbsolute } from '../safety/project-paths';
 import { gatedHashSync } from '../state/file-stat';
+import { ORIGINALS_DIR, originalPath } from '../state/originals';
 import { assetFingerprint, type RunContext } from './context';
 import { inspectFile } from './file-source';
 import { operationInputHashes } from './operation-inputs';
@@ -36,6 +37,7 @@ export function upToDateByStamps(ctx: RunContext, key: string, rules: SourcedRul
   // State paths are checked project paths (normalised, no `..`): on POSIX joining them is concatenation.
   const prefix = path.sep === '/' ? (ctx.root.endsWith('/') ? ctx.root : ctx.root + '/') : null;
   const toFile = (rel: string) => (prefix === null ? toAbsolute(ctx.root, rel) : prefix + rel);
+  const toKept = (rel: string) => (prefix === null ? originalPath(ctx.root, rel) : `${prefix}${STATE_DIR}/${ORIGINALS_DIR}/${rel}`);
   for (const rel of record.files) {
     const file = ctx.state.files[rel];
     if (!file || file.pending !== undefined) return false;
@@ -45,7 +47,12 @@ export function upToDateByStamps(ctx: RunContext, key: string, rules: SourcedRul
     } else if (gatedHashSync(toFile(rel), file) === null) {
       return false;
     }
-    if (file.original !== null) originals[rel] = file.original;
+    if (file.original !== null) {
+      // The kept original must still be there (one more lstat, not a read): a missing one is reported
+      // by the full path, as it was before this gate existed, instead of surfacing only at restore.
+      if (!lstatSync(toKept(rel), { throwIfNoEntry: false })?.isFile()) return false;
+      originals[rel] = file.original;
+    }
   }
   const assetRules = rulesForAsset(rules, key);
   Object.assign(originals, operationInputHashes(ctx.root, assetRules)); // as processAsset keys the fingerprint
