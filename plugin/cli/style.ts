@@ -62,7 +62,7 @@ export function registerStyleCommand(program: Command): void {
     .option('--seamless', 'the texture tiles: keep it tiling (wrap-around filters)')
     .option('--seed <n>', 'seed of the random projections/filters (same seed, same output)', parseSeed, 0)
     .option('--frames <n>', 'write a flipbook of N images, strength 0 -> --strength', parseFrames)
-    .addOption(new Option('--method <m>', 'stats: colour transport + band statistics (fast); gram: random-filter Gram optimisation').choices([...STYLE_METHODS]).default('stats'))
+    .addOption(new Option('--method <m>', 'stats: palette and grain, layout kept (fast); stats-bands: stronger texture, weaker layout (fast); gram: random-filter Gram optimisation (slow)').choices([...STYLE_METHODS]).default('stats'))
     .action(async (input: string, output: string, flags: StyleFlags) => {
       if (!OUTPUT_EXT.has(path.extname(output).toLowerCase())) usageError(`${output}: unsupported output format "${path.extname(output)}" (use .png, .jpg or .webp)`);
       let reference;

@@ -67,7 +67,7 @@ export const style: TextureOperation<StyleRule, StyleSettings> = {
           strength: { description: '0 (unchanged) to 1 (full style). Default 1.', type: 'number', minimum: 0, maximum: 1 },
           seamless: { description: 'The texture tiles: keep it tiling (wrap-around filters).', type: 'boolean' },
           seed: { description: 'Seed of the random projections/filters. Default 0.', type: 'integer', minimum: 0, maximum: 4294967295 },
-          method: { description: '"stats" (colour transport + band statistics, default) or "gram" (random-filter Gram optimisation).', enum: [...STYLE_METHODS] },
+          method: { description: '"stats" (layout-keeping colour and grain transfer, default), "stats-bands" (stronger texture change, weaker layout) or "gram" (random-filter Gram optimisation).', enum: [...STYLE_METHODS] },
           kinds: { description: 'Texture kinds styled. Default ["color"]: normal and data maps untouched.', type: 'array', items: { enum: ['color', 'normal', 'data'] }, uniqueItems: true },
         },
       },

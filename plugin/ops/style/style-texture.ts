@@ -4,6 +4,7 @@
  */
 
 import type { RawImage } from '../../types';
+import { bandStatisticsTransfer } from './band-statistics-transfer';
 import { gramTransfer } from './gram-transfer';
 import { rgbPlanesOf, toRawImage, type ColourPlanes } from './planes';
 import { seededRandom } from './random';
@@ -11,12 +12,14 @@ import { statisticsTransfer } from './statistics-transfer';
 
 /** How the style is carried over. */
 export type StyleMethod =
-  /** Colour optimal transport + per-band detail histogram matching (default: fastest, keeps structure best). */
+  /** Colour optimal transport, colour grain, the input's luminance above ~2 texels kept (default: fast, keeps the layout). */
   | 'stats'
+  /** Colour optimal transport + per-band detail matching + half the transported coarse luminance (stronger texture change, weaker layout). */
+  | 'stats-bands'
   /** Gram matching of multi-scale random-filter features by gradient descent from the input (ONNX Runtime). */
   | 'gram';
 
-export const STYLE_METHODS: readonly StyleMethod[] = ['stats', 'gram'];
+export const STYLE_METHODS: readonly StyleMethod[] = ['stats', 'stats-bands', 'gram'];
 
 export interface StyleOptions {
   /** 0 = the input unchanged, 1 = the full transfer; in between, a linear blend. Default 1. */
@@ -69,6 +72,7 @@ export async function styleFull(image: RawImage, reference: RawImage, options: O
   const wrap = options.seamless ?? false;
   let styled: ColourPlanes;
   if (method === 'stats') styled = statisticsTransfer(input, ref, random, { wrap, mask, referenceMask });
+  else if (method === 'stats-bands') styled = bandStatisticsTransfer(input, ref, random, { wrap, mask, referenceMask });
   else styled = await gramTransfer(input, ref, random, { wrap, mask, referenceMask });
   return { input: image, full: toRawImage(styled, image), method };
 }
