@@ -14,7 +14,7 @@
  *   so channels are grouped so sharp never sees a grey+alpha or RGBA image (it would premultiply).
  */
 
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import type { RawImage, TextureKind } from '../types';
 import { linear16ToSrgb8Lut, linearToSrgb, srgb8ToLinear16Lut, blankImage } from './pixels';
 import { renormalise16To8, renormalisePlanes } from './normal';
@@ -31,6 +31,13 @@ export interface ClassicalOptions {
   /** Shrink with the float resampler too (Pillow-exact, slower) instead of sharp. */
   exact?: boolean;
 }
+
+/**
+ * sharp (libvips), loaded on first use: `remaster upscale` starts its model loading in the inference
+ * worker before this thread spends ~35 ms loading libvips (issue 13, CLI start-up).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sharp = (...args: Parameters<typeof Sharp>): ReturnType<typeof Sharp> => (require('sharp') as typeof Sharp)(...args);
 
 /** Which channels travel together through sharp, per kind (see file comment). */
 export function channelGroups(channels: number, kind: TextureKind): number[][] {
