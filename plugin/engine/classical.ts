@@ -76,6 +76,20 @@ export async function resizeClassical(
   return out;
 }
 
+/**
+ * Enlarges `channels` of `image`, each on its own as data (float resampler, Lanczos-3), writing every
+ * output row straight into the same channels of `out` (already the target size): no copy of the
+ * channel at the input size and no whole output-size image for it. The values are those of
+ * `resizeClassical(pickChannels(image, channels), out.width, out.height, 'data')`.
+ *
+ * @example
+ * enlargeChannelsInto(rgba, [3], upscaled); // upscaled's alpha from rgba's, row by row
+ */
+export function enlargeChannelsInto(image: RawImage, channels: number[], out: RawImage, kernel: ResampleKernel = 'lanczos3'): void {
+  if (out.width < image.width || out.height < image.height) throw new Error('enlargeChannelsInto only enlarges');
+  for (const c of channels) enlargeGroup(image, [c], 'data', false, kernel, out);
+}
+
 /** Resamples one channel group in float (see resample.ts), writing 8-bit channels of `out`. */
 function enlargeGroup(image: RawImage, group: number[], kind: TextureKind, linear: boolean, kernel: ResampleKernel, out: RawImage): void {
   const hasAlpha = kind === 'color' && (group.length === 2 || group.length === 4);
