@@ -7,9 +7,9 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.js',
   testTimeout: 60000,
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+    '^.+\\.ts$': 'ts-jest',
     // property-graph (used by @gltf-transform/core) ships ESM only, which jest cannot load: compile it to CommonJS.
-    '^.+/property-graph/.+\\.mjs$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true, module: 'commonjs' } }],
+    '^.+/property-graph/.+\\.mjs$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!property-graph/)'],
 };

@@ -159,17 +159,22 @@ export async function killSeries(template: string, work: string, ref: Reference,
   const summary: KillSummary = { killPoints: 0, attempts: 0, series: 0, problems: [] };
   const lo = Math.max(0.05, ref.firstAssetSeconds * 0.7) * 1000;
   const hi = ref.seconds * 1000;
-  while (summary.killPoints < points && summary.attempts < points * 4) {
+  while (summary.killPoints < points && summary.attempts < points * 6) {
     fs.rmSync(work, { recursive: true, force: true });
     fs.cpSync(template, work, { recursive: true });
     summary.series++;
+    // Each killed run leaves less work to the next one, so its kill is drawn from a shorter window
+    // (what the reference run had left after the previous kill); otherwise later kills of a series
+    // mostly land after the run has finished (seen on a loaded CI machine with the short shard run).
+    let seriesHi = hi;
     for (let k = 0; k < perSeries && summary.killPoints < points; k++) {
-      const delay = Math.round(lo + random() * (hi - lo));
+      const delay = Math.round(lo + random() * (seriesHi - lo));
       const midRun = await killAfter(work, delay);
       summary.attempts++;
       if (midRun) summary.killPoints++;
       summary.problems.push(...checkAfterKill(work, ref).map((p) => `kill ${summary.attempts} at ${delay} ms: ${p}`));
       if (!midRun) break;
+      seriesHi = Math.max(lo + 0.25 * (hi - lo), seriesHi - (delay - lo));
     }
     summary.problems.push(...checkCompletes(work, ref).map((p) => `series ${summary.series}: ${p}`));
   }
