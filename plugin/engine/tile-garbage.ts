@@ -5,7 +5,7 @@
  * after ~64 MB of them have piled up in each thread: measured +50 MB of peak RSS for x4 of 1024²
  * (issue 13's memory bound is 200 MB + 1.3x the output). A young-generation collection after every
  * `limit` bytes of them frees them at ~1 ms a time, off the inference thread's critical path (the
- * next tile is already computing).
+ * next tile is already computing, see TileGarbage).
  *
  *   const garbage = new TileGarbage();
  *   garbage.add(out.byteLength);   // after a tile's buffer has been handed on
@@ -44,9 +44,15 @@ function collector(): Collect | null {
  */
 export const TILE_GARBAGE_LIMIT = 2 ** 20;
 
-/** Counts bytes of tile buffers this thread let go of and collects the young generation past `limit`. */
+/**
+ * Counts bytes of tile buffers this thread let go of and collects the young generation past `limit`,
+ * in a setImmediate: after the code that reported them has handed the next tile on (the tiler submits
+ * tile i+1 before blending tile i; the worker posts its reply first), so the collection never holds
+ * up inference.
+ */
 export class TileGarbage {
   private bytes = 0;
+  private scheduled = false;
   /** Young-generation collections run so far (for tests). */
   collections = 0;
 
@@ -54,11 +60,15 @@ export class TileGarbage {
 
   add(bytes: number): void {
     this.bytes += bytes;
-    if (this.bytes < this.limit) return;
-    this.bytes = 0;
-    const gc = collector();
-    if (!gc) return;
-    gc({ type: 'minor' });
-    this.collections++;
+    if (this.bytes < this.limit || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.bytes = 0;
+      const gc = collector();
+      if (!gc) return;
+      gc({ type: 'minor' });
+      this.collections++;
+    }).unref();
   }
 }
