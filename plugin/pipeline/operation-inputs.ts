@@ -12,12 +12,19 @@ import { hashBytes } from '../state/hash';
 
 export function operationInputHashes(root: string, rules: SourcedRule[]): Record<string, string | null> {
   const out: Record<string, string | null> = {};
+  for (const { op, file } of ruleInputFiles(rules)) out[`${op}:${file}`] ??= projectFileHash(root, file);
+  return out;
+}
+
+/** The files rule values name (as written, relative to the project root), with the operation naming each. */
+export function ruleInputFiles(rules: Pick<SourcedRule, 'rule'>[]): { op: string; file: string }[] {
+  const out: { op: string; file: string }[] = [];
   for (const op of listOperations()) {
     if (!op.inputFiles) continue;
     for (const { rule } of rules) {
       const value = (rule as Record<string, unknown>)[op.key];
       if (value === undefined || value === false) continue;
-      for (const file of op.inputFiles(value)) out[`${op.key}:${file}`] ??= projectFileHash(root, file);
+      for (const file of op.inputFiles(value)) out.push({ op: op.key, file });
     }
   }
   return out;

@@ -20,12 +20,12 @@ import { assertStateDirSafe } from '../safety/state-dir';
 import { lockProject } from '../state/lock';
 import { openResultCache } from '../cache/result-cache';
 import { writeShardState } from '../state/shard-state';
-import { compactIfJournaled, loadState, stateDir } from '../state/store';
+import { compactIfJournaled, loadState, stateDir, type StateData } from '../state/store';
 import type { DeviceChoice } from '../types';
 import type { AssetOutcome, ImageWork, RunContext } from './context';
 import { ImageProcessor } from './image-processor';
 import { preflight } from './preflight';
-import { planAssets } from './plan';
+import { planAssets, type PlannedAsset } from './plan';
 import { blockDisagreeingSharers } from './shared-textures';
 import { processModel } from './process-model';
 import { processTexture } from './process-texture';
@@ -74,6 +74,21 @@ export interface RemasterProjectOptions {
   cache?: string;
   /** The cache's size cap in bytes (default 10 GiB); least recently used entries are evicted at the end of a run. */
   cacheMaxBytes?: number;
+  /**
+   * Watch mode (plugin/watch/asset-index.ts): the run's assets, planned by the caller from its file → asset
+   * index for the state loaded under the lock, and `context`, the models sharing files with them (for the
+   * shared-texture check). The project is then not walked, no model outside the plan is parsed, orphan
+   * temp files are not swept, and only the planned assets' state paths are checked for symlinks.
+   */
+  planned?: (state: StateData) => Promise<{ assets: PlannedAsset[]; context: PlannedAsset[] }>;
+  /**
+   * Watch mode (plugin/watch/state-cache.ts): where the state comes from under the lock (instead of
+   * loadState), and gets it back at the end, `clean` when the run threw nothing and no asset failed.
+   */
+  stateSource?: {
+    load(root: string, onNote?: (line: string) => void): Promise<StateData>;
+    release(root: string, state: StateData, clean: boolean): Promise<void>;
+  };
 }
 
 /**
@@ -98,7 +113,7 @@ export async function remasterProject(root: string, options: RemasterProjectOpti
   // A dry run writes nothing, so it needs no lock (and creates no .remaster/).
   const unlock = options.dryRun ? async () => undefined : await lockProject(root);
   try {
-    if (!options.dryRun) await removeOrphanTempFiles(root);
+    if (!options.dryRun && !options.planned) await removeOrphanTempFiles(root);
     return await runLocked(root, config, options);
   } finally {
     await unlock();
@@ -107,20 +122,22 @@ export async function remasterProject(root: string, options: RemasterProjectOpti
 }
 
 async function runLocked(root: string, config: ProjectConfig, options: RemasterProjectOptions): Promise<RunReport> {
-  const state = await loadState(root, options.warn ?? options.log);
-  assertStateTargetsSafe(root, state); // a shipped .remaster/ naming paths through symlinks: refused before anything is touched
+  const state = options.stateSource ? await options.stateSource.load(root, options.warn ?? options.log) : await loadState(root, options.warn ?? options.log);
+  const given = options.planned && (await options.planned(state));
+  // A shipped .remaster/ naming paths through symlinks: refused before anything is touched.
+  assertStateTargetsSafe(root, given ? recordsOf(state, given.assets) : state);
   const io = createIO();
 
   const unreadable: UnreadableFolder[] = [];
-  const planned = await planAssets(root, state, io, await discoverFiles(root, unreadable));
-  let assets = planned;
+  const planned = given ? [...given.assets, ...given.context] : await planAssets(root, state, io, await discoverFiles(root, unreadable));
+  let assets = given ? given.assets : planned;
   if (options.paths) {
     const wanted = options.paths.map((p) => toProjectPath(root, p));
     assets = assets.filter((a) => [a.key, ...(state.assets[a.key]?.files ?? [])].some((rel) => wanted.some((w) => covers(w, rel))));
   }
   const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
   if (shard) assets = assetsOfShard(assets, shard);
-  const unmatched = options.paths ? [] : unmatchedRules(config.rules, planned.map((a) => a.key));
+  const unmatched = options.paths || given ? [] : unmatchedRules(config.rules, planned.map((a) => a.key));
   // Every sidecar is validated before anything is written: a bad config changes nothing.
   const sidecars = new Map<string, SourcedRule[]>();
   for (const asset of assets) sidecars.set(asset.key, await loadSidecarRules(root, asset.key));
@@ -131,6 +148,7 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
   // A folder that cannot be listed fails on its own; everything else is still done.
   const report: RunReport = { processed: [], skipped: [], failed: unreadable.map((f) => ({ path: f.rel, error: f.error })), ...(unmatched.length ? { warnings: unmatched } : {}) };
   let runCache: RunContext['cache'];
+  let clean = false;
   try {
     // Pre-flight (models load) before the first asset that needs remastering, not before a run of
     // up-to-date assets; its failure ends the run as a config error, as before, with nothing written.
@@ -179,6 +197,7 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
         options.onEvent?.({ type: 'asset', path: asset.key, outcome: outcome.outcome, detail, done, total: assets.length });
       },
     });
+    clean = report.failed.length === 0;
   } finally {
     if (!options.engine) await engine.close();
     // The run's journal folded into state.json, so the next load reads one file (best effort: the journal holds it anyway).
@@ -186,8 +205,19 @@ async function runLocked(root: string, config: ProjectConfig, options: RemasterP
     if (runCache) await runCache.cache.trim().catch((err) => (options.warn ?? options.log)?.(`${runCache!.cache.dir}: result cache not trimmed (${firstLine(err)})`));
     // A shard's own records, for merging shards by copying their trees (plugin/state/shard-state.ts).
     if (shard && !options.dryRun) await writeShardState(root, stateDir(root), state, shard.index, shard.count, assets.map((a) => a.key), assets.flatMap((a) => a.files));
+    await options.stateSource?.release(root, state, clean && !options.dryRun);
   }
   return report;
+}
+
+/** The state's records of these assets only (their keys, their files). */
+function recordsOf(state: StateData, assets: PlannedAsset[]): { files: Record<string, unknown>; assets: Record<string, { files: string[] }> } {
+  const out = { files: {} as Record<string, unknown>, assets: {} as Record<string, { files: string[] }> };
+  for (const asset of assets) {
+    if (state.assets[asset.key]) out.assets[asset.key] = state.assets[asset.key];
+    for (const rel of asset.files) if (state.files[rel]) out.files[rel] = state.files[rel];
+  }
+  return out;
 }
 
 /**

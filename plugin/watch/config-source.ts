@@ -6,6 +6,8 @@ import path from 'node:path';
 import { CONFIG_FILE } from '../config/defaults';
 import { configFromObject, loadProjectConfig } from '../config/load';
 import type { RemasterConfig } from '../config/types';
+import { ruleInputFiles } from '../pipeline/operation-inputs';
+import { toRel } from './ignore';
 
 export class ConfigSource {
   /** Absolute path of the config file to watch; null for a config object (nothing to watch). */
@@ -43,6 +45,20 @@ export class ConfigSource {
   forPipeline(): string | RemasterConfig | undefined {
     if (typeof this.option === 'object') return this.option;
     return this.fileIsValid ? this.option : this.lastGood ?? undefined;
+  }
+
+  /**
+   * Project-relative paths of the files the project rules name (a style reference image): a change to
+   * one re-plans every asset, as a config change does.
+   */
+  inputFiles(): Set<string> {
+    const config = typeof this.option === 'object' ? this.option : this.lastGood;
+    const out = new Set<string>();
+    for (const { file } of ruleInputFiles((config?.rules ?? []).map((rule) => ({ rule })))) {
+      const rel = toRel(this.root, path.resolve(this.root, file));
+      if (rel !== null) out.add(rel);
+    }
+    return out;
   }
 
   private async read(): Promise<RemasterConfig> {

@@ -4,8 +4,14 @@
  * and saves the whole state.json, so two at once would lose each other's records; inside a job the
  * pipeline works on `concurrency` assets at once (commits and model inference still one at a time).
  *
- *   file events ──► SettleTracker (complete writes) ──► classifyChanges (own outputs out, by hash)
- *     ──► selectAssets (owning assets) ──► remasterProject({ paths, signal }) ──► events
+ *   file events ──► SettleTracker (complete writes) ──► AssetIndex.update (files, models' resources)
+ *     ──► classifyChanges (own outputs out, by hash) ──► AssetIndex.plan (owning assets only)
+ *     ──► remasterProject({ planned, stateSource, signal }) ──► events
+ *
+ * A change batch costs what its assets cost, not what the project does: the index (asset-index.ts)
+ * knows which assets own a file, and the state is kept between jobs (state-cache.ts). The startup pass,
+ * a config change and a change to a file the project rules name (a style reference) re-plan every
+ * asset, walking the project as `remaster run` does.
  */
 import chokidar, { type FSWatcher } from 'chokidar';
 import { EventEmitter, once } from 'node:events';
@@ -18,13 +24,13 @@ import { loadSidecarRules } from '../config/load';
 import { createEngine, type Engine } from '../engine';
 import { remasterProject } from '../pipeline/project';
 import type { RunEvent } from '../pipeline/report';
-import { loadState, type StateData } from '../state/store';
 import { classifyChanges } from './changes';
 import { ConfigSource } from './config-source';
 import { walkFiles } from '../discovery/walk-files';
 import { isIgnoredPath, toRel } from './ignore';
-import { ReferenceIndex } from './references';
-import { selectAssets } from './select';
+import { AssetIndex } from './asset-index';
+import { selectAllAssets } from './select';
+import { StateCache } from './state-cache';
 import { SettleTracker } from './settle';
 import type { JobReason, ProjectWatcher, WatchEvent, WatchOptions } from './types';
 
@@ -51,7 +57,10 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
   readonly ready: Promise<void>;
   private readonly settle: SettleTracker;
   private readonly config: ConfigSource;
-  private readonly refs: ReferenceIndex;
+  /** File → owning assets, kept up to date batch by batch. */
+  private readonly index: AssetIndex;
+  /** The state, kept between jobs while nothing else writes it. */
+  private readonly states: StateCache;
   private readonly pollMs: number;
   private readonly maxBatchWaitMs: number;
   /** Aborted by close(): the running job stops before its next asset. */
@@ -66,6 +75,8 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
   private readonly totals = { processed: 0, skipped: 0, failed: 0 };
   /** Folders created since watching began, waiting to settle before they are re-listed. */
   private readonly newFolders = new Set<string>();
+  /** Folders removed since watching began. */
+  private readonly goneFolders = new Set<string>();
   /** A job refused because another run held the project's lock, tried again at `retryAt`. */
   private deferred: { reason: JobReason; wanted: Set<string> | 'all' } | null = null;
   private retryAt = 0;
@@ -79,7 +90,8 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
     this.pollMs = options.pollMs ?? Math.max(10, Math.round(stabilityMs / 5));
     this.maxBatchWaitMs = options.maxBatchWaitMs ?? WATCH_DEFAULTS.maxBatchWaitMs;
     this.config = new ConfigSource(root, options.config);
-    this.refs = new ReferenceIndex(root);
+    this.index = new AssetIndex(root);
+    this.states = new StateCache(root);
     this.ready = this.start();
     this.ready.catch(() => undefined); // the caller may never await it; close() still works
   }
@@ -101,6 +113,7 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
     this.files.on('all', (event, file) => {
       if (event === 'add' || event === 'change' || event === 'unlink') this.onFileEvent(file);
       else if (event === 'addDir') this.onNewFolder(file);
+      else if (event === 'unlinkDir') this.onGoneFolder(file);
     });
     this.files.on('error', (err) => this.send({ type: 'problem', message: `file watcher: ${firstLine(err)}` }));
     try {
@@ -110,6 +123,7 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
       throw err;
     }
     this.send({ type: 'watching', root: this.root });
+    await this.index.build(); // changes from here on reach it through the batches
 
     // What is pending (like `remaster run`); files changed meanwhile are already collected.
     await this.runJob('startup', 'all');
@@ -149,6 +163,14 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
   private onNewFolder(folder: string): void {
     if (this.closing || this.isIgnored(folder)) return;
     this.newFolders.add(folder);
+    this.settle.touch(folder);
+    this.startTimer();
+  }
+
+  /** A removed folder: the index drops what it held (its files' own unlink events re-plan their owners). */
+  private onGoneFolder(folder: string): void {
+    if (this.closing || this.isIgnored(folder)) return;
+    this.goneFolders.add(folder);
     this.settle.touch(folder);
     this.startTimer();
   }
@@ -197,26 +219,35 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
 
   private async handleBatch(batch: string[]): Promise<void> {
     const files: string[] = [];
+    const gone: string[] = [];
     for (const file of batch) {
       if (this.newFolders.delete(file)) await this.relist(file);
+      else if (this.goneFolders.delete(file)) gone.push(file);
       else files.push(file);
     }
+    // Every path, Remaster's own outputs included (wall.png → wall.webp moves an asset's file).
+    await this.index.update([...gone, ...files].flatMap((file) => toRel(this.root, file) ?? []));
     if (files.length === 0) return;
-    const state = await loadState(this.root);
+    const state = await this.states.load();
     const changes = await classifyChanges(this.root, state, this.config.file, files);
     for (const { path: rel, reason } of changes.ignored) this.send({ type: 'ignored', path: rel, reason });
     if (changes.configChanged) {
       const problem = await this.config.reload();
-      if (problem === null) return this.runJob('config', 'all', state);
+      if (problem === null) return this.runJob('config', 'all');
       this.send({ type: 'problem', path: this.config.file ?? undefined, message: problem });
     }
-    if (changes.wanted.size > 0) await this.runJob('changes', changes.wanted, state);
+    const inputs = this.config.inputFiles();
+    if ([...changes.wanted].some((rel) => inputs.has(rel))) return this.runJob('config', 'all'); // a file the rules name: every asset may use it
+    if (changes.wanted.size > 0) await this.runJob('changes', changes.wanted);
   }
 
-  private async runJob(reason: JobReason, wanted: Set<string> | 'all', state?: StateData): Promise<void> {
-    state ??= await loadState(this.root);
+  private async runJob(reason: JobReason, wanted: Set<string> | 'all'): Promise<void> {
+    // A config change also re-walks the index: saving the config is a way to resync after missed events.
+    if (reason === 'config') await this.index.build();
+    const state = await this.states.load();
+    const plan = wanted === 'all' ? null : await this.index.plan(state, wanted);
     const keys: string[] = [];
-    for (const asset of await selectAssets(this.root, state, this.refs, wanted)) {
+    for (const asset of plan?.assets ?? (await selectAllAssets(this.root, state))) {
       // The pipeline refuses a whole run over one bad sidecar; here only that asset waits for a fix.
       try {
         await loadSidecarRules(this.root, asset.key);
@@ -233,8 +264,16 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
       else if (event.type === 'begin') this.send({ type: 'asset-start', path: event.path });
     };
     try {
+      const run = new Set(keys);
       await remasterProject(this.root, {
-        config: this.config.forPipeline(), engine: this.engine, paths: keys, signal: this.abort.signal, onEvent, concurrency: this.options.concurrency,
+        config: this.config.forPipeline(), engine: this.engine, signal: this.abort.signal, onEvent, concurrency: this.options.concurrency, stateSource: this.states,
+        ...(wanted === 'all' ? { paths: keys } : {
+          // Planned again only if the state changed under the lock (another run in between).
+          planned: async (locked) => {
+            const { assets, context } = locked === state ? plan! : await this.index.plan(locked, wanted);
+            return { assets: assets.filter((a) => run.has(a.key)), context };
+          },
+        }),
       });
     } catch (err) {
       if (this.abort.signal.aborted) return; // close(): the current asset finished, the rest waits
@@ -244,6 +283,10 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
         return;
       }
       this.send({ type: 'problem', message: firstLine(err) }); // e.g. a rule names a model that cannot be used
+    } finally {
+      // The state records of the assets just run (outputs they made, files they no longer have).
+      const kept = this.states.current;
+      if (kept) this.index.syncState(kept, wanted === 'all' ? undefined : keys);
     }
   }
 

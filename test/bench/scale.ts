@@ -8,8 +8,10 @@
  *      shipped default rules: first-run time outside the engine per asset (wall time less the time
  *      inside engine.upscale/resize), the no-op second run's time and whether it loaded a model (an
  *      inference session; the engine logs each), with and without the change gate's stamps.
+ *   3. With --watch N: watch latency for one changed texture, a 10-asset project against an N-asset one
+ *      watched at the same time (watch-scale.ts; target ratio ≤ 1.5 at 100k).
  *
- *   npm run bench:scale -- [--assets 1000] [--commits 20] [--big]
+ *   npm run bench:scale -- [--assets 1000] [--commits 20] [--big] [--watch 10000]
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +20,7 @@ import { createEngine, type Engine } from '../../plugin/engine';
 import { remasterProject } from '../../plugin/pipeline/project';
 import { compactState, loadState, saveState, type StateData } from '../../plugin/state/store';
 import { buildBigProject } from '../soak/big-project';
+import { watchScaleFigures } from './watch-scale';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -177,6 +180,7 @@ async function main(): Promise<void> {
     `whole file ratio ${(median(whole.at(-1)!) / median(whole[0])).toFixed(1)}`);
   for (const p of projects) await fs.rm(p.root, { recursive: true, force: true });
   if (arg('assets', 1000) > 0) await projectFigures(arg('assets', 1000));
+  if (arg('watch', 0) > 0) await watchScaleFigures(arg('watch', 0));
 }
 
 main().catch((err) => {
