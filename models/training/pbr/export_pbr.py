@@ -36,8 +36,9 @@ class Exported(torch.nn.Module):
 def main():
     ckpt, out = sys.argv[1], sys.argv[2]
     torch.set_num_threads(1)
-    net = PbrNet()
-    net.load_state_dict(torch.load(ckpt, map_location='cpu')['state'])
+    saved = torch.load(ckpt, map_location='cpu')
+    net = PbrNet(**saved.get('net_args', {}))
+    net.load_state_dict(saved['state'])
     net.eval()
     model = Exported(net).eval()
     x = torch.rand(1, 3, 64, 48)

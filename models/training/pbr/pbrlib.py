@@ -53,12 +53,58 @@ class HeuristicPrior(nn.Module):
         return torch.cat([-s * dx, s * dy], 1)
 
 
+class LinearPrior(nn.Module):
+    """Slopes of a learned linear height: h = sum over channels c and levels k of w[c, k] * blur_sigma_k(x_c).
+
+    Like HeuristicPrior but the level weights are free and signed (band-pass combinations such as
+    blur_1 - blur_2 are allowed, which the heuristic's positive falloff weights cannot express), and
+    `channels` = 'rgb' weighs the three colour channels separately ('luma': one channel). Initialised
+    from a least-squares fit of the slopes on the training split (fit_prior.py); replicate edges.
+    """
+
+    def __init__(self, sigmas=(1, 2, 4, 8, 16, 32), channels='rgb', weights=None):
+        super().__init__()
+        self.sigmas = sigmas
+        self.nc = 3 if channels == 'rgb' else 1
+        w = torch.zeros(self.nc, len(sigmas)) if weights is None else torch.tensor(weights, dtype=torch.float32).view(self.nc, len(sigmas))
+        self.weights = nn.Parameter(w)
+        for i, s in enumerate(sigmas):
+            r = int(math.ceil(3 * s))
+            x = torch.arange(-r, r + 1, dtype=torch.float32)
+            g = torch.exp(-x ** 2 / (2 * s * s))
+            self.register_buffer(f'g{i}', (g / g.sum()).view(1, 1, 1, -1).repeat(self.nc, 1, 1, 1))
+        self.register_buffer('luma', torch.tensor(LUMA).view(1, 3, 1, 1))
+
+    def levels(self, x):
+        """(N, nc * levels, H, W): every channel blurred at every sigma (level-major)."""
+        y = x if self.nc == 3 else (x * self.luma).sum(1, keepdim=True)
+        out = []
+        for i in range(len(self.sigmas)):
+            g = getattr(self, f'g{i}')
+            r = g.shape[-1] // 2
+            b = F.conv2d(F.pad(y, (r, r, 0, 0), mode='replicate'), g, groups=self.nc)
+            b = F.conv2d(F.pad(b, (0, 0, r, r), mode='replicate'), g.transpose(2, 3), groups=self.nc)
+            out.append(b)
+        return torch.cat(out, 1)
+
+    def forward(self, x):
+        b = self.levels(x)
+        w = self.weights.t().reshape(1, -1, 1, 1)  # level-major, matching levels()
+        h = (b * w).sum(1, keepdim=True)
+        hp = F.pad(h, (1, 1, 1, 1), mode='replicate')
+        dx = (hp[:, :, 1:-1, 2:] - hp[:, :, 1:-1, :-2]) * 0.5
+        dy = (hp[:, :, 2:, 1:-1] - hp[:, :, :-2, 1:-1]) * 0.5
+        return torch.cat([-dx, dy], 1)
+
+
 def conv(cin, cout, stride=1):
     return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1), nn.LeakyReLU(0.1, inplace=True))
 
 
 class PbrNet(nn.Module):
-    def __init__(self, c0=16, c1=32, c2=48):
+    """prior='heuristic' (the shipped v1: HeuristicPrior) or 'linear' (LinearPrior; prior_weights from fit_prior.py)."""
+
+    def __init__(self, c0=16, c1=32, c2=48, prior='heuristic', prior_channels='rgb', prior_weights=None):
         super().__init__()
         self.e0 = nn.Sequential(conv(3, c0), conv(c0, c0))
         self.e1 = nn.Sequential(conv(c0, c1, 2), conv(c1, c1))
@@ -66,7 +112,7 @@ class PbrNet(nn.Module):
         self.d1 = nn.Sequential(conv(c2 + c1, c1), conv(c1, c1))
         self.d0 = nn.Sequential(conv(c1 + c0, c0), conv(c0, c0))
         self.head = nn.Conv2d(c0, 4, 3, 1, 1)
-        self.prior = HeuristicPrior()
+        self.prior = HeuristicPrior() if prior == 'heuristic' else LinearPrior(channels=prior_channels, weights=prior_weights)
         with torch.no_grad():  # start from the heuristic: zero correction to the slopes
             self.head.weight[:2].zero_()
             self.head.bias[:2].zero_()

@@ -110,6 +110,10 @@ def main():
     ap.add_argument('--w-height', type=float, default=0.5)
     ap.add_argument('--w-rough', type=float, default=0.5)
     ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--prior', default='heuristic', choices=['heuristic', 'linear'],
+                    help='heuristic: v1 (HeuristicPrior); linear: LinearPrior initialised from --prior-init')
+    ap.add_argument('--val-every', type=float, default=90, help='seconds between validation passes')
+    ap.add_argument('--prior-init', help='fit_prior.py JSON (weights, channels) for --prior linear')
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
@@ -122,13 +126,17 @@ def main():
             None if r is None else r[:r.shape[0] // 4 * 4, :r.shape[1] // 4 * 4]) for c, n, r in val]
     print(f'train materials {len(items)} (height {sum(i["h"] is not None for i in items)}, '
           f'rough {sum(i["r"] is not None for i in items)}), val {len(val)}', flush=True)
-    model = PbrNet()
+    net_args = {}
+    if args.prior == 'linear':
+        init = json.load(open(args.prior_init))
+        net_args = dict(prior='linear', prior_channels=init['channels'], prior_weights=init['weights'])
+    model = PbrNet(**net_args)
     ema = copy.deepcopy(model)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.99))
     budget = args.minutes * 60
     t0 = time.time()
     step, log, best = 0, [], None
-    next_eval = 60
+    next_eval = min(60, args.val_every)
     os.makedirs(os.path.dirname(args.out) or '.', exist_ok=True)
     while True:
         el = time.time() - t0
@@ -150,7 +158,7 @@ def main():
             for pe, pm in zip(ema.parameters(), model.parameters()):
                 pe.mul_(d).add_(pm, alpha=1 - d)
         if step == 1 or el > next_eval:
-            next_eval += 90
+            next_eval += args.val_every
             va, vr = evaluate(ema, val)
             if best is None or va < best[0]:
                 best = (va, step, copy.deepcopy(ema.state_dict()))
@@ -167,7 +175,7 @@ def main():
         state = best[2]
         log.append(dict(kept_step=best[1], val_angle=best[0]))
         print(json.dumps(log[-1]), flush=True)
-    torch.save(dict(state=state, config=vars(args), log=log, train_count=len(items)), args.out + '.pt')
+    torch.save(dict(state=state, config=vars(args), net_args=net_args, log=log, train_count=len(items)), args.out + '.pt')
     with open(args.out + '.log', 'w') as f:
         f.write('\n'.join(json.dumps(r) for r in log) + '\n')
 

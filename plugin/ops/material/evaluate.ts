@@ -1,21 +1,24 @@
 /**
- * `remaster eval-material`: the synthetic two-shot benchmark. Each held-out material set (scenes.ts)
- * is cropped to a square period, tiled over the frame at a random offset, rendered as a flash and a
- * guide photo with the capture model (render.ts; photo noise; JPEG quality 90), captured, and scored
- * against the known maps, beside two baselines on the same photos:
+ * `remaster eval-material`: the synthetic two-shot benchmark. Each material set of the chosen split
+ * (scenes.ts: `heldout`, the default, or the untouched `test2`) is cropped to a square period, tiled
+ * over the frame at a random offset, rendered as a flash and a guide photo with the capture model
+ * (render.ts; photo noise; JPEG quality 90), captured, and scored against the known maps, beside two
+ * baselines on the same photos:
  *   - "guide": the guide photo as base colour, flat normal, roughness 0.5, F0 0.04;
- *   - "heuristic": Materialize-style (heuristic.ts).
+ *   - "heuristic": Materialize-style: the `pbr` operation's heuristic on the guide photo, as the
+ *     one-photo mode runs it (estimatePbrFromColor, photo mode: de-lit base colour, normals from a
+ *     luminance blur pyramid, roughness from brightness and detail), F0 0.04.
  * Scores: base colour RMSE (linear) after a global scale fit; normal mean angular error (degrees);
  * roughness RMSE; re-rendering RMSE (sRGB 0..1) under a point light 45° above the sample from four
  * azimuths (the estimate's albedo and F0 take the same fitted scale).
  */
 import { captureMaterial } from './capture';
-import { linearToSrgb } from './color';
-import { heuristicMaterial } from './heuristic';
+import { linearToSrgb, SRGB8_TO_LINEAR } from './color';
+import { estimatePbrFromColor } from '../pbr/estimate';
 import { seededRandom } from '../../metrics/texture-stats/seeded-random';
 import { simulatePhoto } from './photo';
 import { direction, renderFlash, renderGuide, renderPointLight } from './render';
-import { findSets, loadSceneTile, type SceneSource } from './scenes';
+import { findSets, loadSceneTile, selectSplit, SPLIT_RULES, type SceneSource, type SceneSplit } from './scenes';
 import { tileMaps } from './synthetic';
 import { emptyMaps, type Camera, type MaterialMaps, type Photo } from './types';
 
@@ -24,7 +27,9 @@ export interface EvalOptions {
   height?: number;
   period?: number;
   fovDeg?: number;
-  /** Limit the number of held-out scenes (sorted by path). */
+  /** Which sets to score (scenes.ts): `heldout` (default; a development set by now) or `test2` (untouched; report only). */
+  split?: SceneSplit;
+  /** Limit the number of scenes (sorted by path). */
   limit?: number;
   threads?: number;
   onScene?: (s: SceneScores) => void;
@@ -47,7 +52,7 @@ export interface SceneScores {
 }
 
 export interface EvalReport {
-  setup: { width: number; height: number; period: number; fovDeg: number; jpegQuality: number; heldOutRule: string };
+  setup: { width: number; height: number; period: number; fovDeg: number; jpegQuality: number; split: SceneSplit; splitRule: string };
   scenes: SceneScores[];
   /** Scenes whose crop has (almost) no base colour to capture (black or flat), as training skips near-flat textures. */
   skipped: string[];
@@ -114,18 +119,46 @@ function isFlat(tile: MaterialMaps): boolean {
   return max < 0.02 || Math.sqrt(Math.max(0, s2 / n - (s / n) ** 2)) < 0.01;
 }
 
+/** 8-bit sRGB RGBA of a photo (what the one-photo mode reads). */
+function photoRgba(photo: Photo): Uint8Array {
+  const n = photo.width * photo.height;
+  const out = new Uint8Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < 3; c++) out[i * 4 + c] = Math.round(Math.min(1, Math.max(0, photo.data[i * 3 + c])) * 255);
+    out[i * 4 + 3] = 255;
+  }
+  return out;
+}
+
+/** Baseline 1: the guide photo (linearised) as base colour, flat normal, roughness 0.5, F0 0.04. */
 function guideBaseline(guide: Photo): MaterialMaps {
   const m = emptyMaps(guide.width, guide.height);
-  const h = heuristicMaterial(guide);
-  m.baseColor = h.baseColor;
+  const rgba = photoRgba(guide);
+  for (let i = 0; i < guide.width * guide.height; i++) {
+    for (let c = 0; c < 3; c++) m.baseColor[i * 3 + c] = SRGB8_TO_LINEAR[rgba[i * 4 + c]];
+  }
+  return m;
+}
+
+/** Baseline 2: the pbr heuristic on the guide photo in photo mode (as `remaster material <photo>` runs it), F0 0.04. */
+async function heuristicBaseline(guide: Photo): Promise<MaterialMaps> {
+  const { width, height } = guide;
+  const maps = await estimatePbrFromColor(photoRgba(guide), width, height, { method: 'heuristic', mode: 'photo' });
+  const m = emptyMaps(width, height);
+  for (let i = 0; i < width * height; i++) {
+    for (let c = 0; c < 3; c++) m.baseColor[i * 3 + c] = SRGB8_TO_LINEAR[maps.baseColor![i * 4 + c]];
+  }
+  m.normal.set(maps.normal);
+  m.roughness.set(maps.roughness);
   return m;
 }
 
 export async function evaluateScenes(dataRoot: string, options: EvalOptions = {}): Promise<EvalReport> {
   const width = options.width ?? 768, height = options.height ?? 576, period = options.period ?? 96, fovDeg = options.fovDeg ?? 65;
   const camera: Camera = { width, height, fovDeg };
-  let sets: SceneSource[] = (await findSets(dataRoot)).filter((s) => s.heldOut);
-  if (!sets.length) throw new Error(`${dataRoot}: no held-out material sets with colour + _norm + _gloss maps found`);
+  const split = options.split ?? 'heldout';
+  let sets: SceneSource[] = selectSplit(await findSets(dataRoot), split);
+  if (!sets.length) throw new Error(`${dataRoot}: no ${split} material sets with colour + _norm + _gloss maps found`);
   if (options.limit) sets = sets.slice(0, options.limit);
   const scenes: SceneScores[] = [];
   const skipped: string[] = [];
@@ -147,7 +180,7 @@ export async function evaluateScenes(dataRoot: string, options: EvalOptions = {}
       scores: {
         'two-shot': score(capture.maps, truth, camera),
         guide: score(guideBaseline(guide), truth, camera),
-        heuristic: score(heuristicMaterial(guide), truth, camera),
+        heuristic: score(await heuristicBaseline(guide), truth, camera),
       },
       seconds: (performance.now() - started) / 1000,
     };
@@ -160,7 +193,7 @@ export async function evaluateScenes(dataRoot: string, options: EvalOptions = {}
     mean[m] = { baseColorRmse: avg((s) => s.baseColorRmse), normalDeg: avg((s) => s.normalDeg), roughnessRmse: avg((s) => s.roughnessRmse), rerenderRmse: avg((s) => s.rerenderRmse) };
   }
   return {
-    setup: { width, height, period, fovDeg, jpegQuality: 90, heldOutRule: 'sha1(set folder, or folder/prefix for catch-all folders) mod 100 < 10' },
+    setup: { width, height, period, fovDeg, jpegQuality: 90, split, splitRule: SPLIT_RULES[split] },
     scenes, skipped, mean,
     ratios: {
       normalVsFlat: mean['two-shot'].normalDeg / mean.guide.normalDeg,
@@ -171,7 +204,7 @@ export async function evaluateScenes(dataRoot: string, options: EvalOptions = {}
 }
 
 export function formatReport(r: EvalReport): string {
-  const lines = [`eval-material: ${r.scenes.length} held-out scene(s)${r.skipped.length ? ` (${r.skipped.length} flat skipped: ${r.skipped.join(', ')})` : ''}, ${r.setup.width}x${r.setup.height}, period ${r.setup.period}, fov ${r.setup.fovDeg}°, noise + JPEG q${r.setup.jpegQuality}`,
+  const lines = [`eval-material: ${r.scenes.length} ${r.setup.split} scene(s)${r.skipped.length ? ` (${r.skipped.length} flat skipped: ${r.skipped.join(', ')})` : ''}, ${r.setup.width}x${r.setup.height}, period ${r.setup.period}, fov ${r.setup.fovDeg}°, noise + JPEG q${r.setup.jpegQuality}`,
     'method        base colour RMSE   normal error (deg)   roughness RMSE   re-render RMSE'];
   const row = (name: string, s: Scores) => `${name.padEnd(12)}  ${s.baseColorRmse.toFixed(4).padStart(16)}   ${s.normalDeg.toFixed(2).padStart(18)}   ${s.roughnessRmse.toFixed(4).padStart(14)}   ${s.rerenderRmse.toFixed(4).padStart(14)}`;
   for (const s of r.scenes) {

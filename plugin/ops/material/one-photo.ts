@@ -1,8 +1,8 @@
 /**
  * `remaster material <photo> --out DIR`: the one-photo mode. The estimation is the `pbr` operation's
  * (plugin/ops/pbr, estimatePbrFromColor in photo mode: de-lit base colour, normal, roughness, height,
- * occlusion); this file only reads the photo, picks the method (DEFAULT_PBR_METHOD, today the heuristic; the
- * network with `method: 'cnn'` when its model is shipped) and writes the same file set as the two-shot mode, all-or-nothing. No specular
+ * occlusion); this file only reads the photo, picks the method (DEFAULT_PBR_METHOD, today the network;
+ * the heuristic when the model file is missing) and writes the same file set as the two-shot mode, all-or-nothing. No specular
  * colour or anisotropy: one photo does not show them.
  */
 import fs from 'node:fs';

@@ -23,7 +23,10 @@ import { wrapPad } from '../../engine/wrap';
 /** The shipped model's name (models/<name>.onnx). */
 export const PBR_MODEL_NAME = 'remaster-pbr';
 
-/** Tiles of 256² with 48 texels of context: the widest prior blur (sigma 16) reaches 3 sigma; the cross-fade hides the rest. */
+/**
+ * Tiles of 256² with 48 texels of context. The v2 prior's widest blur (sigma 32) reaches 96 texels; what lies
+ * beyond 48 moves slopes by at most ~2e-3 (~0.1 degree, test/pbr-estimate.test.ts) and the cross-fade hides it.
+ */
 const LAYOUT: TileLayout = { tileWidth: 256, tileHeight: 256, pad: 48, fixed: false };
 
 /** A loaded PBR network: load once, estimate many textures, then `release()`. */

@@ -197,7 +197,8 @@ const PBR_SCHEMA = {
 export const pbr: AssetOperation<PbrRule, PbrSettings> = {
   key: 'pbr',
   shape: 'asset',
-  version: '1',
+  // '2': remaster-pbr v2 (learned linear prior + U-Net) replaced v1, so `cnn` output changed.
+  version: '2',
   fingerprint: { PBR_DEFAULT_METHOD: DEFAULT_PBR_METHOD },
   schema: PBR_SCHEMA,
 
