@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { ownRawInput, PNG_OPTIONS } from './engine/encode-options';
 import { firstLine } from './errors';
 import { IMAGE_FORMATS, type ImageFormat } from './image-formats';
-import { writeFileAtomic } from './state/atomic-write';
+import { writeFileAtomicFrom } from './state/atomic-write';
 import type { RawImage, TextureKind } from './types';
 
 export { MIME_BY_FORMAT, type ImageFormat } from './image-formats';
@@ -117,7 +117,11 @@ export async function readImageFile(file: string): Promise<RawImage> {
   }
 }
 
-/** Encodes by the target's extension (.png, .jpg/.jpeg, .webp) and renames into place (atomic: temp file, then rename). */
+/**
+ * Encodes by the target's extension (.png, .jpg/.jpeg, .webp) and renames into place (atomic: temp
+ * file, then rename). The encoder streams into the temp file: the encoded file is never held in
+ * memory whole (x4 of 4096²: a PNG of hundreds of MB on top of the 768 MB output, issue 13).
+ */
 export async function writeImageFile(file: string, image: RawImage): Promise<void> {
   const ext = path.extname(file).toLowerCase();
   let pipeline = sharp(image.data, ownRawInput(image.width, image.height, image.channels));
@@ -125,9 +129,11 @@ export async function writeImageFile(file: string, image: RawImage): Promise<voi
   else if (ext === '.jpg' || ext === '.jpeg') pipeline = pipeline.jpeg({ quality: 92 });
   else if (ext === '.webp') pipeline = pipeline.webp({ quality: 92 });
   else throw new Error(`${file}: unsupported output format "${ext}" (use .png, .jpg or .webp)`);
-  const bytes = await pipeline.toBuffer();
   try {
-    await writeFileAtomic(file, bytes);
+    await writeFileAtomicFrom(file, async (handle) => {
+      // Chunk by chunk as libvips produces them (a FileHandle write stream would keep the handle from closing).
+      for await (const chunk of pipeline) await handle.write(chunk as Buffer);
+    });
   } catch (err) {
     throw new Error(`${file}: cannot write (${firstLine(err)})`);
   }

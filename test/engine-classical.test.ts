@@ -1,6 +1,7 @@
 /** The classical (Lanczos) path of the engine: kinds, alpha, normals, seamless, maxSize resize. */
 import { createEngine, normalLengthError } from '../plugin/engine';
-import { resizeClassical } from '../plugin/engine/classical';
+import { enlargeChannelsInto, resizeClassical } from '../plugin/engine/classical';
+import { blankImage, pickChannels } from '../plugin/engine/pixels';
 import { crop } from '../plugin/engine/wrap';
 import type { RawImage } from '../plugin/types';
 import { channel, diff, mosaic3, texture, wrapSeam } from './engine-fixtures';
@@ -101,4 +102,16 @@ test('bad input and unknown models give one-line errors', async () => {
   await expect(engine.upscale(img, { scale: 2, model: 'no-such-model', kind: 'color' })).rejects.toThrow(/^unknown model "no-such-model"/);
   await expect(engine.checkModel('missing/file.onnx')).rejects.toThrow(/model file not found: .*missing\/file\.onnx$/);
   await expect(engine.upscale({ ...img, width: 7 }, { scale: 2, model: 'lanczos', kind: 'color' })).rejects.toThrow(/buffer holds/);
+});
+
+test('enlargeChannelsInto writes the same alpha, row by row into the output, as resizing the picked channel', async () => {
+  const image = await texture('alpha-blend-128.png');
+  expect(image.channels).toBe(4);
+  const out = blankImage(image.width * 3, image.height * 2, 4);
+  out.data.fill(7);
+  enlargeChannelsInto(image, [3], out);
+  const whole = await resizeClassical(pickChannels(image, [3]), out.width, out.height, 'data');
+  expect(channel(out, 3)).toEqual(channel(whole, 0));
+  expect(channel(out, 0).every((v) => v === 7)).toBe(true); // other channels untouched
+  expect(() => enlargeChannelsInto(image, [3], blankImage(64, 64, 4))).toThrow(/only enlarges/);
 });

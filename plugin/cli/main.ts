@@ -5,47 +5,58 @@
  * Registration only declares options: a command imports what it runs (engine, pipeline, sharp,
  * onnxruntime) inside its action with `await import(...)`, so `remaster --help` and every other
  * command do not pay for loading all of them (0.4-0.6 s before, measured).
+ * The command files themselves are required only when registered, and `remaster <command> ...`
+ * registers that command alone: some register functions' modules import their operation's code at
+ * the top, and loading all twelve cost `remaster upscale` 0.1-0.3 s of its start-up (issue 13).
  */
 import { Command, CommanderError } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config/errors';
-import { registerEvalCommand } from './eval';
-import { registerEvalPbrCommand } from './eval-pbr';
-import { registerEvalStyleCommand } from './eval-style';
-import { registerMaterialCommand } from './material';
-import { registerEvalMaterialCommand } from './eval-material';
-import { registerRestoreCommand } from './restore';
-import { registerRunCommand } from './run';
-import { registerStyleCommand } from './style';
-import { registerUpscaleCommand } from './upscale';
-import { registerVaryCommand } from './vary';
-import { registerEvalVaryCommand } from './eval-vary';
-import { registerWatchCommand } from './watch';
 
 import type { CommandResult } from './command-result';
 
 /** Kept for commands written against main.ts; new ones import it from './command-result' (no cycle). */
 export type { CommandResult } from './command-result';
 
-export function buildProgram(result: CommandResult): Command {
+type Register = (program: Command, result: CommandResult) => void;
+
+/**
+ * Every subcommand: its name and how to load its register function (required on demand, see above).
+ * A command added here is listed by `remaster --help`, in this order.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Register]> = [
+  ['run', () => (require('./run') as typeof import('./run')).registerRunCommand],
+  ['restore', () => (require('./restore') as typeof import('./restore')).registerRestoreCommand],
+  ['watch', () => (require('./watch') as typeof import('./watch')).registerWatchCommand],
+  ['upscale', () => (require('./upscale') as typeof import('./upscale')).registerUpscaleCommand],
+  ['eval', () => (require('./eval') as typeof import('./eval')).registerEvalCommand],
+  ['eval-pbr', () => (require('./eval-pbr') as typeof import('./eval-pbr')).registerEvalPbrCommand],
+  ['vary', () => (require('./vary') as typeof import('./vary')).registerVaryCommand],
+  ['eval-vary', () => (require('./eval-vary') as typeof import('./eval-vary')).registerEvalVaryCommand],
+  ['style', () => (require('./style') as typeof import('./style')).registerStyleCommand],
+  ['eval-style', () => (require('./eval-style') as typeof import('./eval-style')).registerEvalStyleCommand],
+  ['material', () => (require('./material') as typeof import('./material')).registerMaterialCommand],
+  ['eval-material', () => (require('./eval-material') as typeof import('./eval-material')).registerEvalMaterialCommand],
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Names of every subcommand, in help order. */
+export const commandNames = (): string[] => COMMANDS.map(([name]) => name);
+
+/**
+ * The program with every command, or with `only` that one (when it names a command: the rest are
+ * not loaded). Anything else (`--help`, a typo commander suggests a fix for) gets them all.
+ */
+export function buildProgram(result: CommandResult, only?: string): Command {
   const program = new Command('remaster')
     .description('Remaster the textures of a game project (glTF/GLB models and images) in place, by rules.')
     .version(packageVersion(), '-V, --version', 'print the version of remaster')
     .exitOverride()
     .showHelpAfterError();
-  registerRunCommand(program, result);
-  registerRestoreCommand(program, result);
-  registerWatchCommand(program);
-  registerUpscaleCommand(program);
-  registerEvalCommand(program);
-  registerEvalPbrCommand(program);
-  registerVaryCommand(program);
-  registerEvalVaryCommand(program);
-  registerStyleCommand(program);
-  registerEvalStyleCommand(program);
-  registerMaterialCommand(program, result);
-  registerEvalMaterialCommand(program);
+  const chosen = COMMANDS.filter(([name]) => name === only);
+  for (const [, load] of chosen.length ? chosen : COMMANDS) load()(program, result);
   return program;
 }
 
@@ -62,7 +73,7 @@ function packageVersion(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const result: CommandResult = { code: 0 };
-  const program = buildProgram(result);
+  const program = buildProgram(result, argv[0]);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return result.code;

@@ -55,10 +55,13 @@ export function registerUpscaleCommand(program: Command): void {
       const model = flags.model ?? defaultModel(flags.scale);
       const engine = createEngine({ device: flags.device, threads: flags.threads, tileSize: flags.tile, log: (line) => process.stderr.write(`${line}\n`) });
       try {
-        // The model loads in the inference worker while this thread decodes the input; a bad model is still reported first.
+        // The model loads in the inference worker (started first, before this thread loads sharp) while this
+        // thread decodes the input; a bad model is still reported first.
+        const checking = checkModelForCli(engine, model);
+        checking.catch(() => undefined);
         const reading = readImageFile(input);
         reading.catch(() => undefined);
-        await checkModelForCli(engine, model);
+        await checking;
         const image = await reading;
         const started = Date.now();
         const result = await engine.upscale(image, { scale: flags.scale, model, kind: flags.kind, seamless: flags.seamless });

@@ -14,7 +14,7 @@
  *   so channels are grouped so sharp never sees a grey+alpha or RGBA image (it would premultiply).
  */
 
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import type { RawImage, TextureKind } from '../types';
 import { linear16ToSrgb8Lut, linearToSrgb, srgb8ToLinear16Lut, blankImage } from './pixels';
 import { renormalise16To8, renormalisePlanes } from './normal';
@@ -31,6 +31,13 @@ export interface ClassicalOptions {
   /** Shrink with the float resampler too (Pillow-exact, slower) instead of sharp. */
   exact?: boolean;
 }
+
+/**
+ * sharp (libvips), loaded on first use: `remaster upscale` starts its model loading in the inference
+ * worker before this thread spends ~35 ms loading libvips (issue 13, CLI start-up).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sharp = (...args: Parameters<typeof Sharp>): ReturnType<typeof Sharp> => (require('sharp') as typeof Sharp)(...args);
 
 /** Which channels travel together through sharp, per kind (see file comment). */
 export function channelGroups(channels: number, kind: TextureKind): number[][] {
@@ -67,6 +74,20 @@ export async function resizeClassical(
     else decode16(resized, group, out, linear ? colourCount : 0);
   }
   return out;
+}
+
+/**
+ * Enlarges `channels` of `image`, each on its own as data (float resampler, Lanczos-3), writing every
+ * output row straight into the same channels of `out` (already the target size): no copy of the
+ * channel at the input size and no whole output-size image for it. The values are those of
+ * `resizeClassical(pickChannels(image, channels), out.width, out.height, 'data')`.
+ *
+ * @example
+ * enlargeChannelsInto(rgba, [3], upscaled); // upscaled's alpha from rgba's, row by row
+ */
+export function enlargeChannelsInto(image: RawImage, channels: number[], out: RawImage, kernel: ResampleKernel = 'lanczos3'): void {
+  if (out.width < image.width || out.height < image.height) throw new Error('enlargeChannelsInto only enlarges');
+  for (const c of channels) enlargeGroup(image, [c], 'data', false, kernel, out);
 }
 
 /** Resamples one channel group in float (see resample.ts), writing 8-bit channels of `out`. */

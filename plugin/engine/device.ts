@@ -100,12 +100,24 @@ function sessionOptions(device: Device, threads?: number): ort.InferenceSession.
   };
 }
 
+/**
+ * A model to make a session of: its path, or its path and the bytes already read from it (so what
+ * was hashed, see probe-cache.ts, is exactly what runs).
+ */
+export type ModelFile = string | { file: string; bytes: Uint8Array };
+
+const pathOf = (model: ModelFile) => (typeof model === 'string' ? model : model.file);
+
+function create(model: ModelFile, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model.bytes, options);
+}
+
 /** Creates a session on one device; a one-line error naming the file and device otherwise. */
-export async function createSession(file: string, device: Device, threads?: number): Promise<ort.InferenceSession> {
+export async function createSession(model: ModelFile, device: Device, threads?: number): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(file, sessionOptions(device, threads));
+    return await create(model, sessionOptions(device, threads));
   } catch (err) {
-    throw new Error(`${file}: cannot load model on ${device} (${firstLine(err).trim()})`);
+    throw new Error(`${pathOf(model)}: cannot load model on ${device} (${firstLine(err).trim()})`);
   }
 }
 
@@ -116,7 +128,7 @@ export async function createSession(file: string, device: Device, threads?: numb
  * that could not start, so later models do not retry them.
  */
 export async function createSessionFor(
-  file: string,
+  file: ModelFile,
   choice: DeviceChoice,
   log: (line: string) => void,
   failed: Map<Device, string> = new Map(),
@@ -139,7 +151,7 @@ export async function createSessionFor(
       continue;
     }
     try {
-      return { session: await ort.InferenceSession.create(file, sessionOptions(device, threads)), device };
+      return { session: await create(file, sessionOptions(device, threads)), device };
     } catch (err) {
       failed.set(device, gpuReason(err));
     }

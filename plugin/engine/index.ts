@@ -194,5 +194,14 @@ async function lanczosUpscale(image: RawImage, opts: UpscaleOptions): Promise<Ra
 }
 
 export { defaultModel, resolveModel, shippedModels } from './model-source';
-export { readImageFile, writeImageFile } from '../image-codec';
+/**
+ * Image files for the engine's own commands (see image-codec.ts). Loaded on first use, with sharp,
+ * so a command can start its model loading (createEngine + checkModel) before paying for libvips.
+ */
+export async function readImageFile(file: string): Promise<RawImage> {
+  return (await import('../image-codec')).readImageFile(file);
+}
+export async function writeImageFile(file: string, image: RawImage): Promise<void> {
+  return (await import('../image-codec')).writeImageFile(file, image);
+}
 export { normalLengthError } from './normal';

@@ -21,6 +21,7 @@ import { firstLine } from '../errors';
 import type { WorkerReply, WorkerRequest } from './inference-protocol';
 import { packageRoot } from './model-source';
 import type { ModelHandle } from './onnx-model';
+import { TileGarbage } from './tile-garbage';
 
 /** Distributes a request without its id. */
 type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
@@ -43,6 +44,8 @@ export class InferenceHost {
   private closed = false;
   /** Time spent inside `session.run` in the worker, summed over every run (for the bench's overhead ratio). */
   readonly stats = { runSeconds: 0, runs: 0 };
+  /** Tile outputs arrive here as new buffers, and are garbage once blended (see tile-garbage.ts). */
+  private readonly garbage = new TileGarbage();
 
   constructor(private readonly options: InferenceHostOptions = {}) {}
 
@@ -62,6 +65,8 @@ export class InferenceHost {
         if (r.type !== 'run') throw new Error('inference worker: unexpected reply');
         this.stats.runSeconds += r.seconds;
         this.stats.runs++;
+        // Counted on arrival: by the time the count calls a collection, the tiles before are blended.
+        this.garbage.add(r.data.byteLength + sent.byteLength);
         return r.data;
       },
       release: async () => {

@@ -14,6 +14,7 @@ import { firstLine } from '../errors';
 import type { Device } from './device';
 import type { WorkerReply, WorkerRequest } from './inference-protocol';
 import { loadModel, type LoadedModel } from './onnx-model';
+import { TileGarbage } from './tile-garbage';
 
 const port = parentPort;
 if (!port) throw new Error('inference-worker.ts runs as a worker thread (see inference-host.ts)');
@@ -21,6 +22,8 @@ if (!port) throw new Error('inference-worker.ts runs as a worker thread (see inf
 const models = new Map<string, Promise<LoadedModel>>();
 /** GPU providers that failed to start under 'auto': not retried for the next model. */
 const failedDevices = new Map<Device, string>();
+/** Tiles in, onnxruntime's copies of outputs: garbage after each run (see tile-garbage.ts). */
+const garbage = new TileGarbage();
 
 /** The model's session, created on first use (again after a respawn: `run` names the device to use). */
 function load(req: Extract<WorkerRequest, { type: 'load' | 'run' }>, logs: string[]): Promise<LoadedModel> {
@@ -47,6 +50,7 @@ async function handle(req: WorkerRequest): Promise<{ reply: WorkerReply; transfe
       const seconds = (performance.now() - started) / 1000;
       // The output tensor's buffer may be shared with others' data: transfer an exact copy only when it is not ours alone.
       const data = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out : out.slice();
+      garbage.add(req.tile.byteLength + (data === out ? 0 : out.buffer.byteLength));
       return { reply: { id: req.id, ok: true, type: 'run', data, seconds }, transfer: [data.buffer as ArrayBuffer] };
     }
     const m = models.get(req.file);

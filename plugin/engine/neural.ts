@@ -2,7 +2,7 @@
  * Kind-aware neural upscaling with a loaded model (see onnx-model.ts), tiled (see tiler.ts).
  *
  * - colour: RGB through the model (colour under alpha 0 first filled from its visible surroundings,
- *   see alpha-fill.ts); alpha resampled with Lanczos-3 and recombined. Alpha is mostly
+ *   see alpha-fill.ts); alpha resampled with Lanczos-3, row by row into the output. Alpha is mostly
  *   smooth masks and cut-out edges: Lanczos keeps it predictable and costs nothing next to a
  *   second model run, and colour models were trained on colour statistics, not masks.
  *   Grey images are replicated to RGB and the output's mean taken.
@@ -20,10 +20,10 @@
 
 import type { RawImage, TextureKind } from '../types';
 import { fillTransparent } from './alpha-fill';
-import { resizeClassical } from './classical';
+import { enlargeChannelsInto, resizeClassical } from './classical';
 import type { ModelHandle } from './onnx-model';
 import { unitNormal } from './normal';
-import { blankImage, pickChannels, putChannels } from './pixels';
+import { blankImage } from './pixels';
 import { range } from './range';
 import { runTiled, type TexelSink, type TileLayout, type TileReader } from './tiler';
 import { crop, wrapPad } from './wrap';
@@ -80,9 +80,8 @@ async function modelPass(image: RawImage, model: ModelHandle, opts: NeuralOption
   }
   const rest = kind === 'color' ? (ch === 4 ? [3] : ch === 2 ? [1] : []) : kind === 'normal' && ch === 4 ? [3] : [];
   if (rest.length) {
-    // Alpha (or a normal map's extra channel) with Lanczos as plain data.
-    const part = await resizeClassical(pickChannels(image, rest), out.width, out.height, 'data');
-    putChannels(out, part, rest);
+    // Alpha (or a normal map's extra channel) with Lanczos as plain data, row by row into the output.
+    enlargeChannelsInto(image, rest, out);
   }
   return out;
 }

@@ -7,11 +7,13 @@
  * input. What cannot work is refused with one line naming the file.
  */
 
+import fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import type { DeviceChoice } from '../types';
 import { firstLine } from '../errors';
 import { createSessionFor, type Device } from './device';
 import { floatsToHalf, halfToFloats } from './float16';
+import { knownProbe, modelDigest } from './probe-cache';
 import type { TileRun } from './tiler';
 
 export interface ModelInfo {
@@ -24,6 +26,8 @@ export interface ModelInfo {
   scale: number;
   /** True when the model runs a batch of images at once (checked by a probe, not only read from the shape). */
   batch: boolean;
+  /** Where scale and batch come from: this load's probes, or the shipped table for these exact bytes (probe-cache.ts). */
+  probe: 'run' | 'known';
 }
 
 /** A model as the tiler and neural passes use it: wherever its session lives (this thread or the inference worker). */
@@ -52,15 +56,24 @@ export async function loadModel(
   log: (line: string) => void,
   failedDevices?: Map<Device, string>,
   threads?: number,
+  { useKnownProbes = true }: { useKnownProbes?: boolean } = {},
 ): Promise<LoadedModel> {
-  const { session, device: used } = await createSessionFor(file, device, log, failedDevices, threads);
+  // Read once: the bytes hashed for the probe table are the bytes the session is made of.
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw new Error(`${file}: cannot read model (${firstLine(err).trim()})`);
+  }
+  const { session, device: used } = await createSessionFor({ file, bytes }, device, log, failedDevices, threads);
   try {
     const partial = readMetadata(file, session);
     const runTile = makeRunner(session, partial);
-    const scale = await probeScale(file, partial, runTile);
-    const batch = partial.batchable && (await probeBatch(partial, runTile, scale));
+    const known = useKnownProbes ? knownProbe(modelDigest(bytes), used) : undefined;
+    const scale = known?.scale ?? (await probeScale(file, partial, runTile));
+    const batch = known ? known.batch && partial.batchable : partial.batchable && (await probeBatch(partial, runTile, scale));
     const { batchable: _b, ...rest } = partial;
-    const info: ModelInfo = { ...rest, scale, batch };
+    const info: ModelInfo = { ...rest, scale, batch, probe: known ? 'known' : 'run' };
     let queue: Promise<unknown> = Promise.resolve();
     const run: TileRun = (tile, w, h, n = 1) => {
       const result = queue.then(() => runTile(tile, w, h, n));
@@ -74,7 +87,7 @@ export async function loadModel(
   }
 }
 
-type Metadata = Omit<ModelInfo, 'scale' | 'batch'> & { batchable: boolean };
+type Metadata = Omit<ModelInfo, 'scale' | 'batch' | 'probe'> & { batchable: boolean };
 
 /** Input/output names, element type and fixed size; refuses shapes that cannot be an RGB SR model. */
 function readMetadata(file: string, session: ort.InferenceSession): Metadata {

@@ -56,6 +56,18 @@ export interface WriteOptions {
 }
 
 export async function writeFileAtomic(file: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
+  await writeFileAtomicFrom(file, (handle) => handle.writeFile(data), options);
+}
+
+/**
+ * writeFileAtomic with the content written by `write` into the open temp file: an encoder can stream
+ * into it, so the whole encoded file is never held in memory (a PNG of a 16384² output is hundreds of
+ * MB). `write` must not close the handle.
+ *
+ * @example
+ * await writeFileAtomicFrom('out.png', async (h) => { for await (const chunk of encoder) await h.write(chunk); });
+ */
+export async function writeFileAtomicFrom(file: string, write: (handle: fs.FileHandle) => Promise<void>, options: WriteOptions = {}): Promise<void> {
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
   const mode = options.mode ?? (await fs.stat(file).catch(() => null))?.mode;
@@ -64,7 +76,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, o
   try {
     handle = await fs.open(tmp, 'wx');
     if (mode !== undefined) await handle.chmod(mode & 0o7777);
-    await handle.writeFile(data);
+    await write(handle);
     if (options.durable !== false) await handle.sync();
     await handle.close();
     handle = undefined;

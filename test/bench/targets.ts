@@ -10,21 +10,21 @@
  *    Also the --jobs x --threads table the default `--jobs` was chosen from.
  * 3. CLI ÷ engine: `remaster upscale` of a 512² texture (a fresh process: start-up, model load,
  *    decode, encode, atomic write) over engine.upscale of the same image in a warm engine.
- * 4. memory: peak RSS of a process doing what `remaster upscale --scale 4` does (read, upscale,
- *    write PNG) against 200 MB + 1.3 x the 8-bit output buffer, per size (x4 of 4096² with
- *    `--memory-sizes 4096`; it takes minutes on 2 cores).
+ * 4. memory: peak RSS of `remaster upscale --scale 4 --device cpu` itself (a fresh process: read, x4
+ *    upscale with remaster-x4-fast, write PNG) against 200 MB + 1.3 x the 8-bit output buffer, per size
+ *    (x4 of 4096² with `--memory-sizes 4096`; it takes minutes on 2 cores).
  * Plus, for the record: worker ÷ main-thread inference, and threads=all ÷ threads=1.
  *
  *   npm run build && node dist/test/bench/targets.js [--textures 40] [--texture-size 256] [--repeat 2]
  *     [--memory-sizes 512,1024,2048] [--skip engine,project,cli,memory]
  */
 
-import { spawnSync, fork } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { createEngine, readImageFile, writeImageFile, type Engine } from '../../plugin/engine';
+import { createEngine, type Engine } from '../../plugin/engine';
 import { defaultThreads } from '../../plugin/engine/device';
 import { packageRoot } from '../../plugin/engine/model-source';
 import { DEFAULT_CONCURRENCY } from '../../plugin/pipeline/defaults';
@@ -219,34 +219,29 @@ interface MemoryResult {
   error?: string;
 }
 
-function memoryChild(size: number, work: string): Promise<MemoryResult> {
-  return new Promise((resolve) => {
-    const child = fork(__filename, ['--memory-child', String(size), work], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.on('message', (m) => resolve(m as MemoryResult));
-    child.on('exit', (code) => {
-      if (code !== 0) resolve({ size, outMB: (size * 4) ** 2 * 3 / 2 ** 20, peakMB: NaN, seconds: NaN, error: `child exited ${code}` });
-    });
-  });
-}
-
-/** Child: what `remaster upscale in.png out.png --scale 4` does, then its own peak RSS (worker thread included). */
-async function memoryJob(size: number, work: string): Promise<MemoryResult> {
+/**
+ * Peak RSS of the real CLI, `remaster upscale in.png out.png --scale 4 --device cpu`, in a process of its
+ * own (worker thread, onnxruntime and libvips included): what a user's machine sees, nothing the bench
+ * itself loads (measured: the bench's own modules add ~30 MB to a process that imports them).
+ */
+async function memoryChild(size: number, work: string): Promise<MemoryResult> {
   const input = path.join(work, `mem-${size}.png`);
+  const output = path.join(work, `mem-${size}-x4.png`);
+  const peakFile = path.join(work, `mem-${size}.peak`);
+  const outMB = (size * 4) ** 2 * 3 / 2 ** 20;
   const t0 = performance.now();
-  const engine = createEngine({ device: 'cpu' });
-  try {
-    const image = await readImageFile(input);
-    const { image: out } = await engine.upscale(image, { scale: 4, model: 'remaster-x4-fast', kind: 'color' });
-    await writeImageFile(path.join(work, `mem-${size}-x4.png`), out);
-    return { size, outMB: out.data.length / 2 ** 20, peakMB: process.resourceUsage().maxRSS / 1024, seconds: seconds(t0) };
-  } finally {
-    await engine.close();
-    await fs.rm(path.join(work, `mem-${size}-x4.png`), { force: true });
-  }
+  const child = spawnSync(process.execPath, ['-r', path.join(__dirname, 'peak-rss.js'), BIN, 'upscale', input, output, '--scale', '4', '--device', 'cpu'], {
+    encoding: 'utf8',
+    env: { ...process.env, REMASTER_PEAK_RSS_FILE: peakFile },
+  });
+  const s = seconds(t0);
+  await fs.rm(output, { force: true });
+  if (child.status !== 0) return { size, outMB, peakMB: NaN, seconds: s, error: `remaster upscale exited ${child.status}: ${child.stderr.trim()}` };
+  return { size, outMB, peakMB: Number(await fs.readFile(peakFile, 'utf8')) / 1024, seconds: s };
 }
 
 async function memoryTargets(args: Args, work: string): Promise<void> {
-  console.log('memory: peak RSS of read + x4 upscale (remaster-x4-fast) + PNG write, one process per size:');
+  console.log('memory: peak RSS of `remaster upscale --scale 4 --device cpu` (remaster-x4-fast), one process per size:');
   for (const size of args.memorySizes) {
     const tex = await mosaicTexture(FIXTURE, size);
     await sharp(tex.data, { raw: { width: size, height: size, channels: 3 } }).png().toFile(path.join(work, `mem-${size}.png`));
@@ -281,11 +276,6 @@ export async function runTargets(argv: string[]): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--memory-child') {
-  memoryJob(Number(process.argv[3]), process.argv[4]).then(
-    (r) => process.send?.(r, () => process.exit(0)),
-    (err) => { console.error(`memory child: ${(err as Error).message}`); process.exit(1); },
-  );
-} else if (require.main === module) {
+if (require.main === module) {
   runTargets(process.argv.slice(2)).catch((err) => { console.error(`bench: ${(err as Error).message}`); process.exitCode = 1; });
 }
