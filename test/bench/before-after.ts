@@ -17,6 +17,7 @@ import sharp from 'sharp';
 import { packageRoot } from '../../plugin/engine/model-source';
 import type { RawImage } from '../../plugin/types';
 import { mosaicTexture } from './texture';
+import { median } from './median';
 
 const AFTER = packageRoot();
 const FIXTURE = path.join(AFTER, 'fixtures', 'textures', 'helmet-basecolor-128.png');
@@ -26,7 +27,6 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Task {
   kind: 'engine' | 'project' | 'memory';

@@ -15,6 +15,7 @@ import { createEngine } from '../../plugin/engine';
 import { packageRoot } from '../../plugin/engine/model-source';
 import { remasterProject } from '../../plugin/pipeline/project';
 import { mosaicTexture } from './texture';
+import { median } from './median';
 
 // Found from the package root, so the bench also runs from a private build folder (outside dist/).
 const FIXTURE = path.join(packageRoot(), 'fixtures', 'textures', 'helmet-basecolor-128.png');
@@ -24,7 +25,6 @@ function arg(name: string, fallback: string): number {
   return Number(i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const count = arg('textures', '8');

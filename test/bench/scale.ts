@@ -25,6 +25,7 @@ import { remasterProject } from '../../plugin/pipeline/project';
 import { compactState, loadState, saveState, type StateData } from '../../plugin/state/store';
 import { buildBigProject } from '../soak/big-project';
 import { watchScaleFigures } from './watch-scale';
+import { median } from './median';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -73,7 +74,6 @@ async function commitCost({ root, state }: { root: string; state: StateData }, c
   return Number(process.hrtime.bigint() - t0) / 1e6 / commits;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The engine, with the time spent inside it summed. */
 function timedEngine(engine: Engine): { engine: Engine; ms: () => number } {

@@ -31,6 +31,7 @@ import { DEFAULT_CONCURRENCY } from '../../plugin/pipeline/defaults';
 import { remasterProject } from '../../plugin/pipeline/project';
 import type { RawImage } from '../../plugin/types';
 import { mosaicTexture } from './texture';
+import { median } from './median';
 
 const ROOT = packageRoot();
 const FIXTURE = path.join(ROOT, 'fixtures', 'textures', 'helmet-basecolor-128.png');
@@ -75,7 +76,6 @@ function report(what: string, ratio: number, max: number | undefined, detail = '
 }
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Best-of-n engine.upscale of one image, with the session.run seconds of that same call. */
 async function timeEngine(engine: Engine, image: RawImage, scale: 2 | 4, model: string, repeat: number): Promise<{ seconds: number; run: number }> {

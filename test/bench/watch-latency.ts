@@ -13,8 +13,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { decodeImage } from '../../plugin/image-codec';
 import { createEngine } from '../../plugin/engine';
-import { watchProject, type ProjectWatcher, type WatchEvent } from '../../plugin/watch';
+import { watchProject, type WatchEvent } from '../../plugin/watch';
 import { mosaicTexture } from './texture';
+import { median } from './median';
+import { nextWatchEvent } from './next-watch-event';
 
 const FIXTURE = path.join(__dirname, '..', '..', '..', 'fixtures', 'textures', 'helmet-basecolor-128.png');
 
@@ -23,19 +25,6 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-/** Resolves (with the time) at the next event matching, and stops listening. */
-function next(watcher: ProjectWatcher, pred: (e: WatchEvent) => boolean): Promise<number> {
-  return new Promise((resolve) => {
-    const listener = (e: WatchEvent) => {
-      if (!pred(e)) return;
-      watcher.off('event', listener);
-      resolve(performance.now());
-    };
-    watcher.on('event', listener);
-  });
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x: number) => `${x.toFixed(0).padStart(5)} ms`;
 
 async function main(): Promise<void> {
@@ -60,11 +49,11 @@ async function main(): Promise<void> {
     const tmp = path.join(root, `${name}.tmp`);
     await fs.mkdir(path.dirname(tmp), { recursive: true });
     await fs.writeFile(tmp, png);
-    const done = next(watcher, (e) => e.type === 'asset' && e.path === name);
+    const done = nextWatchEvent(watcher, (e) => e.type === 'asset' && e.path === name);
     const landed = performance.now();
     await fs.rename(tmp, path.join(root, name));
     const finished = await done;
-    const idle = next(watcher, (e) => e.type === 'idle'); // after its own outputs' events are classified
+    const idle = nextWatchEvent(watcher, (e) => e.type === 'idle'); // after its own outputs' events are classified
     const out = await sharp(path.join(root, name)).metadata();
     if (out.width !== 1024) throw new Error(`${name}: expected 1024 px wide output, got ${out.width}`);
     await idle;

@@ -18,8 +18,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEngine } from '../../plugin/engine';
 import { remasterProject } from '../../plugin/pipeline/project';
-import { watchProject, type ProjectWatcher, type WatchEvent } from '../../plugin/watch';
+import { watchProject, type ProjectWatcher } from '../../plugin/watch';
 import { buildBigProject, seededPNG } from '../soak/big-project';
+import { median } from './median';
+import { nextWatchEvent } from './next-watch-event';
 
 const CONFIG = { rules: [{ match: '**/*', upscale: { scale: 2, model: 'lanczos' } }] };
 
@@ -32,19 +34,6 @@ interface Watched {
   latencies: number[];
 }
 
-/** Resolves at the next event matching (or rejects on a problem / failure for it), and stops listening. */
-function next(watcher: ProjectWatcher, pred: (e: WatchEvent) => boolean): Promise<number> {
-  return new Promise((resolve) => {
-    const listener = (e: WatchEvent) => {
-      if (!pred(e)) return;
-      watcher.off('event', listener);
-      resolve(performance.now());
-    };
-    watcher.on('event', listener);
-  });
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function setUp(assets: number, stabilityMs: number, engine: ReturnType<typeof createEngine>): Promise<Watched> {
@@ -77,8 +66,8 @@ async function change(w: Watched, round: number): Promise<void> {
   const abs = path.join(w.root, rel);
   const tmp = path.join(path.dirname(abs), `.incoming-${round}.png`); // a dot-name: ignored until renamed
   await fs.writeFile(tmp, seededPNG(4, 1_000_000 + round));
-  const done = next(w.watcher, (e) => e.type === 'asset' && e.path === rel);
-  const idle = next(w.watcher, (e) => e.type === 'idle');
+  const done = nextWatchEvent(w.watcher, (e) => e.type === 'asset' && e.path === rel);
+  const idle = nextWatchEvent(w.watcher, (e) => e.type === 'idle');
   const t0 = performance.now();
   await fs.rename(tmp, abs);
   w.latencies.push((await done) - t0);
