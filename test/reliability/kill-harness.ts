@@ -181,14 +181,5 @@ export async function killSeries(template: string, work: string, ref: Reference,
   return summary;
 }
 
-/** Small deterministic PRNG so a failing kill schedule can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (the project's mulberry32) so a failing kill schedule can be replayed from its seed. */
+export { seededRandom } from '../../plugin/metrics/texture-stats/seeded-random';

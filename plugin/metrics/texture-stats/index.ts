@@ -22,6 +22,7 @@ import { slicedWasserstein } from './sliced-wasserstein';
 
 export { fft1d, fft2d, type Complex } from './fft';
 export { lumaPlane, rgbPlanes, cropImage, type FloatPlane } from './planes';
+export { lumaSpectrum, type LumaSpectrum } from './luma-spectrum';
 export { seededRandom, gaussian } from './seeded-random';
 export { slicedWasserstein, type SlicedWassersteinOptions } from './sliced-wasserstein';
 export { powerSpectrumDistance, radialPowerSpectrum, SPECTRUM_BANDS } from './power-spectrum';

@@ -6,28 +6,14 @@
  */
 
 import type { RawImage } from '../../types';
-import { fft2d } from './fft';
-import { lumaPlane } from './planes';
+import { lumaSpectrum } from './luma-spectrum';
 
 /** Number of log-spaced radial bands from 1/min(size) to 0.5 cycles per texel. */
 export const SPECTRUM_BANDS = 16;
 
 /** Radially averaged normalised power in SPECTRUM_BANDS bands (log10; -Infinity-free). */
 export function radialPowerSpectrum(image: RawImage): Float64Array {
-  const { data, width, height } = lumaPlane(image);
-  let mean = 0;
-  for (let i = 0; i < data.length; i++) mean += data[i];
-  mean /= data.length;
-  const re = new Float64Array(data.length);
-  const im = new Float64Array(data.length);
-  for (let y = 0; y < height; y++) {
-    const wy = 0.5 - 0.5 * Math.cos((2 * Math.PI * (y + 0.5)) / height);
-    for (let x = 0; x < width; x++) {
-      const wx = 0.5 - 0.5 * Math.cos((2 * Math.PI * (x + 0.5)) / width);
-      re[y * width + x] = (data[y * width + x] - mean) * wx * wy;
-    }
-  }
-  fft2d({ re, im }, width, height);
+  const { re, im, width, height } = lumaSpectrum(image, { hann: true });
   const fmin = 1 / Math.min(width, height);
   const logMin = Math.log(fmin);
   const logSpan = Math.log(0.5) - logMin;

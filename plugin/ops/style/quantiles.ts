@@ -107,7 +107,7 @@ export function matchToQuantilesByRank(values: Float32Array, reference: Float32A
   const last = reference.length - 1;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    const rank = (lowerBound(sorted, v) + upperBound(sorted, v) - 1) / 2;
+    const rank = (countBelow(sorted, v, false) + countBelow(sorted, v, true) - 1) / 2;
     const u = Math.min(1, Math.max(0, rank / (count - 1)));
     const pos = u * last;
     const k = Math.min(last - 1, Math.floor(pos));
@@ -117,25 +117,13 @@ export function matchToQuantilesByRank(values: Float32Array, reference: Float32A
   return out;
 }
 
-/** First index whose value is ≥ v. */
-function lowerBound(sorted: Float32Array, v: number): number {
+/** First index whose value is ≥ v (`orEqual` false) or > v (`orEqual` true): the count of values below (or at most) v. */
+function countBelow(sorted: Float32Array, v: number, orEqual: boolean): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (sorted[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index whose value is > v. */
-function upperBound(sorted: Float32Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] <= v) lo = mid + 1;
+    if (sorted[mid] < v || (orEqual && sorted[mid] === v)) lo = mid + 1;
     else hi = mid;
   }
   return lo;

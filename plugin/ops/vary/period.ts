@@ -6,7 +6,7 @@
  * bond gives (w, 0) and (w/2, h)). One period only (planks) leaves the other direction free.
  */
 
-import { fft2d, lumaPlane } from '../../metrics/texture-stats';
+import { fft2d, lumaSpectrum } from '../../metrics/texture-stats';
 import type { RawImage } from '../../types';
 import type { Lattice } from './types';
 
@@ -21,14 +21,7 @@ const STRONG_SHARE = 0.8;
 
 /** Normalised cyclic autocorrelation of the luma, shift (0,0) = 1. */
 export function autocorrelation(image: RawImage): { data: Float64Array; width: number; height: number } {
-  const { data, width, height } = lumaPlane(image);
-  let mean = 0;
-  for (let i = 0; i < data.length; i++) mean += data[i];
-  mean /= data.length;
-  const re = new Float64Array(data.length);
-  const im = new Float64Array(data.length);
-  for (let i = 0; i < data.length; i++) re[i] = data[i] - mean;
-  fft2d({ re, im }, width, height);
+  const { re, im, width, height } = lumaSpectrum(image);
   for (let i = 0; i < re.length; i++) {
     re[i] = re[i] * re[i] + im[i] * im[i];
     im[i] = 0;
