@@ -163,7 +163,7 @@ export async function deriveFiles(input: FileDeriveInput, ctx: DeriveContext): P
 }
 
 function siblingTextures(input: FileDeriveInput): SiblingTexture[] {
-  const stem = stemOf(input.asset);
+  const stem = textureStem(input.asset);
   const out: SiblingTexture[] = [];
   for (const [rel, bytes] of input.siblings) {
     const match = siblingSuffix(stem, rel);
@@ -173,8 +173,8 @@ function siblingTextures(input: FileDeriveInput): SiblingTexture[] {
   return out;
 }
 
-/** `dir/wall` for `dir/wall.png`, lower case. */
-function stemOf(rel: string): string {
+/** `dir/wall` for `dir/wall.png`, lower case: what map siblings are matched on. */
+export function textureStem(rel: string): string {
   const dir = path.posix.dirname(rel);
   const base = path.posix.basename(rel);
   const dot = base.indexOf('.');
@@ -183,7 +183,7 @@ function stemOf(rel: string): string {
 
 /** The kind suffix that makes `rel` a map sibling of the texture with `stem`, if any. */
 export function siblingSuffix(stem: string, rel: string): { suffix: string; kind: TextureKind } | null {
-  const other = stemOf(rel);
+  const other = textureStem(rel);
   if (!other.startsWith(stem) || other === stem) return null;
   const suffix = other.slice(stem.length);
   for (const kind of ['normal', 'data'] as const) if (KIND_SUFFIXES[kind].includes(suffix)) return { suffix, kind };

@@ -22,12 +22,13 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { SIDECAR_SUFFIX, KIND_SUFFIXES } from '../config/defaults';
+import { SIDECAR_SUFFIX } from '../config/defaults';
 import { isSidecar } from '../config/load';
 import { assetTypeOf, discoverFiles, type AssetType } from '../discovery/walk';
 import { isSkippedFolder } from '../discovery/walk-files';
 import { createIO, listExternalResources, parseContainer, type ExternalResource } from '../gltf/io';
 import { formatOfExtension } from '../image-formats';
+import { siblingSuffix, textureStem } from '../pipeline/derive';
 import { inspectFile } from '../pipeline/file-source';
 import type { PlannedAsset } from '../pipeline/plan';
 import { readRegularFile } from '../safety/regular-file';
@@ -163,14 +164,11 @@ export class AssetIndex {
   private siblingOwners(rel: string): string[] {
     if (!formatOfExtension(path.posix.extname(rel))) return [];
     const dir = dirOf(rel);
-    const stem = stemOf(path.posix.basename(rel));
     const out: string[] = [];
-    for (const suffix of [...KIND_SUFFIXES.normal, ...KIND_SUFFIXES.data]) {
-      if (!stem.endsWith(suffix) || stem.length === suffix.length) continue;
-      const base = stem.slice(0, -suffix.length);
-      for (const name of this.folders.get(dir) ?? []) {
-        if (stemOf(name) === base && formatOfExtension(path.posix.extname(name))) out.push(dir ? `${dir}/${name}` : name);
-      }
+    // The pipeline's own sibling rule (derive.ts), asked of every texture in the folder.
+    for (const name of this.folders.get(dir) ?? []) {
+      const texture = dir ? `${dir}/${name}` : name;
+      if (texture !== rel && formatOfExtension(path.posix.extname(name)) && siblingSuffix(textureStem(texture), rel)) out.push(texture);
     }
     return out;
   }
@@ -279,8 +277,3 @@ function dirOf(rel: string): string {
   return slash < 0 ? '' : rel.slice(0, slash);
 }
 
-/** `wall_n` for `wall_n.png` (up to the first dot, lower case: as the pipeline's sibling match). */
-function stemOf(name: string): string {
-  const dot = name.indexOf('.');
-  return (dot > 0 ? name.slice(0, dot) : name).toLowerCase();
-}
