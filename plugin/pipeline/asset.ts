@@ -8,7 +8,6 @@ import { rulesForAsset } from '../config/resolve';
 import type { SourcedRule } from '../config/types';
 import type { AssetType } from '../discovery/walk';
 import { saveState } from '../state/store';
-import { commitAsset } from './commit';
 import { assetFingerprint, type AssetOutcome, type ImageWork, type RunContext } from './context';
 import type { FileSource } from './file-source';
 import type { TextureReport } from './report';
@@ -95,10 +94,12 @@ export async function processAsset(ctx: RunContext, key: string, type: AssetType
     const problem = await store(ctx.cache!, cached.key, outputs, { textures, warnings });
     if (problem) warnings.push(problem);
   }
-  const files = await ctx.serial.run(() => commitAsset(root, state, ctx.written, {
+  const commit = ctx.commits.submit({
     key, type, sources: inputs.sources, outputs, fingerprint,
     rules: [...new Set(textures.flatMap((t) => t.rule))],
     engines: [...new Set(textures.map((t) => t.engine))],
-  }));
+  });
+  if (commit.mayFreeSlot) ctx.freeSlot?.(key);
+  const files = await commit.done;
   return { outcome: 'processed', textures, files, warnings, work };
 }

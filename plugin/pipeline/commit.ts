@@ -2,15 +2,22 @@
  * Puts an asset's new outputs in place: keeps originals first, then writes every file atomically
  * (resources before the model that references them), then records hashes in state.json. A failure
  * mid-way leaves each file either old or new, and the originals safe.
+ *
+ * Several assets can be committed as one group (`commitAssets`): each step is taken for every asset of
+ * the group before the next step starts, so the group shares one intent record and one fsync per folder,
+ * and the files' own fsyncs run side by side. Per asset the order, and so the crash guarantees, are the
+ * same as one at a time: its originals are durable before its intent is, the intent before any of its
+ * outputs replaces a file.
  */
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { assertInsideRoot, toAbsolute } from '../safety/project-paths';
 import type { AssetType } from '../discovery/walk';
 import { StaleInputError } from '../errors';
-import { writeFileAtomic } from '../state/atomic-write';
+import { syncFolder, writeFileAtomic } from '../state/atomic-write';
 import { stampFile } from '../state/file-stat';
 import { hashBytes } from '../state/hash';
-import { keepOriginal } from '../state/originals';
+import { keepOriginal, originalPath } from '../state/originals';
 import { isRemasterContent, saveState, type FileRecord, type StateChanges, type StateData } from '../state/store';
 import { createIO, listExternalResources, parseContainer } from '../gltf/io';
 import { readIfExists, type FileSource } from './file-source';
@@ -43,6 +50,9 @@ interface Commit {
   files: Set<string>;
 }
 
+/** What committing one asset of a group came to: the files it changed, or why it stopped (see commitAsset). */
+export type CommitResult = { files: string[] } | { error: unknown };
+
 /**
  * Puts the asset's outputs in place, in named steps. Returns the files it changed.
  *
@@ -50,16 +60,82 @@ interface Commit {
  *    writable, no one's work overwritten; 1. keep originals; 2. record intent; 3. write outputs; 4. record done.
  */
 export async function commitAsset(root: string, state: StateData, written: WrittenFiles, asset: AssetOutputs): Promise<string[]> {
-  const commit = prepare(root, state, asset);
-  assertNoClash(commit, written);
-  await assertInputsUnchanged(commit);
-  await assertWritable(commit);
-  await assertNothingClobbered(commit);
-  await keepOriginals(commit);
-  await recordIntent(commit);
-  const changed = await writeOutputs(commit, written);
-  await recordDone(commit);
-  return changed;
+  const [result] = await commitAssets(root, state, written, [asset]);
+  if ('error' in result) throw result.error;
+  return result.files;
+}
+
+/**
+ * commitAsset for several assets, in list order, as few groups as possible: an asset sharing a file
+ * (path compared case-insensitively) with an earlier one of the group starts the next group, so it
+ * sees what the earlier one left, as one at a time. An asset that fails leaves the others going on.
+ *
+ * @example
+ * const results = await commitAssets(root, state, written, [a, b, c]);
+ * for (const r of results) if ('error' in r) console.error(firstLine(r.error));
+ */
+export async function commitAssets(root: string, state: StateData, written: WrittenFiles, assets: AssetOutputs[]): Promise<CommitResult[]> {
+  const results: CommitResult[] = [];
+  for (let next = 0; next < assets.length;) {
+    const group: Commit[] = [];
+    const taken = new Set<string>();
+    for (; next < assets.length; next++) {
+      const commit = prepare(root, state, assets[next]);
+      const names = [...commit.files, ...(state.assets[commit.asset.key]?.files ?? [])].map((rel) => rel.toLowerCase());
+      if (group.length && names.some((name) => taken.has(name))) break;
+      for (const name of names) taken.add(name);
+      group.push(commit);
+    }
+    results.push(...(await commitGroup(group, written)));
+  }
+  return results;
+}
+
+/** Steps 0-4 for a group whose assets share no file: each step for all of them (side by side) before the next. */
+async function commitGroup(group: Commit[], written: WrittenFiles): Promise<CommitResult[]> {
+  const results = new Map<Commit, CommitResult>();
+  let live = group;
+  /** Runs `step` for every asset still going; an asset whose step throws stops there, failed. */
+  const each = async (step: (commit: Commit) => Promise<void> | void): Promise<void> => {
+    const outcomes = await Promise.allSettled(live.map(async (commit) => step(commit)));
+    live = live.filter((commit, k) => {
+      const outcome = outcomes[k];
+      if (outcome.status === 'fulfilled') return true;
+      results.set(commit, { error: outcome.reason });
+      return false;
+    });
+  };
+  await each(async (commit) => {
+    assertNoClash(commit, written);
+    await assertInputsUnchanged(commit);
+    await assertWritable(commit);
+    await assertNothingClobbered(commit);
+  });
+  const originalFolders = new Set<string>();
+  await each((commit) => keepOriginals(commit, originalFolders));
+  await syncFolders(originalFolders); // 1. durable before any intent that counts on them
+  const changes = { files: new Set<string>(), assets: new Set<string>() };
+  await each((commit) => markIntent(commit, changes));
+  if (live.length) {
+    try {
+      await recordIntent(live[0].root, live[0].state, changes); // 2. one journal record for the group
+    } catch (error) {
+      for (const commit of live) results.set(commit, { error });
+      live = [];
+    }
+  }
+  const changed = new Map<Commit, string[]>();
+  const outputFolders = new Set<string>();
+  await each(async (commit) => void changed.set(commit, await writeOutputs(commit, written, outputFolders)));
+  await syncFolders(outputFolders);
+  await each((commit) => recordDone(commit));
+  for (const commit of live) results.set(commit, { files: changed.get(commit)! });
+  return group.map((commit) => results.get(commit)!);
+}
+
+/** fsync each folder once (renames into it durable), side by side. */
+async function syncFolders(folders: Set<string>): Promise<void> {
+  await Promise.all([...folders].map(syncFolder));
 }
 
 function prepare(root: string, state: StateData, asset: AssetOutputs): Commit {
@@ -127,10 +203,12 @@ async function assertNothingClobbered({ root, state, asset, outputs }: Commit): 
  * 1. Originals, before anything is overwritten. One the state does not account for (state.json lost)
  * is never replaced: keepOriginal refuses, and this asset fails untouched.
  */
-async function keepOriginals({ root, state, asset }: Commit): Promise<void> {
+async function keepOriginals({ root, state, asset }: Commit, folders: Set<string>): Promise<void> {
   for (const source of asset.sources) {
     if (source.derived || !source.current) continue;
-    await keepOriginal(root, source.rel, source.current, Boolean(state.files[source.rel]?.original));
+    // The copy's folder is synced by the group before the intent is saved.
+    await keepOriginal(root, source.rel, source.current, Boolean(state.files[source.rel]?.original), { syncFolder: false });
+    folders.add(path.dirname(originalPath(root, source.rel)));
     state.files[source.rel] = { original: source.currentHash, output: source.currentHash };
   }
 }
@@ -140,8 +218,10 @@ async function keepOriginals({ root, state, asset }: Commit): Promise<void> {
  * the next run still recognises each new content (`pending`) as Remaster's work whose original is
  * kept, instead of taking it for a user's new original (and upscaling an upscale). The asset's
  * fingerprint is blank until step 4, so a half-written asset is never taken as up to date.
+ * `markIntent` makes the asset's entries in memory and adds them to `changes`; `recordIntent` saves a
+ * group's changes as one journal record (store.ts: a save costs the same in any project size).
  */
-async function recordIntent({ root, state, asset, hashes, files }: Commit): Promise<void> {
+function markIntent({ root, state, asset, hashes, files }: Commit, changes: { files: Set<string>; assets: Set<string> }): void {
   const previous = state.assets[asset.key];
   for (const [rel, hash] of hashes) {
     assertInsideRoot(root, rel);
@@ -151,18 +231,25 @@ async function recordIntent({ root, state, asset, hashes, files }: Commit): Prom
   state.assets[asset.key] = {
     type: asset.type, files: [...new Set([...files, ...(previous?.files ?? [])])].sort(), fingerprint: '', rules: asset.rules, engines: asset.engines,
   };
-  // One journal record with every entry this asset touches (store.ts: a save costs the same in any project size).
-  await saveState(root, state, touchedBy(asset, files));
+  for (const rel of files) changes.files.add(rel);
+  changes.assets.add(asset.key);
+}
+
+async function recordIntent(root: string, state: StateData, changes: StateChanges): Promise<void> {
+  await saveState(root, state, changes);
 }
 
 /**
  * 3. Outputs, each atomically, in order (resources before the model). Returns the files changed. A
  * file replaced keeps its own mode (writeFileAtomic); a new one (wall.webp from wall.png, a renamed
- * .bin) gets the mode of the asset's own file, so a private texture stays private.
+ * .bin) gets the mode of the asset's own file, so a private texture stays private. The folder of the
+ * last file written is left in `folders` for the group to sync; an earlier one's is synced before the
+ * next file is written, so a model's rename is never durable before its resources' are.
  */
-async function writeOutputs({ root, state, asset, outputs, hashes }: Commit, written: WrittenFiles): Promise<string[]> {
+async function writeOutputs({ root, state, asset, outputs, hashes }: Commit, written: WrittenFiles, folders: Set<string>): Promise<string[]> {
   const assetMode = (await fs.stat(toAbsolute(root, asset.key)).catch(() => null))?.mode;
   const changed: string[] = [];
+  let unsynced: string | null = null;
   for (const [rel, bytes] of outputs) {
     const file = toAbsolute(root, rel);
     const current = await readIfExists(file);
@@ -171,6 +258,8 @@ async function writeOutputs({ root, state, asset, outputs, hashes }: Commit, wri
     delete record.pending;
     if (bytes === null) {
       if (current) {
+        if (unsynced) await syncFolder(unsynced); // the new file durable before the old one goes (a format change)
+        unsynced = null;
         await fs.rm(file, { force: true });
         changed.push(rel);
       }
@@ -179,7 +268,9 @@ async function writeOutputs({ root, state, asset, outputs, hashes }: Commit, wri
     } else {
       const hash = hashes.get(rel)!;
       if (hash !== currentHash) {
-        await writeFileAtomic(file, bytes, { mode: current ? undefined : assetMode });
+        if (unsynced) await syncFolder(unsynced);
+        await writeFileAtomic(file, bytes, { mode: current ? undefined : assetMode, syncFolder: false });
+        unsynced = path.dirname(file);
         changed.push(rel);
       }
       record.output = hash;
@@ -194,6 +285,7 @@ async function writeOutputs({ root, state, asset, outputs, hashes }: Commit, wri
     }
     if (record.original === null && record.output === null) delete state.files[rel];
   }
+  if (unsynced) folders.add(unsynced);
   return changed;
 }
 

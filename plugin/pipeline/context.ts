@@ -8,6 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { hashText, stableStringify } from '../state/hash';
 import type { StateData } from '../state/store';
 import type { WrittenFiles } from './commit';
+import type { CommitGroups } from './commit-groups';
 import type { ImageProcessor } from './image-processor';
 import type { TextureReport } from './report';
 import type { Serial } from './schedule';
@@ -23,8 +24,12 @@ export interface RunContext {
   processor: ImageProcessor;
   written: WrittenFiles;
   dryRun: boolean;
-  /** Runs state changes (commits, restores) one at a time: assets may be processed concurrently. */
+  /** Runs state changes (commit groups, restores) one at a time: assets may be processed concurrently. */
   serial: Serial;
+  /** Commits assets' outputs in groups (commit-groups.ts), in `serial`. */
+  commits: CommitGroups;
+  /** Lets another asset start while this one waits for its commit group (the scheduler's `freeSlot`). */
+  freeSlot?: (key: string) => void;
   /**
    * Checks the rules' operations (models load) the first time an asset is to be remastered, before it
    * is: a run where everything is up to date loads no model (and creates no inference session).

@@ -33,6 +33,7 @@ import { processModel } from './process-model';
 import { processTexture } from './process-texture';
 import type { RunEvent, RunReport, TextureReport } from './report';
 import { runScheduled, Serial } from './schedule';
+import { CommitGroups } from './commit-groups';
 import { assetsOfShard, parseShard, type ShardSpec } from './shard';
 
 import { DEFAULT_CONCURRENCY } from './defaults';
@@ -52,6 +53,9 @@ export interface RemasterProjectOptions {
   /**
    * Assets processed at once (default 2): one can be decoded, encoded and written while another is in
    * the model. Commits and inference stay one at a time; the report is in plan order whatever it is.
+   * Above 1, an asset whose outputs are ready waits for its commit group without counting here
+   * (pipeline/commit-groups.ts: waiting outputs are capped in count and bytes); at 1, each asset is
+   * read, remastered and committed before the next starts.
    */
   concurrency?: number;
   /** Stops before the next asset (those in progress finish or are not written); the run then throws. */
@@ -163,8 +167,14 @@ async function runLocked(root: string, config: ProjectConfig, cacheChoice: Cache
       checkFailure = err;
       throw err;
     }));
+    const written: RunContext['written'] = new Map();
+    const serial = new Serial();
+    const limit = options.concurrency ?? DEFAULT_CONCURRENCY;
+    // Each running asset's scheduler freeSlot. At concurrency 1 an asset keeps its slot until it is
+    // committed: one asset at a time, start to finish, as asked.
+    const slots = new Map<string, () => void>();
     const ctx: RunContext = {
-      root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, { dryRun: options.dryRun, limits: { maxPixels: config.limits.maxPixels ?? DEFAULT_MAX_PIXELS }, root }), written: new Map(), dryRun: Boolean(options.dryRun), serial: new Serial(), prepare,
+      root, state, rules: config.rules, sidecars, io, processor: new ImageProcessor(engine, { dryRun: options.dryRun, limits: { maxPixels: config.limits.maxPixels ?? DEFAULT_MAX_PIXELS }, root }), written, dryRun: Boolean(options.dryRun), serial, commits: new CommitGroups(root, state, written, serial), freeSlot: (key) => slots.get(key)?.(), prepare,
       cache: cacheChoice && !options.dryRun ? { cache: await openResultCache(cacheChoice.dir, { maxBytes: cacheChoice.maxBytes }), models: new Map() } : undefined,
     };
     runCache = ctx.cache;
@@ -172,17 +182,20 @@ async function runLocked(root: string, config: ProjectConfig, cacheChoice: Cache
     let done = 0;
     const requested = new Set<string>();
     await runScheduled(assets, {
-      limit: options.concurrency ?? DEFAULT_CONCURRENCY,
+      limit,
       signal: options.signal,
       uses: (asset) => asset.files.map(stem),
-      run: async (asset): Promise<AssetOutcome | { outcome: 'failed'; error: string; code?: ErrorCode }> => {
+      run: async (asset, _index, freeSlot): Promise<AssetOutcome | { outcome: 'failed'; error: string; code?: ErrorCode }> => {
         options.onEvent?.({ type: 'begin', path: asset.key });
+        if (limit > 1) slots.set(asset.key, freeSlot);
         try {
           if (asset.blocked) throw new Error(asset.blocked);
           return asset.type === 'texture' ? await processTexture(ctx, asset.key) : await processModel(ctx, asset.key, asset.type);
         } catch (err) {
           if (checkFailure !== undefined && err === checkFailure) throw err; // a config error: the run stops
           return { outcome: 'failed', error: firstLine(err), code: errorCode(err) };
+        } finally {
+          slots.delete(asset.key);
         }
       },
       done: (asset, outcome) => {

@@ -24,8 +24,12 @@ export interface ScheduleOptions<T, R> {
   signal?: AbortSignal;
   /** What an item uses (file paths): an item waits for every earlier one sharing any of them. */
   uses(item: T): string[];
-  /** The work for one item; should not throw (a rejection is rethrown once nothing is running). */
-  run(item: T, index: number): Promise<R>;
+  /**
+   * The work for one item; should not throw (a rejection is rethrown once nothing is running).
+   * `freeSlot()` lets another item start while this one goes on waiting (for its commit group): it
+   * no longer counts against `limit`, but items that wait for it still wait until it is done.
+   */
+  run(item: T, index: number, freeSlot: () => void): Promise<R>;
   /** Each result, in list order, as soon as it and every earlier one are in. */
   done(item: T, result: R, index: number): void;
 }
@@ -43,7 +47,8 @@ export function runScheduled<T, R>(items: T[], options: ScheduleOptions<T, R>): 
   });
   const status = items.map((): 'waiting' | 'running' | 'done' => 'waiting');
   const results = new Map<number, R>();
-  let running = 0;
+  let running = 0; // holding a slot
+  let unfinished = 0; // started, not done (slot freed or not)
   let reported = 0;
   let firstWaiting = 0;
   let failure: { error: unknown } | null = null;
@@ -61,7 +66,7 @@ export function runScheduled<T, R>(items: T[], options: ScheduleOptions<T, R>): 
       for (let i = firstWaiting; !stopping() && running < limit && i < items.length; i++) {
         if (status[i] === 'waiting' && deps[i].every((j) => status[j] === 'done')) start(i);
       }
-      if (running > 0) return;
+      if (unfinished > 0) return;
       try {
         report(items.length); // stopped early: what did finish (and was written) is still reported
       } catch (error) {
@@ -74,7 +79,15 @@ export function runScheduled<T, R>(items: T[], options: ScheduleOptions<T, R>): 
     const start = (i: number) => {
       status[i] = 'running';
       running++;
-      options.run(items[i], i).then(
+      unfinished++;
+      let holding = true;
+      const freeSlot = () => {
+        if (!holding) return;
+        holding = false;
+        running--;
+        queueMicrotask(pump); // never inside run()'s own call
+      };
+      options.run(items[i], i, freeSlot).then(
         (result) => {
           results.set(i, result);
           let end = reported;
@@ -85,7 +98,9 @@ export function runScheduled<T, R>(items: T[], options: ScheduleOptions<T, R>): 
         failure ??= { error }; // run() should not throw, nor done(); if they do, the schedule does
       }).finally(() => {
         status[i] = 'done';
-        running--;
+        if (holding) running--;
+        holding = false;
+        unfinished--;
         pump();
       });
     };

@@ -53,6 +53,12 @@ export interface WriteOptions {
    * for readers while the machine stays up.
    */
   durable?: boolean;
+  /**
+   * Default true: fsync the folder after the rename (with `durable`). False: the caller fsyncs it
+   * itself with `syncFolder` before anything depends on the rename being durable; a group commit
+   * writes many files into one folder and syncs it once.
+   */
+  syncFolder?: boolean;
 }
 
 export async function writeFileAtomic(file: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
@@ -86,11 +92,11 @@ export async function writeFileAtomicFrom(file: string, write: (handle: fs.FileH
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw err;
   }
-  if (options.durable !== false) await syncDir(dir);
+  if (options.durable !== false && options.syncFolder !== false) await syncFolder(dir);
 }
 
-/** Makes the rename durable; not supported on every platform (Windows), where it is a no-op. */
-async function syncDir(dir: string): Promise<void> {
+/** Makes the renames into `dir` durable; not supported on every platform (Windows), where it is a no-op. */
+export async function syncFolder(dir: string): Promise<void> {
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(dir, 'r');

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { STATE_DIR, symlinkOnTheWay, toAbsolute, UnsafePathError } from '../safety/project-paths';
 import { readRegularFile } from '../safety/regular-file';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic, type WriteOptions } from './atomic-write';
 import { hashBytes } from './hash';
 import { stateDir } from './store';
 
@@ -24,9 +24,10 @@ function assertRealOriginalPath(root: string, dir: string, rel: string): void {
 /**
  * Keeps `bytes` as the original of `rel`. A different original already kept there that the state does
  * not account for (`accounted` false: state.json was lost or deleted) is never overwritten: it may be
- * the only copy of the user's file, and the current file Remaster's own output.
+ * the only copy of the user's file, and the current file Remaster's own output. `write.syncFolder`
+ * false: the caller fsyncs the copy's folder (`originalPath`'s dirname) before relying on it.
  */
-export async function keepOriginal(root: string, rel: string, bytes: Uint8Array, accounted = true): Promise<void> {
+export async function keepOriginal(root: string, rel: string, bytes: Uint8Array, accounted = true, write: Pick<WriteOptions, 'syncFolder'> = {}): Promise<void> {
   assertRealOriginalPath(root, ORIGINALS_DIR, rel);
   const file = originalPath(root, rel);
   if (!accounted) {
@@ -40,7 +41,7 @@ export async function keepOriginal(root: string, rel: string, bytes: Uint8Array,
   }
   // The copy is as private as the file it copies (a 0600 texture's original is not world-readable).
   const mode = (await fs.stat(toAbsolute(root, rel)).catch(() => null))?.mode;
-  await writeFileAtomic(file, bytes, { mode });
+  await writeFileAtomic(file, bytes, { mode, ...write });
 }
 
 export async function readOriginal(root: string, rel: string): Promise<Uint8Array> {
