@@ -26,6 +26,8 @@ export interface ImageInfo {
   bitsPerSample: number;
   /** Frames: more than 1 for an animated WebP. */
   pages: number;
+  /** Channels as stored (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA). */
+  channels: number;
 }
 
 /**
@@ -35,8 +37,21 @@ export interface ImageInfo {
  */
 export const DECODE_OPTIONS = { ignoreIcc: true, autoOrient: true } as const;
 
+/**
+ * Probes of the bytes seen in this process, by buffer: a texture is probed for its name check, its
+ * chain and its decode, and a sharp call costs far more than the lookup. The pipeline never changes
+ * the bytes of a buffer it read.
+ */
+const probes = new WeakMap<Uint8Array, Promise<ImageInfo>>();
+
 /** Container format and size without decoding pixels. */
-export async function probeImage(bytes: Uint8Array): Promise<ImageInfo> {
+export function probeImage(bytes: Uint8Array): Promise<ImageInfo> {
+  let probe = probes.get(bytes);
+  if (!probe) probes.set(bytes, (probe = probeBytes(bytes)));
+  return probe;
+}
+
+async function probeBytes(bytes: Uint8Array): Promise<ImageInfo> {
   let meta: sharp.Metadata;
   try {
     // Header only, no limit here: the caller checks the size against limits.maxPixels itself.
@@ -50,7 +65,7 @@ export async function probeImage(bytes: Uint8Array): Promise<ImageInfo> {
   if (!meta.width || !meta.height) throw new Error('image has no size');
   // The size as shown (an EXIF rotation by 90° swaps the sides), which is what decodeImage returns.
   const { width, height } = meta.autoOrient ?? meta;
-  return { format, width, height, bitsPerSample: meta.depth === 'ushort' ? 16 : 8, pages: meta.pages ?? 1 };
+  return { format, width, height, bitsPerSample: meta.depth === 'ushort' ? 16 : 8, pages: meta.pages ?? 1, channels: meta.channels ?? 0 };
 }
 
 /** Decodes to 8-bit interleaved pixels, keeping the channel count (grey, grey+alpha, RGB, RGBA). */
@@ -58,7 +73,9 @@ export async function decodeImage(bytes: Uint8Array, maxPixels?: number): Promis
   try {
     // The pixel limit is checked by the caller from the header; here it is the decoder's backstop.
     const open = () => sharp(bytes, { ...DECODE_OPTIONS, ...(maxPixels ? { limitInputPixels: maxPixels } : {}) });
-    const grey = (await open().metadata()).channels;
+    // The channel count from the probe, which the pipeline has made already (a format probeImage does
+    // not take is asked directly); the pixel limit is enforced where pixels are decoded, below.
+    const grey = await probeImage(bytes).then((info) => info.channels, async () => (await open().metadata()).channels);
     // sharp's raw output is sRGB: ask for b-w explicitly to keep grey images grey.
     const input = grey === 1 ? open().toColourspace('b-w') : open();
     const { data, info } = await input.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });

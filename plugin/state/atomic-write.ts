@@ -75,12 +75,16 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, o
  */
 export async function writeFileAtomicFrom(file: string, write: (handle: fs.FileHandle) => Promise<void>, options: WriteOptions = {}): Promise<void> {
   const dir = path.dirname(file);
-  await fs.mkdir(dir, { recursive: true });
   const mode = options.mode ?? (await fs.stat(file).catch(() => null))?.mode;
   const tmp = path.join(dir, tempName(file));
   let handle: fs.FileHandle | undefined;
   try {
-    handle = await fs.open(tmp, 'wx');
+    // The folder is made only when missing (most writes replace a file in a folder that exists).
+    handle = await fs.open(tmp, 'wx').catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      await fs.mkdir(dir, { recursive: true });
+      return fs.open(tmp, 'wx');
+    });
     if (mode !== undefined) await handle.chmod(mode & 0o7777);
     await write(handle);
     if (options.durable !== false) await handle.sync();

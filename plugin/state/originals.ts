@@ -1,5 +1,5 @@
 /** The pristine copies under `.remaster/originals/<relative path>`, kept before the first rewrite. */
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import { STATE_DIR, symlinkOnTheWay, toAbsolute, UnsafePathError } from '../safety/project-paths';
 import { readRegularFile } from '../safety/regular-file';
@@ -40,7 +40,12 @@ export async function keepOriginal(root: string, rel: string, bytes: Uint8Array,
     }
   }
   // The copy is as private as the file it copies (a 0600 texture's original is not world-readable).
-  const mode = (await fs.stat(toAbsolute(root, rel)).catch(() => null))?.mode;
+  let mode: number | undefined;
+  try {
+    mode = statSync(toAbsolute(root, rel), { throwIfNoEntry: false })?.mode; // one local stat: no thread-pool round trip
+  } catch {
+    mode = undefined;
+  }
   await writeFileAtomic(file, bytes, { mode, ...write });
 }
 
