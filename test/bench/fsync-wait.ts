@@ -7,10 +7,16 @@
  *   await instrumentSyncs();
  *   syncWait.off = true;  ...setup...  syncWait.off = false;
  *   console.log(Number(syncWait.ns) / 1e6, 'ms in', syncWait.calls, 'fsyncs');
+ *
+ * `ns` sums every call's wait (fsyncs side by side, as a commit group makes them, each count in full);
+ * `pendingNs` is the wall time during which at least one was pending.
  */
 import { promises as fs } from 'node:fs';
 
-export const syncWait = { ns: 0n, calls: 0, off: false };
+export const syncWait = { ns: 0n, pendingNs: 0n, calls: 0, off: false };
+
+let pending = 0;
+let pendingSince = 0n;
 
 let installed = false;
 
@@ -25,11 +31,14 @@ export async function instrumentSyncs(): Promise<void> {
     proto[name] = async function (this: unknown) {
       if (syncWait.off) return;
       const t0 = process.hrtime.bigint();
+      if (pending++ === 0) pendingSince = t0;
       try {
         return await inner.call(this);
       } finally {
-        syncWait.ns += process.hrtime.bigint() - t0;
+        const t1 = process.hrtime.bigint();
+        syncWait.ns += t1 - t0;
         syncWait.calls++;
+        if (--pending === 0) syncWait.pendingNs += t1 - pendingSince;
       }
     };
   }
