@@ -27,7 +27,7 @@ import { compactState, loadState, saveState, type StateData } from '../../plugin
 import { buildBigProject } from '../soak/big-project';
 import { watchScaleFigures } from './watch-scale';
 import { median } from './median';
-import { instrumentSyncs, syncWait } from './fsync-wait';
+import { instrumentSyncs, syncWait } from './sync-wait';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,28 +1,25 @@
+import { promises as fs } from 'node:fs';
+
 /**
- * Time spent waiting in fsync / fdatasync (FileHandle.sync / datasync, which every durable write of
- * Remaster goes through), summed over the process, with a switch: with `off` they return at once. Used
- * only to build a big project's state faster for figures that do not depend on whether the first run's
- * writes were durable (a no-op run, watch latency after setup); no first-run figure is printed then.
- *
- *   await instrumentSyncs();
- *   syncWait.off = true;  ...setup...  syncWait.off = false;
- *   console.log(Number(syncWait.ns) / 1e6, 'ms in', syncWait.calls, 'fsyncs');
+ * Time spent waiting in fsync / fdatasync (FileHandle.sync / datasync, which every durable write here
+ * goes through), summed; with `off` they return at once (used only to build a big project's state
+ * faster before a measurement: what a no-op run or a watcher reads does not depend on whether the
+ * setup run's writes were durable; no first-run figure is printed for such a run).
  *
  * `ns` sums every call's wait (fsyncs side by side, as a commit group makes them, each count in full);
  * `pendingNs` is the wall time during which at least one was pending.
  */
-import { promises as fs } from 'node:fs';
-
 export const syncWait = { ns: 0n, pendingNs: 0n, calls: 0, off: false };
 
 let pending = 0;
 let pendingSince = 0n;
 
-let installed = false;
+let instrumented = false;
 
+/** Wraps FileHandle's sync/datasync (once per process) so that {@link syncWait} counts and can switch them off. */
 export async function instrumentSyncs(): Promise<void> {
-  if (installed) return;
-  installed = true;
+  if (instrumented) return;
+  instrumented = true;
   const handle = await fs.open(__filename, 'r');
   const proto = Object.getPrototypeOf(handle) as { sync: () => Promise<void>; datasync: () => Promise<void> };
   await handle.close();
