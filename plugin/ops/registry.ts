@@ -42,18 +42,29 @@ export function listOperations(): readonly Operation[] {
   return registered;
 }
 
+/** The lists below, made once per generation of the registry: the pipeline asks for them several times per asset. */
+let lists: { generation: number; texture: readonly TextureOperation[]; asset: readonly AssetOperation[] } | undefined;
+
+function currentLists(): NonNullable<typeof lists> {
+  if (lists?.generation !== generation) {
+    const texture = registered
+      .filter((op): op is TextureOperation => op.shape === 'texture')
+      .map((op, i) => ({ op, i }))
+      .sort((a, b) => a.op.order - b.op.order || a.i - b.i)
+      .map(({ op }) => op);
+    lists = { generation, texture, asset: registered.filter((op): op is AssetOperation => op.shape === 'asset') };
+  }
+  return lists;
+}
+
 /** Per-texture operations in chain order (ascending `order`, then registration order). */
-export function textureOperations(): TextureOperation[] {
-  return registered
-    .filter((op): op is TextureOperation => op.shape === 'texture')
-    .map((op, i) => ({ op, i }))
-    .sort((a, b) => a.op.order - b.op.order || a.i - b.i)
-    .map(({ op }) => op);
+export function textureOperations(): readonly TextureOperation[] {
+  return currentLists().texture;
 }
 
 /** Asset (deriving) operations in registration order. */
-export function assetOperations(): AssetOperation[] {
-  return registered.filter((op): op is AssetOperation => op.shape === 'asset');
+export function assetOperations(): readonly AssetOperation[] {
+  return currentLists().asset;
 }
 
 /** Changes whenever the list changes (caches built from the list, like the compiled schema, key on it). */
