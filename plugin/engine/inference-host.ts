@@ -33,7 +33,7 @@ interface Pending {
 }
 
 export interface InferenceHostOptions {
-  /** Intra-op threads of every session (default: available cores minus the load average, see device.ts). */
+  /** Intra-op threads of every session (default: every available core, see device.ts). */
   threads?: number;
 }
 
