@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { resolveResourceUri, UnsafePathError } from '../plugin/discovery';
+import { coveredBy, covers, resolveResourceUri, UnsafePathError } from '../plugin/discovery';
 import { makeProject, removeProject } from './helpers/project';
 
 describe('resource URIs stay inside the project', () => {
@@ -28,5 +28,22 @@ describe('resource URIs stay inside the project', () => {
   ])('rejects %s', (uri, why) => {
     expect(() => resolveResourceUri(root, 'models/hero.gltf', uri)).toThrow(UnsafePathError);
     expect(() => resolveResourceUri(root, 'models/hero.gltf', uri)).toThrow(why);
+  });
+});
+
+describe('paths a user names (`remaster run <dir> <paths…>`, watch startup)', () => {
+  const rels = ['a', 'a/b', 'a/bc', 'a/b/c.png', 'ab/c', 'x/a/b', 'a b/c', 'models/hero.gltf', 'models/hero.bin'];
+  const wantedSets = [[''], ['a'], ['a/'], ['a/b'], ['a/b/'], ['ab'], ['models/hero.gltf'], ['a/bc', 'x'], ['nothing'], []];
+
+  it('coveredBy decides as the pairwise covers() test does, for files, folders and near-miss prefixes', () => {
+    for (const wanted of wantedSets) {
+      const predicate = coveredBy(wanted);
+      for (const rel of rels) expect([wanted, rel, predicate(rel)]).toEqual([wanted, rel, wanted.some((w) => covers(w, rel))]);
+    }
+  });
+
+  it('a folder covers what is inside it, not a sibling sharing its name as a prefix', () => {
+    const inA = coveredBy(['a/b']);
+    expect(['a/b', 'a/b/c.png', 'a/bc', 'a'].map(inA)).toEqual([true, true, false, false]);
   });
 });

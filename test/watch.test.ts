@@ -128,6 +128,21 @@ describe('watchProject', () => {
     expect(assetEvents(w.events).map((e) => e.path)).toEqual(['tex/wall.png', 'tex/wall.png']); // startup + the save, nothing else
   });
 
+  it('an invalid sidecar already there at startup holds back only its asset (found from folder listings)', async () => {
+    dir = makeProject({ BoxTextured: 'gltf/BoxTextured', 'other/logo.png': 'gltf/BoxTextured/CesiumLogoFlat.png' });
+    writeJSON(path.join(dir, 'remaster.config.json'), X2);
+    writeJSON(path.join(dir, 'BoxTextured/BoxTextured.gltf.remaster.json'), { rules: [{ match: '*.png', upscale: { scale: 4 } }] });
+    const w = start(dir);
+    watcher = w.watcher;
+    await watcher.ready;
+    expect(w.events.filter((e) => e.type === 'problem')).toEqual([{
+      type: 'problem', path: 'BoxTextured/BoxTextured.gltf.remaster.json',
+      message: 'BoxTextured/BoxTextured.gltf.remaster.json: rules.0.match: not allowed in a sidecar (its rules apply to its asset) (BoxTextured/BoxTextured.gltf skipped until it is fixed)',
+    }]);
+    expect(assetEvents(w.events).map((e) => [e.path, e.outcome])).toEqual([['other/logo.png', 'processed']]);
+    expect(await imageSize(path.join(dir, 'BoxTextured/CesiumLogoFlat.png'))).toEqual([256, 256]); // untouched
+  });
+
   it('a sidecar edit re-processes only its asset, from the original; an invalid one is reported and retried when fixed', async () => {
     dir = makeProject({ BoxTextured: 'gltf/BoxTextured', 'other/logo.png': 'gltf/BoxTextured/CesiumLogoFlat.png' });
     writeJSON(path.join(dir, 'remaster.config.json'), X2);

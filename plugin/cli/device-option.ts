@@ -9,12 +9,12 @@ export function deviceOption(): Option {
 }
 
 /**
- * `--threads N`: intra-op threads of the model sessions (default: available cores not already busy). One
+ * `--threads N`: intra-op threads of the model sessions (default: every available core). One
  * session serves all assets, so with `--jobs` the inference still uses N threads in total; the
  * other jobs decode, blend and encode around it (see plugin/engine/README.md, "Threads and jobs").
  */
 export function threadsOption(): Option {
-  return new Option('--threads <n>', 'CPU threads for model inference (default: available cores not already busy)').argParser(parseThreads);
+  return new Option('--threads <n>', 'CPU threads for model inference (default: every available core)').argParser(parseThreads);
 }
 
 function parseThreads(value: string): number {

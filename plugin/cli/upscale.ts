@@ -66,7 +66,11 @@ export function registerUpscaleCommand(program: Command): void {
         const started = Date.now();
         const result = await engine.upscale(image, { scale: flags.scale, model, kind: flags.kind, seamless: flags.seamless });
         const seconds = (Date.now() - started) / 1000;
+        // The sessions and their worker (onnxruntime's arena: ~30-60 MB at x4) go while the encoder starts,
+        // not after it: the encode phase does not hold them, and the exit does not wait for them.
+        const closing = engine.close();
         await writeImageFile(output, result.image);
+        await closing;
         process.stdout.write(
           `${input} ${image.width}x${image.height} -> ${output} ${result.image.width}x${result.image.height} ` +
             `(${flags.kind}${flags.seamless ? ', seamless' : ''}) with ${result.engine} in ${seconds.toFixed(2)} s\n`,

@@ -33,7 +33,7 @@ interface Pending {
 }
 
 export interface InferenceHostOptions {
-  /** Intra-op threads of every session (default: available cores minus the load average, see device.ts). */
+  /** Intra-op threads of every session (default: every available core, see device.ts). */
   threads?: number;
 }
 
@@ -109,8 +109,15 @@ export class InferenceHost {
   }
 
   private spawn(): Worker {
-    pinRuntime();
+    // The thread boots (tens of ms) while this one loads onnxruntime's addon; the worker loads it only
+    // when the first request arrives, which is posted after this returns.
     const worker = new Worker(workerFile());
+    try {
+      pinRuntime();
+    } catch (err) {
+      void worker.terminate();
+      throw err;
+    }
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
       const p = this.pending.get(reply.id);

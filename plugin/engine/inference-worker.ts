@@ -13,7 +13,7 @@ import { parentPort } from 'node:worker_threads';
 import { firstLine } from '../errors';
 import type { Device } from './device';
 import type { WorkerReply, WorkerRequest } from './inference-protocol';
-import { loadModel, type LoadedModel } from './onnx-model';
+import type { LoadedModel } from './onnx-model';
 import { TileGarbage } from './tile-garbage';
 
 const port = parentPort;
@@ -25,11 +25,19 @@ const failedDevices = new Map<Device, string>();
 /** Tiles in, onnxruntime's copies of outputs: garbage after each run (see tile-garbage.ts). */
 const garbage = new TileGarbage();
 
+/**
+ * onnxruntime (with onnx-model.ts) is required on the first request, not when this thread starts: the
+ * main thread must load onnxruntime's addon before any worker does (see pinRuntime in inference-host.ts),
+ * and it does so while this thread boots, before it sends the first request.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const onnxModel = () => require('./onnx-model') as typeof import('./onnx-model');
+
 /** The model's session, created on first use (again after a respawn: `run` names the device to use). */
 function load(req: Extract<WorkerRequest, { type: 'load' | 'run' }>, logs: string[]): Promise<LoadedModel> {
   let m = models.get(req.file);
   if (!m) {
-    m = loadModel(req.file, req.label, req.device, (line) => logs.push(line), failedDevices, req.threads);
+    m = onnxModel().loadModel(req.file, req.label, req.device, (line) => logs.push(line), failedDevices, req.threads);
     models.set(req.file, m);
     m.catch(() => models.delete(req.file));
   }

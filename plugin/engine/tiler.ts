@@ -178,54 +178,77 @@ export async function runTiled(job: TiledJob, layout: TileLayout, read: TileRead
       throw new Error(`model returned ${out.length} values for a ${px.length}x${py.length} tile, expected ${channels * area}`);
     }
     const src = Array.from({ length: channels }, (_, c) => out.subarray(c * area, (c + 1) * area));
-    const xw = xWeights[k];
     const yw = yWeights[j];
-    const x0 = px.starts[k] * scale;
-    const y0 = py.starts[j] * scale;
-    const len = xw.weights.length;
-    for (let r = 0; r < yw.weights.length; r++) {
-      const wy = yw.weights[r];
-      if (wy === 0) continue;
-      const oy = yw.lo + r;
-      // src[c][base + X] is this tile's output at absolute output column X of row oy.
-      const base = (oy - y0) * tw - x0;
-      if (wy === 1) {
-        if (xw.fullFrom > 0) {
-          // Left seam: the previous tile left its weighted share here; add ours and finish it.
-          const at = r * seamW;
-          for (let c = 0; c < channels; c++) {
-            const s = src[c];
-            const d = seam[c];
-            for (let i2 = 0; i2 < xw.fullFrom; i2++) d[at + i2] += s[base + xw.lo + i2] * xw.weights[i2];
-          }
-          sink(seam, at, xw.fullFrom, xw.lo, oy);
-        }
-        if (xw.fullTo > xw.fullFrom) sink(src, base + xw.lo + xw.fullFrom, xw.fullTo - xw.fullFrom, xw.lo + xw.fullFrom, oy);
-        if (xw.fullTo < len) {
-          // Right seam: our weighted share, for the next tile of this strip to complete.
-          const at = r * seamW;
-          for (let c = 0; c < channels; c++) {
-            const s = src[c];
-            const d = seam[c];
-            for (let i2 = xw.fullTo; i2 < len; i2++) d[at + i2 - xw.fullTo] = s[base + xw.lo + i2] * xw.weights[i2];
-          }
-        }
-      } else {
-        // A horizontal band row: accumulate the weighted value of every texel this tile covers.
-        const band = r < yw.fullFrom ? bandAbove : bandBelow;
-        const at = (r < yw.fullFrom ? r : r - yw.fullTo) * outW;
-        for (let c = 0; c < channels; c++) {
-          const s = src[c];
-          const d = band[c];
-          for (let i2 = 0; i2 < len; i2++) d[at + xw.lo + i2] += s[base + xw.lo + i2] * xw.weights[i2] * wy;
-        }
-      }
-    }
+    blendTile(src, xWeights[k], yw, px.starts[k] * scale, py.starts[j] * scale, tw, { seam, seamW, bandAbove, bandBelow, outW }, sink);
     if (k === px.cores.length - 1) {
       // Strip done: the band above it has every contribution now.
       for (let r = 0; r < yw.fullFrom; r++) sink(bandAbove, r * outW, outW, 0, yw.lo + r);
       for (const p of bandAbove) p.fill(0);
       [bandAbove, bandBelow] = [bandBelow, bandAbove];
     }
+  }
+}
+
+/** The blend buffers of one runTiled call (see the file comment). */
+interface BlendBuffers {
+  seam: Float32Array[];
+  seamW: number;
+  bandAbove: Float32Array[];
+  bandBelow: Float32Array[];
+  outW: number;
+}
+
+/*
+ * Blending, one small function per loop. In one big function, V8 optimised the loops on the stack
+ * (OSR) before the seam and band branches had run, then threw that code away as each of them ran for
+ * the first time (7 deoptimisations in the first upscale of a process): the first texture of a
+ * `remaster upscale` blended at 2-3x the warm cost. Small functions each get complete type feedback
+ * before they are optimised.
+ */
+
+/**
+ * Hands every output texel of one tile to the sink, or to the blend buffers where another tile
+ * shares it. `src[c][(oy - y0) * tw + X - x0]` is this tile's output at absolute output texel (X, oy).
+ */
+function blendTile(src: Float32Array[], xw: AxisWeights, yw: AxisWeights, x0: number, y0: number, tw: number, buffers: BlendBuffers, sink: TexelSink): void {
+  const { seam, seamW, bandAbove, bandBelow, outW } = buffers;
+  const len = xw.weights.length;
+  for (let r = 0; r < yw.weights.length; r++) {
+    const wy = yw.weights[r];
+    if (wy === 0) continue;
+    const oy = yw.lo + r;
+    const base = (oy - y0) * tw - x0;
+    if (wy === 1) {
+      if (xw.fullFrom > 0) {
+        // Left seam: the previous tile left its weighted share here; add ours and finish it.
+        addWeighted(src, base + xw.lo, seam, r * seamW, xw.weights, 0, xw.fullFrom, 1);
+        sink(seam, r * seamW, xw.fullFrom, xw.lo, oy);
+      }
+      if (xw.fullTo > xw.fullFrom) sink(src, base + xw.lo + xw.fullFrom, xw.fullTo - xw.fullFrom, xw.lo + xw.fullFrom, oy);
+      // Right seam: our weighted share, for the next tile of this strip to complete.
+      if (xw.fullTo < len) setWeighted(src, base + xw.lo, seam, r * seamW - xw.fullTo, xw.weights, xw.fullTo, len);
+    } else {
+      // A horizontal band row: accumulate the weighted value of every texel this tile covers.
+      const above = r < yw.fullFrom;
+      addWeighted(src, base + xw.lo, above ? bandAbove : bandBelow, (above ? r : r - yw.fullTo) * outW + xw.lo, xw.weights, 0, len, wy);
+    }
+  }
+}
+
+/** dst[c][at + i] += src[c][from + i] * weights[i] * wy, for i in [i0, i1). */
+function addWeighted(src: Float32Array[], from: number, dst: Float32Array[], at: number, weights: Float32Array, i0: number, i1: number, wy: number): void {
+  for (let c = 0; c < src.length; c++) {
+    const s = src[c];
+    const d = dst[c];
+    for (let i = i0; i < i1; i++) d[at + i] += s[from + i] * weights[i] * wy;
+  }
+}
+
+/** dst[c][at + i] = src[c][from + i] * weights[i], for i in [i0, i1). */
+function setWeighted(src: Float32Array[], from: number, dst: Float32Array[], at: number, weights: Float32Array, i0: number, i1: number): void {
+  for (let c = 0; c < src.length; c++) {
+    const s = src[c];
+    const d = dst[c];
+    for (let i = i0; i < i1; i++) d[at + i] = s[from + i] * weights[i];
   }
 }

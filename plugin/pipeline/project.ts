@@ -11,7 +11,7 @@ import { configFromObject, loadProjectConfig, loadSidecarRules } from '../config
 import type { ProjectConfig, RemasterConfig, SourcedRule } from '../config/types';
 import { ruleMatches } from '../config/resolve';
 import { sidecarCandidates } from '../config/sidecar-index';
-import { assertStateTargetsSafe, covers, toProjectPath } from '../safety/project-paths';
+import { assertStateTargetsSafe, coveredBy, toProjectPath } from '../safety/project-paths';
 import { discoverFiles, STATE_DIR, type UnreadableFolder } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
@@ -136,8 +136,8 @@ async function runLocked(root: string, config: ProjectConfig, cacheChoice: Cache
   const planned = given ? [...given.assets, ...given.context] : await planAssets(root, state, io, await discoverFiles(root, unreadable));
   let assets = given ? given.assets : planned;
   if (options.paths) {
-    const wanted = options.paths.map((p) => toProjectPath(root, p));
-    assets = assets.filter((a) => [a.key, ...(state.assets[a.key]?.files ?? [])].some((rel) => wanted.some((w) => covers(w, rel))));
+    const wanted = coveredBy(options.paths.map((p) => toProjectPath(root, p)));
+    assets = assets.filter((a) => wanted(a.key) || (state.assets[a.key]?.files ?? []).some(wanted));
   }
   const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
   if (shard) assets = assetsOfShard(assets, shard);

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, firstLine } from '../config/errors';
 import { checkOptions } from '../config/options';
-import { assertStateTargetSafe, assertStateTargetsSafe, covers, STATE_DIR, symlinkOnTheWay, toAbsolute, toProjectPath } from '../safety/project-paths';
+import { assertStateTargetSafe, assertStateTargetsSafe, coveredBy, STATE_DIR, symlinkOnTheWay, toAbsolute, toProjectPath } from '../safety/project-paths';
 import { writeFileAtomic } from '../state/atomic-write';
 import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
 import { assertStateDirSafe } from '../safety/state-dir';
@@ -51,8 +51,8 @@ export async function restoreProject(root: string, options: RestoreOptions = {})
 async function restoreLocked(root: string, options: RestoreOptions): Promise<RestoreReport> {
   const state = await loadState(root, options.log);
   assertStateTargetsSafe(root, state); // a refusal before anything is touched
-  const wanted = options.paths?.map((p) => toProjectPath(root, p));
-  const keys = Object.keys(state.assets).filter((key) => !wanted || [key, ...state.assets[key].files].some((rel) => wanted.some((w) => covers(w, rel))));
+  const wanted = options.paths && coveredBy(options.paths.map((p) => toProjectPath(root, p)));
+  const keys = Object.keys(state.assets).filter((key) => !wanted || wanted(key) || state.assets[key].files.some(wanted));
   const report: RestoreReport = { restored: [], kept: [], failed: [] };
   for (const key of keys) {
     const files = state.assets[key].files;

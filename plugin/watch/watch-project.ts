@@ -21,6 +21,7 @@ import { SIDECAR_SUFFIX, WATCH_DEFAULTS } from '../config/defaults';
 import { checkOptions } from '../config/options';
 import { ConfigError, errorCode, firstLine } from '../errors';
 import { loadSidecarRules } from '../config/load';
+import { sidecarCandidates } from '../config/sidecar-index';
 import { createEngine, type Engine } from '../engine';
 import { remasterProject } from '../pipeline/project';
 import type { RunEvent } from '../pipeline/report';
@@ -247,7 +248,13 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
     const state = await this.states.load();
     const plan = wanted === 'all' ? null : await this.index.plan(state, wanted);
     const keys: string[] = [];
-    for (const asset of plan?.assets ?? (await selectAllAssets(this.root, state))) {
+    const assets = plan?.assets ?? (await selectAllAssets(this.root, state));
+    const mayHaveSidecar = await sidecarCandidates(this.root, assets.map((a) => a.key)); // one listing per folder, not one open per asset
+    for (const asset of assets) {
+      if (!mayHaveSidecar(asset.key)) {
+        keys.push(asset.key);
+        continue;
+      }
       // The pipeline refuses a whole run over one bad sidecar; here only that asset waits for a fix.
       try {
         await loadSidecarRules(this.root, asset.key);

@@ -20,7 +20,7 @@ import sharp from 'sharp';
 import { createEngine, shippedModels } from '../../plugin/engine';
 import { resolveModel } from '../../plugin/engine/model-source';
 import { loadModel } from '../../plugin/engine/onnx-model';
-import { DEFAULT_TILE } from '../../plugin/engine/tile-layout';
+import { defaultTile } from '../../plugin/engine/tile-layout';
 import { crop } from '../../plugin/engine/wrap';
 import type { DeviceChoice, RawImage } from '../../plugin/types';
 import { mosaicTexture } from './texture';
@@ -154,7 +154,7 @@ async function runJob(job: Job): Promise<JobResult> {
     const engine = createEngine({ device: job.device, tileSize: job.tile });
     // Warm up on one tile's worth of texture: session creation, the scale probe and the first run
     // at the tile shape (arena growth) are not throughput.
-    const warm = Math.min(job.size, job.tile ?? DEFAULT_TILE[job.device === 'auto' ? 'cpu' : job.device]);
+    const warm = Math.min(job.size, job.tile ?? defaultTile(job.device === 'auto' ? 'cpu' : job.device, job.scale));
     await engine.upscale(crop(input as RawImage, 0, 0, warm, warm), { scale: job.scale as 2 | 4, model: job.model, kind: 'color' });
     sample();
     let id = '';

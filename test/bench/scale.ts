@@ -26,6 +26,7 @@ import { compactState, loadState, saveState, type StateData } from '../../plugin
 import { buildBigProject } from '../soak/big-project';
 import { watchScaleFigures } from './watch-scale';
 import { median } from './median';
+import { instrumentSyncs, syncWait } from './sync-wait';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -94,32 +95,6 @@ let sessions = 0;
 const countModels = (line: string) => {
   if (/^model \S+: x\d/.test(line)) sessions++;
 };
-
-/**
- * Time spent waiting in fsync / fdatasync (FileHandle.sync / datasync, which every durable write here
- * goes through), summed; with `off` they return at once (used only to build a big project's state for
- * the no-op figure faster: what a no-op reads does not depend on whether the first run's writes were
- * durable; no figure is printed for such a first run).
- */
-const syncWait = { ns: 0n, calls: 0, off: false };
-async function instrumentSyncs(): Promise<void> {
-  const handle = await fs.open(__filename, 'r');
-  const proto = Object.getPrototypeOf(handle) as { sync: () => Promise<void>; datasync: () => Promise<void> };
-  await handle.close();
-  for (const name of ['sync', 'datasync'] as const) {
-    const inner = proto[name];
-    proto[name] = async function (this: unknown) {
-      if (syncWait.off) return;
-      const t0 = process.hrtime.bigint();
-      try {
-        return await inner.call(this);
-      } finally {
-        syncWait.ns += process.hrtime.bigint() - t0;
-        syncWait.calls++;
-      }
-    };
-  }
-}
 
 async function projectFigures(assets: number, fastPrepare: boolean): Promise<void> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'remaster-bench-big-'));
@@ -226,7 +201,7 @@ async function main(): Promise<void> {
     `whole file ratio ${(median(whole.at(-1)!) / median(whole[0])).toFixed(1)}`);
   for (const p of projects) await fs.rm(p.root, { recursive: true, force: true });
   if (arg('assets', 1000) > 0) await projectFigures(arg('assets', 1000), process.argv.includes('--fast-prepare'));
-  if (arg('watch', 0) > 0) await watchScaleFigures(arg('watch', 0));
+  if (arg('watch', 0) > 0) await watchScaleFigures(arg('watch', 0), { fastPrepare: process.argv.includes('--fast-prepare') });
 }
 
 main().catch((err) => {
