@@ -12,7 +12,7 @@ import { statisticsTransfer } from './statistics-transfer';
 
 /** How the style is carried over. */
 export type StyleMethod =
-  /** Colour optimal transport, colour grain, the input's luminance above ~2 texels kept (default: fast, keeps the layout). */
+  /** Colour optimal transport, the input's luminance above ~2 texels kept, shifted toward the reference as far as SSIM¼ ≥ 0.72 allows (default: fast, keeps the layout). */
   | 'stats'
   /** Colour optimal transport + per-band detail matching + half the transported coarse luminance (stronger texture change, weaker layout). */
   | 'stats-bands'
