@@ -10,6 +10,12 @@
  *
  *   node test/vary-data/make-heldout.js ~/.cache/remaster-data/nexuiz-textures ~/.cache/remaster-data/vary-heldout
  *   node test/vary-data/make-heldout.js --tune 40 ~/.cache/remaster-data/nexuiz-textures vary-tune   # complement, for tuning
+ *   node test/vary-data/make-heldout.js --set 2 ~/.cache/remaster-data/nexuiz-textures vary-heldout2  # FRESH held-out set
+ *
+ * `--set 2` (defined before it was ever scored, vary3): the same held-out folders and filters, but only colour
+ * textures that HAVE a `_norm` or `_gloss` sibling and are NOT among set 1's 16 (set 1 was scored several times
+ * while tuning, so it is contaminated); first 16 by sha1(file name). Disjoint from set 1 by construction and
+ * from every tuning set (those come from the other folders).
  *
  * Output: OUT/<folder>__<name>.png (+ _norm.png, _gloss.png) and manifest.json.
  */
@@ -22,6 +28,9 @@ const SIZE = 256;
 // `--tune [N]`: the complement (folders NOT held out, first N by sha1(file name)) for tuning, never scored as held-out.
 const TUNE = process.argv.indexOf('--tune');
 const MAX = TUNE >= 0 ? Number(process.argv[TUNE + 1]) || 40 : 16;
+// `--set 2`: the fresh held-out set (see above).
+const SET_ARG = process.argv.indexOf('--set');
+const SET = SET_ARG >= 0 ? Number(process.argv[SET_ARG + 1]) : 1;
 const MAP_SUFFIX = /_(norm|gloss|bump|glow|pants|shirt|reflect|h)$/i;
 
 /** Minimal TGA reader (types 2/3 uncompressed, 10/11 RLE; 8/24/32 bit), which libvips lacks. */
@@ -71,8 +80,48 @@ async function centre(file, channels) {
   return s.png();
 }
 
+/**
+ * Whether `f` qualifies (>= SIZE, not flat; with `needSibling`, a `_norm` or `_gloss` sibling) and, if so,
+ * how to write it (colour + siblings, centre crops) into OUT.
+ */
+async function select(f, root, byStem, needSibling) {
+  const folder = path.basename(path.dirname(f));
+  const stem = path.basename(f).replace(/\.[^.]+$/, '');
+  try {
+    const sib = (suffix) => byStem.get(f.replace(/\.[^.]+$/, '').toLowerCase() + suffix);
+    const norm = sib('_norm');
+    const gloss = sib('_gloss');
+    if (needSibling && !norm && !gloss) return undefined;
+    const col = await centre(f, 3);
+    if (!col) return undefined;
+    const { data } = await col.clone().raw().toBuffer({ resolveWithObject: true });
+    let m = 0, s = 0;
+    for (const v of data) { m += v; s += v * v; }
+    m /= data.length;
+    if (Math.sqrt(s / data.length - m * m) < 8) return undefined;
+    const nImg = norm && (await centre(norm, 3));
+    const gImg = gloss && (await centre(gloss, 1));
+    if (needSibling && !nImg && !gImg) return undefined;
+    const base = `${folder}__${stem}`;
+    return {
+      write: async (out) => {
+        const entry = { texture: `${base}.png`, source: path.relative(root, f) };
+        await col.toFile(path.join(out, entry.texture));
+        if (nImg) { entry.normal = `${base}_norm.png`; await nImg.toFile(path.join(out, entry.normal)); }
+        if (gImg) { entry.gloss = `${base}_gloss.png`; await gImg.toFile(path.join(out, entry.gloss)); }
+        return entry;
+      },
+    };
+  } catch (err) {
+    process.stderr.write(`skip ${f}: ${err.message}\n`);
+    return undefined;
+  }
+}
+
 async function main() {
-  const [root, out] = process.argv.slice(2).filter((a, i, all) => a !== '--tune' && all[i - 1] !== '--tune');
+  const flag = (a) => a === '--tune' || a === '--set';
+  const [root, out] = process.argv.slice(2).filter((a, i, all) => !flag(a) && !flag(all[i - 1]));
+  if (SET !== 1 && SET !== 2) throw new Error('--set must be 1 or 2');
   if (!root || !out) throw new Error('usage: make-heldout.js PACKAGE_ROOT OUT');
   fs.mkdirSync(out, { recursive: true });
   const candidates = [];
@@ -94,37 +143,23 @@ async function main() {
   });
   held.sort((a, b) => crypto.createHash('sha1').update(path.basename(a)).digest('hex').localeCompare(crypto.createHash('sha1').update(path.basename(b)).digest('hex')));
   const items = [];
-  for (const f of held) {
-    if (items.length >= MAX) break;
-    const folder = path.basename(path.dirname(f));
-    const stem = path.basename(f).replace(/\.[^.]+$/, '');
-    try {
-      const col = await centre(f, 3);
-      if (!col) continue;
-      const { data } = await col.clone().raw().toBuffer({ resolveWithObject: true });
-      let m = 0, s = 0;
-      for (const v of data) { m += v; s += v * v; }
-      m /= data.length;
-      if (Math.sqrt(s / data.length - m * m) < 8) continue;
-      const base = `${folder}__${stem}`;
-      const entry = { texture: `${base}.png`, source: path.relative(root, f) };
-      const sib = (suffix) => byStem.get(f.replace(/\.[^.]+$/, '').toLowerCase() + suffix);
-      const norm = sib('_norm');
-      const gloss = sib('_gloss');
-      const nImg = norm && (await centre(norm, 3));
-      const gImg = gloss && (await centre(gloss, 1));
-      await col.toFile(path.join(out, entry.texture));
-      if (nImg) { entry.normal = `${base}_norm.png`; await nImg.toFile(path.join(out, entry.normal)); }
-      if (gImg) { entry.gloss = `${base}_gloss.png`; await gImg.toFile(path.join(out, entry.gloss)); }
-      items.push(entry);
-    } catch (err) {
-      process.stderr.write(`skip ${f}: ${err.message}\n`);
+  const isSet1 = new Set(); // set 1's picks (only needed for set 2)
+  for (const pass of SET === 2 && TUNE < 0 ? [1, 2] : [SET]) {
+    let picked = 0;
+    for (const f of held) {
+      if (picked >= MAX) break;
+      if (pass === 2 && isSet1.has(f)) continue;
+      const got = await select(f, root, byStem, pass === 2);
+      if (!got) continue;
+      picked++;
+      if (pass === 1 && SET === 2) { isSet1.add(f); continue; } // set 1 only to know what to skip
+      items.push(await got.write(out));
     }
   }
   const manifest = {
     package: 'nexuiz-textures (Debian)',
     licence: 'GPL-2+ (usr/share/doc/nexuiz-textures/copyright in the package)',
-    rule: TUNE >= 0 ? `TUNING set (not held out): folders with sha1(folder) mod 100 >= 10; otherwise as the held-out rule, first ${MAX}` : 'folders with sha1(folder) mod 100 < 10 (as models/training/prepare_data.py); colour textures >= 256 px, not flat; centre 256x256; first 16 by sha1(file name)',
+    rule: TUNE >= 0 ? `TUNING set (not held out): folders with sha1(folder) mod 100 >= 10; otherwise as the held-out rule, first ${MAX}` : SET === 2 ? 'SET 2 (fresh): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, with a _norm or _gloss sibling, not in set 1; centre 256x256; first 16 by sha1(file name)' : 'folders with sha1(folder) mod 100 < 10 (as models/training/prepare_data.py); colour textures >= 256 px, not flat; centre 256x256; first 16 by sha1(file name)',
     items,
   };
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));

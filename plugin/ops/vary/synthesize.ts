@@ -18,6 +18,7 @@
 import { hashRandom } from './hash-random';
 import { pcaProjection } from './pca';
 import { snapToLattice } from './period';
+import { lowFrequencyGuide, type LowFrequencyGuide } from './low-frequency-guide';
 import type { Exemplar } from './exemplar';
 import type { CoordinateMap, Lattice } from './types';
 
@@ -31,6 +32,8 @@ const PCA_SAMPLES = 2000;
  * distance 0.004 → 0.008 for a small novelty gain (NCC 0.346 → 0.302), at 5x the CPU time.
  */
 const K_COHERENCE = false;
+/** Coarsest level from which the low-frequency guide is used (spacing 2^3 = 8 texels). */
+const MIN_GUIDE_LEVEL = 3;
 /** PatchMatch iterations for the look-alikes. */
 const SIMILAR_ITERATIONS = 2;
 
@@ -61,6 +64,12 @@ export interface SynthesisPlan {
    * bend reads as a seam there). Rolling translates the whole output: the grid and the bands stay.
    */
   rollFree?: boolean;
+  /**
+   * Large-scale layout (low-frequency-guide.ts): the coarsest level picks each block's offset among
+   * `candidates` random ones by how well it matches a random field with the exemplar's low-frequency
+   * spectrum, and its correction adds `weight` × the distance to that field. Off when absent.
+   */
+  guide?: { candidates: number; weight: number; draws: number; accept: number };
 }
 
 /** The neighbourhood offsets, Δ in row-major 3x3 order. */
@@ -93,25 +102,49 @@ function levelProjection(ex: Exemplar, level: number): Float32Array {
   return pcaProjection(samples, count, dim, PCA_DIMS);
 }
 
-/** Coarsest-level coordinates: identity plus one random offset per block (lattice steps if structured). */
-function initialMap(ex: Exemplar, plan: SynthesisPlan): CoordinateMap {
+/**
+ * Coarsest-level coordinates: identity plus one random offset per block (lattice steps if structured).
+ * With a guide, each block takes the best of `guide.candidates` random offsets: the one whose blurred
+ * exemplar features under the block best match the guide's (the first candidate is the unguided one).
+ */
+function initialMap(ex: Exemplar, plan: SynthesisPlan, guide?: LowFrequencyGuide): CoordinateMap {
   const h = 1 << plan.levels;
   const width = plan.width >> plan.levels;
   const height = plan.height >> plan.levels;
   const x = new Int32Array(width * height);
   const y = new Int32Array(width * height);
-  for (let py = 0; py < height; py++) {
-    for (let px = 0; px < width; px++) {
-      const bx = Math.floor(px / plan.block);
-      const by = Math.floor(py / plan.block);
-      const r1 = hashRandom(plan.seed, 1000, bx, by);
-      const r2 = hashRandom(plan.seed, 1001, bx, by);
-      let ox = Math.floor(r1 * ex.width);
-      let oy = Math.floor(r2 * ex.height);
-      if (plan.lattice) [ox, oy] = snapToLattice(ox, oy, plan.lattice);
-      const i = py * width + px;
-      x[i] = px * h + ox;
-      y[i] = py * h + oy;
+  const F = ex.stack[plan.levels];
+  const C = ex.channels;
+  const candidates = guide ? plan.guide!.candidates : 1;
+  const B = plan.block;
+  for (let by = 0; by * B < height; by++) {
+    for (let bx = 0; bx * B < width; bx++) {
+      let bestX = 0;
+      let bestY = 0;
+      let best = Infinity;
+      for (let k = 0; k < candidates; k++) {
+        const r1 = hashRandom(plan.seed, 1000 + 2 * k, bx, by);
+        const r2 = hashRandom(plan.seed, 1001 + 2 * k, bx, by);
+        let ox = Math.floor(r1 * ex.width);
+        let oy = Math.floor(r2 * ex.height);
+        if (plan.lattice) [ox, oy] = snapToLattice(ox, oy, plan.lattice);
+        if (candidates === 1) { bestX = ox; bestY = oy; break; }
+        let cost = 0;
+        for (let py = by * B; py < Math.min(height, (by + 1) * B); py++) {
+          for (let px = bx * B; px < Math.min(width, (bx + 1) * B); px++) {
+            const u = (mod(py * h + oy, ex.height) * ex.width + mod(px * h + ox, ex.width)) * C;
+            const g = (py * width + px) * C;
+            for (let c = 0; c < C; c++) cost += (F[u + c] - guide!.data[g + c]) ** 2;
+          }
+        }
+        if (cost < best) { best = cost; bestX = ox; bestY = oy; }
+      }
+      for (let py = by * B; py < Math.min(height, (by + 1) * B); py++) {
+        for (let px = bx * B; px < Math.min(width, (bx + 1) * B); px++) {
+          x[py * width + px] = px * h + bestX;
+          y[py * width + px] = py * h + bestY;
+        }
+      }
     }
   }
   return normalise({ width, height, x, y }, ex);
@@ -199,7 +232,7 @@ class NeighbourProjections {
 }
 
 /** Correction passes at one level (in place). */
-function correct(map: CoordinateMap, level: number, passes: number, plan: SynthesisPlan, ex: Exemplar): void {
+function correct(map: CoordinateMap, level: number, passes: number, plan: SynthesisPlan, ex: Exemplar, guided?: { guide: LowFrequencyGuide; F: Float32Array }): void {
   if (passes <= 0) return;
   const h = 1 << level;
   const proj = new NeighbourProjections(ex.stack[level], ex.width * ex.height, ex.channels, levelProjection(ex, level));
@@ -207,7 +240,7 @@ function correct(map: CoordinateMap, level: number, passes: number, plan: Synthe
   const known = new Uint8Array(ex.width * ex.height);
   const similar = K_COHERENCE ? similarSet(ex, h, proj, cache, known, plan.lattice) : undefined;
   for (let pass = 0; pass < passes; pass++) {
-    for (let sub = 0; sub < 4; sub++) correctSubPass(map, sub, h, proj, cache, known, ex, plan.wrapOutput, similar);
+    for (let sub = 0; sub < 4; sub++) correctSubPass(map, sub, h, proj, cache, known, ex, plan.wrapOutput, similar, guided && { ...guided, weight: plan.guide!.weight });
   }
 }
 
@@ -285,6 +318,7 @@ function similarSet(ex: Exemplar, h: number, proj: NeighbourProjections, cache: 
 function correctSubPass(
   map: CoordinateMap, sub: number, h: number, proj: NeighbourProjections, cache: Float32Array, known: Uint8Array, ex: Exemplar, wrapOut: boolean,
   similar?: Int32Array,
+  guided?: { guide: LowFrequencyGuide; weight: number; F: Float32Array },
 ): void {
   const { width, height } = map;
   const mx = map.x;
@@ -344,7 +378,15 @@ function correctSubPass(
           known[u] = 1;
           const e0 = cache[f] - t0, e1 = cache[f + 1] - t1, e2 = cache[f + 2] - t2, e3 = cache[f + 3] - t3;
           const e4 = cache[f + 4] - t4, e5 = cache[f + 5] - t5, e6 = cache[f + 6] - t6, e7 = cache[f + 7] - t7;
-          const dist = e0 * e0 + e1 * e1 + e2 * e2 + e3 * e3 + e4 * e4 + e5 * e5 + e6 * e6 + e7 * e7;
+          let dist = e0 * e0 + e1 * e1 + e2 * e2 + e3 * e3 + e4 * e4 + e5 * e5 + e6 * e6 + e7 * e7;
+          if (guided) {
+            const C = ex.channels;
+            const g = (py * width + px) * C;
+            const v = u * C;
+            let e = 0;
+            for (let c = 0; c < C; c++) e += (guided.F[v + c] - guided.guide.data[g + c]) ** 2;
+            dist += guided.weight * e;
+          }
           if (dist < best) { best = dist; bestX = u % ew; bestY = (u - (u % ew)) / ew; }
         }
       }
@@ -439,8 +481,11 @@ function roll(map: CoordinateMap, shiftX: number, shiftY: number): CoordinateMap
 
 /** Runs the whole coarse-to-fine synthesis; returns the finest coordinate map (plan.width × plan.height). */
 export function synthesizeCoordinates(ex: Exemplar, plan: SynthesisPlan): CoordinateMap {
-  let map = initialMap(ex, plan);
-  correct(map, plan.levels, plan.passes[plan.levels] ?? 0, plan, ex);
+  // Below 8-texel spacing the coarsest level is not "low frequency" any more: no guide there.
+  const guide = plan.guide && plan.levels >= MIN_GUIDE_LEVEL ? lowFrequencyGuide(ex, plan.levels, plan.width >> plan.levels, plan.height >> plan.levels, plan.seed, plan.guide.draws, plan.guide.accept) : undefined;
+  let map = initialMap(ex, plan, guide);
+  const coarse = ex.stack[plan.levels];
+  correct(map, plan.levels, plan.passes[plan.levels] ?? 0, plan, ex, guide && { guide, F: coarse });
   for (let level = plan.levels - 1; level >= 0; level--) {
     map = upsample(map, level, ex);
     jitter(map, level, plan, ex);

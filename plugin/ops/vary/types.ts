@@ -38,6 +38,13 @@ export interface VaryOptions {
    * chooses. Only for tiling exemplars.
    */
   lockBands?: boolean;
+  /**
+   * Large-scale layout. 'guided' (default): the coarsest level follows a random field with the exemplar's
+   * own low-frequency spectrum (low-frequency-guide.ts), so slow shading and large stains survive at new
+   * places. 'random': every coarse block gets an independent random offset (the layout before vary3:
+   * large-scale variation is lost, but no large shape of the exemplar can come back).
+   */
+  layout?: 'guided' | 'random';
 }
 
 /** Where each output texel comes from in the exemplar (integer texel coordinates). */

@@ -118,6 +118,7 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
       lattice: sourceLattice,
       freeBelow: cell ? cellFreeLevels(cell, variation) : undefined,
       rollFree: !!cell || lattice !== detected,
+      layout: options.layout,
     });
     if (!exemplar || exemplar.stack.length <= plan.levels) exemplar = buildExemplar(source, plan.levels, exemplarTiles);
     const synthesized = synthesizeCoordinates(exemplar, plan);
