@@ -19,17 +19,22 @@ export interface RenamedBuffers {
 }
 
 /**
- * Gives every external buffer of `out` whose bytes differ from the file now at its path a fresh name,
+ * Gives every external buffer of `out` whose bytes differ from the original at its path a fresh name,
  * updating `out.json` to match. `external` is the .gltf's external resources by URI.
+ *
+ * Decided from the original, not from what is on disk now: a run killed after the .gltf switched and
+ * the old .bin was removed leaves no file at the old name, and the next run (redoing the model from its
+ * original .gltf) must name the new .bin as an unkilled run does, or the outputs depend on where a kill
+ * landed (test/reliability/model-buffer-commit.test.ts).
  */
 export function renameChangedBuffers(root: string, modelRel: string, out: JSONDocument, external: Record<string, Uint8Array>, sources: FileSource[]): RenamedBuffers {
   const result: RenamedBuffers = { before: new Map(), after: [] };
   const bufferUris = new Set((out.json.buffers ?? []).map((b) => b.uri).filter((uri): uri is string => typeof uri === 'string'));
   for (const [uri, bytes] of Object.entries(external)) {
     const rel = resolveResourceUri(root, modelRel, uri);
-    const current = sources.find((s) => s.rel === rel)?.currentHash ?? null;
+    const original = sources.find((s) => s.rel === rel)?.originalHash ?? null;
     const hash = hashBytes(bytes);
-    if (!bufferUris.has(uri) || current === null || current === hash) {
+    if (!bufferUris.has(uri) || original === null || original === hash) {
       result.before.set(rel, bytes);
       continue;
     }

@@ -4,10 +4,10 @@
  * (chattr +i: the rename is refused, as a kill at that instant would stop it) after its new .bin is in
  * place; the kill suite (kill.test.ts) covers the same window with SIGKILL at random points.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cli, gltfWithImageInBin, hashTree, makeSandbox, noisePNG, removeDir, runJSON, sha, write } from './helpers';
+import { cli, exited, gltfWithImageInBin, hashTree, makeSandbox, noisePNG, REPO, removeDir, runJSON, sha, write } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -60,5 +60,33 @@ describe('a .gltf whose .bin changes', () => {
     expect(JSON.parse(fs.readFileSync(gltf, 'utf8')).buffers[0].uri).not.toBe('mesh.bin'); // a changed .bin gets a new name
     expect(cli(['restore', box.project]).code).toBe(0);
     expect(hashTree(box.project)).toEqual(before);
+  });
+
+  it('killed after the .gltf switched and the old .bin was removed (its done record not yet written), the next run ends as an unkilled run, byte for byte', async () => {
+    // The next run redoes the model from its original .gltf, which names `mesh.bin`, now absent: the
+    // changed .bin must still get the name an unkilled run gives it, not be written back as `mesh.bin`.
+    const { json, bin } = await gltfWithImageInBin(new Uint8Array(await noisePNG(32, 32, 1)), 'mesh.bin');
+    const reference = path.join(box.base, 'reference');
+    for (const dir of [box.project, reference]) {
+      write(path.join(dir, 'models', 'mesh.gltf'), JSON.stringify(json));
+      write(path.join(dir, 'models', 'mesh.bin'), bin);
+    }
+    expect(runJSON(reference).code).toBe(0);
+    const killAfterRemoval = `
+      const fs = require('node:fs');
+      const rm = fs.promises.rm;
+      fs.promises.rm = async (file, options) => {
+        await rm(file, options);
+        if (String(file) === ${JSON.stringify(path.join(box.project, 'models', 'mesh.bin'))}) process.kill(process.pid, 'SIGKILL');
+      };
+      require(${JSON.stringify(path.join(REPO, 'dist/plugin/pipeline/project.js'))}).remasterProject(${JSON.stringify(box.project)})
+        .then(() => process.exit(3), (err) => { console.error(err); process.exit(2); });`;
+    const killed = await exited(spawn(process.execPath, ['-e', killAfterRemoval], { stdio: 'ignore' }));
+    expect(killed.signal).toBe('SIGKILL'); // killed at that point, not finished nor failed
+    expect(fs.existsSync(path.join(box.project, 'models', 'mesh.bin'))).toBe(false);
+
+    expect(runJSON(box.project).code).toBe(0);
+    const files = (dir: string) => Object.fromEntries(Object.entries(hashTree(dir)).filter(([rel]) => !rel.startsWith('.remaster/')));
+    expect(files(box.project)).toEqual(files(reference));
   });
 });
