@@ -22,11 +22,13 @@ test('a worker that dies fails only the tiles it had, in one line; the next run 
     const m = await host.load(model('tiny-x2.onnx'), 'tiny', 'cpu', () => undefined);
     expect(m.info).toMatchObject({ scale: 2, batch: true });
     const first = host.threadId;
-    const tile = () => new Float32Array(3 * 64 * 64).fill(0.5);
-    const pending = m.run(tile(), 64, 64);
+    const tile = (side: number) => new Float32Array(3 * side * side).fill(0.5);
+    // A tile long enough that the worker is still on it when terminate() lands: a 64² tile could be
+    // done and its reply posted first on a loaded machine (seen once), and the test then failed.
+    const pending = m.run(tile(768), 768, 768);
     await host.crashForTest();
     await expect(pending).rejects.toThrow(/^inference worker stopped \(exit code \d+\)$/);
-    const out = await m.run(tile(), 64, 64); // session recreated in a new worker
+    const out = await m.run(tile(64), 64, 64); // session recreated in a new worker
     expect(out.length).toBe(3 * 128 * 128);
     expect(host.threadId).toBeDefined();
     expect(host.threadId).not.toBe(first);
