@@ -9,13 +9,13 @@
  * same as one at a time: its originals are durable before its intent is, the intent before any of its
  * outputs replaces a file.
  */
-import { promises as fs, statSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { assertInsideRoot, toAbsolute } from '../safety/project-paths';
 import type { AssetType } from '../discovery/walk';
 import { StaleInputError } from '../errors';
 import { syncFolder, writeFileAtomic } from '../state/atomic-write';
-import { stampFileSync } from '../state/file-stat';
+import { fileMode, stampFileSync } from '../state/file-stat';
 import { hashBytes } from '../state/hash';
 import { keepOriginal, originalPath } from '../state/originals';
 import { isRemasterContent, saveState, type FileRecord, type StateChanges, type StateData } from '../state/store';
@@ -177,7 +177,7 @@ async function assertInputsUnchanged({ root, asset }: Commit): Promise<void> {
  */
 async function assertWritable({ root, outputs }: Commit): Promise<void> {
   for (const rel of outputs.keys()) {
-    const mode = modeOf(toAbsolute(root, rel));
+    const mode = fileMode(toAbsolute(root, rel));
     if (mode !== undefined && (mode & 0o222) === 0) throw new Error(`${rel} is read-only; left unchanged (make it writable, e.g. chmod u+w, to let Remaster rewrite it)`);
   }
 }
@@ -247,7 +247,7 @@ async function recordIntent(root: string, state: StateData, changes: StateChange
  * next file is written, so a model's rename is never durable before its resources' are.
  */
 async function writeOutputs({ root, state, asset, outputs, hashes }: Commit, written: WrittenFiles, folders: Set<string>): Promise<string[]> {
-  const assetMode = modeOf(toAbsolute(root, asset.key));
+  const assetMode = fileMode(toAbsolute(root, asset.key));
   const changed: string[] = [];
   let unsynced: string | null = null;
   for (const [rel, bytes] of outputs) {
@@ -316,16 +316,4 @@ async function recordDone({ root, state, asset, files }: Commit): Promise<void> 
 /** The state entries a commit step changes: the asset's record and every file of it (one journal record). */
 function touchedBy(asset: AssetOutputs, files: Set<string>): StateChanges {
   return { files, assets: [asset.key] };
-}
-
-/**
- * A file's permission bits (stat, following links as before), undefined when it cannot be stat'ed. One
- * synchronous call: a local stat takes microseconds, a thread-pool round trip tens, several per asset.
- */
-function modeOf(file: string): number | undefined {
-  try {
-    return statSync(file, { throwIfNoEntry: false })?.mode;
-  } catch {
-    return undefined;
-  }
 }

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { fchmodSync, promises as fs, writeSync } from 'node:fs';
 import path from 'node:path';
+import { SMALL_FILE_BYTES } from '../safety/regular-file';
 
 /**
  * Name of the temp file beside `target`: a marker no user picks (`.remaster-<pid>-`), the writer's pid
@@ -64,14 +65,11 @@ export interface WriteOptions {
 export async function writeFileAtomic(file: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   await writeFileAtomicFrom(file, async (handle) => {
-    if (bytes.byteLength > SMALL_WRITE_BYTES) return handle.writeFile(bytes);
+    if (bytes.byteLength > SMALL_FILE_BYTES) return handle.writeFile(bytes); // the threshold reads use too
     // A small file in one local write: no thread-pool round trip (the fsync after it is one still).
     for (let done = 0; done < bytes.byteLength;) done += writeSync(handle.fd, bytes, done, bytes.byteLength - done);
   }, options);
 }
-
-/** Up to this size writeFileAtomic writes the temp file with a synchronous call (see readRegularFile's SMALL_FILE_BYTES). */
-const SMALL_WRITE_BYTES = 64 << 10;
 
 /**
  * writeFileAtomic with the content written by `write` into the open temp file: an encoder can stream

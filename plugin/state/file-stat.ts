@@ -7,7 +7,7 @@
  * chmod or rename), and a copy to another disk or machine gets new inodes; so a stale gate needs a
  * clock set back or raw block writes. Any difference, or a stat that fails, falls back to hashing.
  */
-import { lstatSync, promises as fs, type BigIntStats } from 'node:fs';
+import { lstatSync, promises as fs, statSync, type BigIntStats } from 'node:fs';
 import type { FileRecord, FileStamp } from './types';
 
 export function stampOf(st: BigIntStats): FileStamp {
@@ -29,6 +29,18 @@ export function stampFileSync(file: string): FileStamp | null {
     return null;
   }
   return st?.isFile() ? stampOf(st) : null;
+}
+
+/**
+ * A file's permission bits (stat, following links), undefined when it cannot be stat'ed. One synchronous
+ * call: a local stat takes microseconds, a thread-pool round trip tens, and commits ask several per asset.
+ */
+export function fileMode(file: string): number | undefined {
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.mode;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The hash the gate vouches for: the record's output when the file's stamp is the one seen after writing it. */

@@ -1,9 +1,10 @@
 /** The pristine copies under `.remaster/originals/<relative path>`, kept before the first rewrite. */
-import { promises as fs, statSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { STATE_DIR, symlinkOnTheWay, toAbsolute, UnsafePathError } from '../safety/project-paths';
 import { readRegularFile } from '../safety/regular-file';
 import { writeFileAtomic, type WriteOptions } from './atomic-write';
+import { fileMode } from './file-stat';
 import { hashBytes } from './hash';
 import { stateDir } from './store';
 
@@ -40,13 +41,7 @@ export async function keepOriginal(root: string, rel: string, bytes: Uint8Array,
     }
   }
   // The copy is as private as the file it copies (a 0600 texture's original is not world-readable).
-  let mode: number | undefined;
-  try {
-    mode = statSync(toAbsolute(root, rel), { throwIfNoEntry: false })?.mode; // one local stat: no thread-pool round trip
-  } catch {
-    mode = undefined;
-  }
-  await writeFileAtomic(file, bytes, { mode, ...write });
+  await writeFileAtomic(file, bytes, { mode: fileMode(toAbsolute(root, rel)), ...write });
 }
 
 export async function readOriginal(root: string, rel: string): Promise<Uint8Array> {
