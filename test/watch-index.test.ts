@@ -20,6 +20,7 @@ import { watchProject, type ProjectWatcher, type WatchEvent } from '../plugin/wa
 import { makeProject, removeProject, writeJSON } from './helpers/project';
 import { gltfJSON } from './reliability/helpers';
 import { seededPNG } from './soak/big-project';
+import { nextEvent } from './helpers/watch-events';
 
 const X2 = { rules: [{ match: '**/*', upscale: { scale: 2, model: 'lanczos' } }] };
 
@@ -157,18 +158,7 @@ describe('watch plans by change', () => {
     removeProject(dir);
   });
 
-  function next(pred: (e: WatchEvent) => boolean, events: WatchEvent[], ms = 30_000): Promise<WatchEvent> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out; events:\n${events.map((e) => JSON.stringify(e)).join('\n')}`)), ms);
-      const listener = (e: WatchEvent) => {
-        if (!pred(e)) return;
-        clearTimeout(timer);
-        watcher!.off('event', listener);
-        resolve(e);
-      };
-      watcher!.on('event', listener);
-    });
-  }
+  const next = (pred: (e: WatchEvent) => boolean, events: WatchEvent[], ms = 30_000) => nextEvent(watcher!, events, pred, ms);
 
   it('a batch touching one asset of many plans only that asset; new and deleted files; a config change re-plans all', async () => {
     dir = makeProject();

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { watchProject, type ProjectWatcher, type WatchEvent, type WatchOptions } from '../plugin/watch';
 import { addTriangle, readModel, writeModel } from './helpers/model';
+import { nextEvent } from './helpers/watch-events';
 import { encodePNG, FIXTURES, gradientRGBA, imageSize, makeProject, removeProject, writeJSON } from './helpers/project';
 
 const X2 = { rules: [{ match: '**/*', upscale: { scale: 2, model: 'lanczos' } }] };
@@ -22,17 +23,7 @@ function start(dir: string, options: WatchOptions = FAST): { watcher: ProjectWat
   const watcher = watchProject(dir, options);
   const events: WatchEvent[] = [];
   watcher.on('event', (e) => events.push(e));
-  const next = (pred: (e: WatchEvent) => boolean, ms = 20000) =>
-    new Promise<WatchEvent>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out; events so far:\n${events.map((e) => JSON.stringify(e)).join('\n')}`)), ms);
-      const listener = (e: WatchEvent) => {
-        if (!pred(e)) return;
-        clearTimeout(timer);
-        watcher.off('event', listener);
-        resolve(e);
-      };
-      watcher.on('event', listener);
-    });
+  const next = (pred: (e: WatchEvent) => boolean, ms = 20000) => nextEvent(watcher, events, pred, ms);
   return { watcher, events, next };
 }
 
