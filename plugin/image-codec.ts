@@ -6,13 +6,15 @@
  * - an animated WebP is seen (`pages` > 1) so the caller can refuse it;
  * - sharp's input pixel limit stays on for files a user gave; it is lifted only for Remaster's own
  *   raw buffers (ownRawInput), whose size the pipeline has already checked;
- * - PNG is written with the engine's PNG_OPTIONS (engine/encode-options.ts).
+ * - PNG is written by png-encode.ts (pngjs, "Up" filter, measured) up to 4 MP, above that by sharp with
+ *   the engine's PNG_OPTIONS (engine/encode-options.ts), which streams without a copy of the image.
  */
 import path from 'node:path';
 import sharp from 'sharp';
 import { ownRawInput, PNG_OPTIONS } from './engine/encode-options';
 import { firstLine } from './errors';
 import { IMAGE_FORMATS, type ImageFormat } from './image-formats';
+import { encodePng, pngjsEncodes } from './png-encode';
 import { writeFileAtomicFrom } from './state/atomic-write';
 import type { RawImage, TextureKind } from './types';
 
@@ -105,6 +107,7 @@ export async function encodeImage(image: RawImage, format: ImageFormat, quality:
   if (format === 'jpeg' && (image.channels === 2 || image.channels === 4) && usesAlpha(image)) {
     throw new Error('the image has transparency, which JPEG cannot store (use png or webp)');
   }
+  if (format === 'png' && pngjsEncodes(image)) return encodePng(image);
   let pipeline = sharp(image.data, ownRawInput(image.width, image.height, image.channels));
   // sharp writes sRGB unless told otherwise: keep grey images grey (1 or 2 channels).
   if (image.channels <= 2) pipeline = pipeline.toColourspace('b-w');
@@ -136,11 +139,21 @@ export async function readImageFile(file: string): Promise<RawImage> {
 
 /**
  * Encodes by the target's extension (.png, .jpg/.jpeg, .webp) and renames into place (atomic: temp
- * file, then rename). The encoder streams into the temp file: the encoded file is never held in
- * memory whole (x4 of 4096²: a PNG of hundreds of MB on top of the 768 MB output, issue 13).
+ * file, then rename). Above 4 MP the encoder streams into the temp file: the encoded file is never
+ * held in memory whole (x4 of 4096²: a PNG of hundreds of MB on top of the 768 MB output, issue 13);
+ * a PNG up to 4 MP (png-encode.ts) is written in one piece.
  */
 export async function writeImageFile(file: string, image: RawImage): Promise<void> {
   const ext = path.extname(file).toLowerCase();
+  if (ext === '.png' && pngjsEncodes(image)) {
+    try {
+      const bytes = await encodePng(image);
+      await writeFileAtomicFrom(file, async (handle) => void (await handle.write(bytes)));
+    } catch (err) {
+      throw new Error(`${file}: cannot write (${firstLine(err)})`);
+    }
+    return;
+  }
   let pipeline = sharp(image.data, ownRawInput(image.width, image.height, image.channels));
   if (ext === '.png') pipeline = pipeline.png(PNG_OPTIONS);
   else if (ext === '.jpg' || ext === '.jpeg') pipeline = pipeline.jpeg({ quality: 92 });

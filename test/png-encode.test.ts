@@ -1,0 +1,57 @@
+/**
+ * Remaster's PNG encoder (plugin/png-encode.ts: pngjs, "Up" filter, up to 4 MP; sharp above): the
+ * file holds the very pixels it was given, for every channel count, on both sides of the size switch,
+ * and a smooth texture compresses at least as well as with sharp's default settings.
+ */
+import sharp from 'sharp';
+import { decodeImage, encodeImage, probeImage } from '../plugin/image-codec';
+import { encodePng, PNGJS_MAX_TEXELS, pngjsEncodes } from '../plugin/png-encode';
+import type { RawImage } from '../plugin/types';
+
+/** A smooth image with some texture, like an upscaled one (every channel different). */
+function smooth(width: number, height: number, channels: RawImage['channels']): RawImage {
+  const data = new Uint8Array(width * height * channels);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < channels; c++) {
+        const v = 128 + 90 * Math.sin((x + 3 * c) / 17) * Math.cos((y - 5 * c) / 23) + ((x * 31 + y * 17 + c * 7) % 5);
+        data[(y * width + x) * channels + c] = Math.round(v);
+      }
+    }
+  }
+  return { data, width, height, channels };
+}
+
+test.each([1, 2, 3, 4] as const)('%i channel(s): the PNG decodes to exactly the pixels given', async (channels) => {
+  const image = smooth(301, 203, channels);
+  const bytes = await encodePng(image);
+  const info = await probeImage(bytes);
+  expect([info.format, info.width, info.height, info.channels, info.bitsPerSample]).toEqual(['png', 301, 203, channels, 8]);
+  const back = await decodeImage(bytes);
+  expect(back.channels).toBe(channels);
+  expect(Buffer.compare(Buffer.from(back.data), Buffer.from(image.data))).toBe(0);
+});
+
+test('encodeImage uses it up to PNGJS_MAX_TEXELS and sharp above, same pixels either way', async () => {
+  const small = smooth(64, 64, 3);
+  expect(pngjsEncodes(small)).toBe(true);
+  expect(Buffer.compare(Buffer.from(await encodeImage(small, 'png', 90, 'color')), await encodePng(small))).toBe(0);
+  const width = 2048;
+  const height = Math.floor(PNGJS_MAX_TEXELS / width) + 1;
+  const big: RawImage = { data: new Uint8Array(width * height), width, height, channels: 1 };
+  for (let i = 0; i < big.data.length; i++) big.data[i] = (i % width) ^ (i >> 13);
+  expect(pngjsEncodes(big)).toBe(false);
+  const back = await decodeImage(await encodeImage(big, 'png', 90, 'data'));
+  expect(Buffer.compare(Buffer.from(back.data), Buffer.from(big.data))).toBe(0);
+});
+
+test('a smooth texture is no bigger than with sharp defaults (zlib 6, no filter)', async () => {
+  const image = smooth(512, 512, 3);
+  const ours = await encodePng(image);
+  const sharpDefault = await sharp(image.data, { raw: { width: 512, height: 512, channels: 3 } }).png().toBuffer();
+  expect(ours.length).toBeLessThan(sharpDefault.length);
+});
+
+test('a buffer that does not match its size is refused, not padded with zeros', async () => {
+  await expect(encodePng({ data: new Uint8Array(10), width: 300, height: 200, channels: 3 })).rejects.toThrow(/buffer holds 10 bytes, expected 300x200x3/);
+});
