@@ -14,7 +14,6 @@ import sharp from 'sharp';
 import { ownRawInput, PNG_OPTIONS } from './engine/encode-options';
 import { firstLine } from './errors';
 import { IMAGE_FORMATS, type ImageFormat } from './image-formats';
-import { encodePng, pngjsEncodes } from './png-encode';
 import { writeFileAtomicFrom } from './state/atomic-write';
 import type { RawImage, TextureKind } from './types';
 
@@ -107,7 +106,10 @@ export async function encodeImage(image: RawImage, format: ImageFormat, quality:
   if (format === 'jpeg' && (image.channels === 2 || image.channels === 4) && usesAlpha(image)) {
     throw new Error('the image has transparency, which JPEG cannot store (use png or webp)');
   }
-  if (format === 'png' && pngjsEncodes(image)) return encodePng(image);
+  if (format === 'png') {
+    const png = await pngEncoder();
+    if (png.pngjsEncodes(image)) return png.encodePng(image);
+  }
   let pipeline = sharp(image.data, ownRawInput(image.width, image.height, image.channels));
   // sharp writes sRGB unless told otherwise: keep grey images grey (1 or 2 channels).
   if (image.channels <= 2) pipeline = pipeline.toColourspace('b-w');
@@ -115,6 +117,14 @@ export async function encodeImage(image: RawImage, format: ImageFormat, quality:
   else if (format === 'jpeg') pipeline = pipeline.removeAlpha().jpeg({ quality, chromaSubsampling: kind === 'color' ? '4:2:0' : '4:4:4' });
   else pipeline = pipeline.webp(kind === 'color' ? { quality, alphaQuality: 100 } : { lossless: true });
   return new Uint8Array(await pipeline.toBuffer());
+}
+
+/**
+ * png-encode.ts (with pngjs, ~15 ms to load), loaded on first use: a command that only decodes here, or
+ * decodes before its model has run (`remaster upscale`), does not wait for it.
+ */
+export function pngEncoder(): Promise<typeof import('./png-encode')> {
+  return import('./png-encode');
 }
 
 /** Whether any texel is not fully opaque (an alpha channel full of 255 can be dropped). */
@@ -145,9 +155,10 @@ export async function readImageFile(file: string): Promise<RawImage> {
  */
 export async function writeImageFile(file: string, image: RawImage): Promise<void> {
   const ext = path.extname(file).toLowerCase();
-  if (ext === '.png' && pngjsEncodes(image)) {
+  const png = ext === '.png' ? await pngEncoder() : undefined;
+  if (png?.pngjsEncodes(image)) {
     try {
-      const bytes = await encodePng(image);
+      const bytes = await png.encodePng(image);
       await writeFileAtomicFrom(file, async (handle) => void (await handle.write(bytes)));
     } catch (err) {
       throw new Error(`${file}: cannot write (${firstLine(err)})`);

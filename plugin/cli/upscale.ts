@@ -51,7 +51,7 @@ export function registerUpscaleCommand(program: Command): void {
     .addOption(threadsOption())
     .option('--tile <n>', 'tile size in input texels for neural models', parseTile)
     .action(async (input: string, output: string, flags: UpscaleFlags) => {
-      const { createEngine, defaultModel, readImageFile, writeImageFile } = await import('../engine');
+      const { createEngine, defaultModel, preloadImageWriter, readImageFile, writeImageFile } = await import('../engine');
       const model = flags.model ?? defaultModel(flags.scale);
       const engine = createEngine({ device: flags.device, threads: flags.threads, tileSize: flags.tile, log: (line) => process.stderr.write(`${line}\n`) });
       try {
@@ -64,7 +64,9 @@ export function registerUpscaleCommand(program: Command): void {
         await checking;
         const image = await reading;
         const started = Date.now();
-        const result = await engine.upscale(image, { scale: flags.scale, model, kind: flags.kind, seamless: flags.seamless });
+        const upscaling = engine.upscale(image, { scale: flags.scale, model, kind: flags.kind, seamless: flags.seamless });
+        void preloadImageWriter(); // the PNG encoder's modules load while the model runs, not after it
+        const result = await upscaling;
         const seconds = (Date.now() - started) / 1000;
         // The sessions and their worker (onnxruntime's arena: ~30-60 MB at x4) go while the encoder starts,
         // not after it: the encode phase does not hold them, and the exit does not wait for them.

@@ -204,4 +204,8 @@ export async function readImageFile(file: string): Promise<RawImage> {
 export async function writeImageFile(file: string, image: RawImage): Promise<void> {
   return (await import('../image-codec')).writeImageFile(file, image);
 }
+/** Loads what writeImageFile needs (sharp, the PNG encoder) ahead of the first write. */
+export async function preloadImageWriter(): Promise<void> {
+  await (await import('../image-codec')).pngEncoder();
+}
 export { normalLengthError } from './normal';

@@ -109,15 +109,7 @@ export class InferenceHost {
   }
 
   private spawn(): Worker {
-    // The thread boots (tens of ms) while this one loads onnxruntime's addon; the worker loads it only
-    // when the first request arrives, which is posted after this returns.
-    const worker = new Worker(workerFile());
-    try {
-      pinRuntime();
-    } catch (err) {
-      void worker.terminate();
-      throw err;
-    }
+    const worker = adoptPrestarted() ?? startWorker();
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
       const p = this.pending.get(reply.id);
@@ -146,6 +138,63 @@ export class InferenceHost {
 }
 
 /**
+ * A new inference worker. The thread boots (tens of ms) while this one loads onnxruntime's addon; the
+ * worker loads onnxruntime only when told to ('warm') or on its first request, both posted after this.
+ */
+function startWorker(): Worker {
+  const worker = new Worker(workerFile());
+  try {
+    pinRuntime();
+  } catch (err) {
+    void worker.terminate();
+    throw err;
+  }
+  return worker;
+}
+
+/** The worker prestartInferenceWorker started, until a host adopts it; `exited` if it died first. */
+let prestarted: { worker: Worker; exited: boolean } | undefined;
+
+/**
+ * Starts an inference worker now, for the next InferenceHost to take over, and has it load onnxruntime
+ * at once: for `remaster upscale`, called before the CLI loads commander, the engine and sharp, so the
+ * thread's boot and onnxruntime's JS (~70-100 ms on the quiet 2-core machine) run beside those loads
+ * instead of after them (issue 13: CLI ÷ engine). Unused (e.g. `--model lanczos`), it does not keep the
+ * process alive.
+ *
+ * @example
+ * prestartInferenceWorker(); // first thing in bin/remaster.js for `upscale`
+ */
+export function prestartInferenceWorker(): void {
+  if (prestarted) return;
+  const entry = { worker: startWorker(), exited: false };
+  entry.worker.unref();
+  // Until adopted: a failure is noted (the host then starts a fresh worker), never an unhandled 'error'.
+  const died = () => void (entry.exited = true);
+  entry.worker.once('error', died).once('exit', died);
+  entry.worker.postMessage({ type: 'warm', id: 0 } satisfies WorkerRequest);
+  prestarted = entry;
+}
+
+/** The prestarted worker's thread id while no host has adopted it (for tests). */
+export function prestartedThreadIdForTest(): number | undefined {
+  return prestarted?.worker.threadId;
+}
+
+/** Stops the prestarted worker as a crash before adoption would (for tests); the next host starts a fresh one. */
+export async function crashPrestartedForTest(): Promise<void> {
+  await prestarted?.worker.terminate();
+}
+
+/** The prestarted worker, if it is still alive; each is adopted once. */
+function adoptPrestarted(): Worker | undefined {
+  const entry = prestarted;
+  prestarted = undefined;
+  if (!entry || entry.exited) return undefined;
+  return entry.worker;
+}
+
+/**
  * Loads onnxruntime's native binding in this (the main) thread once, before any worker does, and
  * keeps it. Its addon registers itself only when first loaded: loaded first by a worker, it is
  * unloaded when that worker exits and can then not be loaded again in this process ("Module did not
@@ -153,8 +202,11 @@ export class InferenceHost {
  * directly. Loaded here first, every later load (workers included) works.
  */
 function pinRuntime(): void {
+  // The addon file alone (3-6 ms), not onnxruntime's JS API (another 10-20 ms this thread never uses), when
+  // the package keeps it where onnxruntime-node 1.23's dist/binding.js requires it from.
+  const addon = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch, 'onnxruntime_binding.node');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('onnxruntime-node');
+  require(fs.existsSync(addon) ? addon : 'onnxruntime-node');
 }
 
 /** The compiled worker: beside this file in dist/, or (when the engine runs from .ts sources, as under jest) in the package's dist/. */

@@ -9,7 +9,9 @@ export type WorkerRequest =
   | { type: 'load'; id: number; file: string; label: string; device: DeviceChoice; threads?: number }
   /** Run one tile (or batch). `device` is the one the load resolved to, so a respawned worker recreates the same session. */
   | { type: 'run'; id: number; file: string; label: string; device: Device; threads?: number; tile: Float32Array; width: number; height: number; batch: number }
-  | { type: 'release'; id: number; file: string };
+  | { type: 'release'; id: number; file: string }
+  /** Load onnxruntime now (no reply): sent by prestartInferenceWorker once this thread has pinned the runtime. */
+  | { type: 'warm'; id: 0 };
 
 export type WorkerReply =
   | { id: number; ok: true; type: 'load'; info: ModelInfo; device: Device; logs: string[] }

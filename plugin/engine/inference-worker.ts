@@ -44,7 +44,7 @@ function load(req: Extract<WorkerRequest, { type: 'load' | 'run' }>, logs: strin
   return m;
 }
 
-async function handle(req: WorkerRequest): Promise<{ reply: WorkerReply; transfer?: ArrayBuffer[] }> {
+async function handle(req: Exclude<WorkerRequest, { type: 'warm' }>): Promise<{ reply: WorkerReply; transfer?: ArrayBuffer[] }> {
   try {
     if (req.type === 'load') {
       const logs: string[] = [];
@@ -72,6 +72,11 @@ async function handle(req: WorkerRequest): Promise<{ reply: WorkerReply; transfe
 
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (req: WorkerRequest) => {
+  if (req.type === 'warm') {
+    // Started ahead of its first request (prestartInferenceWorker): load onnxruntime while the main thread loads the rest.
+    queue = queue.then(() => void onnxModel());
+    return;
+  }
   queue = queue.then(async () => {
     const { reply, transfer } = await handle(req);
     port.postMessage(reply, transfer ?? []);
