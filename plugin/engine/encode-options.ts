@@ -5,10 +5,10 @@
 import type { SharpOptions, PngOptions } from 'sharp';
 
 /**
- * PNG: zlib level 3 with adaptive (per-row) filtering. Measured on upscaled textures (5 images,
- * 0.5-1.2 MP output, best of 3; table in plugin/engine/README.md): against sharp's default (level 6,
- * no filtering) files are 0.62x the size for 1.3x the encode time; level 6 with filtering is the
- * same size at 5.5x the time, level 3 without filtering 0.7-0.8x the time at the same size.
+ * PNG through sharp, for outputs over 4 MP (smaller ones: plugin/png-encode.ts, pngjs with the "Up"
+ * filter, 0.62x the CPU time; it copies the image, sharp streams): zlib level 3 with adaptive (per-row)
+ * filtering. Measured on upscaled textures (table in plugin/engine/README.md): against sharp's default
+ * (level 6, no filtering) files are 0.62-0.67x the size for 1.3x the encode time.
  */
 export const PNG_OPTIONS: PngOptions = { compressionLevel: 3, adaptiveFiltering: true };
 
