@@ -1,7 +1,14 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI lives in plugin/cli (compiled to dist/ by `npm run build`).
 // `remaster upscale`: the inference worker boots and loads onnxruntime while the CLI loads (issue 13).
-if (process.argv[2] === 'upscale') require('../dist/plugin/engine/inference-host.js').prestartInferenceWorker();
+// If that fails (no build, no onnxruntime), the command goes on without it and reports the problem itself.
+if (process.argv[2] === 'upscale') {
+  try {
+    require('../dist/plugin/engine/inference-host.js').prestartInferenceWorker();
+  } catch {
+    // the engine starts its own worker when it needs one
+  }
+}
 require('../dist/plugin/cli/main.js').main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err) => { console.error(`remaster: ${err && err.message ? err.message : err}`); process.exitCode = 2; },
