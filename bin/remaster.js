@@ -2,7 +2,9 @@
 // Thin launcher: the CLI lives in plugin/cli (compiled to dist/ by `npm run build`).
 // `remaster upscale`: the inference worker boots and loads onnxruntime while the CLI loads (issue 13).
 // If that fails (no build, no onnxruntime), the command goes on without it and reports the problem itself.
-if (process.argv[2] === 'upscale') {
+// Not for Lanczos or help, which run no model (a worker loading onnxruntime would cost ~50 ms of CPU for nothing).
+const args = process.argv.slice(2);
+if (args[0] === 'upscale' && !args.some((a) => ['lanczos', '--model=lanczos', '--help', '-h'].includes(a))) {
   try {
     require('../dist/plugin/engine/inference-host.js').prestartInferenceWorker();
   } catch {
