@@ -3,7 +3,7 @@
  * defaults, pipeline version — plugin/pipeline/context.ts) plus what the fingerprint leaves out because
  * a project's own state never needed it: the content of each model file the rules or defaults name
  * (a retrained model under the same name), and the versions of the code that makes the bytes
- * (Remaster, onnxruntime, sharp/libvips and its encoders).
+ * (Remaster, onnxruntime, sharp/libvips and its encoders, the PNG encoder of plugin/png-encode.ts).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { env } from 'onnxruntime-node';
 import sharp from 'sharp';
 import type { SourcedRule } from '../config/types';
 import { packageRoot, resolveModel } from '../engine/model-source';
+import { PNG_DEFLATE_LEVEL, PNG_FILTER, PNGJS_MAX_TEXELS } from '../png-encode';
 import { listOperations } from '../ops/registry';
 import { hashBytes, hashValue } from '../state/hash';
 
@@ -26,7 +27,10 @@ function versions(): Record<string, string> {
   if (!codeVersions) {
     const own = JSON.parse(require('node:fs').readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version as string;
     const v = sharp.versions as Record<string, string | undefined>;
-    codeVersions = { remaster: own, onnxruntime: env.versions?.node ?? '', sharp: v.sharp ?? '', vips: v.vips ?? '', png: v.png ?? '', webp: v.webp ?? '', mozjpeg: v.mozjpeg ?? '' };
+    // PNGs up to 4 MP are written by pngjs with Node's zlib (plugin/png-encode.ts): their bytes follow those and its settings.
+    const pngjs = JSON.parse(require('node:fs').readFileSync(require.resolve('pngjs/package.json'), 'utf8')).version as string;
+    const pngEncoder = `pngjs ${pngjs}, zlib ${process.versions.zlib}, filter ${PNG_FILTER}, level ${PNG_DEFLATE_LEVEL}, up to ${PNGJS_MAX_TEXELS}`;
+    codeVersions = { remaster: own, onnxruntime: env.versions?.node ?? '', sharp: v.sharp ?? '', vips: v.vips ?? '', png: v.png ?? '', webp: v.webp ?? '', mozjpeg: v.mozjpeg ?? '', pngEncoder };
   }
   return codeVersions;
 }
