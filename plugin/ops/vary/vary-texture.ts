@@ -107,11 +107,29 @@ function novelGuided(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnTyp
   let best: { coords: ReturnType<typeof synthesizeCoordinates>; ncc: number } | undefined;
   for (const attempt of attempts) {
     const coords = synthesizeCoordinates(exemplar, attempt);
-    const ncc = maxCyclicNcc(remap(lead.image, coords, lead.kind), lead.image).max;
+    const ncc = maxCyclicNcc(remap(lead.image, checkWindow(coords, lead.image.width, lead.image.height), lead.kind), lead.image).max;
     if (ncc <= NOVELTY_LIMIT) return coords;
     if (!best || ncc < best.ncc) best = { coords, ncc };
   }
   return best!.coords;
+}
+
+/**
+ * The part of a coordinate map the novelty check looks at: all of it up to 2048 per side (or the
+ * exemplar's side when that is larger), else its top-left corner of that size — every exemplar-sized
+ * window in it is compared, and the FFTs of a whole 8192² variant would take gigabytes.
+ */
+function checkWindow(coords: ReturnType<typeof synthesizeCoordinates>, ew: number, eh: number): ReturnType<typeof synthesizeCoordinates> {
+  const width = Math.min(coords.width, Math.max(ew, 2048));
+  const height = Math.min(coords.height, Math.max(eh, 2048));
+  if (width === coords.width && height === coords.height) return coords;
+  const x = new Int32Array(width * height);
+  const y = new Int32Array(width * height);
+  for (let r = 0; r < height; r++) {
+    x.set(coords.x.subarray(r * coords.width, r * coords.width + width), r * width);
+    y.set(coords.y.subarray(r * coords.width, r * coords.width + width), r * width);
+  }
+  return { width, height, x, y };
 }
 
 export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryResult {
