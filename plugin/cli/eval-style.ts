@@ -61,22 +61,22 @@ function pct(v: number | undefined): string {
 }
 
 export function formatTable(report: StyleEvalReport): string {
-  const head = ['method', 'colour drop', 'Gram drop', 'SSIM¼', 'struct¼', 'edge corr', 'wrap', 'wrap rank', 'spread c/G', 'pairwise', 's/texture', 'passing'];
+  const head = ['method', 'colour drop', 'Gram drop', 'SSIM¼', 'struct¼', 'edge corr', 'wrap (>1.2)', 'wrap/in (>1.2)', 'wrap rank', 'spread c/G', 'pairwise', 's/texture', 'passing'];
   const rows = report.methods.map((m) => {
     const s = report.summary[m];
     if (!s) return [m];
     const x = s.mean;
-    return [m, pct(x.colourDrop), pct(x.gramDrop), x.ssimQuarter.toFixed(3), x.structureQuarter.toFixed(3), x.edgeCorrelation.toFixed(3), x.wrapRatio.toFixed(2), x.wrapRank.toFixed(2),
+    return [m, pct(x.colourDrop), pct(x.gramDrop), x.ssimQuarter.toFixed(3), x.structureQuarter.toFixed(3), x.edgeCorrelation.toFixed(3), `${x.wrapRatio.toFixed(2)} (${s.wrapOver.absolute})`, `${x.wrapVsInput.toFixed(2)} (${s.wrapOver.vsInput})`, x.wrapRank.toFixed(2),
       `${s.spread.colour.toFixed(3)}/${s.spread.gram.toFixed(3)}`, s.pairwiseColour.toFixed(3), x.seconds.toFixed(2), `${s.passing}/${report.textures.length}`];
   });
-  rows.unshift(['input', '-', '-', '1.000', '1.000', '1.000', mean(report.textures.map((t) => t.input.wrapRatio)).toFixed(2), mean(report.textures.map((t) => t.input.wrapRank)).toFixed(2),
+  rows.unshift(['input', '-', '-', '1.000', '1.000', '1.000', mean(report.textures.map((t) => t.input.wrapRatio)).toFixed(2), '-', mean(report.textures.map((t) => t.input.wrapRank)).toFixed(2),
     `${report.inputSet.spread.colour.toFixed(3)}/${report.inputSet.spread.gram.toFixed(3)}`, report.inputSet.pairwiseColour.toFixed(3), '-', '-']);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const tiling = report.textures.filter((t) => t.input.tiles).length;
   return [
     `${report.textures.length} texture(s) in ${report.dir} (${tiling} tiling), reference ${report.reference}, strength ${report.strength}, seed ${report.seed}`,
-    'means over the set; targets: drops ≥ 50%, SSIM¼ ≥ 0.7, wrap ≤ 1.2 for tiling inputs; struct¼ = SSIM¼ structure term; wrap rank = the wrap edge among all boundaries (seam ≈ 1)',
+    'means over the set; targets: drops ≥ 50%, SSIM¼ ≥ 0.7, wrap ≤ 1.2 for tiling inputs (count over it in brackets; wrap/in = over the input ratio where that is > 1); struct¼ = SSIM¼ structure term; wrap rank = the wrap edge among all boundaries (seam ≈ 1)',
     line(head), ...rows.map(line), '',
   ].join('\n');
 }

@@ -7,7 +7,8 @@
  *   Gram distance of random-filter features (plugin/metrics/texture-stats, filters unrelated to the
  *   ones the `gram` method optimises), and the drop, 1 - after/before (target ≥ 0.5 at strength 1);
  * - structure: SSIM of luma at 1/4 resolution vs the input (target ≥ 0.7) and edge-map correlation;
- * - tileability: wrap-edge gradient energy over the interior's (target ≤ 1.2 when the input tiles);
+ * - tileability: wrap-edge gradient energy over the interior's (target ≤ 1.2 when the input tiles), and
+ *   that ratio over the input's own where the input's is above 1 (`wrapVsInput`, reported beside it);
  * - seconds.
  * Per method over the set: mean of each, the spread (coefficient of variation) of the outputs' style
  * distances to the reference, and the mean pairwise colour distance between outputs (vs inputs): a
@@ -33,6 +34,12 @@ export interface StyleScores {
   structureQuarter: number;
   edgeCorrelation: number;
   wrapRatio: number;
+  /**
+   * `wrapRatio` over the input's own wrap ratio where that is above 1 (else `wrapRatio` itself): an input
+   * whose wrap line is already stronger than its average line (tiling by the 1.2 rule, not seamless) is
+   * judged by what the style added. Reported beside the absolute ratio, which the targets still use.
+   */
+  wrapVsInput: number;
   /** Rank of the wrap edge among all column/row boundaries by gradient energy (a seam: near 1). */
   wrapRank: number;
   seconds: number;
@@ -55,6 +62,8 @@ export interface SetSummary {
   pairwiseColour: number;
   /** Textures meeting every target (drops ≥ 0.5, SSIM¼ ≥ 0.7, wrap ≤ 1.2 when tiling). */
   passing: number;
+  /** Tiling textures whose output's wrap ratio is above 1.2: absolute, and relative to the input's (`wrapVsInput`). */
+  wrapOver: { absolute: number; vsInput: number };
 }
 
 export interface StyleEvalReport {
@@ -104,7 +113,7 @@ export async function evaluateStyleFolder(dir: string, options: EvaluateStyleOpt
       const gram = gramDistance(out, reference);
       result.methods[method] = {
         colour, gram, colourDrop: 1 - colour / before.colour, gramDrop: 1 - gram / before.gram,
-        ssimQuarter: quarterLumaSsim(image, out), structureQuarter: quarterLumaStructure(image, out), edgeCorrelation: edgeCorrelation(image, out), wrapRatio: wrapEdgeRatio(out), wrapRank: wrapEdgeRank(out), seconds,
+        ssimQuarter: quarterLumaSsim(image, out), structureQuarter: quarterLumaStructure(image, out), edgeCorrelation: edgeCorrelation(image, out), wrapRatio: wrapEdgeRatio(out), wrapVsInput: wrapEdgeRatio(out) / Math.max(1, wrapRatio), wrapRank: wrapEdgeRank(out), seconds,
       };
       made[method] = out;
       (outputs[method] ??= []).push(out);
@@ -121,6 +130,10 @@ export async function evaluateStyleFolder(dir: string, options: EvaluateStyleOpt
       spread: { colour: cv(scores.map((s) => s.colour)), gram: cv(scores.map((s) => s.gram)) },
       pairwiseColour: pairwise(outputs[method] ?? []),
       passing: scores.filter((s, i) => s.colourDrop >= 0.5 && s.gramDrop >= 0.5 && s.ssimQuarter >= 0.7 && (!textures[i].input.tiles || s.wrapRatio <= TILING_RATIO)).length,
+      wrapOver: {
+        absolute: scores.filter((s, i) => textures[i].input.tiles && s.wrapRatio > TILING_RATIO).length,
+        vsInput: scores.filter((s, i) => textures[i].input.tiles && s.wrapVsInput > TILING_RATIO).length,
+      },
     };
   }
   return {

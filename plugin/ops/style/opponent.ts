@@ -36,3 +36,33 @@ export function opponentToRgb(p: ColourPlanes): ColourPlanes {
   }
   return { width: p.width, height: p.height, planes: [r, g, b] };
 }
+
+/**
+ * Back to RGB keeping luma exact where a colour cannot be shown at it: a texel's colour-difference pair
+ * is scaled down (hue kept) just enough that no channel leaves 0..1, and luma itself is clamped to 0..1.
+ * Why: clamping channels one by one changes luma, and by a lot at the dark end (a saturated colour
+ * transported onto a near-black texel: its two negative channels clamp to 0 and lift it), which broke the
+ * layout of dark textures (openarena/nexuiz: near-black mean luma 5/255 lifted to 25 at no shift at all).
+ */
+export function opponentToRgbInGamut(p: ColourPlanes): ColourPlanes {
+  const [y, cb, cr] = p.planes;
+  const n = y.length;
+  const r = new Float32Array(n);
+  const g = new Float32Array(n);
+  const b = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const Y = y[i] < 0 ? 0 : y[i] > 1 ? 1 : y[i];
+    const dr = cr[i] / 0.713;
+    const db = cb[i] / 0.564;
+    const dg = (-0.299 * dr - 0.114 * db) / 0.587;
+    let k = 1;
+    for (const d of [dr, dg, db]) {
+      if (Y + k * d > 1) k = (1 - Y) / d;
+      else if (Y + k * d < 0) k = Y / -d;
+    }
+    r[i] = Y + k * dr;
+    g[i] = Y + k * dg;
+    b[i] = Y + k * db;
+  }
+  return { width: p.width, height: p.height, planes: [r, g, b] };
+}

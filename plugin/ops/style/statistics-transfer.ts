@@ -23,7 +23,7 @@ import type { Plane } from '../../metrics/image-planes';
 import { ssim } from '../../metrics/ssim';
 import { erode } from './band-statistics-transfer';
 import { decompose, levelsFor, reconstruct, smoothDilated } from './band-stack';
-import { opponentToRgb, rgbToOpponent } from './opponent';
+import { opponentToRgbInGamut, rgbToOpponent } from './opponent';
 import type { ColourPlanes } from './planes';
 import { matchToQuantiles, matchToQuantilesByRank, quantileFunction } from './quantiles';
 import type { Random } from './random';
@@ -106,7 +106,7 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
     }
     return y;
   };
-  const result = (y: Float32Array) => opponentToRgb({ width, height, planes: [y, chroma[0], chroma[1]] });
+  const result = (y: Float32Array) => opponentToRgbInGamut({ width, height, planes: [y, chroma[0], chroma[1]] });
   if (options.lumaShift !== undefined || width < 44 || height < 44) return result(lumaFor(options.lumaShift ?? 0.5));
   // Per texture: the largest shift that keeps the layout (SSIM¼ against the input ≥ minStructure).
   const floor = options.minStructure ?? 0.72;

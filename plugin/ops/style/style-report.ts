@@ -31,7 +31,7 @@ export class StyleHtmlReport {
       if (!s) return '';
       const x = s.mean;
       return `<tr><td>${m}</td><td>${pct(x.colourDrop)}</td><td>${pct(x.gramDrop)}</td><td>${x.ssimQuarter.toFixed(3)}</td><td>${x.structureQuarter.toFixed(3)}</td><td>${x.edgeCorrelation.toFixed(3)}</td>` +
-        `<td>${x.wrapRatio.toFixed(2)}</td><td>${x.wrapRank.toFixed(2)}</td><td>${s.spread.colour.toFixed(3)} / ${s.spread.gram.toFixed(3)}</td><td>${s.pairwiseColour.toFixed(3)}</td><td>${x.seconds.toFixed(2)}</td><td>${s.passing}/${report.textures.length}</td></tr>`;
+        `<td>${x.wrapRatio.toFixed(2)} (${s.wrapOver.absolute})</td><td>${x.wrapVsInput.toFixed(2)} (${s.wrapOver.vsInput})</td><td>${x.wrapRank.toFixed(2)}</td><td>${s.spread.colour.toFixed(3)} / ${s.spread.gram.toFixed(3)}</td><td>${s.pairwiseColour.toFixed(3)}</td><td>${x.seconds.toFixed(2)}</td><td>${s.passing}/${report.textures.length}</td></tr>`;
     }).join('');
     const ref = figure(await thumb(this.reference), 'reference', escape(report.reference));
     return `<!doctype html><html><head><meta charset="utf-8"><title>remaster eval-style: ${escape(report.reference)}</title>
@@ -44,7 +44,7 @@ SSIM¼ is luma SSIM at 1/4 resolution vs the input (target ≥ 0.7), struct¼ it
 spread is the coefficient of variation of the outputs' colour / Gram distances to the reference; pairwise is the mean colour distance between outputs
 (inputs: ${report.inputSet.pairwiseColour.toFixed(3)}, input spread ${report.inputSet.spread.colour.toFixed(3)} / ${report.inputSet.spread.gram.toFixed(3)}).</p>
 ${ref}
-<table><tr><th>method</th><th>colour drop</th><th>Gram drop</th><th>SSIM¼</th><th>struct¼</th><th>edge corr</th><th>wrap</th><th>wrap rank</th><th>spread</th><th>pairwise</th><th>s / texture</th><th>passing</th></tr>${rows}</table>
+<table><tr><th>method</th><th>colour drop</th><th>Gram drop</th><th>SSIM¼</th><th>struct¼</th><th>edge corr</th><th>wrap (<th>wrap</th><th>wrap rank</th>gt; 1.2)</th><th>wrap / input (<th>wrap</th><th>wrap rank</th>gt; 1.2)</th><th>wrap rank</th><th>spread</th><th>pairwise</th><th>s / texture</th><th>passing</th></tr>${rows}</table>
 ${this.sections.join('\n')}
 </body></html>
 `;
@@ -52,7 +52,7 @@ ${this.sections.join('\n')}
 }
 
 function caption(s: StyleScores): string {
-  return `colour ${s.colour.toFixed(3)} (−${pct(s.colourDrop)}), Gram ${s.gram.toFixed(3)} (−${pct(s.gramDrop)})<br>SSIM¼ ${s.ssimQuarter.toFixed(3)} (structure ${s.structureQuarter.toFixed(3)}), edges ${s.edgeCorrelation.toFixed(3)}, wrap ${s.wrapRatio.toFixed(2)} (rank ${s.wrapRank.toFixed(2)}), ${s.seconds.toFixed(1)} s`;
+  return `colour ${s.colour.toFixed(3)} (−${pct(s.colourDrop)}), Gram ${s.gram.toFixed(3)} (−${pct(s.gramDrop)})<br>SSIM¼ ${s.ssimQuarter.toFixed(3)} (structure ${s.structureQuarter.toFixed(3)}), edges ${s.edgeCorrelation.toFixed(3)}, wrap ${s.wrapRatio.toFixed(2)} (${s.wrapVsInput.toFixed(2)} of the input's, rank ${s.wrapRank.toFixed(2)}), ${s.seconds.toFixed(1)} s`;
 }
 
 function figure(uri: string, title: string, text: string): string {

@@ -10,6 +10,7 @@
  * variants[0].maps[1].image // the first variant's normal map
  */
 
+import { maxCyclicNcc } from '../../metrics/texture-stats';
 import { buildExemplar } from './exemplar';
 import { VaryInputError } from './input-error';
 import { hashRandom } from './hash-random';
@@ -86,6 +87,51 @@ export function tiles(image: VaryMap['image']): boolean {
   return ok(cols) && ok(rows);
 }
 
+/**
+ * Largest cyclic NCC (luma, plugin/metrics/texture-stats) a guided variant may have with its exemplar
+ * before another layout is tried: the issue's novelty target is 0.6, and a little margin keeps the
+ * variants of other seeds under it too.
+ */
+export const NOVELTY_LIMIT = 0.55;
+
+/**
+ * A guided synthesis whose variant is not a near-copy of the exemplar. The random-phase guide
+ * (low-frequency-guide.ts) brings the exemplar's large shapes back at full power, and a texture with a few
+ * dominant shapes (a sign, a stain) can then come out close to a shifted copy (tuning sets: 4 of 38
+ * textures over 0.6, from 0.42-0.56). The guide's own test on its coarse grid does not see this, so the
+ * finished variant's luma is checked: over NOVELTY_LIMIT, one more guide draw (another seed), then the
+ * independent-block layout; the first under the limit is kept, else the least correlated.
+ */
+function novelGuided(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap): ReturnType<typeof synthesizeCoordinates> {
+  const attempts = [plan, { ...plan, seed: Math.floor(hashRandom(plan.seed, 91, 0, 0) * 2147483647) }, { ...plan, guide: undefined }];
+  let best: { coords: ReturnType<typeof synthesizeCoordinates>; ncc: number } | undefined;
+  for (const attempt of attempts) {
+    const coords = synthesizeCoordinates(exemplar, attempt);
+    const ncc = maxCyclicNcc(remap(lead.image, checkWindow(coords, lead.image.width, lead.image.height), lead.kind), lead.image).max;
+    if (ncc <= NOVELTY_LIMIT) return coords;
+    if (!best || ncc < best.ncc) best = { coords, ncc };
+  }
+  return best!.coords;
+}
+
+/**
+ * The part of a coordinate map the novelty check looks at: all of it up to 2048 per side (or the
+ * exemplar's side when that is larger), else its top-left corner of that size — every exemplar-sized
+ * window in it is compared, and the FFTs of a whole 8192² variant would take gigabytes.
+ */
+function checkWindow(coords: ReturnType<typeof synthesizeCoordinates>, ew: number, eh: number): ReturnType<typeof synthesizeCoordinates> {
+  const width = Math.min(coords.width, Math.max(ew, 2048));
+  const height = Math.min(coords.height, Math.max(eh, 2048));
+  if (width === coords.width && height === coords.height) return coords;
+  const x = new Int32Array(width * height);
+  const y = new Int32Array(width * height);
+  for (let r = 0; r < height; r++) {
+    x.set(coords.x.subarray(r * coords.width, r * coords.width + width), r * width);
+    y.set(coords.y.subarray(r * coords.width, r * coords.width + width), r * width);
+  }
+  return { width, height, x, y };
+}
+
 export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryResult {
   checkVaryInput(maps, options);
   const lead = maps[0].image;
@@ -121,7 +167,7 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
       layout: options.layout,
     });
     if (!exemplar || exemplar.stack.length <= plan.levels) exemplar = buildExemplar(source, plan.levels, exemplarTiles);
-    const synthesized = synthesizeCoordinates(exemplar, plan);
+    const synthesized = plan.guide ? novelGuided(exemplar, plan, maps[0]) : synthesizeCoordinates(exemplar, plan);
     const coords = cell ? repeatCell(synthesized, width, height) : synthesized;
     variants.push({ index: k, coords, maps: maps.map((m) => ({ slot: m.slot, kind: m.kind, image: remap(m.image, coords, m.kind) })) });
   }
