@@ -9,7 +9,12 @@ export type WorkerRequest =
   | { type: 'load'; id: number; file: string; label: string; device: DeviceChoice; threads?: number }
   /** Run one tile (or batch). `device` is the one the load resolved to, so a respawned worker recreates the same session. */
   | { type: 'run'; id: number; file: string; label: string; device: Device; threads?: number; tile: Float32Array; width: number; height: number; batch: number }
-  | { type: 'release'; id: number; file: string };
+  | { type: 'release'; id: number; file: string }
+  /**
+   * End this thread with `code` once the request in progress is done; queued requests are dropped (the
+   * host has already failed them). Never terminate() mid-request: see InferenceHost.close.
+   */
+  | { type: 'exit'; id: 0; code: number };
 
 export type WorkerReply =
   | { id: number; ok: true; type: 'load'; info: ModelInfo; device: Device; logs: string[] }
