@@ -81,7 +81,7 @@ export class InferenceHost {
     const worker = this.worker;
     this.worker = undefined;
     this.failAll(worker, 'engine closed');
-    await worker?.terminate();
+    if (worker) await endWorker(worker, 0);
   }
 
   /** The running worker's thread id, or undefined (tests use it to check respawns). */
@@ -89,9 +89,12 @@ export class InferenceHost {
     return this.worker?.threadId;
   }
 
-  /** Stops the worker as a crash would (for tests of recovery). */
+  /**
+   * Stops the worker as a crash would, for tests of recovery: it exits with code 1 once the request in
+   * progress is done, and requests posted after this call die with it.
+   */
   async crashForTest(): Promise<void> {
-    await this.worker?.terminate();
+    if (this.worker) await endWorker(this.worker, 1);
   }
 
   private request(req: Request, transfer: ArrayBuffer[] = []): Promise<Extract<WorkerReply, { ok: true }>> {
@@ -181,9 +184,12 @@ export function prestartedThreadIdForTest(): number | undefined {
   return prestarted?.worker.threadId;
 }
 
-/** Stops the prestarted worker as a crash before adoption would (for tests); the next host starts a fresh one. */
+/**
+ * Ends the prestarted worker as a crash before adoption would (exit code 1, after its onnxruntime load: see
+ * endWorker), for tests; the next host starts a fresh one.
+ */
 export async function crashPrestartedForTest(): Promise<void> {
-  await prestarted?.worker.terminate();
+  if (prestarted && !prestarted.exited) await endWorker(prestarted.worker, 1);
 }
 
 /** The prestarted worker, if it is still alive; each is adopted once. */
@@ -192,6 +198,26 @@ function adoptPrestarted(): Worker | undefined {
   prestarted = undefined;
   if (!entry || entry.exited) return undefined;
   return entry.worker;
+}
+
+/**
+ * Ends a worker between requests. Not `worker.terminate()`: tearing the thread down while it is inside
+ * onnxruntime's native `session.run` aborts the whole process ("terminate called after throwing an
+ * instance of 'Napi::Error'", exit 134) — measured: every time for a terminate landing mid-tile, which a
+ * close after a failed asset (its other tiles still queued) or a test's crash could do. The worker exits
+ * itself once its current request is done (a tile: under a second). Only a worker stuck for a minute
+ * is terminated.
+ */
+async function endWorker(worker: Worker, code: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const exited = new Promise<void>((resolve) => {
+    worker.once('exit', () => resolve());
+    timer = setTimeout(() => void worker.terminate(), 60_000);
+  });
+  worker.ref(); // until it is gone: the process must not end (skipping what follows close()) meanwhile
+  worker.postMessage({ type: 'exit', id: 0, code } satisfies WorkerRequest);
+  await exited;
+  clearTimeout(timer);
 }
 
 /**

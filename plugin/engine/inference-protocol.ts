@@ -11,7 +11,12 @@ export type WorkerRequest =
   | { type: 'run'; id: number; file: string; label: string; device: Device; threads?: number; tile: Float32Array; width: number; height: number; batch: number }
   | { type: 'release'; id: number; file: string }
   /** Load onnxruntime now (no reply): sent by prestartInferenceWorker once this thread has pinned the runtime. */
-  | { type: 'warm'; id: 0 };
+  | { type: 'warm'; id: 0 }
+  /**
+   * End this thread with `code` once the request in progress is done; queued requests are dropped (the
+   * host has already failed them). Never terminate() mid-request: see InferenceHost.close.
+   */
+  | { type: 'exit'; id: 0; code: number };
 
 export type WorkerReply =
   | { id: number; ok: true; type: 'load'; info: ModelInfo; device: Device; logs: string[] }

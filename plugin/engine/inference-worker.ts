@@ -44,7 +44,7 @@ function load(req: Extract<WorkerRequest, { type: 'load' | 'run' }>, logs: strin
   return m;
 }
 
-async function handle(req: Exclude<WorkerRequest, { type: 'warm' }>): Promise<{ reply: WorkerReply; transfer?: ArrayBuffer[] }> {
+async function handle(req: Exclude<WorkerRequest, { type: 'exit' | 'warm' }>): Promise<{ reply: WorkerReply; transfer?: ArrayBuffer[] }> {
   try {
     if (req.type === 'load') {
       const logs: string[] = [];
@@ -71,13 +71,22 @@ async function handle(req: Exclude<WorkerRequest, { type: 'warm' }>): Promise<{ 
 }
 
 let queue: Promise<void> = Promise.resolve();
+/** An exit request arrived: requests not yet started are dropped. */
+let exiting = false;
 port.on('message', (req: WorkerRequest) => {
   if (req.type === 'warm') {
     // Started ahead of its first request (prestartInferenceWorker): load onnxruntime while the main thread loads the rest.
     queue = queue.then(() => void onnxModel());
     return;
   }
+  if (req.type === 'exit') {
+    // Between requests: this listener never runs inside session.run (it blocks this thread).
+    exiting = true;
+    queue = queue.then(() => process.exit(req.code));
+    return;
+  }
   queue = queue.then(async () => {
+    if (exiting) return; // its caller was failed when the host closed
     const { reply, transfer } = await handle(req);
     port.postMessage(reply, transfer ?? []);
   });
