@@ -112,6 +112,28 @@ describe('remasterProject concurrency', () => {
     }
   });
 
+  it('runs a texture and its map siblings one at a time (vary reads them), other assets beside them', async () => {
+    const dir = makeProject({
+      'tex/wall.png': 'textures/helmet-basecolor-128.png',
+      'tex/wall_n.png': 'textures/helmet-normal-128.png',
+      'tex/wall_orm.png': 'textures/helmet-metalrough-128.png',
+      'tex/zother.png': 'textures/alpha-blend-128.png',
+    });
+    dirs.push(dir);
+    writeJSON(path.join(dir, 'remaster.config.json'), {
+      rules: [{ match: '**/*', upscale: { scale: 2, model: 'lanczos' } }, { match: 'tex/wall.png', vary: { count: 1, seed: 1 } }],
+    });
+    const events: RunEvent[] = [];
+    const report = await remasterProject(dir, { concurrency: 3, onEvent: (e) => events.push(e) });
+    expect(report.failed).toEqual([]);
+    const at = (type: 'begin' | 'asset', rel: string) => events.findIndex((e) => e.type === type && e.path === rel);
+    const family = ['tex/wall.png', 'tex/wall_n.png', 'tex/wall_orm.png'];
+    // Each family member begins only after the one before it has finished (plan order).
+    for (let i = 1; i < family.length; i++) expect(at('begin', family[i])).toBeGreaterThan(at('asset', family[i - 1]));
+    // An unrelated texture does not wait: it begins while the first of the family is still running.
+    expect(at('begin', 'tex/zother.png')).toBeLessThan(at('asset', 'tex/wall.png'));
+  });
+
   it('an abort starts nothing more; what started is finished and recorded, the rest untouched', async () => {
     const dir = await buildProject();
     dirs.push(dir);

@@ -15,7 +15,6 @@ import { assertStateTargetsSafe, coveredBy, toProjectPath } from '../safety/proj
 import { discoverFiles, STATE_DIR, type UnreadableFolder } from '../discovery/walk';
 import { createEngine, type Engine } from '../engine';
 import { createIO } from '../gltf/io';
-import { formatOfExtension } from '../image-formats';
 import { removeOrphanTempFiles } from '../safety/orphan-temp-files';
 import { assertStateDirSafe } from '../safety/state-dir';
 import { lockProject } from '../state/lock';
@@ -33,6 +32,7 @@ import { processModel } from './process-model';
 import { processTexture } from './process-texture';
 import type { RunEvent, RunReport, TextureReport } from './report';
 import { runScheduled, Serial } from './schedule';
+import { sharedKeys } from './shared-keys';
 import { CommitGroups } from './commit-groups';
 import { assetsOfShard, parseShard, type ShardSpec } from './shard';
 
@@ -184,7 +184,7 @@ async function runLocked(root: string, config: ProjectConfig, cacheChoice: Cache
     await runScheduled(assets, {
       limit,
       signal: options.signal,
-      uses: (asset) => asset.files.map(stem),
+      uses: (asset) => asset.files.flatMap(sharedKeys),
       run: async (asset, _index, freeSlot): Promise<AssetOutcome | { outcome: 'failed'; error: string; code?: ErrorCode }> => {
         options.onEvent?.({ type: 'begin', path: asset.key });
         if (limit > 1) slots.set(asset.key, freeSlot);
@@ -247,15 +247,6 @@ function settleReused(work: ImageWork[], requested: Set<string>): void {
     if (report) report.reused = requested.has(key) || work.findIndex((w) => w.work === key) < index;
   });
   for (const { work: key } of work) requested.add(key);
-}
-
-/**
- * Two assets touching the same file run one after the other. Image paths are compared without their
- * extension: a format change turns wall.png into wall.webp, which another asset may be using.
- */
-function stem(rel: string): string {
-  const ext = path.posix.extname(rel);
-  return (formatOfExtension(ext) ? rel.slice(0, -ext.length) : rel).toLowerCase(); // case too: some file systems ignore it
 }
 
 async function loadConfig(root: string, config: RemasterProjectOptions['config']): Promise<ProjectConfig> {

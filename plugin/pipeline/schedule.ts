@@ -2,8 +2,9 @@
  * Running a run's assets a few at a time. Inference runs on onnxruntime's own threads and decoding /
  * encoding on libuv's, so while one asset is in the model another can be read, decoded, encoded,
  * hashed and written. What must stay one at a time stays so: commits (see `Serial`), and any two
- * assets that share a file (a .gltf pair using one image): the later one waits for the earlier, so it
- * reads what a one-by-one run would have left there and the outcome does not depend on timing.
+ * assets that share a file (a .gltf pair using one image) or a map family (see shared-keys.ts): the
+ * later one waits for the earlier, so it reads what a one-by-one run would have left there and the
+ * outcome does not depend on timing.
  */
 
 /** Runs one async section at a time, in call order (state.json saves must never interleave). */
