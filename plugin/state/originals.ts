@@ -1,4 +1,4 @@
-/** The pristine copies under `.remaster/originals/<relative path>`, kept before the first rewrite. */
+/** The pristine originals under `.remaster/originals/<relative path>` (a copy, or the file itself by a hard link: keepOriginal), kept before the first rewrite. */
 import { lstatSync, promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import { STATE_DIR, symlinkOnTheWay, toAbsolute, UnsafePathError } from '../safety/project-paths';
