@@ -14,6 +14,8 @@ import { ConfigError, ProjectLockedError } from '../errors';
 import { stateDir } from './store';
 
 const LOCK_FILE = 'lock';
+/** A takeover guard this old whose maker cannot be checked was left by a crash. */
+const GUARD_STALE_MS = 10_000;
 /** Roots locked by this process: a second concurrent run in the same process is refused too. */
 const heldHere = new Set<string>();
 
@@ -72,7 +74,8 @@ export async function lockProject(root: string): Promise<() => Promise<void>> {
  * (the reliability suite caught exactly that: both wrote).
  */
 async function createLockFile(file: string, root: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
+  // Long enough for a guard left by a killed run (maker unknown) to age out: a delay, not a failure.
+  for (const until = Date.now() + GUARD_STALE_MS + 5_000; Date.now() < until; ) {
     if (await linkNewLock(file)) return;
     const raw = await readLock(file);
     if (raw === null) continue; // released between our attempt and the read: try again
@@ -149,24 +152,36 @@ export function holderStatus(owner: LockOwner): 'alive' | 'gone' | 'unknown' {
   return owner.startTime && started && owner.startTime !== started ? 'gone' : 'alive';
 }
 
-/** Removes the stale lock whose text is `staleText` unless another process has replaced it meanwhile. */
+/**
+ * Removes the stale lock whose text is `staleText` unless another process has replaced it meanwhile.
+ * The guard is a folder naming its maker (`owner` inside), so one left by a run killed inside this
+ * section is cleared as soon as that run is provably gone, not only once it is 10 s old.
+ */
 async function takeOver(file: string, staleText: string): Promise<void> {
   const guard = `${file}.takeover`;
   try {
     await fs.mkdir(guard);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    // Another process is taking over: let it finish. A guard older than 10 s was left by a crash.
-    const since = (await fs.stat(guard).catch(() => null))?.mtimeMs;
-    if (since !== undefined && Date.now() - since > 10_000) await fs.rmdir(guard).catch(() => undefined);
+    // Another process is taking over: let it finish, unless it is gone.
+    if (await guardIsStale(guard)) await fs.rm(guard, { recursive: true, force: true });
     await new Promise((resolve) => setTimeout(resolve, 10));
     return;
   }
   try {
+    await fs.writeFile(path.join(guard, 'owner'), JSON.stringify(currentOwner()));
     if ((await readLock(file)) === staleText) await fs.rm(file, { force: true });
   } finally {
-    await fs.rmdir(guard).catch(() => undefined);
+    await fs.rm(guard, { recursive: true, force: true });
   }
+}
+
+/** A takeover guard whose maker is provably gone, or (maker not yet written or not checkable) older than 10 s. */
+async function guardIsStale(guard: string): Promise<boolean> {
+  const owner = parseOwner(await fs.readFile(path.join(guard, 'owner'), 'utf8').catch(() => ''));
+  if (owner && holderStatus(owner) === 'gone') return true;
+  const since = (await fs.stat(guard).catch(() => null))?.mtimeMs;
+  return since !== undefined && Date.now() - since > GUARD_STALE_MS;
 }
 
 function isAlive(pid: number): boolean {

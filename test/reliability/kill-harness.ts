@@ -65,16 +65,22 @@ export function projectFiles(dir: string): Record<string, string> {
   return Object.fromEntries(Object.entries(hashTree(dir)).filter(([rel]) => !rel.startsWith('.remaster/')));
 }
 
-/** Starts a run and SIGKILLs it after delayMs. Returns whether it was still running when killed. */
-export async function killAfter(dir: string, delayMs: number): Promise<boolean> {
+/**
+ * Starts a run and SIGKILLs it after delayMs. `midRun`: it was still running when killed; else
+ * `finishedMs`: how long it took (the machine's pace now, which the kill window follows).
+ */
+export async function killAfter(dir: string, delayMs: number): Promise<{ midRun: boolean; finishedMs?: number }> {
+  const t0 = Date.now();
   const child = start(['run', dir, ...runExtraArgs]);
+  let finishedMs: number | undefined;
+  child.once('exit', () => (finishedMs = Date.now() - t0));
   child.stdout!.resume();
   child.stderr!.resume();
   await new Promise((resolve) => setTimeout(resolve, delayMs));
   const running = child.exitCode === null && child.signalCode === null;
   child.kill('SIGKILL');
   await exited(child);
-  return running;
+  return running ? { midRun: true } : { midRun: false, finishedMs };
 }
 
 /** What is wrong with the project after a kill (empty = consistent). */
@@ -157,8 +163,8 @@ export interface KillSummary {
  */
 export async function killSeries(template: string, work: string, ref: Reference, points: number, perSeries: number, random: () => number): Promise<KillSummary> {
   const summary: KillSummary = { killPoints: 0, attempts: 0, series: 0, problems: [] };
-  const lo = Math.max(0.05, ref.firstAssetSeconds * 0.7) * 1000;
-  const hi = ref.seconds * 1000;
+  let lo = Math.max(0.05, ref.firstAssetSeconds * 0.7) * 1000;
+  let hi = ref.seconds * 1000;
   while (summary.killPoints < points && summary.attempts < points * 6) {
     fs.rmSync(work, { recursive: true, force: true });
     fs.cpSync(template, work, { recursive: true });
@@ -169,10 +175,16 @@ export async function killSeries(template: string, work: string, ref: Reference,
     let seriesHi = hi;
     for (let k = 0; k < perSeries && summary.killPoints < points; k++) {
       const delay = Math.round(lo + random() * (seriesHi - lo));
-      const midRun = await killAfter(work, delay);
+      const { midRun, finishedMs } = await killAfter(work, delay);
       summary.attempts++;
       if (midRun) summary.killPoints++;
       summary.problems.push(...checkAfterKill(work, ref).map((p) => `kill ${summary.attempts} at ${delay} ms: ${p}`));
+      // A whole run (the first of a series) that ended before its kill: the machine is faster now than
+      // when the reference was timed (load dropped); the window shrinks to its pace, or kills keep missing.
+      if (!midRun && k === 0 && finishedMs !== undefined && finishedMs < hi) {
+        lo *= finishedMs / hi;
+        hi = finishedMs;
+      }
       if (!midRun) break;
       seriesHi = Math.max(lo + 0.25 * (hi - lo), seriesHi - (delay - lo));
     }

@@ -56,4 +56,33 @@ describe('project lock identity', () => {
       expect(fs.existsSync(lock)).toBe(false);
     }
   });
+
+  describe('a takeover guard left by a run killed while taking over a stale lock', () => {
+    const deadOwner = () => {
+      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+      return { pid: Number(dead.stdout), host: os.hostname(), bootId, pidNs, startTime: '1', token: 'k' };
+    };
+
+    it('names a maker that is gone: the next run clears it and takes the lock at once', async () => {
+      write(lock, JSON.stringify(deadOwner()) + '\n');
+      fs.mkdirSync(`${lock}.takeover`);
+      write(path.join(`${lock}.takeover`, 'owner'), JSON.stringify(deadOwner()));
+      const t0 = Date.now();
+      const unlock = await lockProject(box.project);
+      expect(Date.now() - t0).toBeLessThan(5_000); // not the 10 s wait for an unnamed guard
+      expect(JSON.parse(fs.readFileSync(lock, 'utf8')).pid).toBe(process.pid);
+      expect(fs.existsSync(`${lock}.takeover`)).toBe(false);
+      await unlock();
+    });
+
+    it('names no one (killed before writing it): waited out, not a "cannot take the project lock" failure', async () => {
+      write(lock, JSON.stringify(deadOwner()) + '\n');
+      fs.mkdirSync(`${lock}.takeover`);
+      const eightSecondsAgo = new Date(Date.now() - 8_000);
+      fs.utimesSync(`${lock}.takeover`, eightSecondsAgo, eightSecondsAgo);
+      const unlock = await lockProject(box.project);
+      expect(JSON.parse(fs.readFileSync(lock, 'utf8')).pid).toBe(process.pid);
+      await unlock();
+    });
+  });
 });
