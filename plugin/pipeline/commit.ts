@@ -231,14 +231,11 @@ async function assertNothingClobbered({ root, state, asset, outputs, readNow }: 
  * 1. Originals, before anything is overwritten. One the state does not account for (state.json lost)
  * is never replaced: keepOriginal refuses, and this asset fails untouched.
  */
-async function keepOriginals({ root, state, asset, hashes }: Commit, folders: Set<string>): Promise<void> {
+async function keepOriginals({ root, state, asset }: Commit, folders: Set<string>): Promise<void> {
   for (const source of asset.sources) {
     if (source.derived || !source.current) continue;
-    // Kept as a second name of the file itself when the file is about to be replaced by a rename (new
-    // content): the project's name then leaves it, and only originals/ has it. Else a copy.
-    const replaced = hashes.has(source.rel) && hashes.get(source.rel) !== source.currentHash;
     // The copy's folder is synced by the group before the intent is saved.
-    await keepOriginal(root, source.rel, source.current, Boolean(state.files[source.rel]?.original), { syncFolder: false, link: replaced });
+    await keepOriginal(root, source.rel, source.current, Boolean(state.files[source.rel]?.original), { syncFolder: false });
     folders.add(path.dirname(originalPath(root, source.rel)));
     state.files[source.rel] = { original: source.currentHash, output: source.currentHash };
   }

@@ -13,7 +13,7 @@ import { fileMode } from './file-stat';
  * Name of the temp file beside `target`: a marker no user picks (`.remaster-<pid>-`), the writer's pid
  * and a random part so two writers never share one. The leftover sweep deletes only names of this form.
  */
-export function tempName(target: string): string {
+function tempName(target: string): string {
   const suffix = `.remaster-${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
   // A legal name near the 255-byte limit would not take the suffix (ENAMETOOLONG): shorten the copy of
   // the name in the temp file only; the marker, pid and random part stay, so the sweep still knows it.

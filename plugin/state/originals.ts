@@ -1,9 +1,9 @@
-/** The pristine originals under `.remaster/originals/<relative path>` (a copy, or the file itself by a hard link: keepOriginal), kept before the first rewrite. */
-import { lstatSync, promises as fs, rmSync } from 'node:fs';
+/** The pristine copies under `.remaster/originals/<relative path>`, kept before the first rewrite. */
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { STATE_DIR, symlinkOnTheWay, toAbsolute, UnsafePathError } from '../safety/project-paths';
 import { readRegularFile } from '../safety/regular-file';
-import { syncFolder, tempName, writeFileAtomic, type WriteOptions } from './atomic-write';
+import { writeFileAtomic, type WriteOptions } from './atomic-write';
 import { fileMode } from './file-stat';
 import { hashBytes } from './hash';
 import { stateDir } from './store';
@@ -27,11 +27,8 @@ function assertRealOriginalPath(root: string, dir: string, rel: string): void {
  * not account for (`accounted` false: state.json was lost or deleted) is never overwritten: it may be
  * the only copy of the user's file, and the current file Remaster's own output. `write.syncFolder`
  * false: the caller fsyncs the copy's folder (`originalPath`'s dirname) before relying on it.
- *
- * `write.link`: the caller is about to replace `rel` by a rename, so the original is kept as a second
- * name of the file itself (see {@link keepByLink}) instead of a copy, when that is safe; else a copy.
  */
-export async function keepOriginal(root: string, rel: string, bytes: Uint8Array, accounted = true, write: Pick<WriteOptions, 'syncFolder'> & { link?: boolean } = {}): Promise<void> {
+export async function keepOriginal(root: string, rel: string, bytes: Uint8Array, accounted = true, write: Pick<WriteOptions, 'syncFolder'> = {}): Promise<void> {
   assertRealOriginalPath(root, ORIGINALS_DIR, rel);
   const file = originalPath(root, rel);
   if (!accounted) {
@@ -43,57 +40,8 @@ export async function keepOriginal(root: string, rel: string, bytes: Uint8Array,
       throw new Error(`${STATE_DIR}/${ORIGINALS_DIR}/${rel} holds a kept original that state.json does not account for; not overwritten (compare it with ${rel}, copy back the one you want, then delete ${STATE_DIR}/${ORIGINALS_DIR}/${rel})`);
     }
   }
-  if (write.link && (await keepByLink(toAbsolute(root, rel), file, hashBytes(bytes), write.syncFolder !== false))) return;
   // The copy is as private as the file it copies (a 0600 texture's original is not world-readable).
-  await writeFileAtomic(file, bytes, { mode: fileMode(toAbsolute(root, rel)), syncFolder: write.syncFolder });
-}
-
-/**
- * Keeps `from` (a project file about to be replaced by a rename, so its inode is then reachable only
- * from originals/) as `file` by a hard link: no new inode, no data written, and no old inode freed by
- * the replacing rename. Where creating files is what costs (ext4 scanning past recently freed inodes),
- * that is most of a small asset's commit. Same mode and content as the file by construction.
- *
- * Only when it is exactly the file that was read, with no other name: after linking, the link count
- * must be 2 (the project's name and ours: a file also linked outside the project could be edited there
- * through its other name) and the content must hash to `hash` (not replaced since it was read). Its
- * data is fsync'd, as a copy's would be. Returns false, leaving nothing behind, when it cannot (no
- * hard links on that filesystem, another device, a check failed): the caller copies.
- */
-async function keepByLink(from: string, file: string, hash: string, syncItsFolder: boolean): Promise<boolean> {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, tempName(file));
-  try {
-    await fs.link(from, tmp).catch(async (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-      await fs.mkdir(dir, { recursive: true });
-      await fs.link(from, tmp);
-    });
-  } catch {
-    return false;
-  }
-  try {
-    const st = lstatSync(tmp);
-    if (!st.isFile() || st.nlink !== 2) return discard(tmp);
-    const now = await readRegularFile(tmp);
-    if (!now || hashBytes(now) !== hash) return discard(tmp);
-    const handle = await fs.open(tmp, 'r');
-    try {
-      await handle.sync(); // the original's data durable before anything counts on it (as a copy's)
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(tmp, file); // (never two names of one file: its only names are the project's and tmp)
-  } catch {
-    return discard(tmp);
-  }
-  if (syncItsFolder) await syncFolder(dir);
-  return true;
-}
-
-function discard(tmp: string): false {
-  rmSync(tmp, { force: true });
-  return false;
+  await writeFileAtomic(file, bytes, { mode: fileMode(toAbsolute(root, rel)), ...write });
 }
 
 export async function readOriginal(root: string, rel: string): Promise<Uint8Array> {
