@@ -71,15 +71,24 @@ export async function openResultCache(dir: string, options: CacheOptions = {}): 
   const stats: CacheStats = { hits: 0, misses: 0, writes: 0, corrupt: 0, evicted: 0 };
 
   const entryPath = (key: string) => path.join(dir, key.slice(0, 2), `${key}.entry`);
+  /**
+   * Fan-out folders found to be real folders: not checked again by this process (at most 256; a run
+   * looks one up per asset, twice on a miss). What the check guards against is a cache that arrives
+   * with a symlink in it (restored by a CI cache action), not one swapped in during the run.
+   */
+  const checked = new Set<string>();
   /** The fan-out folder, created if missing; null when it is anything but a real folder (a symlink). */
   async function realFolder(key: string, create: boolean): Promise<string | null> {
     const folder = path.join(dir, key.slice(0, 2));
+    if (checked.has(folder)) return folder;
     let st = await fs.lstat(folder).catch(() => null);
     if (!st && create) {
       await fs.mkdir(folder).catch((err) => (err.code === 'EEXIST' ? undefined : Promise.reject(err)));
       st = await fs.lstat(folder).catch(() => null);
     }
-    return st?.isDirectory() && !st.isSymbolicLink() ? folder : null;
+    if (!st?.isDirectory() || st.isSymbolicLink()) return null;
+    checked.add(folder);
+    return folder;
   }
 
   async function get(key: string): Promise<CachedResult | null> {

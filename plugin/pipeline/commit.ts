@@ -7,14 +7,20 @@
  * the group before the next step starts, so the group shares one intent record and one fsync per folder,
  * and the files' own fsyncs run side by side. Per asset the order, and so the crash guarantees, are the
  * same as one at a time: its originals are durable before its intent is, the intent before any of its
- * outputs replaces a file.
+ * outputs replaces a file, its renames before its done record.
+ *
+ * Three fsync waits per group: (1) the originals' copies and the outputs' temp files, written and
+ * fsync'd side by side (a temp file replaces nothing: it only waits for its rename); (2) the originals'
+ * folders; (3) the intent record; then the renames. The folders the renames went into are fsync'd
+ * without the group waiting: the done records are deferred, and the state's next write (the next
+ * group's intent, the closing flush) waits for those fsyncs first (store.ts `after`).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { assertInsideRoot, toAbsolute } from '../safety/project-paths';
 import type { AssetType } from '../discovery/walk';
 import { StaleInputError } from '../errors';
-import { syncFolder, writeFileAtomic } from '../state/atomic-write';
+import { stageFileAtomic, syncFolder, type StagedWrite } from '../state/atomic-write';
 import { fileMode, stampFileSync } from '../state/file-stat';
 import { hashBytes } from '../state/hash';
 import { keepOriginal, originalPath } from '../state/originals';
@@ -48,6 +54,12 @@ interface Commit {
   hashes: Map<string, string | null>;
   /** Every file of the asset: its sources and its outputs. */
   files: Set<string>;
+  /** The outputs' temp files, written before the intent (step 1), renamed after it (step 3). */
+  staged: Map<string, StagedWrite>;
+  /** Outputs to remove that exist now (a format change's old file). */
+  removals: Set<string>;
+  /** Hash of the content at a path as the checks (step 0) just read it (null: absent), so step 1 need not read it again. */
+  readNow: Map<string, string | null>;
 }
 
 /** What committing one asset of a group came to: the files it changed, or why it stopped (see commitAsset). */
@@ -105,31 +117,43 @@ async function commitGroup(group: Commit[], written: WrittenFiles): Promise<Comm
       return false;
     });
   };
-  await each(async (commit) => {
-    assertNoClash(commit, written);
-    await assertInputsUnchanged(commit);
-    await assertWritable(commit);
-    await assertNothingClobbered(commit);
-  });
-  const originalFolders = new Set<string>();
-  await each((commit) => keepOriginals(commit, originalFolders));
-  await syncFolders(originalFolders); // 1. durable before any intent that counts on them
-  const changes = { files: new Set<string>(), assets: new Set<string>() };
-  await each((commit) => markIntent(commit, changes));
-  if (live.length) {
-    try {
-      await recordIntent(live[0].root, live[0].state, changes); // 2. one journal record for the group
-    } catch (error) {
-      for (const commit of live) results.set(commit, { error });
-      live = [];
+  try {
+    await each(async (commit) => {
+      assertNoClash(commit, written);
+      await assertInputsUnchanged(commit);
+      await assertWritable(commit);
+      await assertNothingClobbered(commit);
+    });
+    const originalFolders = new Set<string>();
+    // 1. Originals kept and outputs staged in one round of fsyncs (a staged file changes nothing yet).
+    // Both settle before the step ends, so a temp file staged beside a failed original is still discarded below.
+    await each(async (commit) => {
+      for (const outcome of await Promise.allSettled([keepOriginals(commit, originalFolders), stageOutputs(commit)])) {
+        if (outcome.status === 'rejected') throw outcome.reason;
+      }
+    });
+    await syncFolders(originalFolders); // durable before any intent that counts on them
+    const changes = { files: new Set<string>(), assets: new Set<string>() };
+    await each((commit) => markIntent(commit, changes));
+    if (live.length) {
+      try {
+        await recordIntent(live[0].root, live[0].state, changes); // 2. one journal record for the group
+      } catch (error) {
+        for (const commit of live) results.set(commit, { error });
+        live = [];
+      }
     }
+    const changed = new Map<Commit, string[]>();
+    const outputFolders = new Set<string>();
+    await each(async (commit) => void changed.set(commit, await writeOutputs(commit, written, outputFolders)));
+    // The renames' folders fsync'd while the run goes on; every done record waits for them (saveState's `after`).
+    const renamesDurable = syncFolders(outputFolders);
+    await each((commit) => recordDone(commit, renamesDurable));
+    for (const commit of live) results.set(commit, { files: changed.get(commit)! });
+  } finally {
+    // Temp files of assets that stopped before their renames (a failed step, a failed intent record).
+    await Promise.all(group.flatMap((commit) => [...commit.staged.values()].map((staged) => staged.discard())));
   }
-  const changed = new Map<Commit, string[]>();
-  const outputFolders = new Set<string>();
-  await each(async (commit) => void changed.set(commit, await writeOutputs(commit, written, outputFolders)));
-  await syncFolders(outputFolders);
-  await each((commit) => recordDone(commit));
-  for (const commit of live) results.set(commit, { files: changed.get(commit)! });
   return group.map((commit) => results.get(commit)!);
 }
 
@@ -147,7 +171,7 @@ function prepare(root: string, state: StateData, asset: AssetOutputs): Commit {
   }
   const hashes = new Map([...outputs].map(([rel, bytes]) => [rel, bytes ? hashBytes(bytes) : null]));
   const files = new Set([...asset.sources.map((s) => s.rel), ...outputs.keys()]);
-  return { root, state, asset, outputs, hashes, files };
+  return { root, state, asset, outputs, hashes, files, staged: new Map(), removals: new Set(), readNow: new Map() };
 }
 
 /** Two assets wanting different content in one file in the same run: the later fails. */
@@ -164,10 +188,12 @@ function assertNoClash({ asset, hashes }: Commit, written: WrittenFiles): void {
  * The inputs must still be what was read: a result made from old input never overwrites a newer
  * save (an editor saving during a run, watch mode). The file is left for the next pass.
  */
-async function assertInputsUnchanged({ root, asset }: Commit): Promise<void> {
+async function assertInputsUnchanged({ root, asset, readNow }: Commit): Promise<void> {
   for (const source of asset.sources) {
     const now = await readIfExists(toAbsolute(root, source.rel));
-    if ((now ? hashBytes(now) : null) !== source.currentHash) throw new StaleInputError(`${source.rel} changed while it was being processed; not written`);
+    const hash = now ? hashBytes(now) : null;
+    readNow.set(source.rel, hash);
+    if (hash !== source.currentHash) throw new StaleInputError(`${source.rel} changed while it was being processed; not written`);
   }
 }
 
@@ -187,12 +213,14 @@ async function assertWritable({ root, outputs }: Commit): Promise<void> {
  * at that path (a format change to wall.webp next to an existing wall.webp), or a file Remaster
  * created that the user has edited since (it has no original to re-derive from).
  */
-async function assertNothingClobbered({ root, state, asset, outputs }: Commit): Promise<void> {
+async function assertNothingClobbered({ root, state, asset, outputs, readNow }: Commit): Promise<void> {
   for (const rel of outputs.keys()) {
     const record = state.files[rel];
     if (asset.sources.some((s) => s.rel === rel) || (record && record.original !== null)) continue;
     const now = await readIfExists(toAbsolute(root, rel));
-    if (!now || isRemasterContent(record, hashBytes(now))) continue;
+    const hash = now ? hashBytes(now) : null;
+    readNow.set(rel, hash);
+    if (!now || isRemasterContent(record, hash)) continue;
     throw new Error(record
       ? `${rel} was edited since Remaster created it; move your version aside (or run remaster restore) to re-derive it`
       : `would overwrite ${rel}, which is not part of this asset`);
@@ -240,24 +268,43 @@ async function recordIntent(root: string, state: StateData, changes: StateChange
 }
 
 /**
- * 3. Outputs, each atomically, in order (resources before the model). Returns the files changed. A
- * file replaced keeps its own mode (writeFileAtomic); a new one (wall.webp from wall.png, a renamed
- * .bin) gets the mode of the asset's own file, so a private texture stays private. The folder of the
- * last file written is left in `folders` for the group to sync; an earlier one's is synced before the
- * next file is written, so a model's rename is never durable before its resources' are.
+ * 1. Outputs staged: each one whose content differs from the file now there written to a temp file
+ * beside it and fsync'd; nothing is replaced yet. A file replaced keeps its own mode; a new one (wall.webp
+ * from wall.png, a renamed .bin) gets the mode of the asset's own file, so a private texture stays private.
  */
-async function writeOutputs({ root, state, asset, outputs, hashes }: Commit, written: WrittenFiles, folders: Set<string>): Promise<string[]> {
+async function stageOutputs({ root, asset, outputs, hashes, staged, removals, readNow }: Commit): Promise<void> {
   const assetMode = fileMode(toAbsolute(root, asset.key));
+  const outcomes = await Promise.allSettled([...outputs].map(async ([rel, bytes]) => {
+    const file = toAbsolute(root, rel);
+    let currentHash = readNow.get(rel);
+    if (currentHash === undefined) {
+      const current = await readIfExists(file);
+      currentHash = current ? hashBytes(current) : null;
+    }
+    if (bytes === null) {
+      if (currentHash !== null) removals.add(rel);
+    } else if (currentHash !== hashes.get(rel)) {
+      staged.set(rel, await stageFileAtomic(file, bytes, { mode: currentHash !== null ? undefined : assetMode, syncFolder: false }));
+    }
+  }));
+  // Every one settled (none still staging after the group discards), then the first failure.
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+}
+
+/**
+ * 3. Outputs put in place, in order (resources before the model). Returns the files changed. The
+ * folder of the last file renamed is left in `folders` for the group to sync; an earlier one's is
+ * synced before the next rename, so a model's rename is never durable before its resources' are.
+ */
+async function writeOutputs({ root, state, asset, outputs, hashes, staged, removals }: Commit, written: WrittenFiles, folders: Set<string>): Promise<string[]> {
   const changed: string[] = [];
   let unsynced: string | null = null;
   for (const [rel, bytes] of outputs) {
     const file = toAbsolute(root, rel);
-    const current = await readIfExists(file);
-    const currentHash = current ? hashBytes(current) : null;
     const record = state.files[rel];
     delete record.pending;
     if (bytes === null) {
-      if (current) {
+      if (removals.has(rel)) {
         if (unsynced) await syncFolder(unsynced); // the new file durable before the old one goes (a format change)
         unsynced = null;
         await fs.rm(file, { force: true });
@@ -267,9 +314,11 @@ async function writeOutputs({ root, state, asset, outputs, hashes }: Commit, wri
       delete record.seen;
     } else {
       const hash = hashes.get(rel)!;
-      if (hash !== currentHash) {
+      const write = staged.get(rel);
+      if (write) {
         if (unsynced) await syncFolder(unsynced);
-        await writeFileAtomic(file, bytes, { mode: current ? undefined : assetMode, syncFolder: false });
+        staged.delete(rel);
+        await write.commit();
         unsynced = path.dirname(file);
         changed.push(rel);
       }
@@ -299,8 +348,12 @@ async function recordBuffers(root: string, record: FileRecord, rel: string, type
   }
 }
 
-/** 4. State: the asset's files as they now are, and its fingerprint (up to date from here on). */
-async function recordDone({ root, state, asset, files }: Commit): Promise<void> {
+/**
+ * 4. State: the asset's files as they now are, and its fingerprint (up to date from here on). Written
+ * only once `renamesDurable` has settled: a done record on disk ahead of its renames would, after a
+ * power loss, vouch (fingerprint, change-gate stamp) for files that went back to their old content.
+ */
+async function recordDone({ root, state, asset, files }: Commit, renamesDurable: Promise<void>): Promise<void> {
   state.assets[asset.key] = {
     type: asset.type,
     files: [...files].filter((rel) => state.files[rel] !== undefined).sort(),
@@ -310,7 +363,7 @@ async function recordDone({ root, state, asset, files }: Commit): Promise<void> 
   };
   // Deferred: it rides with the next asset's intent record or the run's closing flush. Lost in a crash,
   // the intent saved in step 2 still marks the new files as Remaster's, and the next run redoes the asset.
-  await saveState(root, state, touchedBy(asset, files), { defer: true });
+  await saveState(root, state, touchedBy(asset, files), { defer: true, after: renamesDurable });
 }
 
 /** The state entries a commit step changes: the asset's record and every file of it (one journal record). */

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { fchmodSync, promises as fs, writeSync } from 'node:fs';
 import path from 'node:path';
 import { SMALL_FILE_BYTES } from '../safety/regular-file';
+import { fileMode } from './file-stat';
 
 /**
  * Name of the temp file beside `target`: a marker no user picks (`.remaster-<pid>-`), the writer's pid
@@ -63,12 +64,8 @@ export interface WriteOptions {
 }
 
 export async function writeFileAtomic(file: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
-  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-  await writeFileAtomicFrom(file, async (handle) => {
-    if (bytes.byteLength > SMALL_FILE_BYTES) return handle.writeFile(bytes); // the threshold reads use too
-    // A small file in one local write: no thread-pool round trip (the fsync after it is one still).
-    for (let done = 0; done < bytes.byteLength;) done += writeSync(handle.fd, bytes, done, bytes.byteLength - done);
-  }, options);
+  const staged = await stageFileAtomic(file, data, options);
+  await staged.commit();
 }
 
 /**
@@ -80,8 +77,36 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, o
  * await writeFileAtomicFrom('out.png', async (h) => { for await (const chunk of encoder) await h.write(chunk); });
  */
 export async function writeFileAtomicFrom(file: string, write: (handle: fs.FileHandle) => Promise<void>, options: WriteOptions = {}): Promise<void> {
+  const staged = await stageFileFrom(file, write, options);
+  await staged.commit();
+}
+
+/**
+ * A temp file written (and fsync'd, with `durable`) beside its target, not yet renamed over it. A group
+ * commit stages its outputs while it keeps the originals, so their fsyncs share one round, and renames
+ * them only once the intent is on disk. Exactly one of `commit` and `discard` is to be called.
+ */
+export interface StagedWrite {
+  readonly file: string;
+  /** Renames the temp file over the target (and syncs the folder unless `syncFolder` is false); on failure the temp file is removed. */
+  commit(): Promise<void>;
+  /** Removes the temp file, leaving the target as it was. */
+  discard(): Promise<void>;
+}
+
+/** writeFileAtomic up to the rename: see {@link StagedWrite}. */
+export async function stageFileAtomic(file: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<StagedWrite> {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  return stageFileFrom(file, async (handle) => {
+    if (bytes.byteLength > SMALL_FILE_BYTES) return handle.writeFile(bytes); // the threshold reads use too
+    // A small file in one local write: no thread-pool round trip (the fsync after it is one still).
+    for (let done = 0; done < bytes.byteLength;) done += writeSync(handle.fd, bytes, done, bytes.byteLength - done);
+  }, options);
+}
+
+async function stageFileFrom(file: string, write: (handle: fs.FileHandle) => Promise<void>, options: WriteOptions): Promise<StagedWrite> {
   const dir = path.dirname(file);
-  const mode = options.mode ?? (await fs.stat(file).catch(() => null))?.mode;
+  const mode = options.mode ?? fileMode(file); // one local stat: the mode of the file being replaced
   const tmp = path.join(dir, tempName(file));
   let handle: fs.FileHandle | undefined;
   try {
@@ -96,13 +121,35 @@ export async function writeFileAtomicFrom(file: string, write: (handle: fs.FileH
     if (options.durable !== false) await handle.sync();
     await handle.close();
     handle = undefined;
-    await fs.rename(tmp, file);
   } catch (err) {
     await handle?.close().catch(() => undefined);
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    await removeTemp(tmp);
     throw err;
   }
-  if (options.durable !== false && options.syncFolder !== false) await syncFolder(dir);
+  let settled = false;
+  return {
+    file,
+    async commit() {
+      if (settled) throw new Error(`${file}: staged write already settled`);
+      settled = true;
+      try {
+        await fs.rename(tmp, file);
+      } catch (err) {
+        await removeTemp(tmp);
+        throw err;
+      }
+      if (options.durable !== false && options.syncFolder !== false) await syncFolder(dir);
+    },
+    async discard() {
+      if (settled) return;
+      settled = true;
+      await removeTemp(tmp);
+    },
+  };
+}
+
+function removeTemp(tmp: string): Promise<void> {
+  return fs.rm(tmp, { force: true }).catch(() => undefined);
 }
 
 /** Makes the renames into `dir` durable; not supported on every platform (Windows), where it is a no-op. */

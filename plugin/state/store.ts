@@ -155,8 +155,13 @@ function checked(state: StateData, label: string): StateData {
  * costing an fsync of their own. Only for saves whose loss in a crash is safe: commitAsset's final
  * "done" record, whose absence leaves the asset's `pending` intent on disk, so the next run takes the
  * new files for Remaster's work (original kept) and redoes the asset.
+ *
+ * `after` (with `defer`): what must be durable before these changes are (the folder fsyncs that make a
+ * group's renames durable). Every later save and compaction waits for it before it writes anything, so
+ * the record never reaches disk ahead of the renames it describes, while the caller goes on at once.
  */
-export async function saveState(root: string, state: StateData, changes?: StateChanges, options: { defer?: boolean } = {}): Promise<void> {
+export async function saveState(root: string, state: StateData, changes?: StateChanges, options: { defer?: boolean; after?: Promise<void> } = {}): Promise<void> {
+  if (options.after) addBarrier(state, options.after);
   const handle = journals.get(state);
   if (!changes || !handle?.snapshot || unfolded.has(state)) return compactState(root, state);
   const waiting = deferred.get(state);
@@ -167,6 +172,7 @@ export async function saveState(root: string, state: StateData, changes?: StateC
     deferred.set(state, into);
     return;
   }
+  await passBarriers(state);
   if (waiting) changes = { files: new Set([...waiting.files, ...(changes.files ?? [])]), assets: new Set([...waiting.assets, ...(changes.assets ?? [])]) };
   await appendJournal(stateDir(root), handle, state, changes);
   if (waiting) deferred.delete(state); // written (a failed append keeps them waiting for the next save)
@@ -175,6 +181,23 @@ export async function saveState(root: string, state: StateData, changes?: StateC
 
 /** Entries of deferred saves not yet in a journal record (saveState's `defer`). */
 const deferred = new WeakMap<StateData, { files: Set<string>; assets: Set<string> }>();
+
+/** What must be durable before the state's next write (saveState's `after`). */
+const barriers = new WeakMap<StateData, Promise<void>[]>();
+
+function addBarrier(state: StateData, after: Promise<void>): void {
+  const list = barriers.get(state) ?? [];
+  list.push(after.catch(() => undefined)); // a failed fsync is best effort here as in syncFolder
+  barriers.set(state, list);
+}
+
+/** Waits for every barrier set so far (they run side by side with whatever the caller did meanwhile). */
+async function passBarriers(state: StateData): Promise<void> {
+  for (let list = barriers.get(state); list?.length; list = barriers.get(state)) {
+    barriers.delete(state);
+    await Promise.all(list);
+  }
+}
 
 /** Writes the deferred saves, if any, as one journal record. */
 export async function flushState(root: string, state: StateData): Promise<void> {
@@ -198,6 +221,7 @@ export async function compactState(root: string, state: StateData): Promise<void
   const records = { files, assets: sortKeys(state.assets) };
   const id = hashValue(records).slice(0, 16);
   const text = JSON.stringify({ version: 2, journal: id, ...records } satisfies SnapshotFile, null, 1) + '\n';
+  await passBarriers(state); // the snapshot holds every entry in memory, deferred ones included
   await writeFileAtomic(path.join(stateDir(root), STATE_FILE), text);
   deferred.delete(state); // every entry is in it
   await writeFileAtomic(path.join(stateDir(root), STATE_BACKUP_FILE), text);

@@ -11,8 +11,11 @@
  *   3. With --watch N: watch latency for one changed texture, a 10-asset project against an N-asset one
  *      watched at the same time (watch-scale.ts; target ratio ≤ 1.5 at 100k).
  *
- *   npm run bench:scale -- [--assets 1000] [--commits 20] [--big] [--watch 10000] [--project-only] [--fast-prepare]
+ *   npm run bench:scale -- [--assets 1000] [--commits 20] [--big] [--watch 10000] [--project-only] [--fast-prepare] [--first-run-only]
  *
+ * --first-run-only (with --project-only) stops after the first-run figure: at 100k assets the no-op,
+ * gate and second-machine figures after it take longer than the first run itself. The first run's
+ * process CPU is printed too, less load-sensitive than wall time on a shared machine.
  * --project-only runs part 2 alone. --fast-prepare builds the state for the no-op figure with fsync
  * switched off in the first run (whose figures are then not printed): a 100k-asset first run is
  * otherwise dominated by fsync waits on a slow disk, and what a no-op run reads is the same either way.
@@ -122,7 +125,9 @@ async function projectFigures(assets: number, fastPrepare: boolean): Promise<voi
     } else {
       console.log(`first run (with --cache): ${(wall1 / 1000).toFixed(1)} s, ${r1.processed.length} processed, ${r1.failed.length} failed; engine ${(first.ms() / 1000).toFixed(1)} s; ` +
         `outside the engine ${outside.toFixed(2)} ms/asset wall (target ≤ 3 at 100k; measured at ${assets}), ${syncWait.calls} fsyncs (${(syncWait.calls / assets).toFixed(1)} per asset), ` +
-        `pending ${(Number(syncWait.pendingNs) / 1e6 / assets).toFixed(2)} ms/asset of wall time (their waits summed, side by side: ${(Number(syncWait.ns) / 1e6 / assets).toFixed(2)}); process CPU ${((cpu.user + cpu.system) / 1000 / assets).toFixed(2)} ms/asset incl. engine; models loaded ${sessions}`);
+        `pending ${(Number(syncWait.pendingNs) / 1e6 / assets).toFixed(2)} ms/asset of wall time (their waits summed, side by side: ${(Number(syncWait.ns) / 1e6 / assets).toFixed(2)}); process CPU ${((cpu.user + cpu.system) / 1000 / assets).toFixed(2)} ms/asset incl. engine ` +
+        `(user ${(cpu.user / 1000 / assets).toFixed(2)}, system ${(cpu.system / 1000 / assets).toFixed(2)}); load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; models loaded ${sessions}`);
+      if (process.argv.includes('--first-run-only')) return;
     }
 
     sessions = 0;
