@@ -11,6 +11,7 @@
  */
 
 import { maxCyclicNcc } from '../../metrics/texture-stats';
+import type { RawImage } from '../../types';
 import { buildExemplar } from './exemplar';
 import { VaryInputError } from './input-error';
 import { hashRandom } from './hash-random';
@@ -102,16 +103,20 @@ export const NOVELTY_LIMIT = 0.55;
  * finished variant's luma is checked: over NOVELTY_LIMIT, one more guide draw (another seed), then the
  * independent-block layout; the first under the limit is kept, else the least correlated.
  */
-function novelGuided(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap): ReturnType<typeof synthesizeCoordinates> {
+function novelGuided(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap): { coords: ReturnType<typeof synthesizeCoordinates>; leadImage?: RawImage } {
   const attempts = [plan, { ...plan, seed: Math.floor(hashRandom(plan.seed, 91, 0, 0) * 2147483647) }, { ...plan, guide: undefined }];
-  let best: { coords: ReturnType<typeof synthesizeCoordinates>; ncc: number } | undefined;
+  let best: { coords: ReturnType<typeof synthesizeCoordinates>; leadImage?: RawImage; ncc: number } | undefined;
   for (const attempt of attempts) {
     const coords = synthesizeCoordinates(exemplar, attempt);
-    const ncc = maxCyclicNcc(remap(lead.image, checkWindow(coords, lead.image.width, lead.image.height), lead.kind), lead.image).max;
-    if (ncc <= NOVELTY_LIMIT) return coords;
-    if (!best || ncc < best.ncc) best = { coords, ncc };
+    const window = checkWindow(coords, lead.image.width, lead.image.height);
+    const image = remap(lead.image, window, lead.kind);
+    const ncc = maxCyclicNcc(image, lead.image).max;
+    // The checked image is the variant's lead map itself when the window is the whole map: not remapped again.
+    const found = { coords, leadImage: window === coords ? image : undefined, ncc };
+    if (ncc <= NOVELTY_LIMIT) return found;
+    if (!best || ncc < best.ncc) best = found;
   }
-  return best!.coords;
+  return best!;
 }
 
 /**
@@ -167,9 +172,10 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
       layout: options.layout,
     });
     if (!exemplar || exemplar.stack.length <= plan.levels) exemplar = buildExemplar(source, plan.levels, exemplarTiles);
-    const synthesized = plan.guide ? novelGuided(exemplar, plan, maps[0]) : synthesizeCoordinates(exemplar, plan);
+    const { coords: synthesized, leadImage } = plan.guide ? novelGuided(exemplar, plan, maps[0]) : { coords: synthesizeCoordinates(exemplar, plan), leadImage: undefined };
     const coords = cell ? repeatCell(synthesized, width, height) : synthesized;
-    variants.push({ index: k, coords, maps: maps.map((m) => ({ slot: m.slot, kind: m.kind, image: remap(m.image, coords, m.kind) })) });
+    const reuse = (i: number) => (i === 0 && coords === synthesized ? leadImage : undefined);
+    variants.push({ index: k, coords, maps: maps.map((m, i) => ({ slot: m.slot, kind: m.kind, image: reuse(i) ?? remap(m.image, coords, m.kind) })) });
   }
   return { variants, exemplarTiles, outputTiles, lattice };
 }
