@@ -55,6 +55,8 @@ describe('bad input: one line, exit 2, nothing written', () => {
     }, /huge\.png: reference is 4100x4100, larger than 4096x4096/],
     ['strength above 1', async () => ['--reference', REFERENCE, '--strength', '1.5'], /strength must be a number from 0 to 1/],
     ['strength not a number', async () => ['--reference', REFERENCE, '--strength', 'lots'], /strength must be a number from 0 to 1/],
+    ['tone above 1', async () => ['--reference', REFERENCE, '--tone', '1.5'], /tone must be a number from 0 to 1/],
+    ['tone with a method that has none', async () => ['--reference', REFERENCE, '--tone', '0.5', '--method', 'gram'], /--tone applies to --method stats only, not gram/],
   ];
   test.each(cases)('%s', async (_name, args, message) => {
     const out = path.join(dir, 'bad-out.png');

@@ -16,6 +16,7 @@ interface StyleFlags {
   seed: number;
   frames?: number;
   method: StyleMethod;
+  tone?: number;
 }
 
 const OUTPUT_EXT = new Set(['.png', '.jpg', '.jpeg', '.webp']);
@@ -29,6 +30,12 @@ export function parseStrength(value: string): number {
 export function parseSeed(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('seed must be an integer from 0 to 4294967295');
+  return n;
+}
+
+export function parseTone(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('tone must be a number from 0 to 1');
   return n;
 }
 
@@ -62,8 +69,10 @@ export function registerStyleCommand(program: Command): void {
     .option('--seamless', 'the texture tiles: keep it tiling (wrap-around filters)')
     .option('--seed <n>', 'seed of the random projections/filters (same seed, same output)', parseSeed, 0)
     .option('--frames <n>', 'write a flipbook of N images, strength 0 -> --strength', parseFrames)
+    .option('--tone <s>', 'method stats: the most of the way (0..1) brightness moves toward the reference\'s (default: as far as the layout allows; one value for a set moves it together)', parseTone)
     .addOption(new Option('--method <m>', 'stats: palette and grain, layout kept (fast); stats-bands: stronger texture, weaker layout (fast); gram: random-filter Gram optimisation (slow)').choices([...STYLE_METHODS]).default('stats'))
     .action(async (input: string, output: string, flags: StyleFlags) => {
+      if (flags.tone !== undefined && flags.method !== 'stats') usageError(`--tone applies to --method stats only, not ${flags.method}`);
       if (!OUTPUT_EXT.has(path.extname(output).toLowerCase())) usageError(`${output}: unsupported output format "${path.extname(output)}" (use .png, .jpg or .webp)`);
       let reference;
       let image;
@@ -74,9 +83,9 @@ export function registerStyleCommand(program: Command): void {
         usageError((err as Error).message);
       }
       const started = Date.now();
-      const styled = await styleFull(image, reference, { method: flags.method, seamless: flags.seamless, seed: flags.seed });
+      const styled = await styleFull(image, reference, { method: flags.method, seamless: flags.seamless, seed: flags.seed, tone: flags.tone });
       const seconds = (Date.now() - started) / 1000;
-      const note = `(${flags.method}${flags.seamless ? ', seamless' : ''}, seed ${flags.seed}) in ${seconds.toFixed(2)} s`;
+      const note = `(${flags.method}${flags.tone !== undefined ? `, tone ${flags.tone}` : ''}${flags.seamless ? ', seamless' : ''}, seed ${flags.seed}) in ${seconds.toFixed(2)} s`;
       if (flags.frames) {
         const frames = styleFrames(styled, flags.strength, flags.frames);
         for (let i = 0; i < frames.length; i++) await writeImageFile(frameFile(output, i, frames.length), frames[i]);

@@ -28,6 +28,12 @@ export interface StyleRule {
   method?: StyleMethod;
   /** Texture kinds styled. Default `["color"]`: normal and data maps untouched. */
   kinds?: TextureKind[];
+  /**
+   * Set-level tone (method `stats`): the most of the way, 0..1, each texture's brightness moves toward the
+   * reference's. Default: each as far as its layout allows (the textures move by different amounts); one
+   * value on a folder's rule moves its textures together.
+   */
+  tone?: number;
 }
 
 /** Resolved `style` settings. */
@@ -38,6 +44,8 @@ export interface StyleSettings {
   seed: number;
   method: StyleMethod;
   kinds: TextureKind[];
+  /** Present only when a rule sets it, so settings (and fingerprints) made before the key existed are unchanged. */
+  tone?: number;
 }
 
 declare module '../types' {
@@ -69,6 +77,7 @@ export const style: TextureOperation<StyleRule, StyleSettings> = {
           seed: { description: 'Seed of the random projections/filters. Default 0.', type: 'integer', minimum: 0, maximum: 4294967295 },
           method: { description: '"stats" (layout-keeping colour and grain transfer, default), "stats-bands" (stronger texture change, weaker layout) or "gram" (random-filter Gram optimisation).', enum: [...STYLE_METHODS] },
           kinds: { description: 'Texture kinds styled. Default ["color"]: normal and data maps untouched.', type: 'array', items: { enum: ['color', 'normal', 'data'] }, uniqueItems: true },
+          tone: { description: 'Set-level tone, method "stats" only: the most of the way (0..1) each texture\'s brightness moves toward the reference\'s. Default: each texture as far as its layout allows; one value for a folder moves its textures together.', type: 'number', minimum: 0, maximum: 1 },
         },
       },
     ],
@@ -76,6 +85,7 @@ export const style: TextureOperation<StyleRule, StyleSettings> = {
 
   merge(earlier, value) {
     if (value === false) return null;
+    const tone = value.tone ?? earlier?.tone;
     return {
       reference: value.reference ?? earlier?.reference ?? null,
       strength: value.strength ?? earlier?.strength ?? 1,
@@ -83,6 +93,7 @@ export const style: TextureOperation<StyleRule, StyleSettings> = {
       seed: value.seed ?? earlier?.seed ?? 0,
       method: value.method ?? earlier?.method ?? 'stats',
       kinds: value.kinds ?? earlier?.kinds ?? ['color'],
+      ...(tone !== undefined ? { tone } : {}),
     };
   },
 
@@ -91,6 +102,7 @@ export const style: TextureOperation<StyleRule, StyleSettings> = {
   },
 
   async check(value, { root }) {
+    if (value.tone !== undefined && value.method !== undefined && value.method !== 'stats') return { field: 'tone', message: `applies to method "stats" only, not "${value.method}"` };
     if (value.reference === undefined) return;
     try {
       await checkProjectReference(root, value.reference);
@@ -102,12 +114,13 @@ export const style: TextureOperation<StyleRule, StyleSettings> = {
   plan(settings, { size, kind }) {
     if (!settings.kinds.includes(kind) || settings.strength === 0) return null;
     if (!settings.reference) throw new Error('style: no "reference" image set by any rule');
+    if (settings.tone !== undefined && settings.method !== 'stats') throw new Error(`style: "tone" applies to method "stats" only, not "${settings.method}"`);
     return { after: size, engine: `style-${settings.method}` };
   },
 
   async apply(settings, { image }, step, { root }) {
     const reference = await loadProjectReference(root, settings.reference as string);
-    const styled = await styleTexture(image, reference, { strength: settings.strength, seamless: settings.seamless, seed: settings.seed, method: settings.method });
+    const styled = await styleTexture(image, reference, { strength: settings.strength, seamless: settings.seamless, seed: settings.seed, method: settings.method, tone: settings.tone });
     return { image: styled, engine: step.engine };
   },
 };

@@ -8,7 +8,7 @@
  *    (Heeger & Bergen 1995 style): match the luminance histogram to the distribution s of the way from the
  *    input's to the reference's (displacement interpolation of the quantile functions), then put the kept
  *    coarse luminance back;
- * 3. the share s per texture: the largest (bisection over 0..1) whose result keeps SSIM of luma at 1/4
+ * 3. the share s per texture: the largest (bisection over 0..maxShift, default 1) whose result keeps SSIM of luma at 1/4
  *    resolution against the input ≥ `minStructure` (0.72), estimated on the 8-bit result itself.
  * Why: the layout a player reads (and SSIM¼ measures) is the luminance above a few texels; a fixed shift
  * moved too little where a texture could take more and broke the layout of dark textures under a bright
@@ -45,6 +45,13 @@ export interface StatisticsTransferOptions {
    * computed on the final 8-bit colours, so the margin is for other seeds and blends only).
    */
   minStructure?: number;
+  /**
+   * The most of the way (0..1) the luminance may move toward the reference's, for every texture alike:
+   * the shift is the largest up to this that keeps `minStructure`. Default 1 (each texture as far as its
+   * layout allows). A set-level tone: one value for a level's textures makes them move together (the same
+   * share of their own gap) instead of each to its own limit, at the cost of colour distance.
+   */
+  maxShift?: number;
   /** Alternations of histogram matching and putting the coarse luminance back. Default 3. */
   iterations?: number;
   /** The texture tiles: every filter wraps around. */
@@ -107,17 +114,19 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
     return y;
   };
   const result = (y: Float32Array) => opponentToRgbInGamut({ width, height, planes: [y, chroma[0], chroma[1]] });
-  if (options.lumaShift !== undefined || width < 44 || height < 44) return result(lumaFor(options.lumaShift ?? 0.5));
+  const top = Math.min(1, Math.max(0, options.maxShift ?? 1));
+  if (options.lumaShift !== undefined || width < 44 || height < 44) return result(lumaFor(options.lumaShift ?? Math.min(0.5, top)));
+  if (top === 0) return result(lumaFor(0));
   // Per texture: the largest shift that keeps the layout (SSIM¼ against the input ≥ minStructure).
   const floor = options.minStructure ?? 0.72;
   // Texels whose result depends on a transparent neighbour's colour (within the filters' reach) stay out of
   // the estimate too, so that colour cannot tip the choice.
   const original = quarterLuma(input, bandMask);
   const keeps = (y: Float32Array) => ssim(original, quarterLuma(result(y), bandMask)) >= floor;
-  let best = lumaFor(1);
+  let best = lumaFor(top);
   if (keeps(best)) return result(best);
   let lo = 0;
-  let hi = 1;
+  let hi = top;
   best = lumaFor(0);
   for (let step = 0; step < SHIFT_STEPS; step++) {
     const mid = (lo + hi) / 2;
