@@ -3,6 +3,7 @@ import { CommanderError, InvalidArgumentError, Option, type Command } from 'comm
 import { deviceOption, threadsOption } from './device-option';
 import type { Engine } from '../engine';
 import type { DeviceChoice, TextureKind } from '../types';
+import { integerOption } from './number-option';
 
 interface UpscaleFlags {
   scale: 2 | 4;
@@ -19,11 +20,7 @@ export function parseScale(value: string): 2 | 4 {
   return Number(value) as 2 | 4;
 }
 
-export function parseTile(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 16 || n > 4096) throw new InvalidArgumentError('tile must be an integer from 16 to 4096');
-  return n;
-}
+export const parseTile = integerOption({ min: 16, max: 4096, message: 'tile must be an integer from 16 to 4096' });
 
 /** A model that cannot be used is bad usage (exit 2): one line, before any work, no help text. */
 export async function checkModelForCli(engine: Engine, model: string): Promise<void> {
