@@ -26,7 +26,7 @@ function loadedCommands(argv: string[]): { modules: string[]; stdout: string } {
 test('remaster upscale loads the upscale command alone, not the eleven others', () => {
   const { modules, stdout } = loadedCommands(['upscale', '--help']);
   expect(stdout).toContain('Usage: remaster upscale');
-  const commands = modules.filter((m) => !['main.js', 'command-result.js', 'device-option.js'].includes(m));
+  const commands = modules.filter((m) => !['main.js', 'command-result.js', 'device-option.js', 'number-option.js'].includes(m));
   expect(commands).toEqual(['upscale.js']);
 });
 

@@ -32,6 +32,19 @@ test('upscale refuses a corrupt model with exit 2 and one line, writing nothing'
   expect(run('upscale', 'a.png', 'b.png', '--scale', '3').status).toBe(2);
 });
 
+test('upscale of a missing or non-image input is one line naming the file, exit 2, nothing written', () => {
+  const out = path.join(tmp, 'never-input.png');
+  const notImage = path.join(tmp, 'notes.png');
+  fs.writeFileSync(notImage, 'not a picture');
+  for (const [input, problem] of [[path.join(tmp, 'missing.png'), /missing\.png: cannot read image \(Input file is missing/], [notImage, /notes\.png: cannot read image \(Input file contains unsupported image format/]] as const) {
+    const r = run('upscale', input, out, '--device', 'cpu');
+    expect(r.status).toBe(2);
+    // Only the error: the engine's device/model lines are not printed for an input that was never usable.
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(problem)]);
+    expect(fs.existsSync(out)).toBe(false);
+  }
+});
+
 test('eval scores model, bicubic and Lanczos per image and on average, with an HTML report', async () => {
   const dir = path.join(tmp, 'hr');
   fs.mkdirSync(dir);

@@ -121,23 +121,34 @@ describe('AssetIndex', () => {
 
   it('plans each asset as planAssets() does over the whole project, before and after a run (sidecars, map siblings, files converted to .webp)', async () => {
     dir = makeProject({ '': 'sample-project' });
+    /** Both ways of building the index (parsing every model; or, given the state, only those Remaster did not write) plan as planAssets. */
     const compare = async (state: store.StateData) => {
-      const index = new AssetIndex(dir);
-      await index.build();
       const files = await walk.discoverFiles(dir);
       const all = await planAssets(dir, state, createIO(), files);
-      const fromIndex = (await index.plan(state, files.map((f) => f.rel))).assets;
       const norm = (assets: typeof all) => assets.map((a) => ({ ...a, files: [...a.files].sort() })).sort((a, b) => (a.key < b.key ? -1 : 1));
-      expect(norm(fromIndex)).toEqual(norm(all));
-      return all.length;
+      const parsed: number[] = [];
+      for (const given of [undefined, state]) {
+        const index = new AssetIndex(dir);
+        await index.build(given);
+        const fromIndex = (await index.plan(state, files.map((f) => f.rel))).assets;
+        expect(norm(fromIndex)).toEqual(norm(all));
+        parsed.push(index.modelsParsed);
+      }
+      return { assets: all.length, models: files.filter((f) => f.type !== 'texture').length, parsed };
     };
-    expect(await compare(emptyState())).toBeGreaterThan(5);
+    const fresh = await compare(emptyState());
+    expect(fresh.assets).toBeGreaterThan(5);
+    expect(fresh.parsed).toEqual([fresh.models, fresh.models]); // nothing vouched for yet
     // A format rule: a texture becomes .webp (its asset keeps the .png key).
     writeJSON(path.join(dir, 'remaster.config.json'), { rules: [{ match: 'textures/**', upscale: { scale: 2, model: 'lanczos' }, format: 'webp' }, { match: 'models/**', upscale: { scale: 2, model: 'lanczos' } }] });
     const report = await remasterProject(dir);
     expect(report.processed.length).toBeGreaterThan(0);
     expect(fs.existsSync(path.join(dir, 'textures/uv_grid.webp'))).toBe(true);
-    await compare(await loadState(dir));
+    const after = await compare(await loadState(dir));
+    const written = report.processed.filter((a) => a.type !== 'texture').length;
+    expect(written).toBeGreaterThan(0);
+    // The models Remaster wrote are not parsed again at startup (their buffers come from their records).
+    expect(after.parsed).toEqual([after.models, after.models - written]);
   }, 120_000);
 });
 

@@ -1,6 +1,7 @@
 /** The `--device` and `--threads` flags shared by every command that may run a neural model. */
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import type { DeviceChoice } from '../types';
+import { integerOption } from './number-option';
 
 const DEVICES: DeviceChoice[] = ['auto', 'cpu', 'webgpu', 'cuda'];
 
@@ -17,8 +18,4 @@ export function threadsOption(): Option {
   return new Option('--threads <n>', 'CPU threads for model inference (default: every available core)').argParser(parseThreads);
 }
 
-function parseThreads(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new InvalidArgumentError('must be a whole number from 1 to 1024');
-  return n;
-}
+const parseThreads = integerOption({ min: 1, max: 1024, message: 'must be a whole number from 1 to 1024' });

@@ -2,6 +2,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { PbrEvalReport } from '../ops/pbr/evaluate';
 import { EVAL_METHODS, type EvalMethod } from '../ops/pbr/types';
+import { numberOption } from './number-option';
 
 interface EvalPbrFlags {
   method: EvalMethod[];
@@ -17,11 +18,7 @@ function parseMethods(value: string): EvalMethod[] {
   return list;
 }
 
-function parsePositive(value: string): number {
-  const n = Number(value);
-  if (!(n > 0 && n < 1000)) throw new InvalidArgumentError('must be a number above 0');
-  return n;
-}
+const parsePositive = numberOption({ min: 0, aboveMin: true, max: 1000, message: 'must be a number above 0 and up to 1000' });
 
 export function registerEvalPbrCommand(program: Command): void {
   program

@@ -1,10 +1,11 @@
 /** `remaster eval <dir>`: PSNR/SSIM/HFEN of a model against bicubic and Lanczos on a folder of images. */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { deviceOption, threadsOption } from './device-option';
 import type { EvalReport, Method } from '../metrics/evaluate';
 import type { DeviceChoice } from '../types';
 import { checkModelForCli, parseScale, parseTile } from './upscale';
 import { firstLine } from '../config/errors';
+import { integerOption } from './number-option';
 
 interface EvalFlags {
   scale: 2 | 4;
@@ -59,11 +60,7 @@ function jsonNumbers(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? null : value;
 }
 
-function parseBorder(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 64) throw new InvalidArgumentError('border must be an integer from 0 to 64');
-  return n;
-}
+const parseBorder = integerOption({ min: 0, max: 64, message: 'border must be an integer from 0 to 64' });
 
 function formatTable(report: EvalReport, METHODS: readonly Method[]): string {
   const lines = [

@@ -53,8 +53,8 @@ export function buildProgram(result: CommandResult, only?: string): Command {
   const program = new Command('remaster')
     .description('Remaster the textures of a game project (glTF/GLB models and images) in place, by rules.')
     .version(packageVersion(), '-V, --version', 'print the version of remaster')
-    .exitOverride()
-    .showHelpAfterError();
+    // A usage error is one line (commander's "error: …"), like every other bad input; no usage page.
+    .exitOverride();
   const chosen = COMMANDS.filter(([name]) => name === only);
   for (const [, load] of chosen.length ? chosen : COMMANDS) load()(program, result);
   return program;

@@ -2,11 +2,12 @@
  * `remaster material <flash> <guide> --out DIR`: PBR maps from a flash + guide photo pair (two-shot).
  * `remaster material <photo> --out DIR`: the one-photo estimate (the pbr operation's estimator).
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { captureMaterialFiles, materialFromOnePhoto } from '../ops/material';
 import { CaptureInputError } from '../ops/material/read-photo';
 import { NoPatternError } from '../ops/material/period';
 import type { CommandResult } from './command-result';
+import { integerOption, numberOption } from './number-option';
 
 interface MaterialFlags {
   out: string;
@@ -17,17 +18,8 @@ interface MaterialFlags {
   anisotropy: boolean;
 }
 
-function parseFov(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 5 || n > 150) throw new InvalidArgumentError('fov must be a number of degrees from 5 to 150');
-  return n;
-}
-
-function parseThreads(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('threads must be an integer from 1 to 64');
-  return n;
-}
+const parseFov = numberOption({ min: 5, max: 150, message: 'fov must be a number of degrees from 5 to 150' });
+const parseThreads = integerOption({ min: 1, max: 64, message: 'threads must be an integer from 1 to 64' });
 
 export function registerMaterialCommand(program: Command, result: CommandResult): void {
   program

@@ -1,8 +1,8 @@
 /** How `remaster run` shows progress: a bar on a terminal, one plain line per asset otherwise. */
 import { SingleBar } from 'cli-progress';
-import { InvalidArgumentError } from 'commander';
 import { showName } from '../config/errors';
 import type { RunEvent } from '../pipeline/report';
+import { integerOption } from './number-option';
 
 export interface ProgressOutput {
   onEvent(event: RunEvent): void;
@@ -37,8 +37,4 @@ export function createProgressOutput(dryRun: boolean): ProgressOutput {
 }
 
 /** `--jobs N` of `run` and `watch`: a whole number from 1 up. */
-export function parseJobs(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number from 1 up');
-  return n;
-}
+export const parseJobs = integerOption({ min: 1, message: 'must be a whole number from 1 up' });

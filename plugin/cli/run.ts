@@ -1,11 +1,12 @@
 /** `remaster run <dir>`: the whole pipeline over a project directory. */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { showName } from '../config/errors';
 import { deviceOption, threadsOption } from './device-option';
 import { DEFAULT_CONCURRENCY } from '../pipeline/defaults';
 import type { RunReport } from '../pipeline/report';
 import type { DeviceChoice } from '../types';
 import type { CommandResult } from './command-result';
+import { numberOption } from './number-option';
 import { parseJobs } from './output';
 
 interface RunFlags {
@@ -32,7 +33,7 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
     .addOption(threadsOption())
     .option('--jobs <n>', 'assets processed at once (inference itself runs one tile at a time, on --threads cores)', parseJobs, DEFAULT_CONCURRENCY)
     .option('--cache <dir>', 'result cache folder shared by projects and CI machines (outside the project is fine): a hit skips the engine')
-    .option('--cache-max-mb <n>', 'size cap of the result cache in MiB (default 10240); least recently used entries go first', (v) => parsePositive(v, '--cache-max-mb'))
+    .option('--cache-max-mb <n>', 'size cap of the result cache in MiB (default 10240); least recently used entries go first', parseCacheMb)
     .option('--shard <i/n>', 'only shard i of n (CI matrix jobs; assets sharing a file stay together; merge by copying the trees)')
     .action(async (dir: string, flags: RunFlags) => {
       // Loaded when the command runs, not when the program is built: `remaster --help` stays fast.
@@ -68,8 +69,4 @@ function printSummary(report: RunReport, dryRun: boolean, ms: number): void {
   process.stdout.write(out.join('\n') + '\n');
 }
 
-function parsePositive(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} ${value}: expected a positive number`);
-  return n;
-}
+const parseCacheMb = numberOption({ min: 0, aboveMin: true, message: 'must be a positive number of MiB' });

@@ -3,6 +3,7 @@ import { CommanderError, InvalidArgumentError, Option, type Command } from 'comm
 import { deviceOption, threadsOption } from './device-option';
 import type { Engine } from '../engine';
 import type { DeviceChoice, TextureKind } from '../types';
+import { integerOption } from './number-option';
 
 interface UpscaleFlags {
   scale: 2 | 4;
@@ -19,11 +20,7 @@ export function parseScale(value: string): 2 | 4 {
   return Number(value) as 2 | 4;
 }
 
-export function parseTile(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 16 || n > 4096) throw new InvalidArgumentError('tile must be an integer from 16 to 4096');
-  return n;
-}
+export const parseTile = integerOption({ min: 16, max: 4096, message: 'tile must be an integer from 16 to 4096' });
 
 /** A model that cannot be used is bad usage (exit 2): one line, before any work, no help text. */
 export async function checkModelForCli(engine: Engine, model: string): Promise<void> {
@@ -35,6 +32,12 @@ export async function checkModelForCli(engine: Engine, model: string): Promise<v
     process.stderr.write(`remaster: ${message}\n`);
     throw new CommanderError(2, 'remaster.badModel', message);
   }
+}
+
+/** An input that cannot be used is bad usage too: one line, exit 2. */
+function badInput(message: string): never {
+  process.stderr.write(`remaster: ${message}\n`);
+  throw new CommanderError(2, 'remaster.badInput', message);
 }
 
 export function registerUpscaleCommand(program: Command): void {
@@ -53,16 +56,21 @@ export function registerUpscaleCommand(program: Command): void {
     .action(async (input: string, output: string, flags: UpscaleFlags) => {
       const { createEngine, defaultModel, preloadImageWriter, readImageFile, writeImageFile } = await import('../engine');
       const model = flags.model ?? defaultModel(flags.scale);
-      const engine = createEngine({ device: flags.device, threads: flags.threads, tileSize: flags.tile, log: (line) => process.stderr.write(`${line}\n`) });
+      // The engine's device/model lines wait until the input has been read: an input that cannot be read
+      // is the one line the user sees (exit 2, nothing written), not the third after two about the device.
+      const held: string[] = [];
+      let holding = true;
+      const log = (line: string) => (holding ? held.push(line) : process.stderr.write(`${line}\n`));
+      const engine = createEngine({ device: flags.device, threads: flags.threads, tileSize: flags.tile, log });
       try {
         // The model loads in the inference worker (started first, before this thread loads sharp) while this
-        // thread decodes the input; a bad model is still reported first.
+        // thread decodes the input.
         const checking = checkModelForCli(engine, model);
         checking.catch(() => undefined);
-        const reading = readImageFile(input);
-        reading.catch(() => undefined);
+        const image = await readImageFile(input).catch((err: Error) => badInput(err.message));
+        holding = false;
+        for (const line of held.splice(0)) process.stderr.write(`${line}\n`);
         await checking;
-        const image = await reading;
         const started = Date.now();
         const upscaling = engine.upscale(image, { scale: flags.scale, model, kind: flags.kind, seamless: flags.seamless });
         void preloadImageWriter(); // the PNG encoder's modules load while the model runs, not after it

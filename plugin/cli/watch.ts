@@ -1,9 +1,10 @@
 /** `remaster watch <dir>`: remaster assets as they are imported or edited, until Ctrl-C / SIGTERM. */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { deviceOption, threadsOption } from './device-option';
 import { DEFAULT_CONCURRENCY } from '../pipeline/defaults';
 import { parseJobs } from './output';
 import type { DeviceChoice } from '../types';
+import { integerOption } from './number-option';
 
 interface WatchFlags {
   config?: string;
@@ -53,8 +54,4 @@ export function registerWatchCommand(program: Command): void {
     });
 }
 
-function parseMs(value: string): number {
-  const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 0) throw new InvalidArgumentError('must be a whole number of milliseconds');
-  return ms;
-}
+const parseMs = integerOption({ min: 0, message: 'must be a whole number of milliseconds' });

@@ -88,9 +88,9 @@ export async function planAssets(root: string, state: StateData, io: PlatformIO,
 /**
  * The buffers a model file references, without reading it: recorded at its commit, used while the
  * change gate vouches the file is still that content and the state lists the model's files (its
- * images among them). Null: parse the file.
+ * images among them). Null: parse the file. Shared with watch's asset index (its startup build).
  */
-function recordedBuffers(root: string, state: StateData, rel: string): string[] | null {
+export function recordedBuffers(root: string, state: StateData, rel: string): string[] | null {
   const record = state.files[rel];
   const buffers = record?.buffers;
   if (!buffers || buffers.of !== record.output || !Array.isArray(buffers.files) || !buffers.files.every(isProjectPath)) return null;

@@ -124,7 +124,7 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
       throw err;
     }
     this.send({ type: 'watching', root: this.root });
-    await this.index.build(); // changes from here on reach it through the batches
+    await this.index.build(await this.states.load()); // changes from here on reach it through the batches
 
     // What is pending (like `remaster run`); files changed meanwhile are already collected.
     await this.runJob('startup', 'all');
@@ -244,8 +244,8 @@ class Watcher extends EventEmitter<{ event: [WatchEvent] }> implements ProjectWa
 
   private async runJob(reason: JobReason, wanted: Set<string> | 'all'): Promise<void> {
     // A config change also re-walks the index: saving the config is a way to resync after missed events.
-    if (reason === 'config') await this.index.build();
     const state = await this.states.load();
+    if (reason === 'config') await this.index.build(state);
     const plan = wanted === 'all' ? null : await this.index.plan(state, wanted);
     const keys: string[] = [];
     const assets = plan?.assets ?? (await selectAllAssets(this.root, state));

@@ -1,0 +1,48 @@
+/**
+ * Commander argument parsers for the CLI's numeric flags, one strict reading for every command.
+ *
+ * `Number()` alone accepts `''` and `' '` (as 0), `0x10`, `1e3` and `Infinity`, so each command's own
+ * check let a different set of odd spellings through. Here a flag takes plain decimal digits only
+ * (an optional sign, and for {@link numberOption} a decimal point); anything else is refused with the
+ * flag's own message, which commander prints as one line (exit 2, see `main.ts`).
+ */
+import { InvalidArgumentError } from 'commander';
+
+/** Range and wording of one flag. */
+export interface NumberRange {
+  /** Smallest accepted value. Default: no lower bound. */
+  min?: number;
+  /** Largest accepted value. Default: no upper bound. */
+  max?: number;
+  /** Exclude `min` itself (for "above 0"). Default `false`. */
+  aboveMin?: boolean;
+  /** The reason shown after commander's "option '--x <n>' argument 'v' is invalid." */
+  message: string;
+}
+
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+
+/**
+ * A parser for a whole-number flag.
+ *
+ * ```ts
+ * program.option('--jobs <n>', 'assets at once', integerOption({ min: 1, message: 'must be a whole number from 1 up' }), 1);
+ * ```
+ */
+export function integerOption(range: NumberRange): (value: string) => number {
+  return (value) => checked(value, INTEGER, range);
+}
+
+/** A parser for a decimal-number flag (`0.5`, `.5`, `12`); same range rules as {@link integerOption}. */
+export function numberOption(range: NumberRange): (value: string) => number {
+  return (value) => checked(value, DECIMAL, range);
+}
+
+function checked(value: string, form: RegExp, { min = -Infinity, max = Infinity, aboveMin = false, message }: NumberRange): number {
+  const text = value.trim();
+  const n = form.test(text) ? Number(text) : NaN;
+  const inRange = aboveMin ? n > min : n >= min;
+  if (!Number.isFinite(n) || !inRange || n > max) throw new InvalidArgumentError(message);
+  return n;
+}

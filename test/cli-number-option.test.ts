@@ -1,0 +1,48 @@
+/** Numeric flags: one strict reading for every command (plain decimal digits within the flag's range). */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { integerOption, numberOption } from '../plugin/cli/number-option';
+import { makeProject, removeProject, snapshot, writeJSON } from './helpers/project';
+
+const BIN = path.join(__dirname, '..', 'bin', 'remaster.js');
+
+test('whole numbers: plain digits in range pass; empty, hex, exponent, fractions and out-of-range are refused', () => {
+  const jobs = integerOption({ min: 1, max: 64, message: 'must be a whole number from 1 to 64' });
+  expect(jobs('2')).toBe(2);
+  expect(jobs(' 16 ')).toBe(16);
+  expect(jobs('+3')).toBe(3);
+  expect(jobs('64')).toBe(64);
+  // Number() reads every one of these as a number; none is what a user means by a count.
+  for (const bad of ['', ' ', '0x2', '1e1', '2.5', 'Infinity', '0', '65', '-1', '2 jobs', '٣']) {
+    expect(() => jobs(bad)).toThrow('must be a whole number from 1 to 64');
+  }
+});
+
+test('decimal numbers: "above" excludes the bound, exponent and hex are refused', () => {
+  const positive = numberOption({ min: 0, aboveMin: true, message: 'must be a positive number' });
+  expect(positive('0.5')).toBe(0.5);
+  expect(positive('.25')).toBe(0.25);
+  expect(positive('12')).toBe(12);
+  for (const bad of ['0', '-0.5', '', '5e-1', '0x1', 'NaN', '1/2']) expect(() => positive(bad)).toThrow('must be a positive number');
+  const fov = numberOption({ min: 5, max: 150, message: 'fov' });
+  expect(fov('5')).toBe(5);
+  expect(() => fov('4.99')).toThrow('fov');
+  expect(() => fov('150.01')).toThrow('fov');
+});
+
+describe('on the command line', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = makeProject({ 'tex/brick.png': 'gltf/TextureTransformTest/UV.png' });
+  });
+  afterEach(() => removeProject(dir));
+
+  it('run --jobs 0x2 is refused in one line with exit 2 and the project untouched', () => {
+    writeJSON(path.join(dir, 'remaster.config.json'), { rules: [{ match: '**/*', upscale: { scale: 2, model: 'lanczos' } }] });
+    const before = snapshot(dir);
+    const r = spawnSync(process.execPath, [BIN, 'run', dir, '--jobs', '0x2'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining("option '--jobs <n>' argument '0x2' is invalid. must be a whole number from 1 up")]);
+    expect(snapshot(dir)).toEqual(before);
+  });
+});
