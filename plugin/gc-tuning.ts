@@ -8,7 +8,7 @@
  * thread started incremental marking again right after each full collection finished: 15-23 full
  * collections per run (none with the engine alone), ~1 s of main-thread CPU taken from inference on a
  * 2-core machine. With this setting: 1-3 per run; `remaster run` of 40 textures 0.86-0.97x the time
- * (median 0.94x, alternated with the build before), run ÷ summed engine 1.34-1.38 -> 1.14-1.19 in the
+ * (median 0.94x, alternated with the build before), run ÷ summed engine 1.34-1.46 -> 1.14-1.30 in the
  * bench (table in plugin/engine/README.md).
  * The limits are V8's own, so peak memory is not raised; the price is that a full collection, when it
  * comes, pauses the thread for all of its marking instead of in steps: tens of ms at a run's heap, 64-133
