@@ -11,7 +11,8 @@
  *   node test/vary-data/make-heldout.js ~/.cache/remaster-data/nexuiz-textures ~/.cache/remaster-data/vary-heldout
  *   node test/vary-data/make-heldout.js --tune 40 ~/.cache/remaster-data/nexuiz-textures vary-tune   # complement, for tuning
  *   node test/vary-data/make-heldout.js --set 2 ~/.cache/remaster-data/nexuiz-textures vary-heldout2  # held-out set 2 (scored by vary3)
- *   node test/vary-data/make-heldout.js --set 3 ~/.cache/remaster-data/nexuiz-textures vary-heldout3  # FRESH held-out set 3
+ *   node test/vary-data/make-heldout.js --set 3 ~/.cache/remaster-data/nexuiz-textures vary-heldout3  # held-out set 3 (scored by vary4)
+ *   node test/vary-data/make-heldout.js --set 4 ~/.cache/remaster-data/nexuiz-textures vary-heldout4  # FRESH held-out set 4
  *
  * `--set 2` (defined before it was ever scored, vary3): the same held-out folders and filters, but only colour
  * textures that HAVE a `_norm` or `_gloss` sibling and are NOT among set 1's 16 (set 1 was scored several times
@@ -21,6 +22,10 @@
  * `--set 3` (defined before it was ever scored, vary4): the same held-out folders and filters (siblings NOT
  * required), colour textures that are in neither set 1 nor set 2 (both scored, so contaminated); first 16 by
  * sha1(file name). Disjoint from sets 1 and 2 by construction, and from every tuning set (other folders).
+ *
+ * `--set 4` (defined before it was ever scored, vary5): the same held-out folders and filters as set 3 (siblings
+ * NOT required), colour textures in none of sets 1, 2 and 3 (all three scored, so seen); first 16 by
+ * sha1(file name). Disjoint from sets 1-3 by construction, and from every tuning set (other folders).
  *
  * Output: OUT/<folder>__<name>.png (+ _norm.png, _gloss.png) and manifest.json.
  */
@@ -33,7 +38,7 @@ const SIZE = 256;
 // `--tune [N]`: the complement (folders NOT held out, first N by sha1(file name)) for tuning, never scored as held-out.
 const TUNE = process.argv.indexOf('--tune');
 const MAX = TUNE >= 0 ? Number(process.argv[TUNE + 1]) || 40 : 16;
-// `--set 2` / `--set 3`: the later held-out sets (see above).
+// `--set 2` / `--set 3` / `--set 4`: the later held-out sets (see above).
 const SET_ARG = process.argv.indexOf('--set');
 const SET = SET_ARG >= 0 ? Number(process.argv[SET_ARG + 1]) : 1;
 const MAP_SUFFIX = /_(norm|gloss|bump|glow|pants|shirt|reflect|h)$/i;
@@ -126,7 +131,7 @@ async function select(f, root, byStem, needSibling) {
 async function main() {
   const flag = (a) => a === '--tune' || a === '--set';
   const [root, out] = process.argv.slice(2).filter((a, i, all) => !flag(a) && !flag(all[i - 1]));
-  if (![1, 2, 3].includes(SET)) throw new Error('--set must be 1, 2 or 3');
+  if (![1, 2, 3, 4].includes(SET)) throw new Error('--set must be 1, 2, 3 or 4');
   if (!root || !out) throw new Error('usage: make-heldout.js PACKAGE_ROOT OUT');
   fs.mkdirSync(out, { recursive: true });
   const candidates = [];
@@ -165,7 +170,7 @@ async function main() {
   const manifest = {
     package: 'nexuiz-textures (Debian)',
     licence: 'GPL-2+ (usr/share/doc/nexuiz-textures/copyright in the package)',
-    rule: TUNE >= 0 ? `TUNING set (not held out): folders with sha1(folder) mod 100 >= 10; otherwise as the held-out rule, first ${MAX}` : SET === 3 ? 'SET 3 (fresh, vary4): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, in neither set 1 nor set 2; centre 256x256; first 16 by sha1(file name)' : SET === 2 ? 'SET 2 (fresh): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, with a _norm or _gloss sibling, not in set 1; centre 256x256; first 16 by sha1(file name)' : 'folders with sha1(folder) mod 100 < 10 (as models/training/prepare_data.py); colour textures >= 256 px, not flat; centre 256x256; first 16 by sha1(file name)',
+    rule: TUNE >= 0 ? `TUNING set (not held out): folders with sha1(folder) mod 100 >= 10; otherwise as the held-out rule, first ${MAX}` : SET === 4 ? 'SET 4 (fresh, vary5): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, in none of sets 1, 2, 3; centre 256x256; first 16 by sha1(file name)' : SET === 3 ? 'SET 3 (fresh, vary4): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, in neither set 1 nor set 2; centre 256x256; first 16 by sha1(file name)' : SET === 2 ? 'SET 2 (fresh): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, with a _norm or _gloss sibling, not in set 1; centre 256x256; first 16 by sha1(file name)' : 'folders with sha1(folder) mod 100 < 10 (as models/training/prepare_data.py); colour textures >= 256 px, not flat; centre 256x256; first 16 by sha1(file name)',
     items,
   };
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));

@@ -21,7 +21,7 @@ import { cellFreeLevels, cropCell, periodCell, repeatCell } from './period-cell'
 import { makePlan } from './plan';
 import { remap } from './remap';
 import { synthesizeCoordinates } from './synthesize';
-import type { VaryMap, VaryOptions, VaryResult, Variant } from './types';
+import type { CoordinateMap, VaryMap, VaryOptions, VaryResult, Variant } from './types';
 
 /** Smallest exemplar side: below this there is nothing to rearrange. */
 export const MIN_SIDE = 32;
@@ -96,18 +96,22 @@ export function tiles(image: VaryMap['image']): boolean {
 export const NOVELTY_LIMIT = 0.55;
 
 /**
- * A guided synthesis whose variant is not a near-copy of the exemplar. The random-phase guide
+ * A synthesis whose variant is not a near-copy of the exemplar. The random-phase guide
  * (low-frequency-guide.ts) brings the exemplar's large shapes back at full power, and a texture with a few
  * dominant shapes (a sign, a stain) can then come out close to a shifted copy (tuning sets: 4 of 38
- * textures over 0.6, from 0.42-0.56). The guide's own test on its coarse grid does not see this, so the
- * finished variant's luma is checked: over NOVELTY_LIMIT, one more guide draw (another seed), then the
- * independent-block layout; the first under the limit is kept, else the least correlated.
+ * textures over 0.6, from 0.42-0.56); a lattice texture moves its content in whole lattice steps, and
+ * where the lattice is fine (11-px slats) a big block moved by a step is the exemplar again (set 3:
+ * walltek3, grt_rst1 at 0.60 with one layout, under 0.6 with another). So the finished variant's luma is
+ * checked (after a period cell is repeated): over NOVELTY_LIMIT, another layout — for a guided plan one
+ * more guide draw, then independent blocks; otherwise two more seeds — and the first under the limit is
+ * kept, else the least correlated.
  */
-function novelGuided(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap): { coords: ReturnType<typeof synthesizeCoordinates>; leadImage?: RawImage } {
-  const attempts = [plan, { ...plan, seed: Math.floor(hashRandom(plan.seed, 91, 0, 0) * 2147483647) }, { ...plan, guide: undefined }];
-  let best: { coords: ReturnType<typeof synthesizeCoordinates>; leadImage?: RawImage; ncc: number } | undefined;
+function novelLayout(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap, place: (coords: CoordinateMap) => CoordinateMap): { coords: CoordinateMap; leadImage?: RawImage } {
+  const reseed = (salt: number) => ({ ...plan, seed: Math.floor(hashRandom(plan.seed, salt, 0, 0) * 2147483647) });
+  const attempts = plan.guide ? [plan, reseed(91), { ...plan, guide: undefined }] : [plan, reseed(91), reseed(92)];
+  let best: { coords: CoordinateMap; leadImage?: RawImage; ncc: number } | undefined;
   for (const attempt of attempts) {
-    const coords = synthesizeCoordinates(exemplar, attempt);
+    const coords = place(synthesizeCoordinates(exemplar, attempt));
     const window = checkWindow(coords, lead.image.width, lead.image.height);
     const image = remap(lead.image, window, lead.kind);
     const ncc = maxCyclicNcc(image, lead.image).max;
@@ -124,7 +128,7 @@ function novelGuided(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnTyp
  * exemplar's side when that is larger), else its top-left corner of that size — every exemplar-sized
  * window in it is compared, and the FFTs of a whole 8192² variant would take gigabytes.
  */
-function checkWindow(coords: ReturnType<typeof synthesizeCoordinates>, ew: number, eh: number): ReturnType<typeof synthesizeCoordinates> {
+function checkWindow(coords: CoordinateMap, ew: number, eh: number): CoordinateMap {
   const width = Math.min(coords.width, Math.max(ew, 2048));
   const height = Math.min(coords.height, Math.max(eh, 2048));
   if (width === coords.width && height === coords.height) return coords;
@@ -172,10 +176,9 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
       layout: options.layout,
     });
     if (!exemplar || exemplar.stack.length <= plan.levels) exemplar = buildExemplar(source, plan.levels, exemplarTiles);
-    const { coords: synthesized, leadImage } = plan.guide ? novelGuided(exemplar, plan, maps[0]) : { coords: synthesizeCoordinates(exemplar, plan), leadImage: undefined };
-    const coords = cell ? repeatCell(synthesized, width, height) : synthesized;
-    const reuse = (i: number) => (i === 0 && coords === synthesized ? leadImage : undefined);
-    variants.push({ index: k, coords, maps: maps.map((m, i) => ({ slot: m.slot, kind: m.kind, image: reuse(i) ?? remap(m.image, coords, m.kind) })) });
+    const place = cell ? (c: CoordinateMap) => repeatCell(c, width, height) : (c: CoordinateMap) => c;
+    const { coords, leadImage } = novelLayout(exemplar, plan, maps[0], place);
+    variants.push({ index: k, coords, maps: maps.map((m, i) => ({ slot: m.slot, kind: m.kind, image: (i === 0 && leadImage) || remap(m.image, coords, m.kind) })) });
   }
   return { variants, exemplarTiles, outputTiles, lattice };
 }
