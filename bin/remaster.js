@@ -4,6 +4,15 @@
 // If that fails (no build, no onnxruntime), the command goes on without it and reports the problem itself.
 // Not for Lanczos or help, which run no model (a worker loading onnxruntime would cost ~50 ms of CPU for nothing).
 const args = process.argv.slice(2);
+// `remaster run`: V8 collects the old generation when it is full instead of marking incrementally
+// whenever a run's pixel buffers bring it near its limit (issue 13, see plugin/gc-tuning.ts).
+if (args[0] === 'run') {
+  try {
+    require('../dist/plugin/gc-tuning.js').tuneGarbageCollection();
+  } catch {
+    // not built: main reports that
+  }
+}
 if (args[0] === 'upscale' && !args.some((a) => ['lanczos', '--model=lanczos', '--help', '-h'].includes(a))) {
   try {
     require('../dist/plugin/engine/inference-host.js').prestartInferenceWorker();

@@ -14,6 +14,7 @@ import sharp from 'sharp';
 import { ownRawInput, PNG_OPTIONS } from './engine/encode-options';
 import { firstLine } from './errors';
 import { IMAGE_FORMATS, type ImageFormat } from './image-formats';
+import { pngjsEncodes } from './png-settings';
 import { writeFileAtomicFrom } from './state/atomic-write';
 import type { RawImage, TextureKind } from './types';
 
@@ -107,8 +108,8 @@ export async function encodeImage(image: RawImage, format: ImageFormat, quality:
     throw new Error('the image has transparency, which JPEG cannot store (use png or webp)');
   }
   if (format === 'png') {
-    const png = await pngEncoder();
-    if (png.pngjsEncodes(image)) return png.encodePng(image);
+    const whole = await wholePng(image);
+    if (whole) return whole;
   }
   let pipeline = sharp(image.data, ownRawInput(image.width, image.height, image.channels));
   // sharp writes sRGB unless told otherwise: keep grey images grey (1 or 2 channels).
@@ -125,6 +126,14 @@ export async function encodeImage(image: RawImage, format: ImageFormat, quality:
  */
 export function pngEncoder(): Promise<typeof import('./png-encode')> {
   return import('./png-encode');
+}
+
+/**
+ * The PNG of an image png-encode.ts takes (up to 4 MP, see png-settings.ts), in one piece; undefined for
+ * a larger one, which sharp encodes (streaming, no copy of the image). The one place that chooses.
+ */
+async function wholePng(image: RawImage): Promise<Buffer | undefined> {
+  return pngjsEncodes(image) ? (await pngEncoder()).encodePng(image) : undefined;
 }
 
 /** Whether any texel is not fully opaque (an alpha channel full of 255 can be dropped). */
@@ -155,16 +164,15 @@ export async function readImageFile(file: string): Promise<RawImage> {
  */
 export async function writeImageFile(file: string, image: RawImage): Promise<void> {
   const ext = path.extname(file).toLowerCase();
-  const png = ext === '.png' ? await pngEncoder() : undefined;
-  if (png?.pngjsEncodes(image)) {
-    try {
-      const bytes = await png.encodePng(image);
-      await writeFileAtomicFrom(file, async (handle) => void (await handle.write(bytes)));
-    } catch (err) {
-      throw new Error(`${file}: cannot write (${firstLine(err)})`);
-    }
-    return;
+  let whole: Buffer | undefined;
+  try {
+    whole = ext === '.png' ? await wholePng(image) : undefined;
+    const bytes = whole;
+    if (bytes) await writeFileAtomicFrom(file, async (handle) => void (await handle.write(bytes)));
+  } catch (err) {
+    throw new Error(`${file}: cannot write (${firstLine(err)})`);
   }
+  if (whole) return;
   let pipeline = sharp(image.data, ownRawInput(image.width, image.height, image.channels));
   if (ext === '.png') pipeline = pipeline.png(PNG_OPTIONS);
   else if (ext === '.jpg' || ext === '.jpeg') pipeline = pipeline.jpeg({ quality: 92 });

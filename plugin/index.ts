@@ -4,6 +4,7 @@ export { remasterProject, type RemasterProjectOptions } from './pipeline/project
 export { restoreProject, type RestoreOptions, type RestoreReport } from './pipeline/restore';
 export { remaster, type RemasterTransformOptions } from './pipeline/transform';
 export { createEngine, type Engine, type EngineOptions } from './engine';
+export { tuneGarbageCollection } from './gc-tuning';
 export { registerOperation, listOperations } from './ops/registry';
 export type * from './ops/types';
 export { TEXTURE_ORDER } from './ops/types';

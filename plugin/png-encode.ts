@@ -17,22 +17,14 @@
  */
 import { PNG, type ColorType } from 'pngjs';
 import { assertRawImage } from './engine/pixels';
+import { PNG_DEFLATE_LEVEL, PNG_FILTER } from './png-settings';
 import type { RawImage } from './types';
 
-/** PNG filter type 2, "Up": each byte minus the byte above it. */
-export const PNG_FILTER = 2;
-/** zlib level (Node's zlib). 4 gives 0.96x the bytes of sharp's level 3 adaptive for 0.77x its CPU time. */
-export const PNG_DEFLATE_LEVEL = 2;
-/** Outputs up to 4 MP (2048² RGBA: a 16 MB filtered copy) are encoded with pngjs; larger ones with sharp. */
-export const PNGJS_MAX_TEXELS = 2048 * 2048;
+// The settings live in png-settings.ts (readable without loading pngjs); exported here too.
+export { PNG_DEFLATE_LEVEL, PNG_FILTER, PNGJS_MAX_TEXELS, pngjsEncodes } from './png-settings';
 
 /** PNG colour type by channel count: grey, grey+alpha, RGB, RGBA. */
 const COLOR_TYPES: Record<RawImage['channels'], ColorType> = { 1: 0, 2: 4, 3: 2, 4: 6 };
-
-/** Whether encodePng takes this image (else sharp encodes it, with PNG_OPTIONS). */
-export function pngjsEncodes(image: RawImage): boolean {
-  return image.width * image.height <= PNGJS_MAX_TEXELS;
-}
 
 /**
  * The PNG file of an 8-bit image (1-4 channels), no ancillary chunks. The filter pass runs on this

@@ -3,6 +3,7 @@
  * file holds the very pixels it was given, for every channel count, on both sides of the size switch,
  * and a smooth texture compresses at least as well as with sharp's default settings.
  */
+import { spawnSync } from 'node:child_process';
 import sharp from 'sharp';
 import { decodeImage, encodeImage, probeImage } from '../plugin/image-codec';
 import { encodePng, PNGJS_MAX_TEXELS, pngjsEncodes } from '../plugin/png-encode';
@@ -54,4 +55,13 @@ test('a smooth texture is no bigger than with sharp defaults (zlib 6, no filter)
 
 test('a buffer that does not match its size is refused, not padded with zeros', async () => {
   await expect(encodePng({ data: new Uint8Array(10), width: 300, height: 200, channels: 3 })).rejects.toThrow(/buffer holds 10 bytes, expected 300x200x3/);
+});
+
+test('the result cache key reads the encoder settings without loading pngjs (image-codec loads it on first use)', () => {
+  // The built modules in a fresh process: jest's module registry is not node's require cache.
+  const script = `require(${JSON.stringify(require.resolve('../dist/plugin/cache/result-key.js'))});
+    process.stdout.write(String(Object.keys(require.cache).some((f) => f.includes('/node_modules/pngjs/'))));`;
+  const loaded = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  expect(loaded.stderr).toBe('');
+  expect(loaded.stdout).toBe('false');
 });

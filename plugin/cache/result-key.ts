@@ -3,7 +3,8 @@
  * defaults, pipeline version — plugin/pipeline/context.ts) plus what the fingerprint leaves out because
  * a project's own state never needed it: the content of each model file the rules or defaults name
  * (a retrained model under the same name), and the versions of the code that makes the bytes
- * (Remaster, onnxruntime, sharp/libvips and its encoders, the PNG encoder of plugin/png-encode.ts).
+ * (Remaster, onnxruntime, sharp/libvips and its encoders, the PNG encoder of plugin/png-encode.ts; its
+ * settings are read from png-settings.ts, which does not load pngjs).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { env } from 'onnxruntime-node';
 import sharp from 'sharp';
 import type { SourcedRule } from '../config/types';
 import { packageRoot, resolveModel } from '../engine/model-source';
-import { PNG_DEFLATE_LEVEL, PNG_FILTER, PNGJS_MAX_TEXELS } from '../png-encode';
+import { PNG_DEFLATE_LEVEL, PNG_FILTER, PNGJS_MAX_TEXELS } from '../png-settings';
 import { listOperations } from '../ops/registry';
 import { hashBytes, hashValue } from '../state/hash';
 

@@ -7,7 +7,9 @@
  * 2. project ÷ engine: `remasterProject` over a generated project of 40 distinct textures (one engine,
  *    loaded beforehand) over the sum of engine.upscale times of the same 40 images, upscaled one
  *    after another by the same engine. What is left: decode, encode, hashing, commits, state.
- *    Also the --jobs x --threads table the default `--jobs` was chosen from.
+ *    Also the --jobs x --threads table the default `--jobs` was chosen from (`--project-configs default`:
+ *    only the defaults), and the defaults under V8's own garbage-collector setting: the bench sets what
+ *    `remaster run` sets (plugin/gc-tuning.ts) for every run but that one.
  * 3. CLI ÷ engine: `remaster upscale` of a 512² texture (a fresh process: start-up, model load,
  *    decode, encode, atomic write) over engine.upscale of the same image in a warm engine.
  * 4. memory: peak RSS of `remaster upscale --scale 4 --device cpu` itself (a fresh process: read, x4
@@ -17,15 +19,18 @@
  *
  *   npm run build && node dist/test/bench/targets.js [--textures 40] [--texture-size 256] [--repeat 2]
  *     [--memory-sizes 512,1024,2048] [--skip engine,project,cli,memory]
+ *     [--project-configs all|default]
  */
 
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import sharp from 'sharp';
 import { createEngine, type Engine } from '../../plugin/engine';
 import { defaultThreads } from '../../plugin/engine/device';
+import { GC_TUNING_FLAG } from '../../plugin/gc-tuning';
 import { packageRoot } from '../../plugin/engine/model-source';
 import { DEFAULT_CONCURRENCY } from '../../plugin/pipeline/defaults';
 import { remasterProject } from '../../plugin/pipeline/project';
@@ -43,10 +48,12 @@ interface Args {
   repeat: number;
   memorySizes: number[];
   skip: Set<string>;
+  /** `all`: the --jobs x --threads table; `default`: only the default --jobs and --threads. */
+  projectConfigs: 'all' | 'default';
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { textures: 40, textureSize: 256, repeat: 2, memorySizes: [512, 1024, 2048], skip: new Set() };
+  const args: Args = { textures: 40, textureSize: 256, repeat: 2, memorySizes: [512, 1024, 2048], skip: new Set(), projectConfigs: 'all' };
   for (let i = 0; i < argv.length; i += 2) {
     const v = argv[i + 1];
     switch (argv[i]) {
@@ -55,6 +62,10 @@ function parseArgs(argv: string[]): Args {
       case '--repeat': args.repeat = Math.max(1, Number(v)); break;
       case '--memory-sizes': args.memorySizes = v.split(',').map(Number); break;
       case '--skip': args.skip = new Set(v.split(',')); break;
+      case '--project-configs':
+        if (v !== 'all' && v !== 'default') throw new Error('--project-configs must be all or default');
+        args.projectConfigs = v;
+        break;
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
   }
@@ -127,16 +138,22 @@ async function makeProject(dir: string, count: number, size: number): Promise<Ra
 
 async function projectTargets(args: Args, work: string): Promise<void> {
   const cores = defaultThreads();
+  v8.setFlagsFromString(GC_TUNING_FLAG); // what `remaster run` runs with
   console.log(`remaster run ÷ summed engine time (${args.textures} textures ${args.textureSize}², x2 remaster-x2-fast, ${cores} cores):`);
   const source = path.join(work, 'project');
   const images = await makeProject(source, args.textures, args.textureSize);
-  const configs = [
+  const table = args.projectConfigs === 'all' ? [
     { jobs: 1, threads: 1 },
     { jobs: 1, threads: cores },
     { jobs: 2, threads: 1 },
     { jobs: 2, threads: cores },
     { jobs: 4, threads: cores },
-  ].filter((c, i, all) => all.findIndex((d) => d.jobs === c.jobs && d.threads === c.threads) === i);
+  ] : [{ jobs: DEFAULT_CONCURRENCY, threads: cores }];
+  // `v8gc`: the defaults again under V8's own collector setting (incremental marking), for the record.
+  const configs = [...table.map((c) => ({ ...c, v8gc: false })), { jobs: DEFAULT_CONCURRENCY, threads: cores, v8gc: true }]
+    .filter((c, i, all) => all.findIndex((d) => d.jobs === c.jobs && d.threads === c.threads && d.v8gc === c.v8gc) === i);
+  // As `remaster run` does (bin/remaster.js), switched back only around the V8-default runs.
+  const setGc = (v8gc: boolean) => v8.setFlagsFromString(v8gc ? '--incremental-marking' : GC_TUNING_FLAG);
   const engines = new Map<number, Engine>();
   const engineFor = async (threads: number) => {
     let e = engines.get(threads);
@@ -154,13 +171,15 @@ async function projectTargets(args: Args, work: string): Promise<void> {
       // Alternate configurations so drifting load hits all alike.
       for (const c of configs) {
         const engine = await engineFor(c.threads);
-        const root = path.join(work, `run-${r}-${c.jobs}-${c.threads}`);
+        const root = path.join(work, `run-${r}-${c.jobs}-${c.threads}-${c.v8gc}`);
         await fs.cp(source, root, { recursive: true });
+        setGc(c.v8gc);
         const t0 = performance.now();
         const result = await remasterProject(root, { engine, concurrency: c.jobs });
         const s = seconds(t0);
+        setGc(false);
         if (result.processed.length !== args.textures) throw new Error(`expected ${args.textures} processed: ${JSON.stringify(result.failed)}`);
-        const key = `--jobs ${c.jobs} --threads ${c.threads}`;
+        const key = `--jobs ${c.jobs} --threads ${c.threads}${c.v8gc ? ' (V8 default GC)' : ''}`;
         runs.set(key, [...(runs.get(key) ?? []), s]);
         await fs.rm(root, { recursive: true, force: true });
       }
@@ -175,7 +194,8 @@ async function projectTargets(args: Args, work: string): Promise<void> {
     for (const e of engines.values()) await e.close();
   }
   const engineSum = median(sums.get(cores)!);
-  console.log(`  summed engine time: ${engineSum.toFixed(2)} s (${cores} threads), ${median(sums.get(1)!).toFixed(2)} s (1 thread)`);
+  const oneThread = sums.get(1);
+  console.log(`  summed engine time: ${engineSum.toFixed(2)} s (${cores} threads)${oneThread ? `, ${median(oneThread).toFixed(2)} s (1 thread)` : ''}`);
   for (const [key, times] of runs) console.log(`  ${key}: median ${median(times).toFixed(2)} s (${times.map((t) => t.toFixed(2)).join(', ')})`);
   const def = `--jobs ${DEFAULT_CONCURRENCY} --threads ${cores}`;
   report('remaster run ÷ summed engine time', median(runs.get(def)!) / engineSum, 1.1, `defaults: ${def}`);
@@ -183,6 +203,7 @@ async function projectTargets(args: Args, work: string): Promise<void> {
   const j2t1 = runs.get('--jobs 2 --threads 1');
   if (j1) report(`--jobs 2 ÷ --jobs 1 (both --threads ${cores})`, median(runs.get(def)!) / median(j1), undefined);
   if (j1 && j2t1) report(`--jobs 2 --threads 1 ÷ --jobs 1 --threads ${cores}`, median(j2t1) / median(j1), undefined);
+  report('remaster run ÷ summed engine time, V8 default GC', median(runs.get(`${def} (V8 default GC)`)!) / engineSum, undefined, 'before plugin/gc-tuning.ts');
 }
 
 async function cliTargets(args: Args, work: string): Promise<void> {
