@@ -30,6 +30,19 @@ test('decimal numbers: "above" excludes the bound, exponent and hex are refused'
   expect(() => fov('150.01')).toThrow('fov');
 });
 
+test('vary and style read their numbers the same way (a hex seed or count is refused)', () => {
+  const { varyOptionsFromFlags } = require('../plugin/cli/vary') as typeof import('../plugin/cli/vary');
+  const flags = { count: '4', seed: '1', variation: '0.5' } as Parameters<typeof varyOptionsFromFlags>[0];
+  expect(varyOptionsFromFlags(flags)).toMatchObject({ count: 4, seed: 1, variation: 0.5 });
+  expect(() => varyOptionsFromFlags({ ...flags, count: '0x4' })).toThrow('--count must be a whole number (got "0x4")');
+  expect(() => varyOptionsFromFlags({ ...flags, seed: '1e3' })).toThrow('--seed must be a whole number');
+  expect(() => varyOptionsFromFlags({ ...flags, variation: '5e-1' })).toThrow('--variation must be a number from 0 to 1');
+  const { parseSeed, parseStrength } = require('../plugin/cli/style') as typeof import('../plugin/cli/style');
+  expect(parseSeed('7')).toBe(7);
+  expect(() => parseSeed('0x7')).toThrow('seed must be an integer from 0 to 4294967295');
+  expect(() => parseStrength('')).toThrow('strength must be a number from 0 to 1');
+});
+
 describe('on the command line', () => {
   let dir: string;
   beforeEach(() => {

@@ -39,9 +39,20 @@ export function numberOption(range: NumberRange): (value: string) => number {
   return (value) => checked(value, DECIMAL, range);
 }
 
-function checked(value: string, form: RegExp, { min = -Infinity, max = Infinity, aboveMin = false, message }: NumberRange): number {
+/** `value` as a whole number when it is written as one (plain digits, optional sign), else NaN. */
+export function readInteger(value: string): number {
   const text = value.trim();
-  const n = form.test(text) ? Number(text) : NaN;
+  return INTEGER.test(text) ? Number(text) : NaN;
+}
+
+/** `value` as a number when it is written as a plain decimal (`0.5`, `.5`, `12`), else NaN. */
+export function readDecimal(value: string): number {
+  const text = value.trim();
+  return DECIMAL.test(text) ? Number(text) : NaN;
+}
+
+function checked(value: string, form: RegExp, { min = -Infinity, max = Infinity, aboveMin = false, message }: NumberRange): number {
+  const n = form === INTEGER ? readInteger(value) : readDecimal(value);
   const inRange = aboveMin ? n > min : n >= min;
   if (!Number.isFinite(n) || !inRange || n > max) throw new InvalidArgumentError(message);
   return n;

@@ -5,7 +5,8 @@
  */
 
 import path from 'node:path';
-import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
+import { CommanderError, Option, type Command } from 'commander';
+import { integerOption, numberOption } from './number-option';
 import { readImageFile, writeImageFile } from '../engine';
 import { blend, readStyleReference, STYLE_METHODS, styleFrames, styleFull, type StyleMethod } from '../ops/style';
 
@@ -21,29 +22,10 @@ interface StyleFlags {
 
 const OUTPUT_EXT = new Set(['.png', '.jpg', '.jpeg', '.webp']);
 
-export function parseStrength(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('strength must be a number from 0 to 1');
-  return n;
-}
-
-export function parseSeed(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('seed must be an integer from 0 to 4294967295');
-  return n;
-}
-
-export function parseTone(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('tone must be a number from 0 to 1');
-  return n;
-}
-
-function parseFrames(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 2 || n > 256) throw new InvalidArgumentError('frames must be an integer from 2 to 256');
-  return n;
-}
+export const parseStrength = numberOption({ min: 0, max: 1, message: 'strength must be a number from 0 to 1' });
+export const parseSeed = integerOption({ min: 0, max: 0xffffffff, message: 'seed must be an integer from 0 to 4294967295' });
+export const parseTone = numberOption({ min: 0, max: 1, message: 'tone must be a number from 0 to 1' });
+const parseFrames = integerOption({ min: 2, max: 256, message: 'frames must be an integer from 2 to 256' });
 
 /** Bad input: one line on stderr and exit 2, before anything is written. */
 export function usageError(message: string): never {

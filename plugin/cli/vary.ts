@@ -12,6 +12,7 @@ import type { VaryMap, VaryOptions } from '../ops/vary/types';
 import type { PendingFile } from '../ops/vary/encode';
 import { mapSuffix } from '../ops/vary/siblings';
 import type { TextureKind } from '../types';
+import { readDecimal, readInteger } from './number-option';
 
 interface VaryFlags {
   with: string[];
@@ -33,16 +34,16 @@ export function kindOfSlot(slot: string, file: string): TextureKind {
 }
 
 function wholeNumber(name: string, value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n)) throw new VaryInputError(`--${name} must be a whole number (got "${value}")`);
+  const n = readInteger(value);
+  if (!Number.isSafeInteger(n)) throw new VaryInputError(`--${name} must be a whole number (got "${value}")`);
   return n;
 }
 
 /** Parses the flags into options (throws VaryInputError with one line). */
 export function varyOptionsFromFlags(flags: VaryFlags): VaryOptions {
   const options: VaryOptions = { count: wholeNumber('count', flags.count), seed: wholeNumber('seed', flags.seed), tile: flags.tile ? true : undefined };
-  const variation = Number(flags.variation);
-  if (flags.variation.trim() === '' || !(variation >= 0 && variation <= 1)) throw new VaryInputError(`--variation must be a number from 0 to 1 (got "${flags.variation}")`);
+  const variation = readDecimal(flags.variation);
+  if (!(variation >= 0 && variation <= 1)) throw new VaryInputError(`--variation must be a number from 0 to 1 (got "${flags.variation}")`);
   options.variation = variation;
   if (flags.size !== undefined) {
     const m = /^(\d+)x(\d+)$/i.exec(flags.size.trim());
