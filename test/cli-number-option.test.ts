@@ -43,6 +43,19 @@ test('vary and style read their numbers the same way (a hex seed or count is ref
   expect(() => parseStrength('')).toThrow('strength must be a number from 0 to 1');
 });
 
+test('the eval commands refuse odd numbers in one line too (before reading any data)', () => {
+  const cases: [string[], string][] = [
+    [['eval-material', '/nonexistent', '--limit', 'abc'], "option '--limit <n>' argument 'abc' is invalid. limit must be a whole number from 1 up"],
+    [['eval-material', '/nonexistent', '--size', '12'], "option '--size <WxH>' argument '12' is invalid. size must be WIDTHxHEIGHT, each from 64 to 4096"],
+    [['eval-vary', '/nonexistent', '--count', '0x3'], '--count must be a whole number from 2 to 16'],
+  ];
+  for (const [args, message] of cases) {
+    const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
+  }
+});
+
 describe('on the command line', () => {
   let dir: string;
   beforeEach(() => {

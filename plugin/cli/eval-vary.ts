@@ -1,6 +1,7 @@
 /** `remaster eval-vary <dir>`: the Texture Multiplier vs shuffled tiles and Heitz-Neyret blending, CNN-free statistics. */
 import type { Command } from 'commander';
 import { ConfigError, firstLine } from '../config/errors';
+import { readDecimal, readInteger } from './number-option';
 
 interface EvalVaryFlags {
   count: string;
@@ -23,10 +24,10 @@ export function registerEvalVaryCommand(program: Command): void {
     .option('--json', 'print the report as one JSON object')
     .option('--report <file.html>', 'also write an HTML page: exemplar, variants and their 2x2 tilings')
     .action(async (dir: string, flags: EvalVaryFlags) => {
-      const count = Number(flags.count);
-      const variation = Number(flags.variation);
-      const seed = Number(flags.seed);
-      const copySize = Number(flags.copySize);
+      const count = readInteger(flags.count);
+      const variation = readDecimal(flags.variation);
+      const seed = readInteger(flags.seed);
+      const copySize = readInteger(flags.copySize);
       if (!Number.isInteger(count) || count < 2 || count > 16) throw new ConfigError('--count must be a whole number from 2 to 16');
       if (!(variation >= 0 && variation <= 1)) throw new ConfigError('--variation must be from 0 to 1');
       if (!Number.isInteger(seed)) throw new ConfigError('--seed must be a whole number');
