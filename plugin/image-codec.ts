@@ -15,7 +15,7 @@ import { ownRawInput, PNG_OPTIONS } from './engine/encode-options';
 import { firstLine } from './errors';
 import { IMAGE_FORMATS, type ImageFormat } from './image-formats';
 import { pngjsEncodes } from './png-settings';
-import { writeFileAtomicFrom } from './state/atomic-write';
+import { writeFileAtomic, writeFileAtomicFrom } from './state/atomic-write';
 import type { RawImage, TextureKind } from './types';
 
 export { MIME_BY_FORMAT, type ImageFormat } from './image-formats';
@@ -164,15 +164,12 @@ export async function readImageFile(file: string): Promise<RawImage> {
  */
 export async function writeImageFile(file: string, image: RawImage): Promise<void> {
   const ext = path.extname(file).toLowerCase();
-  let whole: Buffer | undefined;
   try {
-    whole = ext === '.png' ? await wholePng(image) : undefined;
-    const bytes = whole;
-    if (bytes) await writeFileAtomicFrom(file, async (handle) => void (await handle.write(bytes)));
+    const whole = ext === '.png' ? await wholePng(image) : undefined;
+    if (whole) return await writeFileAtomic(file, whole);
   } catch (err) {
     throw new Error(`${file}: cannot write (${firstLine(err)})`);
   }
-  if (whole) return;
   let pipeline = sharp(image.data, ownRawInput(image.width, image.height, image.channels));
   if (ext === '.png') pipeline = pipeline.png(PNG_OPTIONS);
   else if (ext === '.jpg' || ext === '.jpeg') pipeline = pipeline.jpeg({ quality: 92 });
