@@ -55,14 +55,18 @@ export function opponentToRgbInGamut(p: ColourPlanes): ColourPlanes {
     const dr = cr[i] / 0.713;
     const db = cb[i] / 0.564;
     const dg = (-0.299 * dr - 0.114 * db) / 0.587;
-    let k = 1;
-    for (const d of [dr, dg, db]) {
-      if (Y + k * d > 1) k = (1 - Y) / d;
-      else if (Y + k * d < 0) k = Y / -d;
-    }
+    // The same three checks in order, without an array per texel (this runs for every texel of every shift tried).
+    const k = gamutScale(Y, db, gamutScale(Y, dg, gamutScale(Y, dr, 1)));
     r[i] = Y + k * dr;
     g[i] = Y + k * dg;
     b[i] = Y + k * db;
   }
   return { width: p.width, height: p.height, planes: [r, g, b] };
+}
+
+/** `k`, lowered if needed so that luma `y` plus `k` times the channel's difference `d` stays within 0..1. */
+function gamutScale(y: number, d: number, k: number): number {
+  if (y + k * d > 1) return (1 - y) / d;
+  if (y + k * d < 0) return y / -d;
+  return k;
 }
