@@ -115,9 +115,10 @@ export async function evaluateStyleFolder(dir: string, options: EvaluateStyleOpt
       const seconds = (performance.now() - started) / 1000;
       const colour = slicedWasserstein(out, reference);
       const gram = gramDistance(out, reference);
+      const wrap = wrapEdgeRatio(out);
       result.methods[method] = {
         colour, gram, colourDrop: 1 - colour / before.colour, gramDrop: 1 - gram / before.gram,
-        ssimQuarter: quarterLumaSsim(image, out), structureQuarter: quarterLumaStructure(image, out), edgeCorrelation: edgeCorrelation(image, out), wrapRatio: wrapEdgeRatio(out), wrapVsInput: wrapEdgeRatio(out) / Math.max(1, wrapRatio), wrapRank: wrapEdgeRank(out), seconds,
+        ssimQuarter: quarterLumaSsim(image, out), structureQuarter: quarterLumaStructure(image, out), edgeCorrelation: edgeCorrelation(image, out), wrapRatio: wrap, wrapVsInput: wrap / Math.max(1, wrapRatio), wrapRank: wrapEdgeRank(out), seconds,
       };
       made[method] = out;
       (outputs[method] ??= []).push(out);
