@@ -44,7 +44,7 @@ SSIM¼ is luma SSIM at 1/4 resolution vs the input (target ≥ 0.7), struct¼ it
 spread is the coefficient of variation of the outputs' colour / Gram distances to the reference; pairwise is the mean colour distance between outputs
 (inputs: ${report.inputSet.pairwiseColour.toFixed(3)}, input spread ${report.inputSet.spread.colour.toFixed(3)} / ${report.inputSet.spread.gram.toFixed(3)}).</p>
 ${ref}
-<table><tr><th>method</th><th>colour drop</th><th>Gram drop</th><th>SSIM¼</th><th>struct¼</th><th>edge corr</th><th>wrap (<th>wrap</th><th>wrap rank</th>gt; 1.2)</th><th>wrap / input (<th>wrap</th><th>wrap rank</th>gt; 1.2)</th><th>wrap rank</th><th>spread</th><th>pairwise</th><th>s / texture</th><th>passing</th></tr>${rows}</table>
+<table><tr><th>method</th><th>colour drop</th><th>Gram drop</th><th>SSIM¼</th><th>struct¼</th><th>edge corr</th><th>wrap (&gt; 1.2)</th><th>wrap / input (&gt; 1.2)</th><th>wrap rank</th><th>spread</th><th>pairwise</th><th>s / texture</th><th>passing</th></tr>${rows}</table>
 ${this.sections.join('\n')}
 </body></html>
 `;
