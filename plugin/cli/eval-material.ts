@@ -34,7 +34,6 @@ function parseSplit(value: string): SceneSplit {
 export function registerEvalMaterialCommand(program: Command): void {
   program
     .command('eval-material')
-    .showHelpAfterError(false) // bad input is one line (exit 2), not a usage page
     .description('score the two-shot material capture on synthetic renders of game material sets never trained on (colour + _norm + _gloss) against two baselines')
     .argument('[data-dir]', 'folder with material sets, e.g. the unpacked Debian nexuiz-textures', path.join(os.homedir(), '.cache', 'remaster-data', 'nexuiz-textures'))
     .option('--json', 'print the report as one JSON object')

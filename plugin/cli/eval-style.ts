@@ -19,7 +19,6 @@ interface EvalStyleFlags {
 export function registerEvalStyleCommand(program: Command): void {
   program
     .command('eval-style')
-    .showHelpAfterError(false) // bad input is one line (exit 2), not a usage page
     .description('score style methods on the textures in <dir> against a reference: style distance drop, structure, tiling, set consistency')
     .argument('<dir>', 'folder of textures (PNG, JPEG, WebP)')
     .requiredOption('--reference <image>', 'the style reference')

@@ -31,12 +31,12 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
  * ```
  */
 export function integerOption(range: NumberRange): (value: string) => number {
-  return (value) => checked(value, INTEGER, range);
+  return (value) => checked(readInteger(value), range);
 }
 
 /** A parser for a decimal-number flag (`0.5`, `.5`, `12`); same range rules as {@link integerOption}. */
 export function numberOption(range: NumberRange): (value: string) => number {
-  return (value) => checked(value, DECIMAL, range);
+  return (value) => checked(readDecimal(value), range);
 }
 
 /** `value` as a whole number when it is written as one (plain digits, optional sign), else NaN. */
@@ -51,8 +51,7 @@ export function readDecimal(value: string): number {
   return DECIMAL.test(text) ? Number(text) : NaN;
 }
 
-function checked(value: string, form: RegExp, { min = -Infinity, max = Infinity, aboveMin = false, message }: NumberRange): number {
-  const n = form === INTEGER ? readInteger(value) : readDecimal(value);
+function checked(n: number, { min = -Infinity, max = Infinity, aboveMin = false, message }: NumberRange): number {
   const inRange = aboveMin ? n > min : n >= min;
   if (!Number.isFinite(n) || !inRange || n > max) throw new InvalidArgumentError(message);
   return n;

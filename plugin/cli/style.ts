@@ -42,7 +42,6 @@ export function frameFile(out: string, index: number, frames: number): string {
 export function registerStyleCommand(program: Command): void {
   program
     .command('style')
-    .showHelpAfterError(false) // bad input is one line (exit 2), not a usage page
     .description('give one texture the look (palette, grain, contrast) of a reference image')
     .argument('<in>', 'input texture (PNG, JPEG or WebP)')
     .argument('<out>', 'output image (format from its extension; may be the input); with --frames, <out> gets -0, -1, ... before the extension')
