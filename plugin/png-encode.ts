@@ -13,15 +13,13 @@
  * the output size again: above PNGJS_MAX_TEXELS sharp's encoder (which streams, no copy) is used, so the
  * peak RSS bound (200 MB + 1.3x the output, issue 13) keeps holding for big outputs.
  *
- *   if (pngjsEncodes(image)) bytes = await encodePng(image);
+ *   if (pngjsEncodes(image)) bytes = await encodePng(image); // pngjsEncodes: png-settings.ts
  */
 import { PNG, type ColorType } from 'pngjs';
 import { assertRawImage } from './engine/pixels';
 import { PNG_DEFLATE_LEVEL, PNG_FILTER } from './png-settings';
 import type { RawImage } from './types';
 
-// The settings live in png-settings.ts (readable without loading pngjs); exported here too.
-export { PNG_DEFLATE_LEVEL, PNG_FILTER, PNGJS_MAX_TEXELS, pngjsEncodes } from './png-settings';
 
 /** PNG colour type by channel count: grey, grey+alpha, RGB, RGBA. */
 const COLOR_TYPES: Record<RawImage['channels'], ColorType> = { 1: 0, 2: 4, 3: 2, 4: 6 };

@@ -6,7 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import sharp from 'sharp';
 import { decodeImage, encodeImage, probeImage } from '../plugin/image-codec';
-import { encodePng, PNGJS_MAX_TEXELS, pngjsEncodes } from '../plugin/png-encode';
+import { encodePng } from '../plugin/png-encode';
+import { PNGJS_MAX_TEXELS, pngjsEncodes } from '../plugin/png-settings';
 import type { RawImage } from '../plugin/types';
 
 /** A smooth image with some texture, like an upscaled one (every channel different). */
