@@ -89,7 +89,7 @@ export function tiles(image: VaryMap['image']): boolean {
 }
 
 /**
- * Largest cyclic NCC (luma, plugin/metrics/texture-stats) a guided variant may have with its exemplar
+ * Largest cyclic NCC (luma, plugin/metrics/texture-stats) a variant may have with its exemplar
  * before another layout is tried: the issue's novelty target is 0.6, and a little margin keeps the
  * variants of other seeds under it too.
  */
