@@ -4,7 +4,8 @@ import { firstLine } from '../config/errors';
 import { evaluateStyleFolder, readStyleReference, STYLE_METHODS, type StyleEvalReport, type StyleMethod } from '../ops/style';
 import { StyleHtmlReport } from '../ops/style/style-report';
 import { writeFileAtomic } from '../state/atomic-write';
-import { parseSeed, parseStrength, parseTone, usageError } from './style';
+import { usageError } from './command-result';
+import { parseSeed, parseStrength, parseTone } from './style';
 
 interface EvalStyleFlags {
   reference: string;

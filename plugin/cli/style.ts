@@ -5,7 +5,8 @@
  */
 
 import path from 'node:path';
-import { CommanderError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { usageError } from './command-result';
 import { integerOption, numberOption } from './number-option';
 import { readImageFile, writeImageFile } from '../engine';
 import { blend, readStyleReference, STYLE_METHODS, styleFrames, styleFull, type StyleMethod } from '../ops/style';
@@ -26,12 +27,6 @@ export const parseStrength = numberOption({ min: 0, max: 1, message: 'strength m
 export const parseSeed = integerOption({ min: 0, max: 0xffffffff, message: 'seed must be an integer from 0 to 4294967295' });
 export const parseTone = numberOption({ min: 0, max: 1, message: 'tone must be a number from 0 to 1' });
 const parseFrames = integerOption({ min: 2, max: 256, message: 'frames must be an integer from 2 to 256' });
-
-/** Bad input: one line on stderr and exit 2, before anything is written. */
-export function usageError(message: string): never {
-  process.stderr.write(`remaster: ${message}\n`);
-  throw new CommanderError(2, 'remaster.badInput', message);
-}
 
 /** `wall.png`, frame 3 of 12 -> `wall-03.png`. */
 export function frameFile(out: string, index: number, frames: number): string {

@@ -1,5 +1,6 @@
 /** `remaster upscale <in> <out>`: one image through the engine, for trying models and settings. */
-import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { usageError } from './command-result';
 import { deviceOption, threadsOption } from './device-option';
 import type { Engine } from '../engine';
 import type { DeviceChoice, TextureKind } from '../types';
@@ -28,16 +29,8 @@ export async function checkModelForCli(engine: Engine, model: string): Promise<v
     const info = await engine.checkModel(model);
     if (info && info.scale < 2) throw new Error(`${model}: model does not upscale (output is ${info.scale}x its input)`);
   } catch (err) {
-    const message = (err as Error).message;
-    process.stderr.write(`remaster: ${message}\n`);
-    throw new CommanderError(2, 'remaster.badModel', message);
+    usageError((err as Error).message);
   }
-}
-
-/** An input that cannot be used is bad usage too: one line, exit 2. */
-function badInput(message: string): never {
-  process.stderr.write(`remaster: ${message}\n`);
-  throw new CommanderError(2, 'remaster.badInput', message);
 }
 
 export function registerUpscaleCommand(program: Command): void {
@@ -67,7 +60,7 @@ export function registerUpscaleCommand(program: Command): void {
         // thread decodes the input.
         const checking = checkModelForCli(engine, model);
         checking.catch(() => undefined);
-        const image = await readImageFile(input).catch((err: Error) => badInput(err.message));
+        const image = await readImageFile(input).catch((err: Error) => usageError(err.message));
         holding = false;
         for (const line of held.splice(0)) process.stderr.write(`${line}\n`);
         await checking;
