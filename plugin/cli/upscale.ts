@@ -47,7 +47,7 @@ export function registerUpscaleCommand(program: Command): void {
     .addOption(threadsOption())
     .option('--tile <n>', 'tile size in input texels for neural models', parseTile)
     .action(async (input: string, output: string, flags: UpscaleFlags) => {
-      const { createEngine, defaultModel, preloadImageWriter, readImageFile, writeImageFile } = await import('../engine');
+      const { createEngine, defaultModel, imageFileWriter, readImageFile } = await import('../engine');
       const model = flags.model ?? defaultModel(flags.scale);
       // The engine's device/model lines wait until the input has been read: an input that cannot be read
       // is the one line the user sees (exit 2, nothing written), not the third after two about the device.
@@ -64,15 +64,15 @@ export function registerUpscaleCommand(program: Command): void {
         holding = false;
         for (const line of held.splice(0)) process.stderr.write(`${line}\n`);
         await checking;
+        // A PNG output is filtered and deflated strip by strip while the model computes the strips below.
+        const writer = await imageFileWriter(output);
         const started = Date.now();
-        const upscaling = engine.upscale(image, { scale: flags.scale, model, kind: flags.kind, seamless: flags.seamless });
-        void preloadImageWriter(); // the PNG encoder's modules load while the model runs, not after it
-        const result = await upscaling;
+        const result = await engine.upscale(image, { scale: flags.scale, model, kind: flags.kind, seamless: flags.seamless, onRows: writer.onRows });
         const seconds = (Date.now() - started) / 1000;
         // The sessions and their worker (onnxruntime's arena: ~30-60 MB at x4) go while the encoder starts,
         // not after it: the encode phase does not hold them, and the exit does not wait for them.
         const closing = engine.close();
-        await writeImageFile(output, result.image);
+        await writer.write(result.image);
         await closing;
         process.stdout.write(
           `${input} ${image.width}x${image.height} -> ${output} ${result.image.width}x${result.image.height} ` +

@@ -33,6 +33,8 @@ export interface NeuralOptions {
   kind: TextureKind;
   seamless: boolean;
   layout: TileLayout;
+  /** Rows of the output that are final, as they are (see UpscaleOptions.onRows); only for a single pass. */
+  onRows?: (image: RawImage, rows: number) => void;
 }
 
 /** How many model passes a request needs and whether a final Lanczos resize brings it to size. */
@@ -45,7 +47,9 @@ export function planPasses(modelScale: number, requested: number): { passes: num
 export async function upscaleNeural(image: RawImage, model: ModelHandle, opts: NeuralOptions): Promise<RawImage> {
   const { passes, resize } = planPasses(model.info.scale, opts.scale);
   let current = image;
-  for (let i = 0; i < passes; i++) current = await modelPass(current, model, opts);
+  // Only the last pass makes output rows, and only when nothing resizes them afterwards.
+  const last = (i: number) => (i === passes - 1 && !resize ? opts : { ...opts, onRows: undefined });
+  for (let i = 0; i < passes; i++) current = await modelPass(current, model, last(i));
   if (resize) current = await resizeClassical(current, image.width * opts.scale, image.height * opts.scale, opts.kind);
   return current;
 }
@@ -57,7 +61,7 @@ async function modelPass(image: RawImage, model: ModelHandle, opts: NeuralOption
     // Context the tiles would see on the tiled surface; the tiler's own pad is what the model needs.
     const pad = Math.max(opts.layout.pad, 8);
     const padded = wrapPad(image, pad);
-    const out = await modelPass(padded, model, { ...opts, seamless: false });
+    const out = await modelPass(padded, model, { ...opts, seamless: false, onRows: undefined });
     return crop(out, pad * s, pad * s, image.width * s, image.height * s);
   }
   const out = blankImage(image.width * s, image.height * s, image.channels);
@@ -66,6 +70,10 @@ async function modelPass(image: RawImage, model: ModelHandle, opts: NeuralOption
   // Colour hidden under alpha 0 must not leak into visible edges through the model.
   const source = kind === 'color' ? fillTransparent(image) : image;
   const job = { width: image.width, height: image.height, scale: s };
+  const rest = kind === 'color' ? (ch === 4 ? [3] : ch === 2 ? [1] : []) : kind === 'normal' && ch === 4 ? [3] : [];
+  // Rows are final when their strip of tiles is done, unless more channels are still to be written (rest, or
+  // one tiling pass per channel below).
+  const onRows = opts.onRows && !rest.length ? (rows: number) => opts.onRows?.(out, rows) : undefined;
   if (kind === 'data' || ch < 3) {
     // Per channel through the model (grey colour images too: a single luminance plane), each
     // replicated to grey RGB; all of them as one batch when the model takes batches.
@@ -73,12 +81,11 @@ async function modelPass(image: RawImage, model: ModelHandle, opts: NeuralOption
     const batches = model.info.batch ? [modelChannels] : modelChannels.map((c) => [c]);
     for (const channels of batches) {
       const groups = channels.map((c) => [c, c, c]);
-      await runTiled({ ...job, batch: groups.length }, opts.layout, imageReader(source, groups), model.run, greyMeanSink(out, channels));
+      await runTiled({ ...job, batch: groups.length }, opts.layout, imageReader(source, groups), model.run, greyMeanSink(out, channels), batches.length === 1 ? onRows : undefined);
     }
   } else {
-    await runTiled(job, opts.layout, imageReader(source, [[0, 1, 2]]), model.run, kind === 'normal' ? normalSink(out) : rgbSink(out));
+    await runTiled(job, opts.layout, imageReader(source, [[0, 1, 2]]), model.run, kind === 'normal' ? normalSink(out) : rgbSink(out), onRows);
   }
-  const rest = kind === 'color' ? (ch === 4 ? [3] : ch === 2 ? [1] : []) : kind === 'normal' && ch === 4 ? [3] : [];
   if (rest.length) {
     // Alpha (or a normal map's extra channel) with Lanczos as plain data, row by row into the output.
     enlargeChannelsInto(image, rest, out);
