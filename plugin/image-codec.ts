@@ -9,6 +9,7 @@
  * - PNG is written by png-encode.ts (pngjs, "Up" filter, measured) up to 4 MP, above that by sharp with
  *   the engine's PNG_OPTIONS (engine/encode-options.ts), which streams without a copy of the image.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { ownRawInput, PNG_OPTIONS } from './engine/encode-options';
@@ -213,6 +214,9 @@ export function imageFileWriter(file: string): ImageFileWriter {
       if (streaming?.image !== image) {
         streaming?.encoder.abandon();
         streaming = { image, encoder: new PngRowEncoder(image) };
+        // Node loads its fs promises API (writeFileAtomic's) on first use, 1-9 ms measured: now, while the
+        // model runs, rather than after the last tile.
+        void fs.promises;
       }
       streaming.encoder.rowsDone(rows);
     },
