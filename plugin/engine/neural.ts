@@ -107,21 +107,56 @@ export function imageReader(image: RawImage, groups: number[][]): TileReader {
     const tile = new Float32Array(groups.length * 3 * tw * th);
     const inside = Math.max(0, Math.min(tw, width - x0));
     const plane = tw * th;
-    groups.forEach((group, b) => {
-      group.forEach((c, q) => {
-        const base = (b * 3 + q) * plane;
-        const same = q > 0 && group[q - 1] === c;
-        if (same) return void tile.copyWithin(base, base - plane, base); // grey replicated: copy the plane
-        for (let y = 0; y < th; y++) {
-          const row = Math.min(y0 + y, height - 1) * width;
-          const dst = base + y * tw;
-          for (let x = 0, j = (row + x0) * stride + c; x < inside; x++, j += stride) tile[dst + x] = UNIT[data[j]];
-          if (inside < tw) tile.fill(UNIT[data[(row + width - 1) * stride + c]], dst + inside, dst + tw);
-        }
-      });
+    groups.forEach(([c0, c1, c2], b) => {
+      const base = b * 3 * plane;
+      if (c0 === c1 && c1 === c2) {
+        // Grey replicated: one plane converted, then copied.
+        readPlane(tile, base, data, stride, width, height, x0, y0, tw, th, inside, c0);
+        tile.copyWithin(base + plane, base, base + plane);
+        tile.copyWithin(base + 2 * plane, base, base + plane);
+      } else {
+        readPlanes3(tile, base, plane, data, stride, width, height, x0, y0, tw, th, inside, c0, c1, c2);
+      }
     });
     return tile;
   };
+}
+
+/*
+ * The conversion loops, one texel's three channels per step, in small functions of numbers: the first
+ * tile of a process is converted before V8 has optimised anything (it is on the critical path of
+ * `remaster upscale`, and the interpreter's cost is per loop step), and small functions are optimised early.
+ */
+
+/** Channel c of the region into one plane at `base`, texels past the image repeating the edge. */
+function readPlane(tile: Float32Array, base: number, data: Uint8Array, stride: number, width: number, height: number, x0: number, y0: number, tw: number, th: number, inside: number, c: number): void {
+  for (let y = 0; y < th; y++) {
+    const row = Math.min(y0 + y, height - 1) * width;
+    const dst = base + y * tw;
+    for (let x = 0, j = (row + x0) * stride + c; x < inside; x++, j += stride) tile[dst + x] = UNIT[data[j]];
+    if (inside < tw) tile.fill(UNIT[data[(row + width - 1) * stride + c]], dst + inside, dst + tw);
+  }
+}
+
+/** Channels c0, c1, c2 of the region into three consecutive planes from `base`. */
+function readPlanes3(tile: Float32Array, base: number, plane: number, data: Uint8Array, stride: number, width: number, height: number, x0: number, y0: number, tw: number, th: number, inside: number, c0: number, c1: number, c2: number): void {
+  for (let y = 0; y < th; y++) {
+    const row = Math.min(y0 + y, height - 1) * width;
+    const d0 = base + y * tw;
+    const d1 = d0 + plane;
+    const d2 = d1 + plane;
+    for (let x = 0, j = (row + x0) * stride; x < inside; x++, j += stride) {
+      tile[d0 + x] = UNIT[data[j + c0]];
+      tile[d1 + x] = UNIT[data[j + c1]];
+      tile[d2 + x] = UNIT[data[j + c2]];
+    }
+    if (inside < tw) {
+      const edge = (row + width - 1) * stride;
+      tile.fill(UNIT[data[edge + c0]], d0 + inside, d0 + tw);
+      tile.fill(UNIT[data[edge + c1]], d1 + inside, d1 + tw);
+      tile.fill(UNIT[data[edge + c2]], d2 + inside, d2 + tw);
+    }
+  }
 }
 
 /** A clamped view rounds and clamps on assignment: the fastest way to quantise in JS. */
