@@ -187,10 +187,12 @@ export async function writeImageFile(file: string, image: RawImage): Promise<voi
   }
 }
 
-/** What imageFileWriter returns: `onRows` for the engine (UpscaleOptions.onRows), then `write` once. */
+/** What imageFileWriter returns: `onRows` for the engine (UpscaleOptions.onRows), then `write` once (or `abandon`). */
 export interface ImageFileWriter {
   onRows(image: RawImage, rows: number): void;
   write(image: RawImage): Promise<void>;
+  /** Drops what was encoded so far (the upscale failed); nothing is written. No effect after `write`. */
+  abandon(): void;
 }
 
 /**
@@ -230,6 +232,10 @@ export function imageFileWriter(file: string): ImageFileWriter {
       } catch (err) {
         throw new Error(`${file}: cannot write (${firstLine(err)})`);
       }
+    },
+    abandon() {
+      streaming?.encoder.abandon();
+      streaming = undefined;
     },
   };
 }

@@ -89,9 +89,9 @@ export class PngRowEncoder {
     this.done = end;
   }
 
-  /** Drops the encoding (its zlib stream) without a file. */
+  /** Drops the encoding (its zlib stream) without a file; no effect once finish() was called. */
   abandon(): void {
-    this.deflate.destroy();
+    if (!this.finishing) this.deflate.destroy();
   }
 
   /** Encodes the rows not reported yet and resolves to the whole PNG file. */

@@ -87,6 +87,11 @@ test('imageFileWriter: a streamed PNG is the file writeImageFile writes; other f
     webp.onRows(image, 150);
     await webp.write(image);
     expect((await readImageFile(path.join(dir, 'out.webp'))).width).toBe(200);
+    // A failed upscale: rows were encoded, the writer is abandoned, nothing is written.
+    const failed = imageFileWriter(path.join(dir, 'failed.png'));
+    failed.onRows(image, 100);
+    failed.abandon();
+    expect(fs.existsSync(path.join(dir, 'failed.png'))).toBe(false);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

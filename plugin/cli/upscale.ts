@@ -55,6 +55,7 @@ export function registerUpscaleCommand(program: Command): void {
       let holding = true;
       const log = (line: string) => (holding ? held.push(line) : process.stderr.write(`${line}\n`));
       const engine = createEngine({ device: flags.device, threads: flags.threads, tileSize: flags.tile, log });
+      let writer: Awaited<ReturnType<typeof imageFileWriter>> | undefined;
       try {
         // The model loads in the inference worker (started first, before this thread loads sharp) while this
         // thread decodes the input.
@@ -65,7 +66,7 @@ export function registerUpscaleCommand(program: Command): void {
         for (const line of held.splice(0)) process.stderr.write(`${line}\n`);
         await checking;
         // A PNG output is filtered and deflated strip by strip while the model computes the strips below.
-        const writer = await imageFileWriter(output);
+        writer = await imageFileWriter(output);
         const started = Date.now();
         const result = await engine.upscale(image, { scale: flags.scale, model, kind: flags.kind, seamless: flags.seamless, onRows: writer.onRows });
         const seconds = (Date.now() - started) / 1000;
@@ -79,6 +80,7 @@ export function registerUpscaleCommand(program: Command): void {
             `(${flags.kind}${flags.seamless ? ', seamless' : ''}) with ${result.engine} in ${seconds.toFixed(2)} s\n`,
         );
       } finally {
+        writer?.abandon(); // a failed upscale: its encoded rows go, nothing is written
         await engine.close();
       }
     });
