@@ -22,6 +22,9 @@ import type { RawImage } from './types';
 /** PNG colour type by channel count: grey, grey+alpha, RGB, RGBA. */
 const COLOR_TYPES: Record<RawImage['channels'], number> = { 1: 0, 2: 4, 3: 2, 4: 6 };
 
+/** Filtered bytes per write to zlib (see writeRows). */
+const FILTER_PIECE = 256 * 1024;
+
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** CRC-32 of PNG chunks: Node's zlib.crc32 (Node >= 20.15), else a table. */
@@ -83,10 +86,20 @@ export class PngRowEncoder {
   /** Rows [0, rows) of the image are final: filters the new ones and hands them to zlib (in the thread pool). */
   rowsDone(rows: number): void {
     if (this.finishing) throw new Error('PNG encoder: rows reported after finish()');
-    const end = Math.min(rows, this.image.height);
-    if (end <= this.done) return;
-    this.deflate.write(this.filter(this.done, end));
-    this.done = end;
+    this.writeRows(Math.min(rows, this.image.height));
+  }
+
+  /**
+   * Filters rows up to `end` and hands them to zlib in pieces of about FILTER_PIECE bytes: zlib deflates
+   * the first piece (in the thread pool) while this thread filters the next.
+   */
+  private writeRows(end: number): void {
+    const step = Math.max(1, Math.floor(FILTER_PIECE / (this.rowBytes + 1)));
+    while (this.done < end) {
+      const to = Math.min(end, this.done + step);
+      this.deflate.write(this.filter(this.done, to));
+      this.done = to;
+    }
   }
 
   /** Drops the encoding (its zlib stream) without a file; no effect once finish() was called. */
@@ -102,8 +115,7 @@ export class PngRowEncoder {
 
   private async complete(): Promise<Buffer> {
     const { width, height, channels } = this.image;
-    if (this.done < height) this.deflate.write(this.filter(this.done, height));
-    this.done = height;
+    this.writeRows(height);
     // pngjs's IDATs: zlib's full output chunks, then what was out when the input ended, then the end of the stream.
     await new Promise<void>((resolve) => this.deflate.flush(zlib.constants.Z_NO_FLUSH, () => resolve())); // errors: this.failed
     const beforeEnd = this.outBytes;
