@@ -1,0 +1,89 @@
+/**
+ * How far a candidate result of method `stats` still is from the reference's style, for choosing among
+ * candidate moves per texture (Gatys' style loss, on the two statistics issue 12 measures): the sliced
+ * Wasserstein-1 distance of colours and the Gram distance of random-filter features, each relative to
+ * the input's own, weighted 1 : GRAM_WEIGHT.
+ * Deliberately not eval-style's exact instruments: other colour directions (16 on a golden spiral, not
+ * 32 seeded ones), other Gram filters (seed 3, not 7), colours on a regular grid of at most ~16k texels.
+ */
+
+import { gramDistanceOf, gramMatrices } from '../../metrics/texture-stats/gram';
+import type { RawImage } from '../../types';
+import type { ColourPlanes } from './planes';
+
+/** Weight of the relative Gram distance against the relative colour distance (tuning sets 3-4). */
+export const GRAM_WEIGHT = 0.5;
+const DIRECTIONS = 16;
+const SAMPLES = 16384;
+const QUANTILES = 256;
+
+/** 8-bit RGB of planes as they will be written (rounded, clamped). */
+export function planesToRgb(p: ColourPlanes): RawImage {
+  const n = p.width * p.height;
+  const data = new Uint8Array(n * 3);
+  for (let c = 0; c < 3; c++) {
+    const plane = p.planes[c];
+    for (let i = 0; i < n; i++) { const v = Math.round(plane[i] * 255); data[i * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : v; }
+  }
+  return { data, width: p.width, height: p.height, channels: 3 };
+}
+
+/**
+ * A scorer of candidates: (relative colour distance) + GRAM_WEIGHT (relative Gram distance) to `reference`,
+ * both relative to `input`'s (so 1 + GRAM_WEIGHT = no closer than the input). Texels outside `mask` are
+ * left out of the colours (the Gram features are local averages and see every texel).
+ */
+export function styleDistance(input: ColourPlanes, reference: ColourPlanes, mask?: Uint8Array, referenceMask?: Uint8Array): (candidate: ColourPlanes) => number {
+  const directions = spiral(DIRECTIONS);
+  const refColours = sortedProjections(reference, directions, referenceMask, false);
+  const refGram = gramMatrices(planesToRgb(reference), { seed: 3 });
+  const colourOf = (p: ColourPlanes) => meanW1(sortedProjections(p, directions, mask, true), refColours);
+  const gramOf = (p: ColourPlanes) => gramDistanceOf(gramMatrices(planesToRgb(p), { seed: 3 }), refGram);
+  const colour0 = colourOf(input) || 1;
+  const gram0 = gramOf(input) || 1;
+  return (candidate) => colourOf(candidate) / colour0 + (GRAM_WEIGHT * gramOf(candidate)) / gram0;
+}
+
+/** `n` unit directions evenly spread over the sphere (golden-angle spiral): fixed, no seed. */
+function spiral(n: number): number[][] {
+  return Array.from({ length: n }, (_, d) => {
+    const z = 1 - (2 * (d + 0.5)) / n;
+    const r = Math.sqrt(1 - z * z);
+    const a = d * 2.399963229728653;
+    return [r * Math.cos(a), r * Math.sin(a), z];
+  });
+}
+
+function sortedProjections(p: ColourPlanes, directions: number[][], mask: Uint8Array | undefined, asWritten: boolean): Float32Array[] {
+  const stride = Math.max(1, Math.ceil(Math.sqrt((p.width * p.height) / SAMPLES)));
+  const index: number[] = [];
+  for (let y = 0; y < p.height; y += stride) {
+    for (let x = 0; x < p.width; x += stride) {
+      const i = y * p.width + x;
+      if (!mask || mask[i]) index.push(i);
+    }
+  }
+  const value = (v: number) => (asWritten ? Math.min(255, Math.max(0, Math.round(v * 255))) / 255 : v);
+  const [r, g, b] = p.planes;
+  return directions.map((dir) => {
+    const out = new Float32Array(index.length);
+    for (let j = 0; j < index.length; j++) { const i = index[j]; out[j] = dir[0] * value(r[i]) + dir[1] * value(g[i]) + dir[2] * value(b[i]); }
+    return out.sort();
+  });
+}
+
+function meanW1(a: Float32Array[], b: Float32Array[]): number {
+  let total = 0;
+  for (let d = 0; d < a.length; d++) {
+    const pa = a[d];
+    const pb = b[d];
+    if (!pa.length || !pb.length) continue;
+    let sum = 0;
+    for (let q = 0; q < QUANTILES; q++) {
+      const t = (q + 0.5) / QUANTILES;
+      sum += Math.abs(pa[Math.floor(t * pa.length)] - pb[Math.floor(t * pb.length)]);
+    }
+    total += sum / QUANTILES;
+  }
+  return total / a.length;
+}
