@@ -9,12 +9,14 @@
  * - PNG is written by png-encode.ts (pngjs, "Up" filter, measured) up to 4 MP, above that by sharp with
  *   the engine's PNG_OPTIONS (engine/encode-options.ts), which streams without a copy of the image.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { ownRawInput, PNG_OPTIONS } from './engine/encode-options';
 import { firstLine } from './errors';
 import { IMAGE_FORMATS, type ImageFormat } from './image-formats';
 import { pngjsEncodes } from './png-settings';
+import { PngRowEncoder } from './png-stream';
 import { writeFileAtomic, writeFileAtomicFrom } from './state/atomic-write';
 import type { RawImage, TextureKind } from './types';
 
@@ -183,4 +185,57 @@ export async function writeImageFile(file: string, image: RawImage): Promise<voi
   } catch (err) {
     throw new Error(`${file}: cannot write (${firstLine(err)})`);
   }
+}
+
+/** What imageFileWriter returns: `onRows` for the engine (UpscaleOptions.onRows), then `write` once (or `abandon`). */
+export interface ImageFileWriter {
+  onRows(image: RawImage, rows: number): void;
+  write(image: RawImage): Promise<void>;
+  /** Drops what was encoded so far (the upscale failed); nothing is written. No effect after `write`. */
+  abandon(): void;
+}
+
+/**
+ * writeImageFile for an image still being made (`remaster upscale`): given to the engine as
+ * UpscaleOptions.onRows, a PNG's rows are filtered and deflated while the model computes the rows below
+ * them (png-stream.ts), and `write` finishes the file and renames it into place (atomic, as
+ * writeImageFile). The bytes are writeImageFile's. Other formats, and PNGs sharp encodes (over 4 MP),
+ * are written whole by writeImageFile at `write`.
+ *
+ * @example
+ * const out = imageFileWriter('big.png');
+ * const { image } = await engine.upscale(small, { scale: 2, model, kind: 'color', onRows: out.onRows });
+ * await out.write(image);
+ */
+export function imageFileWriter(file: string): ImageFileWriter {
+  const png = path.extname(file).toLowerCase() === '.png';
+  let streaming: { image: RawImage; encoder: PngRowEncoder } | undefined;
+  return {
+    onRows(image, rows) {
+      if (!png || !pngjsEncodes(image)) return;
+      if (streaming?.image !== image) {
+        streaming?.encoder.abandon();
+        streaming = { image, encoder: new PngRowEncoder(image) };
+        // Node loads its fs promises API (writeFileAtomic's) on first use, 1-9 ms measured: now, while the
+        // model runs, rather than after the last tile.
+        void fs.promises;
+      }
+      streaming.encoder.rowsDone(rows);
+    },
+    async write(image) {
+      if (!png || !pngjsEncodes(image)) return writeImageFile(file, image);
+      try {
+        // Rows of another image (none should be) are dropped, and this one encoded whole.
+        if (streaming?.image !== image) streaming?.encoder.abandon();
+        const encoder = streaming?.image === image ? streaming.encoder : new PngRowEncoder(image);
+        await writeFileAtomic(file, await encoder.finish());
+      } catch (err) {
+        throw new Error(`${file}: cannot write (${firstLine(err)})`);
+      }
+    },
+    abandon() {
+      streaming?.encoder.abandon();
+      streaming = undefined;
+    },
+  };
 }

@@ -17,7 +17,7 @@
  */
 import { PNG, type ColorType } from 'pngjs';
 import { assertRawImage } from './engine/pixels';
-import { PNG_DEFLATE_LEVEL, PNG_FILTER } from './png-settings';
+import { PNG_DEFLATE_CHUNK, PNG_DEFLATE_LEVEL, PNG_FILTER } from './png-settings';
 import type { RawImage } from './types';
 
 
@@ -42,7 +42,7 @@ export async function encodePng(image: RawImage): Promise<Buffer> {
     filterType: PNG_FILTER,
     deflateLevel: PNG_DEFLATE_LEVEL,
     deflateStrategy: 0, // Z_DEFAULT_STRATEGY (pngjs defaults to Z_RLE: 1.3x the bytes)
-    deflateChunkSize: 256 * 1024,
+    deflateChunkSize: PNG_DEFLATE_CHUNK,
   });
   png.width = image.width;
   png.height = image.height;

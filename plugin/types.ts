@@ -30,6 +30,14 @@ export interface UpscaleOptions {
   kind: TextureKind;
   /** Treat the image as tiling: wrap-around padding so the result still tiles without a seam. */
   seamless?: boolean;
+  /**
+   * Called while the model runs, each time more rows of the output are final: rows [0, rows) of `image`
+   * (the very image the result will hold) do not change any more. Lets a caller encode the top of the
+   * output while the bottom computes (`remaster upscale`). Only called where the engine knows this early
+   * (one model pass; no alpha or 4th channel, which come after the model; not seamless; not Lanczos);
+   * the callback must not modify the image.
+   */
+  onRows?: (image: RawImage, rows: number) => void;
 }
 
 /** What the engine made, and with what (reported per texture in `remaster run --json`). */

@@ -47,7 +47,7 @@ export function registerUpscaleCommand(program: Command): void {
     .addOption(threadsOption())
     .option('--tile <n>', 'tile size in input texels for neural models', parseTile)
     .action(async (input: string, output: string, flags: UpscaleFlags) => {
-      const { createEngine, defaultModel, preloadImageWriter, readImageFile, writeImageFile } = await import('../engine');
+      const { createEngine, defaultModel, imageFileWriter, readImageFile } = await import('../engine');
       const model = flags.model ?? defaultModel(flags.scale);
       // The engine's device/model lines wait until the input has been read: an input that cannot be read
       // is the one line the user sees (exit 2, nothing written), not the third after two about the device.
@@ -55,6 +55,7 @@ export function registerUpscaleCommand(program: Command): void {
       let holding = true;
       const log = (line: string) => (holding ? held.push(line) : process.stderr.write(`${line}\n`));
       const engine = createEngine({ device: flags.device, threads: flags.threads, tileSize: flags.tile, log });
+      let writer: Awaited<ReturnType<typeof imageFileWriter>> | undefined;
       try {
         // The model loads in the inference worker (started first, before this thread loads sharp) while this
         // thread decodes the input.
@@ -64,21 +65,22 @@ export function registerUpscaleCommand(program: Command): void {
         holding = false;
         for (const line of held.splice(0)) process.stderr.write(`${line}\n`);
         await checking;
+        // A PNG output is filtered and deflated strip by strip while the model computes the strips below.
+        writer = await imageFileWriter(output);
         const started = Date.now();
-        const upscaling = engine.upscale(image, { scale: flags.scale, model, kind: flags.kind, seamless: flags.seamless });
-        void preloadImageWriter(); // the PNG encoder's modules load while the model runs, not after it
-        const result = await upscaling;
+        const result = await engine.upscale(image, { scale: flags.scale, model, kind: flags.kind, seamless: flags.seamless, onRows: writer.onRows });
         const seconds = (Date.now() - started) / 1000;
         // The sessions and their worker (onnxruntime's arena: ~30-60 MB at x4) go while the encoder starts,
         // not after it: the encode phase does not hold them, and the exit does not wait for them.
         const closing = engine.close();
-        await writeImageFile(output, result.image);
+        await writer.write(result.image);
         await closing;
         process.stdout.write(
           `${input} ${image.width}x${image.height} -> ${output} ${result.image.width}x${result.image.height} ` +
             `(${flags.kind}${flags.seamless ? ', seamless' : ''}) with ${result.engine} in ${seconds.toFixed(2)} s\n`,
         );
       } finally {
+        writer?.abandon(); // a failed upscale: its encoded rows go, nothing is written
         await engine.close();
       }
     });

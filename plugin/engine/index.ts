@@ -138,7 +138,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const m = await model(source.file, source.label);
     if (m.info.scale < 2) throw new Error(`${source.label}: model does not upscale (output is ${m.info.scale}x its input)`);
     const layout = chooseLayout(m, options.tileSize, options.tileOverlap);
-    const result = await upscaleNeural(image, m, { scale: opts.scale, kind: opts.kind, seamless: !!opts.seamless, layout });
+    const result = await upscaleNeural(image, m, { scale: opts.scale, kind: opts.kind, seamless: !!opts.seamless, layout, onRows: opts.onRows });
     const plan = planPasses(m.info.scale, opts.scale);
     const adapted = plan.passes > 1 || plan.resize ? `:x${m.info.scale}>x${opts.scale}` : '';
     return { image: fillOutput(result, opts.kind), engine: `${m.label}@${m.device}${adapted}` };
@@ -204,8 +204,8 @@ export async function readImageFile(file: string): Promise<RawImage> {
 export async function writeImageFile(file: string, image: RawImage): Promise<void> {
   return (await import('../image-codec')).writeImageFile(file, image);
 }
-/** Loads what writeImageFile needs (sharp, the PNG encoder) ahead of the first write. */
-export async function preloadImageWriter(): Promise<void> {
-  await (await import('../image-codec')).pngEncoder();
+/** writeImageFile for an image the engine is still making (see image-codec.ts). */
+export async function imageFileWriter(file: string): Promise<import('../image-codec').ImageFileWriter> {
+  return (await import('../image-codec')).imageFileWriter(file);
 }
 export { normalLengthError } from './normal';

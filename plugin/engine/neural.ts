@@ -33,6 +33,8 @@ export interface NeuralOptions {
   kind: TextureKind;
   seamless: boolean;
   layout: TileLayout;
+  /** Rows of the output that are final, as they are (see UpscaleOptions.onRows); only for a single pass. */
+  onRows?: (image: RawImage, rows: number) => void;
 }
 
 /** How many model passes a request needs and whether a final Lanczos resize brings it to size. */
@@ -45,7 +47,9 @@ export function planPasses(modelScale: number, requested: number): { passes: num
 export async function upscaleNeural(image: RawImage, model: ModelHandle, opts: NeuralOptions): Promise<RawImage> {
   const { passes, resize } = planPasses(model.info.scale, opts.scale);
   let current = image;
-  for (let i = 0; i < passes; i++) current = await modelPass(current, model, opts);
+  // Only the last pass makes output rows, and only when nothing resizes them afterwards.
+  const last = (i: number) => (i === passes - 1 && !resize ? opts : { ...opts, onRows: undefined });
+  for (let i = 0; i < passes; i++) current = await modelPass(current, model, last(i));
   if (resize) current = await resizeClassical(current, image.width * opts.scale, image.height * opts.scale, opts.kind);
   return current;
 }
@@ -57,7 +61,7 @@ async function modelPass(image: RawImage, model: ModelHandle, opts: NeuralOption
     // Context the tiles would see on the tiled surface; the tiler's own pad is what the model needs.
     const pad = Math.max(opts.layout.pad, 8);
     const padded = wrapPad(image, pad);
-    const out = await modelPass(padded, model, { ...opts, seamless: false });
+    const out = await modelPass(padded, model, { ...opts, seamless: false, onRows: undefined });
     return crop(out, pad * s, pad * s, image.width * s, image.height * s);
   }
   const out = blankImage(image.width * s, image.height * s, image.channels);
@@ -66,6 +70,10 @@ async function modelPass(image: RawImage, model: ModelHandle, opts: NeuralOption
   // Colour hidden under alpha 0 must not leak into visible edges through the model.
   const source = kind === 'color' ? fillTransparent(image) : image;
   const job = { width: image.width, height: image.height, scale: s };
+  const rest = kind === 'color' ? (ch === 4 ? [3] : ch === 2 ? [1] : []) : kind === 'normal' && ch === 4 ? [3] : [];
+  // Rows are final when their strip of tiles is done, unless more channels are still to be written (rest, or
+  // one tiling pass per channel below).
+  const onRows = opts.onRows && !rest.length ? (rows: number) => opts.onRows?.(out, rows) : undefined;
   if (kind === 'data' || ch < 3) {
     // Per channel through the model (grey colour images too: a single luminance plane), each
     // replicated to grey RGB; all of them as one batch when the model takes batches.
@@ -73,12 +81,11 @@ async function modelPass(image: RawImage, model: ModelHandle, opts: NeuralOption
     const batches = model.info.batch ? [modelChannels] : modelChannels.map((c) => [c]);
     for (const channels of batches) {
       const groups = channels.map((c) => [c, c, c]);
-      await runTiled({ ...job, batch: groups.length }, opts.layout, imageReader(source, groups), model.run, greyMeanSink(out, channels));
+      await runTiled({ ...job, batch: groups.length }, opts.layout, imageReader(source, groups), model.run, greyMeanSink(out, channels), batches.length === 1 ? onRows : undefined);
     }
   } else {
-    await runTiled(job, opts.layout, imageReader(source, [[0, 1, 2]]), model.run, kind === 'normal' ? normalSink(out) : rgbSink(out));
+    await runTiled(job, opts.layout, imageReader(source, [[0, 1, 2]]), model.run, kind === 'normal' ? normalSink(out) : rgbSink(out), onRows);
   }
-  const rest = kind === 'color' ? (ch === 4 ? [3] : ch === 2 ? [1] : []) : kind === 'normal' && ch === 4 ? [3] : [];
   if (rest.length) {
     // Alpha (or a normal map's extra channel) with Lanczos as plain data, row by row into the output.
     enlargeChannelsInto(image, rest, out);
@@ -100,21 +107,56 @@ export function imageReader(image: RawImage, groups: number[][]): TileReader {
     const tile = new Float32Array(groups.length * 3 * tw * th);
     const inside = Math.max(0, Math.min(tw, width - x0));
     const plane = tw * th;
-    groups.forEach((group, b) => {
-      group.forEach((c, q) => {
-        const base = (b * 3 + q) * plane;
-        const same = q > 0 && group[q - 1] === c;
-        if (same) return void tile.copyWithin(base, base - plane, base); // grey replicated: copy the plane
-        for (let y = 0; y < th; y++) {
-          const row = Math.min(y0 + y, height - 1) * width;
-          const dst = base + y * tw;
-          for (let x = 0, j = (row + x0) * stride + c; x < inside; x++, j += stride) tile[dst + x] = UNIT[data[j]];
-          if (inside < tw) tile.fill(UNIT[data[(row + width - 1) * stride + c]], dst + inside, dst + tw);
-        }
-      });
+    groups.forEach(([c0, c1, c2], b) => {
+      const base = b * 3 * plane;
+      if (c0 === c1 && c1 === c2) {
+        // Grey replicated: one plane converted, then copied.
+        readPlane(tile, base, data, stride, width, height, x0, y0, tw, th, inside, c0);
+        tile.copyWithin(base + plane, base, base + plane);
+        tile.copyWithin(base + 2 * plane, base, base + plane);
+      } else {
+        readPlanes3(tile, base, plane, data, stride, width, height, x0, y0, tw, th, inside, c0, c1, c2);
+      }
     });
     return tile;
   };
+}
+
+/*
+ * The conversion loops, one texel's three channels per step, in small functions of numbers: the first
+ * tile of a process is converted before V8 has optimised anything (it is on the critical path of
+ * `remaster upscale`, and the interpreter's cost is per loop step), and small functions are optimised early.
+ */
+
+/** Channel c of the region into one plane at `base`, texels past the image repeating the edge. */
+function readPlane(tile: Float32Array, base: number, data: Uint8Array, stride: number, width: number, height: number, x0: number, y0: number, tw: number, th: number, inside: number, c: number): void {
+  for (let y = 0; y < th; y++) {
+    const row = Math.min(y0 + y, height - 1) * width;
+    const dst = base + y * tw;
+    for (let x = 0, j = (row + x0) * stride + c; x < inside; x++, j += stride) tile[dst + x] = UNIT[data[j]];
+    if (inside < tw) tile.fill(UNIT[data[(row + width - 1) * stride + c]], dst + inside, dst + tw);
+  }
+}
+
+/** Channels c0, c1, c2 of the region into three consecutive planes from `base`. */
+function readPlanes3(tile: Float32Array, base: number, plane: number, data: Uint8Array, stride: number, width: number, height: number, x0: number, y0: number, tw: number, th: number, inside: number, c0: number, c1: number, c2: number): void {
+  for (let y = 0; y < th; y++) {
+    const row = Math.min(y0 + y, height - 1) * width;
+    const d0 = base + y * tw;
+    const d1 = d0 + plane;
+    const d2 = d1 + plane;
+    for (let x = 0, j = (row + x0) * stride; x < inside; x++, j += stride) {
+      tile[d0 + x] = UNIT[data[j + c0]];
+      tile[d1 + x] = UNIT[data[j + c1]];
+      tile[d2 + x] = UNIT[data[j + c2]];
+    }
+    if (inside < tw) {
+      const edge = (row + width - 1) * stride;
+      tile.fill(UNIT[data[edge + c0]], d0 + inside, d0 + tw);
+      tile.fill(UNIT[data[edge + c1]], d1 + inside, d1 + tw);
+      tile.fill(UNIT[data[edge + c2]], d2 + inside, d2 + tw);
+    }
+  }
 }
 
 /** A clamped view rounds and clamps on assignment: the fastest way to quantise in JS. */

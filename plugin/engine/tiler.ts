@@ -135,8 +135,10 @@ export function planesReader(planes: Float32Array[], width: number, height: numb
 
 /**
  * Runs `run` over the image tile by tile and hands every output texel, blended, to `sink` once.
+ * `onRows(rows)`, if given, is called after each strip of tiles: every texel of output rows [0, rows)
+ * has been handed to the sink (rows grow with each call; the last call has them all).
  */
-export async function runTiled(job: TiledJob, layout: TileLayout, read: TileReader, run: TileRun, sink: TexelSink): Promise<void> {
+export async function runTiled(job: TiledJob, layout: TileLayout, read: TileReader, run: TileRun, sink: TexelSink, onRows?: (rows: number) => void): Promise<void> {
   const { width, height, scale } = job;
   const batch = job.batch ?? 1;
   const channels = 3 * batch;
@@ -185,6 +187,8 @@ export async function runTiled(job: TiledJob, layout: TileLayout, read: TileRead
       for (let r = 0; r < yw.fullFrom; r++) sink(bandAbove, r * outW, outW, 0, yw.lo + r);
       for (const p of bandAbove) p.fill(0);
       [bandAbove, bandBelow] = [bandBelow, bandAbove];
+      // Rows below the strip's full-weight rows wait for the next strip (the band below).
+      onRows?.(yw.lo + yw.fullTo);
     }
   }
 }
