@@ -74,19 +74,28 @@ describe('varyTexture', () => {
   it('applies one layout to every map: a map of the texture\'s own coordinates comes out as the remapping', () => {
     const coords = coordinateMap(colour.width, colour.height);
     const maps = [...set(), { slot: 'coords', kind: 'data' as const, image: coords }];
+    // colourMatch: false — every colour texel a verbatim copy too; default — the colour map is a colour
+    // grading of that copy (one new colour per source colour), the layout the same.
+    const [verbatim] = varyTexture(maps, { count: 1, seed: 5, colourMatch: false }).variants;
     const [v] = varyTexture(maps, { count: 1, seed: 5 }).variants;
+    expect(Buffer.from(v.maps[3].image.data).equals(Buffer.from(verbatim.maps[3].image.data))).toBe(true);
     const out = v.maps[3].image;
     let moved = 0;
     let wrong = 0;
+    const grading = new Map<number, number>();
     for (let i = 0; i < out.width * out.height; i++) {
       const sx = out.data[i * 3];
       const sy = out.data[i * 3 + 1];
       if (sx !== v.coords.x[i] || sy !== v.coords.y[i]) wrong++;
       const s = sy * colour.width + sx;
       for (let c = 0; c < 3; c++) {
-        if (v.maps[0].image.data[i * 3 + c] !== colour.data[s * 3 + c]) wrong++;
+        if (verbatim.maps[0].image.data[i * 3 + c] !== colour.data[s * 3 + c]) wrong++;
         if (v.maps[2].image.data[i * 3 + c] !== orm.data[s * 3 + c]) wrong++;
       }
+      const key = (colour.data[s * 3] << 16) | (colour.data[s * 3 + 1] << 8) | colour.data[s * 3 + 2];
+      const graded = (v.maps[0].image.data[i * 3] << 16) | (v.maps[0].image.data[i * 3 + 1] << 8) | v.maps[0].image.data[i * 3 + 2];
+      if ((grading.get(key) ?? graded) !== graded) wrong++;
+      grading.set(key, graded);
       if (sx !== i % out.width || sy !== Math.floor(i / out.width)) moved++;
     }
     expect(wrong).toBe(0);

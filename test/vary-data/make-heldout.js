@@ -12,7 +12,8 @@
  *   node test/vary-data/make-heldout.js --tune 40 ~/.cache/remaster-data/nexuiz-textures vary-tune   # complement, for tuning
  *   node test/vary-data/make-heldout.js --set 2 ~/.cache/remaster-data/nexuiz-textures vary-heldout2  # held-out set 2 (scored by vary3)
  *   node test/vary-data/make-heldout.js --set 3 ~/.cache/remaster-data/nexuiz-textures vary-heldout3  # held-out set 3 (scored by vary4)
- *   node test/vary-data/make-heldout.js --set 4 ~/.cache/remaster-data/nexuiz-textures vary-heldout4  # FRESH held-out set 4
+ *   node test/vary-data/make-heldout.js --set 4 ~/.cache/remaster-data/nexuiz-textures vary-heldout4  # held-out set 4 (scored by vary5)
+ *   node test/vary-data/make-heldout.js --set 5 ~/.cache/remaster-data/nexuiz-textures vary-heldout5  # FRESH held-out set 5
  *
  * `--set 2` (defined before it was ever scored, vary3): the same held-out folders and filters, but only colour
  * textures that HAVE a `_norm` or `_gloss` sibling and are NOT among set 1's 16 (set 1 was scored several times
@@ -27,6 +28,11 @@
  * NOT required), colour textures in none of sets 1, 2 and 3 (all three scored, so seen); first 16 by
  * sha1(file name). Disjoint from sets 1-3 by construction, and from every tuning set (other folders).
  *
+ * `--set 5` (defined before it was ever scored, vary6): the same held-out folders and filters as sets 3 and 4
+ * (siblings NOT required), colour textures in none of sets 1-4 (all four scored, so seen); first 16 by sha1(file
+ * name), or all that remain if fewer qualify (the count is printed). Disjoint from sets 1-4 by construction, and
+ * from every tuning set (other folders).
+ *
  * Output: OUT/<folder>__<name>.png (+ _norm.png, _gloss.png) and manifest.json.
  */
 const crypto = require('node:crypto');
@@ -38,7 +44,7 @@ const SIZE = 256;
 // `--tune [N]`: the complement (folders NOT held out, first N by sha1(file name)) for tuning, never scored as held-out.
 const TUNE = process.argv.indexOf('--tune');
 const MAX = TUNE >= 0 ? Number(process.argv[TUNE + 1]) || 40 : 16;
-// `--set 2` / `--set 3` / `--set 4`: the later held-out sets (see above).
+// `--set 2` .. `--set 5`: the later held-out sets (see above).
 const SET_ARG = process.argv.indexOf('--set');
 const SET = SET_ARG >= 0 ? Number(process.argv[SET_ARG + 1]) : 1;
 const MAP_SUFFIX = /_(norm|gloss|bump|glow|pants|shirt|reflect|h)$/i;
@@ -131,7 +137,7 @@ async function select(f, root, byStem, needSibling) {
 async function main() {
   const flag = (a) => a === '--tune' || a === '--set';
   const [root, out] = process.argv.slice(2).filter((a, i, all) => !flag(a) && !flag(all[i - 1]));
-  if (![1, 2, 3, 4].includes(SET)) throw new Error('--set must be 1, 2, 3 or 4');
+  if (![1, 2, 3, 4, 5].includes(SET)) throw new Error('--set must be 1, 2, 3, 4 or 5');
   if (!root || !out) throw new Error('usage: make-heldout.js PACKAGE_ROOT OUT');
   fs.mkdirSync(out, { recursive: true });
   const candidates = [];
@@ -170,7 +176,7 @@ async function main() {
   const manifest = {
     package: 'nexuiz-textures (Debian)',
     licence: 'GPL-2+ (usr/share/doc/nexuiz-textures/copyright in the package)',
-    rule: TUNE >= 0 ? `TUNING set (not held out): folders with sha1(folder) mod 100 >= 10; otherwise as the held-out rule, first ${MAX}` : SET === 4 ? 'SET 4 (fresh, vary5): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, in none of sets 1, 2, 3; centre 256x256; first 16 by sha1(file name)' : SET === 3 ? 'SET 3 (fresh, vary4): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, in neither set 1 nor set 2; centre 256x256; first 16 by sha1(file name)' : SET === 2 ? 'SET 2 (fresh): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, with a _norm or _gloss sibling, not in set 1; centre 256x256; first 16 by sha1(file name)' : 'folders with sha1(folder) mod 100 < 10 (as models/training/prepare_data.py); colour textures >= 256 px, not flat; centre 256x256; first 16 by sha1(file name)',
+    rule: TUNE >= 0 ? `TUNING set (not held out): folders with sha1(folder) mod 100 >= 10; otherwise as the held-out rule, first ${MAX}` : SET === 5 ? 'SET 5 (fresh, vary6): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, in none of sets 1, 2, 3, 4; centre 256x256; first 16 by sha1(file name) (fewer if fewer remain)' : SET === 4 ? 'SET 4 (fresh, vary5): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, in none of sets 1, 2, 3; centre 256x256; first 16 by sha1(file name)' : SET === 3 ? 'SET 3 (fresh, vary4): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, in neither set 1 nor set 2; centre 256x256; first 16 by sha1(file name)' : SET === 2 ? 'SET 2 (fresh): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, with a _norm or _gloss sibling, not in set 1; centre 256x256; first 16 by sha1(file name)' : 'folders with sha1(folder) mod 100 < 10 (as models/training/prepare_data.py); colour textures >= 256 px, not flat; centre 256x256; first 16 by sha1(file name)',
     items,
   };
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));

@@ -45,6 +45,12 @@ export interface VaryOptions {
    * large-scale variation is lost, but no large shape of the exemplar can come back).
    */
   layout?: 'guided' | 'random';
+  /**
+   * Colour maps: move each variant's colours onto the exemplar's colour distribution (colour-match.ts: one
+   * colour grading per variant, a function of the colour alone, so the layout and the other maps are
+   * untouched). Default true; false keeps every colour texel a verbatim copy of an exemplar texel.
+   */
+  colourMatch?: boolean;
 }
 
 /** Where each output texel comes from in the exemplar (integer texel coordinates). */

@@ -16,6 +16,7 @@ import { buildExemplar } from './exemplar';
 import { VaryInputError } from './input-error';
 import { hashRandom } from './hash-random';
 import { bandedAxis, lockBands } from './bands';
+import { colourPalette, matchColours, type ColourPalette } from './colour-match';
 import { detectLattice } from './period';
 import { cellFreeLevels, cropCell, periodCell, repeatCell } from './period-cell';
 import { makePlan } from './plan';
@@ -106,14 +107,15 @@ export const NOVELTY_LIMIT = 0.55;
  * more guide draw, then independent blocks; otherwise two more seeds — and the first under the limit is
  * kept, else the least correlated.
  */
-function novelLayout(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap, place: (coords: CoordinateMap) => CoordinateMap): { coords: CoordinateMap; leadImage?: RawImage } {
+function novelLayout(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap, place: (coords: CoordinateMap) => CoordinateMap, finish: (coords: CoordinateMap) => RawImage): { coords: CoordinateMap; leadImage?: RawImage } {
   const reseed = (salt: number) => ({ ...plan, seed: Math.floor(hashRandom(plan.seed, salt, 0, 0) * 2147483647) });
   const attempts = plan.guide ? [plan, reseed(91), { ...plan, guide: undefined }] : [plan, reseed(91), reseed(92)];
   let best: { coords: CoordinateMap; leadImage?: RawImage; ncc: number } | undefined;
   for (const attempt of attempts) {
     const coords = place(synthesizeCoordinates(exemplar, attempt));
     const window = checkWindow(coords, lead.image.width, lead.image.height);
-    const image = remap(lead.image, window, lead.kind);
+    // The whole map: the lead map as it will be written (colour re-matched); a window: the plain remap.
+    const image = window === coords ? finish(coords) : remap(lead.image, window, lead.kind);
     const ncc = maxCyclicNcc(image, lead.image).max;
     // The checked image is the variant's lead map itself when the window is the whole map: not remapped again.
     const found = { coords, leadImage: window === coords ? image : undefined, ncc };
@@ -159,6 +161,15 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
   const source = cell ? cropCell(maps, cell) : maps;
   // In a cell the cell grid itself is the lattice: coarse levels keep the cell's layout, fine levels vary it.
   const sourceLattice = cell ? { a: [cell.width, 0] as [number, number], b: [0, cell.height] as [number, number], strength: lattice!.strength } : lattice;
+  // Colour maps are re-matched to their exemplar's colour distribution (colour-match.ts), unless off.
+  const palettes = new Map<number, ColourPalette>();
+  const finish = (i: number, coords: CoordinateMap): RawImage => {
+    const m = maps[i];
+    const image = remap(m.image, coords, m.kind);
+    if (m.kind !== 'color' || options.colourMatch === false) return image;
+    if (!palettes.has(i)) palettes.set(i, colourPalette(m.image));
+    return matchColours(image, palettes.get(i)!, coords);
+  };
   const variants: Variant[] = [];
   let exemplar: ReturnType<typeof buildExemplar> | undefined;
   for (let k = 1; k <= count; k++) {
@@ -177,8 +188,8 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
     });
     if (!exemplar || exemplar.stack.length <= plan.levels) exemplar = buildExemplar(source, plan.levels, exemplarTiles);
     const place = cell ? (c: CoordinateMap) => repeatCell(c, width, height) : (c: CoordinateMap) => c;
-    const { coords, leadImage } = novelLayout(exemplar, plan, maps[0], place);
-    variants.push({ index: k, coords, maps: maps.map((m, i) => ({ slot: m.slot, kind: m.kind, image: (i === 0 && leadImage) || remap(m.image, coords, m.kind) })) });
+    const { coords, leadImage } = novelLayout(exemplar, plan, maps[0], place, (c) => finish(0, c));
+    variants.push({ index: k, coords, maps: maps.map((m, i) => ({ slot: m.slot, kind: m.kind, image: (i === 0 && leadImage) || finish(i, coords) })) });
   }
   return { variants, exemplarTiles, outputTiles, lattice };
 }
