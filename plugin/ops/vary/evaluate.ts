@@ -6,7 +6,7 @@
  *   variants; FLOOR = the same distances between the left and right halves of the exemplar; CEILING =
  *   between the exemplar and another texture of the folder (ceilingIndex);
  * - novelty: max cyclic NCC vs the exemplar (worst variant) and share of texels in verbatim copied
- *   windows ≥ copySize² (mean);
+ *   windows ≥ copySize² (mean; for vary counted on its layouts, see below);
  * - diversity: the same two between variants 1 and 2;
  * - tileability: wrap-edge / interior energy (worst variant).
  */
@@ -27,6 +27,7 @@ import {
 import type { RawImage } from '../../types';
 import { histogramBlend, shuffledTiles } from './baselines';
 import { readMapFile } from './map-files';
+import { remap } from './remap';
 import { findSiblings, isVariantName, mapSuffix } from './siblings';
 import { varyTexture } from './vary-texture';
 import type { VaryMap } from './types';
@@ -146,8 +147,15 @@ export async function evaluateVary(dir: string, options: VaryEvalOptions = {}): 
     for (const method of EVAL_METHODS) {
       const started = process.hrtime.bigint();
       let variants: RawImage[];
+      // Where the copied-region shares look: the variants themselves, except for vary, whose colour maps are
+      // graded (colour-match.ts): a grading changes the values of copied texels, not the fact that they were
+      // copied, and exact-match detection would miss them. So vary's copies are counted on the same layouts
+      // as plain remaps of the exemplar (the grading is a function of the colour alone).
+      let layouts: RawImage[] | undefined;
       if (method === 'vary') {
-        variants = varyTexture(maps, { count, seed, variation, tile: true }).variants.map((v) => v.maps[0].image);
+        const made = varyTexture(maps, { count, seed, variation, tile: true }).variants;
+        variants = made.map((v) => v.maps[0].image);
+        layouts = made.map((v) => remap(maps[0].image, v.coords, maps[0].kind));
       } else {
         const make = method === 'shuffled' ? shuffledTiles : histogramBlend;
         variants = Array.from({ length: count }, (_, k) => make(maps, { width: ex.width, height: ex.height, seed: seed * 1000 + k, cell: Math.max(16, Math.round(Math.min(ex.width, ex.height) / 4)) })[0].image);
@@ -158,9 +166,9 @@ export async function evaluateVary(dir: string, options: VaryEvalOptions = {}): 
       methods[method] = {
         ...fid,
         ncc: Math.max(...variants.map((v) => maxCyclicNcc(v, ex).max)),
-        copied: variants.reduce((s, v) => s + copiedShare(v, ex, { size: copySize }), 0) / variants.length,
+        copied: (layouts ?? variants).reduce((s, v) => s + copiedShare(v, ex, { size: copySize }), 0) / variants.length,
         nccPair: maxCyclicNcc(variants[0], variants[1]).max,
-        copiedPair: copiedShare(variants[0], variants[1], { size: copySize }),
+        copiedPair: copiedShare((layouts ?? variants)[0], (layouts ?? variants)[1], { size: copySize }),
         wrap: Math.max(...variants.map((v) => wrapEdgeRatio(v))),
         seconds,
       };
