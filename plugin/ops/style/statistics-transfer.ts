@@ -189,7 +189,7 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   // one that lifts the wrap edge's gradient energy above both 1.2x the interior's and the offset's own is
   // left out (a brighter curve can amplify a wrap line the offset leaves alone).
   const distance = styleDistance(input, reference, mask, referenceMask);
-  let chosen = candidates[0];
+  let chosen: ColourPlanes | undefined;
   let closest = Infinity;
   let wrapCap = Infinity;
   for (const candidate of candidates) {
@@ -200,9 +200,10 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
       else if (ratio > wrapCap) continue;
     }
     const d = distance(out);
-    if (d < closest) { closest = d; chosen = candidate; }
+    if (d < closest) { closest = d; chosen = out; }
   }
-  return result(chosen.luma);
+  // The scored result itself (not made again); the offset's when no distance compared (NaN).
+  return chosen ?? result(candidates[0].luma);
 }
 
 type ToneCurve = 'offset' | 'ratio';

@@ -9,7 +9,7 @@
 
 import { gramDistanceOf, gramMatrices } from '../../metrics/texture-stats/gram';
 import type { RawImage } from '../../types';
-import type { ColourPlanes } from './planes';
+import { toRawImage, type ColourPlanes } from './planes';
 
 /** Weight of the relative Gram distance against the relative colour distance (tuning sets 3-4). */
 export const GRAM_WEIGHT = 0.5;
@@ -17,15 +17,9 @@ const DIRECTIONS = 16;
 const SAMPLES = 16384;
 const QUANTILES = 256;
 
-/** 8-bit RGB of planes as they will be written (rounded, clamped). */
+/** 8-bit RGB of planes as they will be written (rounded, clamped: planes.ts's toRawImage). */
 export function planesToRgb(p: ColourPlanes): RawImage {
-  const n = p.width * p.height;
-  const data = new Uint8Array(n * 3);
-  for (let c = 0; c < 3; c++) {
-    const plane = p.planes[c];
-    for (let i = 0; i < n; i++) { const v = Math.round(plane[i] * 255); data[i * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : v; }
-  }
-  return { data, width: p.width, height: p.height, channels: 3 };
+  return toRawImage(p, { data: new Uint8Array(p.width * p.height * 3), width: p.width, height: p.height, channels: 3 });
 }
 
 /**
