@@ -4,7 +4,8 @@
  * encoding the whole image after the last tile (issue 13: ~40-50 ms of a ~0.5 s call at 1024², all on
  * the critical path before).
  *
- * The file is byte for byte the one png-encode.ts (pngjs) writes for the same image (tested): same
+ * The file is byte for byte the one pngjs writes with png-settings.ts's settings (tested; png-encode.ts
+ * wrote with pngjs before it used this encoder): same
  * filter ("Up"), same zlib stream (level, strategy; deflate's output does not depend on how its input is
  * split), and the same IDAT chunking (pngjs makes one IDAT per zlib output chunk: full chunks of
  * PNG_DEFLATE_CHUNK bytes, then what was out when the input ended, then the rest of the stream, cut again where

@@ -39,7 +39,7 @@ const ENCODERS: Record<string, Encoder> = {
   'sharp level 2, adaptive filtering': viaSharp(2, true),
   'sharp level 3, no filtering': viaSharp(3, false),
   'sharp level 6, no filtering (sharp default)': viaSharp(6, false),
-  'pngjs Up, level 2 (Remaster now: encodePng)': encodePng,
+  'Up, level 2 (Remaster now: encodePng, png-stream.ts; = pngjs Up level 2)': encodePng,
   'pngjs Up, level 1': viaPngjs(2, 1),
   'pngjs Up, level 4': viaPngjs(2, 4),
   'pngjs Paeth, level 2': viaPngjs(4, 2),
