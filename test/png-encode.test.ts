@@ -41,6 +41,21 @@ test.each([1, 2, 3, 4] as const)('%i channel(s): byte for byte the file pngjs wr
   expect(Buffer.compare(await encodePng(image), await pngjsEncode(image))).toBe(0);
 });
 
+test('four bytes at a time or one: rows on 4-byte boundaries or not, a view into a bigger buffer, the same file as pngjs', async () => {
+  for (const [width, channels] of [[256, 3], [64, 4], [255, 4], [129, 1], [2, 2]] as const) {
+    const image = smooth(width, 71, channels);
+    expect(Buffer.compare(await encodePng(image), await pngjsEncode(image))).toBe(0);
+    // The same pixels one byte into a bigger buffer: rows off 4-byte boundaries.
+    const shifted = new Uint8Array(image.data.length + 5);
+    shifted.set(image.data, 1);
+    const view: RawImage = { ...image, data: shifted.subarray(1, 1 + image.data.length) };
+    expect(Buffer.compare(await encodePng(view), await pngjsEncode(image))).toBe(0);
+  }
+  // Every byte pair's difference, wrapping below 0: rows of 0..255 under rows of 255..0 and the reverse.
+  const edges: RawImage = { data: new Uint8Array(256 * 4).map((_, i) => (Math.floor(i / 256) % 2 ? 255 - (i % 256) : i % 256)), width: 64, height: 4, channels: 4 };
+  expect(Buffer.compare(await encodePng(edges), await pngjsEncode(edges))).toBe(0);
+});
+
 test('encodeImage uses it up to PNGJS_MAX_TEXELS and sharp above, same pixels either way', async () => {
   const small = smooth(64, 64, 3);
   expect(pngjsEncodes(small)).toBe(true);

@@ -28,10 +28,11 @@ const viaSharp = (compressionLevel: number, adaptiveFiltering: boolean): Encoder
   return s.png({ compressionLevel, adaptiveFiltering }).toBuffer();
 };
 
-const viaPngjs = (filterType: number, deflateLevel: number): Encoder => async (image) => {
+/** pngjs with a filter, zlib level and strategy (0: default, 3: Z_RLE). */
+const viaPngjs = (filterType: number, deflateLevel: number, deflateStrategy = 0): Encoder => async (image) => {
   const colorType = COLOR_TYPES[image.channels];
   const png = { width: image.width, height: image.height, data: Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength) } as PNG;
-  return PNG.sync.write(png, { filterType, deflateLevel, deflateStrategy: 0, colorType, inputColorType: colorType });
+  return PNG.sync.write(png, { filterType, deflateLevel, deflateStrategy, colorType, inputColorType: colorType });
 };
 
 const ENCODERS: Record<string, Encoder> = {
@@ -44,6 +45,9 @@ const ENCODERS: Record<string, Encoder> = {
   'pngjs Up, level 4': viaPngjs(2, 4),
   'pngjs Paeth, level 2': viaPngjs(4, 2),
   'pngjs adaptive, level 2': viaPngjs(-1, 2),
+  'pngjs Up, level 2, Z_RLE': viaPngjs(2, 2, 3),
+  'pngjs Paeth, level 2, Z_RLE': viaPngjs(4, 2, 3),
+  'pngjs Paeth, level 2 (what png-stream.ts writes with Paeth, via pngjs)': viaPngjs(4, 2),
 };
 
 async function images(dir: string | undefined): Promise<RawImage[]> {
