@@ -47,7 +47,6 @@ const ENCODERS: Record<string, Encoder> = {
   'pngjs adaptive, level 2': viaPngjs(-1, 2),
   'pngjs Up, level 2, Z_RLE': viaPngjs(2, 2, 3),
   'pngjs Paeth, level 2, Z_RLE': viaPngjs(4, 2, 3),
-  'pngjs Paeth, level 2 (what png-stream.ts writes with Paeth, via pngjs)': viaPngjs(4, 2),
 };
 
 async function images(dir: string | undefined): Promise<RawImage[]> {
