@@ -158,10 +158,11 @@ async function runLocked(root: string, config: ProjectConfig, cacheChoice: Cache
   // Over the whole plan, not only the selected paths: a `run <dir> a.gltf` decides like a full run.
   await blockDisagreeingSharers(root, state, io, planned, async (key) => [...config.rules, ...(sidecars.get(key) ?? (await loadSidecarRules(root, key).catch(() => [])))]);
 
-  // Its inference workers and threads laid out for the assets processed at once (run-engine.ts).
+  // Its inference workers and threads laid out for the assets processed at once (run-engine.ts); a dry run
+  // only checks the models (one worker).
   const engine = options.engine ?? createEngine({
     device: options.device, projectRoot: root, log: options.log,
-    ...runEngineOptions({ device: options.device, threads: options.threads, concurrency: options.concurrency }),
+    ...(options.dryRun ? { threads: options.threads } : runEngineOptions({ device: options.device, threads: options.threads, concurrency: options.concurrency })),
   });
   // A folder that cannot be listed fails on its own; everything else is still done.
   const report: RunReport = { processed: [], skipped: [], failed: unreadable.map((f) => ({ path: f.rel, error: f.error })), ...(unmatched.length ? { warnings: unmatched } : {}) };
