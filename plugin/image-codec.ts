@@ -6,7 +6,7 @@
  * - an animated WebP is seen (`pages` > 1) so the caller can refuse it;
  * - sharp's input pixel limit stays on for files a user gave; it is lifted only for Remaster's own
  *   raw buffers (ownRawInput), whose size the pipeline has already checked;
- * - PNG is written by png-encode.ts (pngjs, "Up" filter, measured) up to 4 MP, above that by sharp with
+ * - PNG is written by png-encode.ts ("Up" filter, zlib level 2, measured) up to 4 MP, above that by sharp with
  *   the engine's PNG_OPTIONS (engine/encode-options.ts), which streams without a copy of the image.
  */
 import fs from 'node:fs';
@@ -122,10 +122,7 @@ export async function encodeImage(image: RawImage, format: ImageFormat, quality:
   return new Uint8Array(await pipeline.toBuffer());
 }
 
-/**
- * png-encode.ts (with pngjs, ~15 ms to load), loaded on first use: a command that only decodes here, or
- * decodes before its model has run (`remaster upscale`), does not wait for it.
- */
+/** png-encode.ts, loaded on first use: a command that only decodes here does not load it. */
 export function pngEncoder(): Promise<typeof import('./png-encode')> {
   return import('./png-encode');
 }

@@ -1,7 +1,8 @@
 /**
- * Remaster's PNG encoder (plugin/png-encode.ts: pngjs, "Up" filter, up to 4 MP; sharp above): the
- * file holds the very pixels it was given, for every channel count, on both sides of the size switch,
- * and a smooth texture compresses at least as well as with sharp's default settings.
+ * Remaster's PNG encoder (plugin/png-encode.ts: "Up" filter, up to 4 MP; sharp above): the file holds
+ * the very pixels it was given, for every channel count, on both sides of the size switch, is the file
+ * pngjs wrote with the same settings (outputs of earlier versions stay byte for byte the same), and a
+ * smooth texture compresses at least as well as with sharp's default settings.
  */
 import { spawnSync } from 'node:child_process';
 import sharp from 'sharp';
@@ -9,6 +10,7 @@ import { decodeImage, encodeImage, probeImage } from '../plugin/image-codec';
 import { encodePng } from '../plugin/png-encode';
 import { PNGJS_MAX_TEXELS, pngjsEncodes } from '../plugin/png-settings';
 import type { RawImage } from '../plugin/types';
+import { pngjsEncode } from './pngjs-reference';
 
 /** A smooth image with some texture, like an upscaled one (every channel different). */
 function smooth(width: number, height: number, channels: RawImage['channels']): RawImage {
@@ -32,6 +34,26 @@ test.each([1, 2, 3, 4] as const)('%i channel(s): the PNG decodes to exactly the 
   const back = await decodeImage(bytes);
   expect(back.channels).toBe(channels);
   expect(Buffer.compare(Buffer.from(back.data), Buffer.from(image.data))).toBe(0);
+});
+
+test.each([1, 2, 3, 4] as const)('%i channel(s): byte for byte the file pngjs writes with these settings', async (channels) => {
+  const image = smooth(301, 203, channels);
+  expect(Buffer.compare(await encodePng(image), await pngjsEncode(image))).toBe(0);
+});
+
+test('four bytes at a time or one: rows on 4-byte boundaries or not, a view into a bigger buffer, the same file as pngjs', async () => {
+  for (const [width, channels] of [[256, 3], [64, 4], [255, 4], [129, 1], [2, 2]] as const) {
+    const image = smooth(width, 71, channels);
+    expect(Buffer.compare(await encodePng(image), await pngjsEncode(image))).toBe(0);
+    // The same pixels one byte into a bigger buffer: rows off 4-byte boundaries.
+    const shifted = new Uint8Array(image.data.length + 5);
+    shifted.set(image.data, 1);
+    const view: RawImage = { ...image, data: shifted.subarray(1, 1 + image.data.length) };
+    expect(Buffer.compare(await encodePng(view), await pngjsEncode(image))).toBe(0);
+  }
+  // Every byte pair's difference, wrapping below 0: rows of 0..255 under rows of 255..0 and the reverse.
+  const edges: RawImage = { data: new Uint8Array(256 * 4).map((_, i) => (Math.floor(i / 256) % 2 ? 255 - (i % 256) : i % 256)), width: 64, height: 4, channels: 4 };
+  expect(Buffer.compare(await encodePng(edges), await pngjsEncode(edges))).toBe(0);
 });
 
 test('encodeImage uses it up to PNGJS_MAX_TEXELS and sharp above, same pixels either way', async () => {

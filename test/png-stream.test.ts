@@ -1,16 +1,17 @@
 /**
- * The row-streaming PNG encoder (plugin/png-stream.ts) writes, byte for byte, the file png-encode.ts
- * (pngjs) writes for the same image, however its rows arrive; imageFileWriter (image-codec.ts) streams
+ * The row-streaming PNG encoder (plugin/png-stream.ts) writes, byte for byte, the file pngjs writes
+ * with Remaster's settings for the same image (what png-encode.ts wrote before it used this encoder),
+ * however its rows arrive; imageFileWriter (image-codec.ts) streams
  * a PNG that way and writes the other formats as writeImageFile does.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeImage, imageFileWriter, readImageFile, writeImageFile } from '../plugin/image-codec';
-import { encodePng } from '../plugin/png-encode';
 import { PNG_DEFLATE_CHUNK } from '../plugin/png-settings';
 import { PngRowEncoder } from '../plugin/png-stream';
 import type { RawImage } from '../plugin/types';
+import { pngjsEncode as encodePng } from './pngjs-reference';
 
 /** A smooth image with some noise (`noise` 5: compresses well; 251: barely), every channel different. */
 function smooth(width: number, height: number, channels: RawImage['channels'], noise = 5): RawImage {
@@ -39,7 +40,7 @@ async function streamed(image: RawImage, steps: number[]): Promise<Buffer> {
   return encoder.finish();
 }
 
-test.each([1, 2, 3, 4] as const)('%i channel(s): the same bytes as encodePng, whatever rows arrive when', async (channels) => {
+test.each([1, 2, 3, 4] as const)('%i channel(s): the same bytes as pngjs, whatever rows arrive when', async (channels) => {
   const image = smooth(301, 203, channels);
   const whole = await encodePng(image);
   for (const steps of [[], [203], [1, 2, 50, 400], [67, 135, 135, 136]]) expect(Buffer.compare(await streamed(image, steps), whole)).toBe(0);

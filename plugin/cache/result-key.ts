@@ -3,8 +3,8 @@
  * defaults, pipeline version — plugin/pipeline/context.ts) plus what the fingerprint leaves out because
  * a project's own state never needed it: the content of each model file the rules or defaults name
  * (a retrained model under the same name), and the versions of the code that makes the bytes
- * (Remaster, onnxruntime, sharp/libvips and its encoders, the PNG encoder of plugin/png-encode.ts; its
- * settings are read from png-settings.ts, which does not load pngjs).
+ * (Remaster, onnxruntime, sharp/libvips and its encoders, the PNG encoder of plugin/png-encode.ts and
+ * png-stream.ts; its settings are read from png-settings.ts).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { env } from 'onnxruntime-node';
 import sharp from 'sharp';
 import type { SourcedRule } from '../config/types';
 import { packageRoot, resolveModel } from '../engine/model-source';
-import { PNG_DEFLATE_LEVEL, PNG_FILTER, PNGJS_MAX_TEXELS } from '../png-settings';
+import { PNG_DEFLATE_CHUNK, PNG_DEFLATE_LEVEL, PNG_FILTER, PNGJS_MAX_TEXELS } from '../png-settings';
 import { listOperations } from '../ops/registry';
 import { hashBytes, hashValue } from '../state/hash';
 
@@ -28,9 +28,9 @@ function versions(): Record<string, string> {
   if (!codeVersions) {
     const own = JSON.parse(require('node:fs').readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version as string;
     const v = sharp.versions as Record<string, string | undefined>;
-    // PNGs up to 4 MP are written by pngjs with Node's zlib (plugin/png-encode.ts): their bytes follow those and its settings.
-    const pngjs = JSON.parse(require('node:fs').readFileSync(require.resolve('pngjs/package.json'), 'utf8')).version as string;
-    const pngEncoder = `pngjs ${pngjs}, zlib ${process.versions.zlib}, filter ${PNG_FILTER}, level ${PNG_DEFLATE_LEVEL}, up to ${PNGJS_MAX_TEXELS}`;
+    // PNGs up to 4 MP are written by plugin/png-stream.ts with Node's zlib (the bytes pngjs wrote before, tested):
+    // they follow zlib's version and the settings. Bump the encoder's number when png-stream.ts changes its bytes.
+    const pngEncoder = `png-stream 1, zlib ${process.versions.zlib}, filter ${PNG_FILTER}, level ${PNG_DEFLATE_LEVEL}, chunk ${PNG_DEFLATE_CHUNK}, up to ${PNGJS_MAX_TEXELS}`;
     codeVersions = { remaster: own, onnxruntime: env.versions?.node ?? '', sharp: v.sharp ?? '', vips: v.vips ?? '', png: v.png ?? '', webp: v.webp ?? '', mozjpeg: v.mozjpeg ?? '', pngEncoder };
   }
   return codeVersions;

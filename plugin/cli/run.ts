@@ -31,7 +31,7 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
     .option('--json', 'print one JSON object {processed, skipped, failed} instead of text')
     .addOption(deviceOption())
     .addOption(threadsOption())
-    .option('--jobs <n>', 'assets processed at once (inference itself runs one tile at a time, on --threads cores)', parseJobs, DEFAULT_CONCURRENCY)
+    .option('--jobs <n>', 'assets processed at once (their tiles share the --threads inference threads: up to --jobs inference workers)', parseJobs, DEFAULT_CONCURRENCY)
     .option('--cache <dir>', 'result cache folder shared by projects and CI machines (outside the project is fine): a hit skips the engine')
     .option('--cache-max-mb <n>', 'size cap of the result cache in MiB (default 10240); least recently used entries go first', parseCacheMb)
     .option('--shard <i/n>', 'only shard i of n (CI matrix jobs; assets sharing a file stay together; merge by copying the trees)')

@@ -9,11 +9,11 @@
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { DeviceChoice } from '../types';
 import { firstLine } from '../errors';
+import { availableCores } from './cores';
 
 /** A concrete provider a session runs on. */
 export type Device = 'cpu' | 'webgpu' | 'cuda';
@@ -76,7 +76,7 @@ function inLinkerCache(lib: string): boolean {
  * on 2 cores, 2 threads took 1.35-1.6x the time of 1) pass `--threads 1`.
  */
 export function defaultThreads(): number {
-  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+  return availableCores();
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { SharpOptions, PngOptions } from 'sharp';
 
 /**
- * PNG through sharp, for outputs over 4 MP (smaller ones: plugin/png-encode.ts, pngjs with the "Up"
+ * PNG through sharp, for outputs over 4 MP (smaller ones: plugin/png-encode.ts, with the "Up"
  * filter, 0.62x the CPU time; it copies the image, sharp streams): zlib level 3 with adaptive (per-row)
  * filtering. Measured on upscaled textures (table in plugin/engine/README.md): against sharp's default
  * (level 6, no filtering) files are 0.62-0.67x the size for 1.3x the encode time.

@@ -37,6 +37,14 @@ export interface EngineOptions {
    */
   threads?: number;
   /**
+   * Inference workers (default 1), each with its own session of a CPU model and `threads` intra-op
+   * threads, that tiles are spread over: tiles of textures upscaled at the same time, or of one big
+   * texture, then run side by side (inference-host.ts). `remaster run` uses as many as it processes
+   * assets at once, up to the cores (pipeline/run-engine.ts). Ignored with 'main-thread'; a model on a GPU
+   * runs in one worker.
+   */
+  workers?: number;
+  /**
    * Where sessions run: 'worker' (default) in a worker thread, so this thread stays free for
    * decoding, blending, encoding and commits while a tile computes; 'main-thread' runs
    * `session.run` here, blocking the event loop for each tile (kept for measuring the difference).
@@ -73,8 +81,11 @@ export interface Engine {
   checkModel(model: string): Promise<{ scale: number } | undefined>;
   /** Releases the sessions and the inference worker; call once, when the run is over. */
   close(): Promise<void>;
-  /** Time spent inside `session.run` (in the inference worker) so far, and how many runs; NaN on 'main-thread'. */
-  inferenceStats?(): { runSeconds: number; runs: number };
+  /**
+   * Time spent inside `session.run` (in the inference workers, summed) so far, how many runs, and how many
+   * each worker did; NaN and no workers on 'main-thread'.
+   */
+  inferenceStats?(): { runSeconds: number; runs: number; runsPerWorker: number[] };
 }
 
 /** Texels of wrap-around padding for seamless Lanczos: the kernel reaches 3 source texels. */
@@ -114,7 +125,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const models = new Map<string, Promise<ModelHandle>>();
   /** GPU providers that failed to start under 'auto': not retried for the next model. */
   const failedDevices = new Map<Device, string>();
-  const host = options.inference === 'main-thread' ? undefined : new InferenceHost({ threads: options.threads });
+  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) {
+    throw new Error(`workers must be a whole number from 1 up (got ${options.workers})`);
+  }
+  const host = options.inference === 'main-thread' ? undefined : new InferenceHost({ threads: options.threads, workers: options.workers });
 
   function model(file: string, label: string): Promise<ModelHandle> {
     let loaded = models.get(file);
@@ -164,7 +178,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       await host?.close();
     },
-    inferenceStats: () => ({ ...(host?.stats ?? { runSeconds: NaN, runs: 0 }) }),
+    inferenceStats: () => (host ? { ...host.stats, runsPerWorker: [...host.stats.runsPerWorker] } : { runSeconds: NaN, runs: 0, runsPerWorker: [] }),
   };
 }
 

@@ -327,7 +327,8 @@ async function writeOutputs({ root, state, asset, outputs, hashes, staged, remov
       // edit landing before the stamp is caught by the check, one after it moves ctime past the stamp.
       const seen = stampFileSync(file);
       const now = seen ? await readIfExists(file) : null;
-      if (seen && now && hashBytes(now) === hash) record.seen = seen;
+      // Compared with the bytes written, not hashed again (the same answer for ~10x less CPU).
+      if (seen && now && sameBytes(now, bytes)) record.seen = seen;
       else delete record.seen;
       if (rel === asset.key && asset.type !== 'texture') await recordBuffers(root, record, rel, asset.type, bytes, hash);
       written.set(rel, { hash, by: asset.key });
@@ -369,4 +370,8 @@ async function recordDone({ root, state, asset, files }: Commit, renamesDurable:
 /** The state entries a commit step changes: the asset's record and every file of it (one journal record). */
 function touchedBy(asset: AssetOutputs, files: Set<string>): StateChanges {
   return { files, assets: [asset.key] };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }

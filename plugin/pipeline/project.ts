@@ -34,6 +34,7 @@ import type { RunEvent, RunReport, TextureReport } from './report';
 import { runScheduled, Serial } from './schedule';
 import { sharedKeys } from './shared-keys';
 import { CommitGroups } from './commit-groups';
+import { runEngineOptions } from './run-engine';
 import { assetsOfShard, parseShard, type ShardSpec } from './shard';
 
 import { DEFAULT_CONCURRENCY } from './defaults';
@@ -46,7 +47,11 @@ export interface RemasterProjectOptions {
   dryRun?: boolean;
   /** Device for neural models (ignored when `engine` is given). */
   device?: DeviceChoice;
-  /** Intra-op threads for neural models (default: available cores minus the load average; ignored when `engine` is given). */
+  /**
+   * Inference threads for neural models, in all (default: every available core; ignored when `engine` is
+   * given). With `concurrency` above 1 they are split among up to `concurrency` inference workers
+   * (pipeline/run-engine.ts).
+   */
   threads?: number;
   /** Only the assets at (or under) these project-relative or absolute paths. */
   paths?: string[];
@@ -153,7 +158,12 @@ async function runLocked(root: string, config: ProjectConfig, cacheChoice: Cache
   // Over the whole plan, not only the selected paths: a `run <dir> a.gltf` decides like a full run.
   await blockDisagreeingSharers(root, state, io, planned, async (key) => [...config.rules, ...(sidecars.get(key) ?? (await loadSidecarRules(root, key).catch(() => [])))]);
 
-  const engine = options.engine ?? createEngine({ device: options.device, threads: options.threads, projectRoot: root, log: options.log });
+  // Its inference workers and threads laid out for the assets processed at once (run-engine.ts); a dry run
+  // only checks the models (one worker).
+  const engine = options.engine ?? createEngine({
+    device: options.device, projectRoot: root, log: options.log,
+    ...(options.dryRun ? { threads: options.threads } : runEngineOptions({ device: options.device, threads: options.threads, concurrency: options.concurrency })),
+  });
   // A folder that cannot be listed fails on its own; everything else is still done.
   const report: RunReport = { processed: [], skipped: [], failed: unreadable.map((f) => ({ path: f.rel, error: f.error })), ...(unmatched.length ? { warnings: unmatched } : {}) };
   let runCache: RunContext['cache'];

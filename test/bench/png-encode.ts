@@ -28,10 +28,11 @@ const viaSharp = (compressionLevel: number, adaptiveFiltering: boolean): Encoder
   return s.png({ compressionLevel, adaptiveFiltering }).toBuffer();
 };
 
-const viaPngjs = (filterType: number, deflateLevel: number): Encoder => async (image) => {
+/** pngjs with a filter, zlib level and strategy (0: default, 3: Z_RLE). */
+const viaPngjs = (filterType: number, deflateLevel: number, deflateStrategy = 0): Encoder => async (image) => {
   const colorType = COLOR_TYPES[image.channels];
   const png = { width: image.width, height: image.height, data: Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength) } as PNG;
-  return PNG.sync.write(png, { filterType, deflateLevel, deflateStrategy: 0, colorType, inputColorType: colorType });
+  return PNG.sync.write(png, { filterType, deflateLevel, deflateStrategy, colorType, inputColorType: colorType });
 };
 
 const ENCODERS: Record<string, Encoder> = {
@@ -39,11 +40,13 @@ const ENCODERS: Record<string, Encoder> = {
   'sharp level 2, adaptive filtering': viaSharp(2, true),
   'sharp level 3, no filtering': viaSharp(3, false),
   'sharp level 6, no filtering (sharp default)': viaSharp(6, false),
-  'pngjs Up, level 2 (Remaster now: encodePng)': encodePng,
+  'Up, level 2 (Remaster now: encodePng, png-stream.ts; = pngjs Up level 2)': encodePng,
   'pngjs Up, level 1': viaPngjs(2, 1),
   'pngjs Up, level 4': viaPngjs(2, 4),
   'pngjs Paeth, level 2': viaPngjs(4, 2),
   'pngjs adaptive, level 2': viaPngjs(-1, 2),
+  'pngjs Up, level 2, Z_RLE': viaPngjs(2, 2, 3),
+  'pngjs Paeth, level 2, Z_RLE': viaPngjs(4, 2, 3),
 };
 
 async function images(dir: string | undefined): Promise<RawImage[]> {

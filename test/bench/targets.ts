@@ -4,9 +4,11 @@
  *
  * 1. engine ÷ session.run: engine.upscale time over the time spent inside `session.run` (in the
  *    inference worker) on those very tiles, x2 and x4 shipped models, 1024² input.
- * 2. project ÷ engine: `remasterProject` over a generated project of 40 distinct textures (one engine,
- *    loaded beforehand) over the sum of engine.upscale times of the same 40 images, upscaled one
- *    after another by the same engine. What is left: decode, encode, hashing, commits, state.
+ * 2. project ÷ engine: `remasterProject` over a generated project of 40 distinct textures (with the
+ *    engine `remaster run` makes for itself, pipeline/run-engine.ts, loaded beforehand) over the sum of
+ *    engine.upscale times of the same 40 images, upscaled one after another by the default engine (one
+ *    worker, every core). Also, for the work outside inference alone: the run over its own engine's time
+ *    for the same 40 upscales, `--jobs` at a time (decode, encode, hashing, commits, state).
  *    Also the --jobs x --threads table the default `--jobs` was chosen from (`--project-configs default`:
  *    only the defaults), and the defaults under V8's own garbage-collector setting: the bench sets what
  *    `remaster run` sets (plugin/gc-tuning.ts) for every run but that one.
@@ -34,6 +36,7 @@ import { GC_TUNING_FLAG } from '../../plugin/gc-tuning';
 import { packageRoot } from '../../plugin/engine/model-source';
 import { DEFAULT_CONCURRENCY } from '../../plugin/pipeline/defaults';
 import { remasterProject } from '../../plugin/pipeline/project';
+import { runEngineOptions } from '../../plugin/pipeline/run-engine';
 import type { RawImage } from '../../plugin/types';
 import { mosaicTexture } from './texture';
 import { median } from './median';
@@ -154,23 +157,34 @@ async function projectTargets(args: Args, work: string): Promise<void> {
     .filter((c, i, all) => all.findIndex((d) => d.jobs === c.jobs && d.threads === c.threads && d.v8gc === c.v8gc) === i);
   // As `remaster run` does (bin/remaster.js), switched back only around the V8-default runs.
   const setGc = (v8gc: boolean) => v8.setFlagsFromString(v8gc ? '--incremental-marking' : GC_TUNING_FLAG);
-  const engines = new Map<number, Engine>();
-  const engineFor = async (threads: number) => {
-    let e = engines.get(threads);
+  const engines = new Map<string, Engine>();
+  /** The default engine with `threads` threads (jobs undefined), or the one `remaster run --jobs --threads` makes. */
+  const engineFor = async (threads: number, jobs?: number) => {
+    const key = `${jobs ?? '-'}/${threads}`;
+    let e = engines.get(key);
     if (!e) {
-      e = createEngine({ device: 'cpu', threads });
-      await e.upscale(images[0], { scale: 2, model: 'remaster-x2-fast', kind: 'color' });
-      engines.set(threads, e);
+      e = createEngine({ device: 'cpu', ...(jobs === undefined ? { threads } : runEngineOptions({ device: 'cpu', threads, concurrency: jobs })) });
+      // Loaded, and each worker's session made and run once.
+      await Promise.all(images.slice(0, Math.max(1, jobs ?? 1)).map((image) => e!.upscale(image, { scale: 2, model: 'remaster-x2-fast', kind: 'color' })));
+      engines.set(key, e);
     }
     return e;
   };
+  /** The 40 upscales with `engine`, `jobs` at a time (as many loops, each taking the next image). */
+  const upscaleAll = async (engine: Engine, jobs: number) => {
+    let next = 0;
+    await Promise.all(Array.from({ length: jobs }, async () => {
+      while (next < images.length) await engine.upscale(images[next++], { scale: 2, model: 'remaster-x2-fast', kind: 'color' });
+    }));
+  };
   const runs = new Map<string, number[]>();
   const sums = new Map<number, number[]>();
+  const own = new Map<string, number[]>();
   try {
     for (let r = 0; r < args.repeat; r++) {
       // Alternate configurations so drifting load hits all alike.
       for (const c of configs) {
-        const engine = await engineFor(c.threads);
+        const engine = await engineFor(c.threads, c.jobs);
         const root = path.join(work, `run-${r}-${c.jobs}-${c.threads}-${c.v8gc}`);
         await fs.cp(source, root, { recursive: true });
         setGc(c.v8gc);
@@ -182,11 +196,16 @@ async function projectTargets(args: Args, work: string): Promise<void> {
         const key = `--jobs ${c.jobs} --threads ${c.threads}${c.v8gc ? ' (V8 default GC)' : ''}`;
         runs.set(key, [...(runs.get(key) ?? []), s]);
         await fs.rm(root, { recursive: true, force: true });
+        if (!c.v8gc) {
+          const t1 = performance.now();
+          await upscaleAll(engine, c.jobs);
+          own.set(key, [...(own.get(key) ?? []), seconds(t1)]);
+        }
       }
       for (const threads of new Set(configs.map((c) => c.threads))) {
         const engine = await engineFor(threads);
         const t0 = performance.now();
-        for (const image of images) await engine.upscale(image, { scale: 2, model: 'remaster-x2-fast', kind: 'color' });
+        await upscaleAll(engine, 1);
         sums.set(threads, [...(sums.get(threads) ?? []), seconds(t0)]);
       }
     }
@@ -196,9 +215,14 @@ async function projectTargets(args: Args, work: string): Promise<void> {
   const engineSum = median(sums.get(cores)!);
   const oneThread = sums.get(1);
   console.log(`  summed engine time: ${engineSum.toFixed(2)} s (${cores} threads)${oneThread ? `, ${median(oneThread).toFixed(2)} s (1 thread)` : ''}`);
-  for (const [key, times] of runs) console.log(`  ${key}: median ${median(times).toFixed(2)} s (${times.map((t) => t.toFixed(2)).join(', ')})`);
+  for (const [key, times] of runs) {
+    const mine = own.get(key);
+    const layout = key.includes('V8') ? '' : `; engine ${JSON.stringify(runEngineOptions({ device: 'cpu', threads: Number(key.split(' ')[3]), concurrency: Number(key.split(' ')[1]) }))}`;
+    console.log(`  ${key}: median ${median(times).toFixed(2)} s (${times.map((t) => t.toFixed(2)).join(', ')})${mine ? `; its engine alone, jobs at a time: median ${median(mine).toFixed(2)} s (${mine.map((t) => t.toFixed(2)).join(', ')})` : ''}${layout}`);
+  }
   const def = `--jobs ${DEFAULT_CONCURRENCY} --threads ${cores}`;
   report('remaster run ÷ summed engine time', median(runs.get(def)!) / engineSum, 1.1, `defaults: ${def}`);
+  report('remaster run ÷ its own engine on the same upscales, jobs at a time', median(runs.get(def)!) / median(own.get(def)!), undefined, 'the work outside inference');
   const j1 = runs.get(`--jobs 1 --threads ${cores}`);
   const j2t1 = runs.get('--jobs 2 --threads 1');
   if (j1) report(`--jobs 2 ÷ --jobs 1 (both --threads ${cores})`, median(runs.get(def)!) / median(j1), undefined);
