@@ -15,7 +15,10 @@
  * Unlike the colour grading this is NOT a function of the colour alone: texel values change with their
  * neighbourhood (smoothly, at the scales the gain changes). The layout — which exemplar texel each output
  * texel comes from — and the normal / data maps are untouched; `spectrumMatch: false` keeps the graded
- * copy. Deterministic (no random numbers; fixed-order sums).
+ * copy. Guarded like the grading: weakened (the log gain scaled by 0.75 / 0.5 / 0.25) or skipped where it
+ * would move the texel-to-texel energy more than 10 % further from the exemplar's than the unfiltered
+ * variant (without the guard, a variant lacking a region of the exemplar had its fine cracks smoothed away).
+ * Deterministic (no random numbers; fixed-order sums).
  *
  * @example
  * const ref = spectrumReference(exemplarColour);          // once per exemplar map
@@ -220,8 +223,8 @@ function matchHistogram(values: Float64Array, target: Uint8Array | number[], str
 
 /**
  * The variant with its luma's radial power spectrum moved onto the exemplar's (all colour channels
- * filtered alike, then each mapped back onto its own histogram); alpha carried. `strength` scales the
- * log gain (1 = full match, 0 = unchanged).
+ * filtered alike, then each mapped back onto its own histogram); alpha carried. The strongest filter the
+ * grain guard accepts (STRENGTHS: the log gain scaled), else the variant unchanged.
  */
 export function matchSpectrum(variant: RawImage, ref: SpectrumReference): RawImage {
   const far = (image: RawImage) => Math.abs(Math.log((detailEnergy(image) + 1e-6) / (ref.detail + 1e-6)));
