@@ -74,10 +74,12 @@ describe('varyTexture', () => {
   it('applies one layout to every map: a map of the texture\'s own coordinates comes out as the remapping', () => {
     const coords = coordinateMap(colour.width, colour.height);
     const maps = [...set(), { slot: 'coords', kind: 'data' as const, image: coords }];
-    // colourMatch: false — every colour texel a verbatim copy too; default — the colour map is a colour
-    // grading of that copy (one new colour per source colour), the layout the same.
-    const [verbatim] = varyTexture(maps, { count: 1, seed: 5, colourMatch: false }).variants;
-    const [v] = varyTexture(maps, { count: 1, seed: 5 }).variants;
+    // colourMatch and spectrumMatch false — every colour texel a verbatim copy too; the grading alone — the
+    // colour map is a colour grading of that copy (one new colour per source colour), the layout the same.
+    // (The default adds the spectrum filter, which changes colour texels by their neighbourhood:
+    // vary-spectrum-match.test.ts checks that it leaves the data maps verbatim.)
+    const [verbatim] = varyTexture(maps, { count: 1, seed: 5, colourMatch: false, spectrumMatch: false }).variants;
+    const [v] = varyTexture(maps, { count: 1, seed: 5, spectrumMatch: false }).variants;
     expect(Buffer.from(v.maps[3].image.data).equals(Buffer.from(verbatim.maps[3].image.data))).toBe(true);
     const out = v.maps[3].image;
     let moved = 0;

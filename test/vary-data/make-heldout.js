@@ -13,7 +13,8 @@
  *   node test/vary-data/make-heldout.js --set 2 ~/.cache/remaster-data/nexuiz-textures vary-heldout2  # held-out set 2 (scored by vary3)
  *   node test/vary-data/make-heldout.js --set 3 ~/.cache/remaster-data/nexuiz-textures vary-heldout3  # held-out set 3 (scored by vary4)
  *   node test/vary-data/make-heldout.js --set 4 ~/.cache/remaster-data/nexuiz-textures vary-heldout4  # held-out set 4 (scored by vary5)
- *   node test/vary-data/make-heldout.js --set 5 ~/.cache/remaster-data/nexuiz-textures vary-heldout5  # FRESH held-out set 5
+ *   node test/vary-data/make-heldout.js --set 5 ~/.cache/remaster-data/nexuiz-textures vary-heldout5  # held-out set 5 (scored by vary6)
+ *   node test/vary-data/make-heldout.js --set 6 ~/.cache/remaster-data/openarena-081-textures vary-heldout6  # FRESH set 6 (another package)
  *
  * `--set 2` (defined before it was ever scored, vary3): the same held-out folders and filters, but only colour
  * textures that HAVE a `_norm` or `_gloss` sibling and are NOT among set 1's 16 (set 1 was scored several times
@@ -32,6 +33,15 @@
  * (siblings NOT required), colour textures in none of sets 1-4 (all four scored, so seen); first 16 by sha1(file
  * name), or all that remain if fewer qualify (the count is printed). Disjoint from sets 1-4 by construction, and
  * from every tuning set (other folders).
+ *
+ * `--set 6` (defined before it was ever scored, vary7): the nexuiz held-out folders are exhausted (set 5 took the
+ * last 11), so set 6 comes from ANOTHER package: Debian `openarena-081-textures` (GPL-2+; licence in
+ * usr/share/doc/openarena-081-textures/copyright), which vary never tuned or scored on (every vary tuning set
+ * came from nexuiz's non-held-out folders, `--tune 40` / `--tune 60`; only the style-transfer work, issue 12,
+ * used openarena, and vary's code does not depend on theirs). PACKAGE_ROOT is that package's folder. Every
+ * folder of the package (no folder rule, no folder excluded), the same filters as sets 3-5: colour textures
+ * (not a _norm/_gloss/... map) >= 256 px on both sides, centre crop not flat, centre 256x256, `_norm`/`_gloss`
+ * siblings when present (siblings NOT required); first 16 by sha1(file name).
  *
  * Output: OUT/<folder>__<name>.png (+ _norm.png, _gloss.png) and manifest.json.
  */
@@ -137,8 +147,9 @@ async function select(f, root, byStem, needSibling) {
 async function main() {
   const flag = (a) => a === '--tune' || a === '--set';
   const [root, out] = process.argv.slice(2).filter((a, i, all) => !flag(a) && !flag(all[i - 1]));
-  if (![1, 2, 3, 4, 5].includes(SET)) throw new Error('--set must be 1, 2, 3, 4 or 5');
+  if (![1, 2, 3, 4, 5, 6].includes(SET)) throw new Error('--set must be 1, 2, 3, 4, 5 or 6');
   if (!root || !out) throw new Error('usage: make-heldout.js PACKAGE_ROOT OUT');
+  if (SET === 6 && !fs.existsSync(path.join(root, 'usr/share/doc/openarena-081-textures'))) throw new Error(`${root}: set 6 is made from the openarena-081-textures package folder`);
   fs.mkdirSync(out, { recursive: true });
   const candidates = [];
   const walk = (dir) => {
@@ -155,13 +166,15 @@ async function main() {
     const stem = path.basename(f).replace(/\.[^.]+$/, '');
     // sha1 mod 100 from the full 160-bit value, as Python computes it
     const mod = BigInt('0x' + crypto.createHash('sha1').update(folder.toLowerCase()).digest('hex')) % 100n;
-    return (TUNE >= 0 ? mod >= 10n : mod < 10n) && !MAP_SUFFIX.test(stem);
+    // Set 6 is another package (openarena): every folder; the nexuiz sets use the folder rule.
+    return (SET === 6 || (TUNE >= 0 ? mod >= 10n : mod < 10n)) && !MAP_SUFFIX.test(stem);
   });
   held.sort((a, b) => crypto.createHash('sha1').update(path.basename(a)).digest('hex').localeCompare(crypto.createHash('sha1').update(path.basename(b)).digest('hex')));
   const items = [];
   // Later sets replay the earlier sets' picks only to know what to skip: pass k picks set k (set 2 needs a sibling).
   const earlier = new Set();
-  for (const pass of TUNE >= 0 ? [1] : Array.from({ length: SET }, (_, i) => i + 1)) {
+  // Set 6 is another package: nothing of sets 1-5 can be in it, so its one pass is set 6 itself.
+  for (const pass of TUNE >= 0 ? [1] : SET === 6 ? [6] : Array.from({ length: SET }, (_, i) => i + 1)) {
     let picked = 0;
     for (const f of held) {
       if (picked >= MAX) break;
@@ -174,9 +187,9 @@ async function main() {
     }
   }
   const manifest = {
-    package: 'nexuiz-textures (Debian)',
-    licence: 'GPL-2+ (usr/share/doc/nexuiz-textures/copyright in the package)',
-    rule: TUNE >= 0 ? `TUNING set (not held out): folders with sha1(folder) mod 100 >= 10; otherwise as the held-out rule, first ${MAX}` : SET === 5 ? 'SET 5 (fresh, vary6): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, in none of sets 1, 2, 3, 4; centre 256x256; first 16 by sha1(file name) (fewer if fewer remain)' : SET === 4 ? 'SET 4 (fresh, vary5): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, in none of sets 1, 2, 3; centre 256x256; first 16 by sha1(file name)' : SET === 3 ? 'SET 3 (fresh, vary4): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, in neither set 1 nor set 2; centre 256x256; first 16 by sha1(file name)' : SET === 2 ? 'SET 2 (fresh): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, with a _norm or _gloss sibling, not in set 1; centre 256x256; first 16 by sha1(file name)' : 'folders with sha1(folder) mod 100 < 10 (as models/training/prepare_data.py); colour textures >= 256 px, not flat; centre 256x256; first 16 by sha1(file name)',
+    package: SET === 6 ? 'openarena-081-textures (Debian)' : 'nexuiz-textures (Debian)',
+    licence: SET === 6 ? 'GPL-2+ (usr/share/doc/openarena-081-textures/copyright in the package)' : 'GPL-2+ (usr/share/doc/nexuiz-textures/copyright in the package)',
+    rule: SET === 6 ? 'SET 6 (fresh, vary7): Debian openarena-081-textures, every folder; colour textures >= 256 px, not flat; centre 256x256; first 16 by sha1(file name)' : TUNE >= 0 ? `TUNING set (not held out): folders with sha1(folder) mod 100 >= 10; otherwise as the held-out rule, first ${MAX}` : SET === 5 ? 'SET 5 (fresh, vary6): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, in none of sets 1, 2, 3, 4; centre 256x256; first 16 by sha1(file name) (fewer if fewer remain)' : SET === 4 ? 'SET 4 (fresh, vary5): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, in none of sets 1, 2, 3; centre 256x256; first 16 by sha1(file name)' : SET === 3 ? 'SET 3 (fresh, vary4): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, in neither set 1 nor set 2; centre 256x256; first 16 by sha1(file name)' : SET === 2 ? 'SET 2 (fresh): folders with sha1(folder) mod 100 < 10; colour textures >= 256 px, not flat, with a _norm or _gloss sibling, not in set 1; centre 256x256; first 16 by sha1(file name)' : 'folders with sha1(folder) mod 100 < 10 (as models/training/prepare_data.py); colour textures >= 256 px, not flat; centre 256x256; first 16 by sha1(file name)',
     items,
   };
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));

@@ -148,9 +148,9 @@ export async function evaluateVary(dir: string, options: VaryEvalOptions = {}): 
       const started = process.hrtime.bigint();
       let variants: RawImage[];
       // Where the copied-region shares look: the variants themselves, except for vary, whose colour maps are
-      // graded (colour-match.ts): a grading changes the values of copied texels, not the fact that they were
-      // copied, and exact-match detection would miss them. So vary's copies are counted on the same layouts
-      // as plain remaps of the exemplar (the grading is a function of the colour alone).
+      // graded (colour-match.ts) and filtered (spectrum-match.ts): both change the values of copied texels,
+      // not the fact that they were copied, and exact-match detection would miss them. So vary's copies are
+      // counted on the same layouts as plain remaps of the exemplar.
       let layouts: RawImage[] | undefined;
       if (method === 'vary') {
         const made = varyTexture(maps, { count, seed, variation, tile: true }).variants;

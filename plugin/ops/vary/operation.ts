@@ -122,7 +122,7 @@ function safeName(s: string): string {
 export const vary: AssetOperation<VaryRule, VarySettings> = {
   key: 'vary',
   shape: 'asset',
-  version: '3', // 2: issue 10's later layouts (random-phase guide, novelty check on every layout); 3: colour maps re-matched to the exemplar's colours (colour-match.ts) — re-derive earlier variants
+  version: '4', // 2: issue 10's later layouts (random-phase guide, novelty check on every layout); 3: colour maps re-matched to the exemplar's colours (colour-match.ts); 4: colour maps' radial power spectrum re-matched to the exemplar's (spectrum-match.ts) — re-derive earlier variants
   schema: {
     description: 'Tileable variations of each texture set: glTF materials get KHR_materials_variants, standalone textures <stem>-v<k> files with their map siblings; false turns it off.',
     oneOf: [

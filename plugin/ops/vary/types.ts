@@ -51,6 +51,12 @@ export interface VaryOptions {
    * untouched). Default true; false keeps every colour texel a verbatim copy of an exemplar texel.
    */
   colourMatch?: boolean;
+  /**
+   * Colour maps: after the grading, filter the variant so its luma's radially averaged power spectrum
+   * matches the exemplar's (spectrum-match.ts; cyclic, so tiling holds; each channel then put back on its
+   * histogram). Texel values then depend on their neighbourhood. Default true; false = the graded copy.
+   */
+  spectrumMatch?: boolean;
 }
 
 /** Where each output texel comes from in the exemplar (integer texel coordinates). */

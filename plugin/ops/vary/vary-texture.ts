@@ -21,6 +21,7 @@ import { detectLattice } from './period';
 import { cellFreeLevels, cropCell, periodCell, repeatCell } from './period-cell';
 import { makePlan } from './plan';
 import { remap } from './remap';
+import { matchSpectrum, spectrumReference, type SpectrumReference } from './spectrum-match';
 import { synthesizeCoordinates } from './synthesize';
 import type { CoordinateMap, VaryMap, VaryOptions, VaryResult, Variant } from './types';
 
@@ -163,12 +164,21 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
   const sourceLattice = cell ? { a: [cell.width, 0] as [number, number], b: [0, cell.height] as [number, number], strength: lattice!.strength } : lattice;
   // Colour maps are re-matched to their exemplar's colour distribution (colour-match.ts), unless off.
   const palettes = new Map<number, ColourPalette>();
+  // ... and then their radial power spectrum (spectrum-match.ts), unless off.
+  const spectra = new Map<number, SpectrumReference>();
   const finish = (i: number, coords: CoordinateMap): RawImage => {
     const m = maps[i];
-    const image = remap(m.image, coords, m.kind);
-    if (m.kind !== 'color' || options.colourMatch === false) return image;
-    if (!palettes.has(i)) palettes.set(i, colourPalette(m.image));
-    return matchColours(image, palettes.get(i)!, coords);
+    let image = remap(m.image, coords, m.kind);
+    if (m.kind !== 'color') return image;
+    if (options.colourMatch !== false) {
+      if (!palettes.has(i)) palettes.set(i, colourPalette(m.image));
+      image = matchColours(image, palettes.get(i)!, coords);
+    }
+    if (options.spectrumMatch !== false) {
+      if (!spectra.has(i)) spectra.set(i, spectrumReference(m.image));
+      image = matchSpectrum(image, spectra.get(i)!);
+    }
+    return image;
   };
   const variants: Variant[] = [];
   let exemplar: ReturnType<typeof buildExemplar> | undefined;
