@@ -2,7 +2,10 @@
  * Style by statistics transfer, keeping the layout (the default method, "stats"):
  * 1. palette: the input's RGB distribution moved onto the reference's by sliced optimal transport; its
  *    two colour-difference planes are kept above ~4 texels, and below that their grain follows the
- *    luminance grain by the reference's own colour-on-luma coupling;
+ *    luminance grain by the reference's own colour-on-luma coupling; plus (seventh pass, chroma-grain.ts) the
+ *    reference's colour variation that its luma does not predict, as a seeded per-band grain — luma exact, so
+ *    SSIM¼ is unchanged while the Gram features and the colour distribution move toward the reference (warm
+ *    reference, tuning sets 2-5: Gram drop +3.0 to +4.5 points, colour +0.7 to +1.3);
  * 2. luminance: the input's own luminance above ~2 texels is kept, raised by a share s of the gap between
  *    its mean and the transported one's; the finest detail is re-made by alternating two projections
  *    (Heeger & Bergen 1995 style): match the luminance histogram to the distribution s of the way from the
