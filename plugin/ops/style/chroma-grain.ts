@@ -18,7 +18,7 @@
  * // add to the styled colour-difference planes before converting back to RGB
  */
 
-import { decompose, levelsFor } from './band-stack';
+import { decompose, levelsFor, smoothDilated } from './band-stack';
 import type { ColourPlanes } from './planes';
 import { matchToQuantiles, quantileFunction } from './quantiles';
 import { gaussian, type Random } from './random';
@@ -31,6 +31,23 @@ export interface ChromaGrainOptions {
   wrap: boolean;
   /** Reference texels that count (opaque). Default: all. */
   referenceMask?: Uint8Array;
+  /**
+   * The texel where the noise field's origin lies, [x, y]. Default [0, 0]. For a tiling texture, a point
+   * found from its content (see `contentAnchor`), so that a cyclically shifted input gets the same grain
+   * shifted: the style does not depend on where the tile was cut.
+   */
+  anchor?: [number, number];
+}
+
+/**
+ * A texel found from a plane's content alone, that moves with it under a cyclic shift: the maximum of the
+ * plane smoothed (wrap-around) over ~8 texels, first in scan order on a tie.
+ */
+export function contentAnchor(plane: Float32Array, width: number, height: number): [number, number] {
+  const smooth = smoothDilated(smoothDilated(smoothDilated(plane, width, height, 1, true), width, height, 2, true), width, height, 4, true);
+  let best = 0;
+  for (let i = 1; i < smooth.length; i++) if (smooth[i] > smooth[best]) best = i;
+  return [best % width, Math.floor(best / width)];
 }
 
 /**
@@ -45,8 +62,15 @@ export function chromaGrain(reference: ColourPlanes, width: number, height: numb
   const { referenceMask } = options;
   const refBands = reference.planes.map((p) => decompose(p, reference.width, reference.height, levels, true).bands);
   const grain = (c: 1 | 2): Float32Array => {
+    const field = new Float32Array(n);
+    for (let i = 0; i < n; i++) field[i] = gaussian(random);
+    // The field with its origin at the anchor (band filters wrap, so shifting before or after is the same).
+    const [ax, ay] = options.anchor ?? [0, 0];
     const noise = new Float32Array(n);
-    for (let i = 0; i < n; i++) noise[i] = gaussian(random);
+    for (let y = 0; y < height; y++) {
+      const row = ((y - ay + height) % height) * width;
+      for (let x = 0; x < width; x++) noise[y * width + x] = field[row + ((x - ax + width) % width)];
+    }
     const { bands } = decompose(noise, width, height, levels, options.wrap);
     const out = new Float32Array(n);
     bands.forEach((band, k) => {

@@ -34,7 +34,7 @@
 import type { Plane } from '../../metrics/image-planes';
 import { ssim } from '../../metrics/ssim';
 import { erode } from './band-statistics-transfer';
-import { chromaGrain } from './chroma-grain';
+import { chromaGrain, contentAnchor } from './chroma-grain';
 import { decompose, levelsFor, reconstruct, smoothDilated } from './band-stack';
 import { opponentToRgbInGamut, rgbToOpponent } from './opponent';
 import type { ColourPlanes } from './planes';
@@ -119,7 +119,9 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   // `plain` keeps the colour differences without it, for a texture it would take further from the reference.
   const plain = chroma.map((p) => p.slice());
   if (options.chromaGrain ?? true) {
-    const grain = chromaGrain(r, width, height, random, { wrap, referenceMask });
+    // Anchored to the content for a tiling texture: a cyclically shifted input gets the same grain, shifted.
+    const anchor = wrap ? contentAnchor(own, width, height) : undefined;
+    const grain = chromaGrain(r, width, height, random, { wrap, referenceMask, anchor });
     for (let c = 0; c < 2; c++) for (let i = 0; i < grain[c].length; i++) chroma[c][i] += grain[c][i];
   }
   const kept = smoothDilated(own, width, height, 1, wrap);
