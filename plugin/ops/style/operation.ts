@@ -62,7 +62,7 @@ export const style: TextureOperation<StyleRule, StyleSettings> = {
   key: 'style',
   shape: 'texture',
   order: TEXTURE_ORDER.style,
-  version: '3', // 2: stats method of issue 12's later passes (per-texture shift, luma-exact gamut); 3: its move chosen among candidates by style distance (sixth pass): re-derive earlier styled assets
+  version: '4', // 2: stats method of issue 12's later passes (per-texture shift, luma-exact gamut); 3: its move chosen among candidates by style distance (sixth pass); 4: the reference's colour grain (seventh pass): re-derive earlier styled assets
   schema: {
     description: 'Give textures the look (palette, grain, contrast) of a reference image; false turns off a style set by an earlier rule.',
     oneOf: [

@@ -2,7 +2,10 @@
  * Style by statistics transfer, keeping the layout (the default method, "stats"):
  * 1. palette: the input's RGB distribution moved onto the reference's by sliced optimal transport; its
  *    two colour-difference planes are kept above ~4 texels, and below that their grain follows the
- *    luminance grain by the reference's own colour-on-luma coupling;
+ *    luminance grain by the reference's own colour-on-luma coupling; plus (seventh pass, chroma-grain.ts) the
+ *    reference's colour variation that its luma does not predict, as a seeded per-band grain — luma exact, so
+ *    SSIM¼ is unchanged while the Gram features and the colour distribution move toward the reference (warm
+ *    reference, tuning sets 2-5: Gram drop +3.0 to +4.5 points, colour +0.7 to +1.3);
  * 2. luminance: the input's own luminance above ~2 texels is kept, raised by a share s of the gap between
  *    its mean and the transported one's; the finest detail is re-made by alternating two projections
  *    (Heeger & Bergen 1995 style): match the luminance histogram to the distribution s of the way from the
@@ -31,6 +34,7 @@
 import type { Plane } from '../../metrics/image-planes';
 import { ssim } from '../../metrics/ssim';
 import { erode } from './band-statistics-transfer';
+import { chromaGrain, contentAnchor } from './chroma-grain';
 import { decompose, levelsFor, reconstruct, smoothDilated } from './band-stack';
 import { opponentToRgbInGamut, rgbToOpponent } from './opponent';
 import type { ColourPlanes } from './planes';
@@ -63,6 +67,11 @@ export interface StatisticsTransferOptions {
    * share of their own gap) instead of each to its own limit, at the cost of colour distance.
    */
   maxShift?: number;
+  /**
+   * Add the reference's colour variation that does not follow its luminance (chroma-grain.ts: seeded,
+   * per band, luma untouched). Default true (seventh pass); false gives the sixth pass's colours.
+   */
+  chromaGrain?: boolean;
   /** Alternations of histogram matching and putting the coarse luminance back. Default 3. */
   iterations?: number;
   /** The texture tiles: every filter wraps around. */
@@ -106,6 +115,15 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
     });
     return reconstruct(stack);
   });
+  // Plus the reference's colour variation its luma does not predict (Gram features see it, SSIM¼ does not);
+  // `plain` keeps the colour differences without it, for a texture it would take further from the reference.
+  const plain = chroma.map((p) => p.slice());
+  if (options.chromaGrain ?? true) {
+    // Anchored to the content for a tiling texture: a cyclically shifted input gets the same grain, shifted.
+    const anchor = wrap ? contentAnchor(own, width, height) : undefined;
+    const grain = chromaGrain(r, width, height, random, { wrap, referenceMask, anchor });
+    for (let c = 0; c < 2; c++) for (let i = 0; i < grain[c].length; i++) chroma[c][i] += grain[c][i];
+  }
   const kept = smoothDilated(own, width, height, 1, wrap);
   const qIn = quantileFunction(own, mask);
   const qRef = quantileFunction(r.planes[0], referenceMask);
@@ -146,7 +164,7 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
     }
     return y;
   };
-  const result = (y: Float32Array) => opponentToRgbInGamut({ width, height, planes: [y, chroma[0], chroma[1]] });
+  const result = (y: Float32Array, colour = chroma) => opponentToRgbInGamut({ width, height, planes: [y, colour[0], colour[1]] });
   const top = Math.min(1, Math.max(0, options.maxShift ?? 1));
   const offset = (shift: number): Move => ({ shift, curve: 'offset', contrast: 1 });
   if (options.lumaShift !== undefined || width < 44 || height < 44) return result(lumaFor(offset(options.lumaShift ?? Math.min(0.5, top))));
@@ -190,6 +208,7 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   // left out (a brighter curve can amplify a wrap line the offset leaves alone).
   const distance = styleDistance(input, reference, mask, referenceMask);
   let chosen: ColourPlanes | undefined;
+  let chosenLuma: Float32Array | undefined;
   let closest = Infinity;
   let wrapCap = Infinity;
   for (const candidate of candidates) {
@@ -200,7 +219,13 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
       else if (ratio > wrapCap) continue;
     }
     const d = distance(out);
-    if (d < closest) { closest = d; chosen = out; }
+    if (d < closest) { closest = d; chosen = out; chosenLuma = candidate.luma; }
+  }
+  // The chosen move without the colour grain where that is closer (a texture whose own detail already
+  // over-fills the reference's Gram features: more colour detail would take it further).
+  if (chosenLuma && (options.chromaGrain ?? true)) {
+    const out = result(chosenLuma, plain);
+    if (!(wrap && wrapEdgeRatio(planesToRgb(out)) > wrapCap) && distance(out) < closest) chosen = out;
   }
   // The scored result itself (not made again); the offset's when no distance compared (NaN).
   return chosen ?? result(candidates[0].luma);
