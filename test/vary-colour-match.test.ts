@@ -12,6 +12,7 @@ import { varyTexture, type VaryMap } from '../plugin/ops/vary';
 import { hashRandom } from '../plugin/ops/vary/hash-random';
 import { remap } from '../plugin/ops/vary/remap';
 import type { RawImage } from '../plugin/types';
+import { lumaDetail } from './helpers/texture-detail';
 
 const W = 128;
 
@@ -37,19 +38,6 @@ function blotchedNoise(): RawImage {
     }
   }
   return { data, width: W, height: W, channels: 3 };
-}
-
-/** Mean squared luma difference between neighbours (the grain a grading must not amplify). */
-function detail(image: RawImage): number {
-  const l = (i: number) => 0.299 * image.data[i * 3] + 0.587 * image.data[i * 3 + 1] + 0.114 * image.data[i * 3 + 2];
-  let e = 0;
-  for (let y = 0; y < image.height; y++) {
-    for (let x = 0; x < image.width; x++) {
-      const i = y * image.width + x;
-      e += (l(i) - l(y * image.width + ((x + 1) % image.width))) ** 2 + (l(i) - l(((y + 1) % image.height) * image.width + x)) ** 2;
-    }
-  }
-  return e / (2 * image.width * image.height);
 }
 
 describe('colour re-matching', () => {
@@ -85,7 +73,7 @@ describe('colour re-matching', () => {
       }
       expect(conflicts).toBe(0);
       // Grain: no further from the exemplar's than the verbatim copy's, within the module's 10 % tolerance.
-      const far = (img: RawImage) => Math.abs(Math.log(detail(img) / detail(exemplar)));
+      const far = (img: RawImage) => Math.abs(Math.log(lumaDetail(img) / lumaDetail(exemplar)));
       expect(far(g.maps[0].image)).toBeLessThanOrEqual(far(copy) + Math.log(1.1) + 1e-9);
       expect(wrapEdgeRatio(g.maps[0].image)).toBeLessThanOrEqual(1.2);
       expect(maxCyclicNcc(g.maps[0].image, exemplar).max).toBeLessThanOrEqual(0.6);

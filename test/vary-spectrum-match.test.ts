@@ -15,19 +15,7 @@ import { varyTexture, type VaryMap } from '../plugin/ops/vary';
 import { remap } from '../plugin/ops/vary/remap';
 import type { RawImage } from '../plugin/types';
 import { decode, FIXTURES } from './helpers/project';
-
-/** Mean squared luma difference between neighbours, cyclic (the grain the filter must not lose or add). */
-function detail(image: RawImage): number {
-  const l = (i: number) => 0.299 * image.data[i * 3] + 0.587 * image.data[i * 3 + 1] + 0.114 * image.data[i * 3 + 2];
-  let e = 0;
-  for (let y = 0; y < image.height; y++) {
-    for (let x = 0; x < image.width; x++) {
-      const i = y * image.width + x;
-      e += (l(i) - l(y * image.width + ((x + 1) % image.width))) ** 2 + (l(i) - l(((y + 1) % image.height) * image.width + x)) ** 2;
-    }
-  }
-  return e / (2 * image.width * image.height);
-}
+import { lumaDetail } from './helpers/texture-detail';
 
 describe('spectrum re-matching', () => {
   let image: RawImage;
@@ -52,7 +40,7 @@ describe('spectrum re-matching', () => {
 
   it('keeps tiling, novelty, the grain, the layout of the other maps, and is deterministic', () => {
     const { variants } = varyTexture(set, { count: 2, seed: 2, tile: true });
-    const far = (img: RawImage) => Math.abs(Math.log(detail(img) / detail(image)));
+    const far = (img: RawImage) => Math.abs(Math.log(lumaDetail(img) / lumaDetail(image)));
     for (const v of variants) {
       const out = v.maps[0].image;
       expect(wrapEdgeRatio(out)).toBeLessThanOrEqual(1.2);

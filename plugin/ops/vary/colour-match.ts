@@ -20,6 +20,7 @@
  */
 
 import type { RawImage } from '../../types';
+import { DETAIL_TOLERANCE, detailEnergy } from './detail-energy';
 import { hashRandom } from './hash-random';
 import type { CoordinateMap } from './types';
 
@@ -37,7 +38,7 @@ export interface ColourPalette {
   /** Palette entry of every exemplar texel. */
   entryOf: Int32Array;
   width: number;
-  /** The exemplar's texel-to-texel luma energy (detailEnergy). */
+  /** The exemplar's texel-to-texel luma energy (detail-energy.ts). */
   detail: number;
 }
 
@@ -188,18 +189,6 @@ function smoothGrading(pos: Float64Array, mass: Float64Array, ids: number[], col
   return shift;
 }
 
-/** Texel-to-texel energy (mean squared luma difference to the right and lower neighbour, cyclic). */
-function detailEnergy(luma: (i: number) => number, width: number, height: number): number {
-  let e = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      const l = luma(i);
-      e += (l - luma(y * width + ((x + 1) % width))) ** 2 + (l - luma(((y + 1) % height) * width + x)) ** 2;
-    }
-  }
-  return e / (2 * width * height);
-}
 
 /**
  * Strengths tried for the grading, strongest first: the first whose texel-to-texel energy is no further
@@ -208,7 +197,6 @@ function detailEnergy(luma: (i: number) => number, width: number, height: number
  * otherwise turn grain into noise; there it is weakened or left out.
  */
 const STRENGTHS = [1, 0.75, 0.5, 0.25, 0];
-const DETAIL_TOLERANCE = 1.1;
 
 /**
  * The variant `remapped` (the exemplar's colour map remapped by `coords`), its colours moved onto the

@@ -27,6 +27,7 @@
 
 import { fft2d } from '../../metrics/texture-stats/fft';
 import type { RawImage } from '../../types';
+import { DETAIL_TOLERANCE, detailEnergy } from './detail-energy';
 
 /** Radial bands of the gain, log-spaced from the exemplar's lowest frequency to 0.5 cycles/texel. */
 export const SPECTRUM_MATCH_BANDS = 16;
@@ -44,7 +45,7 @@ export interface SpectrumReference {
   fmin: number;
   /** Mean windowed luma power per band, per texel (size-independent). */
   power: Float64Array;
-  /** The exemplar's texel-to-texel luma energy (detailEnergy). */
+  /** The exemplar's texel-to-texel luma energy (detail-energy.ts). */
   detail: number;
 }
 
@@ -162,7 +163,7 @@ function windowedBandsFromSpectrum(cre: Float64Array, cim: Float64Array, width: 
 /** The exemplar's side of the match (compute once per exemplar map). */
 export function spectrumReference(exemplar: RawImage): SpectrumReference {
   const fmin = 1 / Math.min(exemplar.width, exemplar.height);
-  return { fmin, power: windowedBands(lumaOf(exemplar), exemplar.width, exemplar.height, fmin), detail: detailEnergy(exemplar) };
+  return { fmin, power: windowedBands(lumaOf(exemplar), exemplar.width, exemplar.height, fmin), detail: imageDetail(exemplar) };
 }
 
 /**
@@ -227,7 +228,7 @@ function matchHistogram(values: Float64Array, target: Uint8Array | number[], str
  * grain guard accepts (STRENGTHS: the log gain scaled), else the variant unchanged.
  */
 export function matchSpectrum(variant: RawImage, ref: SpectrumReference): RawImage {
-  const far = (image: RawImage) => Math.abs(Math.log((detailEnergy(image) + 1e-6) / (ref.detail + 1e-6)));
+  const far = (image: RawImage) => Math.abs(Math.log((imageDetail(image) + 1e-6) / (ref.detail + 1e-6)));
   const limit = far(variant) + Math.log(DETAIL_TOLERANCE);
   for (const strength of STRENGTHS) {
     const out = filterRounds(variant, ref, strength);
@@ -241,20 +242,11 @@ export function matchSpectrum(variant: RawImage, ref: SpectrumReference): RawIma
  * exemplar's than the unfiltered variant's (x/÷ DETAIL_TOLERANCE) is used, else the variant unfiltered.
  */
 const STRENGTHS = [1, 0.75, 0.5, 0.25];
-const DETAIL_TOLERANCE = 1.1;
 
-/** Texel-to-texel energy (mean squared luma difference to the right and lower neighbour, cyclic). */
-function detailEnergy(image: RawImage): number {
-  const { width, height } = image;
+/** Texel-to-texel luma energy of an image (detail-energy.ts). */
+function imageDetail(image: RawImage): number {
   const l = lumaOf(image);
-  let e = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      e += (l[i] - l[y * width + ((x + 1) % width)]) ** 2 + (l[i] - l[((y + 1) % height) * width + x]) ** 2;
-    }
-  }
-  return e / (2 * width * height);
+  return detailEnergy((i) => l[i], image.width, image.height);
 }
 
 function filterRounds(variant: RawImage, ref: SpectrumReference, strength: number, rounds = SPECTRUM_ROUNDS): RawImage {
