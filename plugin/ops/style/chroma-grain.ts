@@ -22,6 +22,7 @@ import { decompose, levelsFor, smoothDilated } from './band-stack';
 import type { ColourPlanes } from './planes';
 import { matchToQuantiles, quantileFunction } from './quantiles';
 import { gaussian, type Random } from './random';
+import { leastSquaresSlope } from './least-squares';
 
 /** Bands of grain at most (band k: about 2^k..2^(k+2) texels; 6 reach ~128 texels). */
 export const CHROMA_GRAIN_BANDS = 6;
@@ -76,7 +77,7 @@ export function chromaGrain(reference: ColourPlanes, width: number, height: numb
     bands.forEach((band, k) => {
       const luma = refBands[0][k];
       const colour = refBands[c][k];
-      const beta = slope(colour, luma, referenceMask);
+      const beta = leastSquaresSlope(colour, luma, referenceMask);
       const residual = colour.map((v, i) => v - beta * luma[i]);
       const matched = matchToQuantiles(band, quantileFunction(residual, referenceMask));
       for (let i = 0; i < n; i++) out[i] += matched[i];
@@ -84,16 +85,4 @@ export function chromaGrain(reference: ColourPlanes, width: number, height: numb
     return out;
   };
   return [grain(1), grain(2)];
-}
-
-/** Least-squares slope of `y` on `x` (values where the mask is 0 left out). */
-function slope(y: Float32Array, x: Float32Array, mask?: Uint8Array): number {
-  let xy = 0;
-  let xx = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (mask && !mask[i]) continue;
-    xy += x[i] * y[i];
-    xx += x[i] * x[i];
-  }
-  return xx > 0 ? xy / xx : 0;
 }

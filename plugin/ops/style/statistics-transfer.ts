@@ -43,6 +43,7 @@ import type { Random } from './random';
 import { slicedOtColour } from './sliced-ot';
 import { planesToRgb, styleDistance } from './style-distance';
 import { wrapEdgeRatio } from '../../metrics/texture-stats/tileability';
+import { leastSquaresSlope } from './least-squares';
 
 export interface StatisticsTransferOptions {
   /** Detail bands whose statistics are the reference's (band k: 2^k..2^(k+1) texels). Default 2. */
@@ -110,15 +111,16 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   const chroma = [1, 2].map((c) => {
     const stack = decompose(x.planes[c], width, height, levels, wrap);
     stack.bands = lumaBands.map((band, k) => {
-      const beta = regression(refBands[c][k], refBands[0][k], referenceMask);
+      const beta = leastSquaresSlope(refBands[c][k], refBands[0][k], referenceMask);
       return band.map((v) => beta * v);
     });
     return reconstruct(stack);
   });
   // Plus the reference's colour variation its luma does not predict (Gram features see it, SSIM¼ does not);
   // `plain` keeps the colour differences without it, for a texture it would take further from the reference.
-  const plain = chroma.map((p) => p.slice());
-  if (options.chromaGrain ?? true) {
+  const grainOn = options.chromaGrain ?? true;
+  const plain = grainOn ? chroma.map((p) => p.slice()) : chroma;
+  if (grainOn) {
     // Anchored to the content for a tiling texture: a cyclically shifted input gets the same grain, shifted.
     const anchor = wrap ? contentAnchor(own, width, height) : undefined;
     const grain = chromaGrain(r, width, height, random, { wrap, referenceMask, anchor });
@@ -223,7 +225,7 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   }
   // The chosen move without the colour grain where that is closer (a texture whose own detail already
   // over-fills the reference's Gram features: more colour detail would take it further).
-  if (chosenLuma && (options.chromaGrain ?? true)) {
+  if (chosenLuma && grainOn) {
     const out = result(chosenLuma, plain);
     if (!(wrap && wrapEdgeRatio(planesToRgb(out)) > wrapCap) && distance(out) < closest) chosen = out;
   }
@@ -289,16 +291,4 @@ function mean(p: Float32Array, mask?: Uint8Array): number {
     n++;
   }
   return n ? s / n : 0;
-}
-
-/** Least-squares slope of `y` on `x` (coefficients where the mask is 0 left out). */
-function regression(y: Float32Array, x: Float32Array, mask?: Uint8Array): number {
-  let xy = 0;
-  let xx = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (mask && !mask[i]) continue;
-    xy += x[i] * y[i];
-    xx += x[i] * x[i];
-  }
-  return xx > 0 ? xy / xx : 0;
 }
