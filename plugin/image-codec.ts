@@ -15,7 +15,7 @@ import sharp from 'sharp';
 import { ownRawInput, PNG_OPTIONS } from './engine/encode-options';
 import { firstLine } from './errors';
 import { IMAGE_FORMATS, type ImageFormat } from './image-formats';
-import { pngjsEncodes } from './png-settings';
+import { ownPngEncoderTakes } from './png-settings';
 import { PngRowEncoder } from './png-stream';
 import { writeFileAtomic, writeFileAtomicFrom } from './state/atomic-write';
 import type { RawImage, TextureKind } from './types';
@@ -132,7 +132,7 @@ export function pngEncoder(): Promise<typeof import('./png-encode')> {
  * a larger one, which sharp encodes (streaming, no copy of the image). The one place that chooses.
  */
 async function wholePng(image: RawImage): Promise<Buffer | undefined> {
-  return pngjsEncodes(image) ? (await pngEncoder()).encodePng(image) : undefined;
+  return ownPngEncoderTakes(image) ? (await pngEncoder()).encodePng(image) : undefined;
 }
 
 /** Whether any texel is not fully opaque (an alpha channel full of 255 can be dropped). */
@@ -209,7 +209,7 @@ export function imageFileWriter(file: string): ImageFileWriter {
   let streaming: { image: RawImage; encoder: PngRowEncoder } | undefined;
   return {
     onRows(image, rows) {
-      if (!png || !pngjsEncodes(image)) return;
+      if (!png || !ownPngEncoderTakes(image)) return;
       if (streaming?.image !== image) {
         streaming?.encoder.abandon();
         streaming = { image, encoder: new PngRowEncoder(image) };
@@ -220,7 +220,7 @@ export function imageFileWriter(file: string): ImageFileWriter {
       streaming.encoder.rowsDone(rows);
     },
     async write(image) {
-      if (!png || !pngjsEncodes(image)) return writeImageFile(file, image);
+      if (!png || !ownPngEncoderTakes(image)) return writeImageFile(file, image);
       try {
         // Rows of another image (none should be) are dropped, and this one encoded whole.
         if (streaming?.image !== image) streaming?.encoder.abandon();

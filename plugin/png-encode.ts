@@ -1,6 +1,6 @@
 /**
  * PNG encoding of Remaster's own outputs ("Up" filter on every row, zlib level 2, Node's zlib) instead of
- * sharp's encoder (level 3, adaptive filtering), up to PNGJS_MAX_TEXELS.
+ * sharp's encoder (level 3, adaptive filtering), up to OWN_PNG_MAX_TEXELS.
  *
  * Why: sharp offers only "no filter" or "try all five filters per row"; upscaled textures are smooth
  * from row to row, so the "Up" filter alone does as well as trying all five. Measured on 12 upscaled
@@ -14,10 +14,10 @@
  * CRCs by Node's zlib instead of pngjs's JavaScript (issue 13: pngjs's filter and CRC were ~4.8 ms of
  * this thread per 512² output in a run, the biggest part of its work outside the engine).
  *
- * The filtered copy is the size of the output: above PNGJS_MAX_TEXELS sharp's encoder (which streams,
+ * The filtered copy is the size of the output: above OWN_PNG_MAX_TEXELS sharp's encoder (which streams,
  * no copy) is used, so the peak RSS bound (200 MB + 1.3x the output, issue 13) keeps holding for big outputs.
  *
- *   if (pngjsEncodes(image)) bytes = await encodePng(image); // pngjsEncodes: png-settings.ts
+ *   if (ownPngEncoderTakes(image)) bytes = await encodePng(image); // ownPngEncoderTakes: png-settings.ts
  */
 import { PngRowEncoder } from './png-stream';
 import type { RawImage } from './types';

@@ -12,9 +12,9 @@ export const PNG_DEFLATE_LEVEL = 2;
 /** zlib's output buffer: the PNG has one IDAT chunk per buffer zlib fills (pngjs's `deflateChunkSize`). */
 export const PNG_DEFLATE_CHUNK = 256 * 1024;
 /** Outputs up to 4 MP (2048² RGBA: a 16 MB filtered copy) are encoded by png-encode.ts; larger ones with sharp. */
-export const PNGJS_MAX_TEXELS = 2048 * 2048;
+export const OWN_PNG_MAX_TEXELS = 2048 * 2048;
 
 /** Whether encodePng (png-encode.ts) takes this image (else sharp encodes it, with PNG_OPTIONS). */
-export function pngjsEncodes(image: RawImage): boolean {
-  return image.width * image.height <= PNGJS_MAX_TEXELS;
+export function ownPngEncoderTakes(image: RawImage): boolean {
+  return image.width * image.height <= OWN_PNG_MAX_TEXELS;
 }

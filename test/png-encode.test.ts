@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import sharp from 'sharp';
 import { decodeImage, encodeImage, probeImage } from '../plugin/image-codec';
 import { encodePng } from '../plugin/png-encode';
-import { PNGJS_MAX_TEXELS, pngjsEncodes } from '../plugin/png-settings';
+import { OWN_PNG_MAX_TEXELS, ownPngEncoderTakes } from '../plugin/png-settings';
 import type { RawImage } from '../plugin/types';
 import { pngjsEncode } from './pngjs-reference';
 
@@ -56,15 +56,15 @@ test('four bytes at a time or one: rows on 4-byte boundaries or not, a view into
   expect(Buffer.compare(await encodePng(edges), await pngjsEncode(edges))).toBe(0);
 });
 
-test('encodeImage uses it up to PNGJS_MAX_TEXELS and sharp above, same pixels either way', async () => {
+test('encodeImage uses it up to OWN_PNG_MAX_TEXELS and sharp above, same pixels either way', async () => {
   const small = smooth(64, 64, 3);
-  expect(pngjsEncodes(small)).toBe(true);
+  expect(ownPngEncoderTakes(small)).toBe(true);
   expect(Buffer.compare(Buffer.from(await encodeImage(small, 'png', 90, 'color')), await encodePng(small))).toBe(0);
   const width = 2048;
-  const height = Math.floor(PNGJS_MAX_TEXELS / width) + 1;
+  const height = Math.floor(OWN_PNG_MAX_TEXELS / width) + 1;
   const big: RawImage = { data: new Uint8Array(width * height), width, height, channels: 1 };
   for (let i = 0; i < big.data.length; i++) big.data[i] = (i % width) ^ (i >> 13);
-  expect(pngjsEncodes(big)).toBe(false);
+  expect(ownPngEncoderTakes(big)).toBe(false);
   const back = await decodeImage(await encodeImage(big, 'png', 90, 'data'));
   expect(Buffer.compare(Buffer.from(back.data), Buffer.from(big.data))).toBe(0);
 });

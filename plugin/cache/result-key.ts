@@ -12,7 +12,7 @@ import { env } from 'onnxruntime-node';
 import sharp from 'sharp';
 import type { SourcedRule } from '../config/types';
 import { packageRoot, resolveModel } from '../engine/model-source';
-import { PNG_DEFLATE_CHUNK, PNG_DEFLATE_LEVEL, PNG_FILTER, PNGJS_MAX_TEXELS } from '../png-settings';
+import { PNG_DEFLATE_CHUNK, PNG_DEFLATE_LEVEL, PNG_FILTER, OWN_PNG_MAX_TEXELS } from '../png-settings';
 import { listOperations } from '../ops/registry';
 import { hashBytes, hashValue } from '../state/hash';
 
@@ -30,7 +30,7 @@ function versions(): Record<string, string> {
     const v = sharp.versions as Record<string, string | undefined>;
     // PNGs up to 4 MP are written by plugin/png-stream.ts with Node's zlib (the bytes pngjs wrote before, tested):
     // they follow zlib's version and the settings. Bump the encoder's number when png-stream.ts changes its bytes.
-    const pngEncoder = `png-stream 1, zlib ${process.versions.zlib}, filter ${PNG_FILTER}, level ${PNG_DEFLATE_LEVEL}, chunk ${PNG_DEFLATE_CHUNK}, up to ${PNGJS_MAX_TEXELS}`;
+    const pngEncoder = `png-stream 1, zlib ${process.versions.zlib}, filter ${PNG_FILTER}, level ${PNG_DEFLATE_LEVEL}, chunk ${PNG_DEFLATE_CHUNK}, up to ${OWN_PNG_MAX_TEXELS}`;
     codeVersions = { remaster: own, onnxruntime: env.versions?.node ?? '', sharp: v.sharp ?? '', vips: v.vips ?? '', png: v.png ?? '', webp: v.webp ?? '', mozjpeg: v.mozjpeg ?? '', pngEncoder };
   }
   return codeVersions;

@@ -10,9 +10,10 @@ export function deviceOption(): Option {
 }
 
 /**
- * `--threads N`: intra-op threads of the model sessions (default: every available core). One
- * session serves all assets, so with `--jobs` the inference still uses N threads in total; the
- * other jobs decode, blend and encode around it (see plugin/engine/README.md, "Threads and jobs").
+ * `--threads N`: the inference thread budget (default: every available core), N threads in total
+ * whatever `--jobs` is. `upscale`, `eval` and `watch` give them all to one session; `run` splits them
+ * over up to `--jobs` inference workers, one session each (pipeline/run-engine.ts), while the jobs
+ * decode, blend and encode around them (see plugin/engine/README.md, "Threads and jobs").
  */
 export function threadsOption(): Option {
   return new Option('--threads <n>', 'CPU threads for model inference (default: every available core)').argParser(parseThreads);
