@@ -8,13 +8,13 @@
  * flat, centre-cropped to 256x256, with its `_norm` (normal) and `_gloss` (data) siblings when present.
  * At most MAX textures, in order of sha1(file name), so no hand-picking. Nothing here was tuned on.
  *
- *   node test/vary-data/make-heldout.js ~/.cache/remaster-data/nexuiz-textures ~/.cache/remaster-data/vary-heldout
- *   node test/vary-data/make-heldout.js --tune 40 ~/.cache/remaster-data/nexuiz-textures vary-tune   # complement, for tuning
- *   node test/vary-data/make-heldout.js --set 2 ~/.cache/remaster-data/nexuiz-textures vary-heldout2  # held-out set 2 (scored by vary3)
- *   node test/vary-data/make-heldout.js --set 3 ~/.cache/remaster-data/nexuiz-textures vary-heldout3  # held-out set 3 (scored by vary4)
- *   node test/vary-data/make-heldout.js --set 4 ~/.cache/remaster-data/nexuiz-textures vary-heldout4  # held-out set 4 (scored by vary5)
- *   node test/vary-data/make-heldout.js --set 5 ~/.cache/remaster-data/nexuiz-textures vary-heldout5  # held-out set 5 (scored by vary6)
- *   node test/vary-data/make-heldout.js --set 6 ~/.cache/remaster-data/openarena-081-textures vary-heldout6  # FRESH set 6 (another package)
+ *   node test/vary-data/make-heldout.js "$(../shared/tools/get-debian-textures.sh nexuiz-textures)" vary-heldout
+ *   node test/vary-data/make-heldout.js --tune 40 "$(../shared/tools/get-debian-textures.sh nexuiz-textures)" vary-tune   # complement, for tuning
+ *   node test/vary-data/make-heldout.js --set 2 "$(../shared/tools/get-debian-textures.sh nexuiz-textures)" vary-heldout2  # held-out set 2 (scored by vary3)
+ *   node test/vary-data/make-heldout.js --set 3 "$(../shared/tools/get-debian-textures.sh nexuiz-textures)" vary-heldout3  # held-out set 3 (scored by vary4)
+ *   node test/vary-data/make-heldout.js --set 4 "$(../shared/tools/get-debian-textures.sh nexuiz-textures)" vary-heldout4  # held-out set 4 (scored by vary5)
+ *   node test/vary-data/make-heldout.js --set 5 "$(../shared/tools/get-debian-textures.sh nexuiz-textures)" vary-heldout5  # held-out set 5 (scored by vary6)
+ *   node test/vary-data/make-heldout.js --set 6 "$(../shared/tools/get-debian-textures.sh openarena-081-textures)" vary-heldout6  # FRESH set 6 (another package)
  *
  * `--set 2` (defined before it was ever scored, vary3): the same held-out folders and filters, but only colour
  * textures that HAVE a `_norm` or `_gloss` sibling and are NOT among set 1's 16 (set 1 was scored several times
