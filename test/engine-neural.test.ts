@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { createEngine, normalLengthError } from '../plugin/engine';
 import { loadModel } from '../plugin/engine/onnx-model';
-import { planesReader, runTiled, TILES_IN_FLIGHT } from '../plugin/engine/tiler';
+import { planesReader, runTiled } from '../plugin/engine/tiler';
 import { crop } from '../plugin/engine/wrap';
 import { fromHalf, toHalf } from '../plugin/engine/float16';
 import { missingPrerequisite } from '../plugin/engine/device';
@@ -60,28 +60,6 @@ test('tiled output is blended in thin buffers: float memory is bounded by the bl
   // Blend buffers hold at most a 2 * blend * scale band of the output width (here 2 * 4 * 2 rows x 64).
   expect(largest).toBeLessThanOrEqual(16 * 64);
   expect(largest).toBeGreaterThan(0);
-  await m.session.release();
-});
-
-test('the runner gets the next tile before the current one is done, so inference never waits for this thread to cut it', async () => {
-  const m = await loadModel(model('tiny-x2.onnx'), 'tiny', 'cpu', () => undefined);
-  const plane = new Float32Array(96 * 96).fill(0.5);
-  let out = 0;
-  let most = 0;
-  let runs = 0;
-  const run = async (tile: Float32Array, w: number, h: number, n?: number) => {
-    runs++;
-    most = Math.max(most, ++out);
-    try {
-      return await m.run(tile, w, h, n);
-    } finally {
-      out--;
-    }
-  };
-  await runTiled({ width: 96, height: 96, scale: 2 }, { tileWidth: 48, tileHeight: 48, pad: 8, fixed: false }, planesReader([plane, plane, plane], 96, 96), run, () => undefined);
-  expect(runs).toBe(9); // 3 x 3 tiles
-  expect(most).toBe(TILES_IN_FLIGHT); // one computing, the next queued behind it
-  expect(TILES_IN_FLIGHT).toBe(2);
   await m.session.release();
 });
 

@@ -17,19 +17,9 @@
  * ~25 MB of float instead of two 180 MB strip buffers, and no whole-image float copy of the input:
  * `read` converts each tile from the 8-bit source as it is needed.
  *
- * Two tiles are handed to `run` before the first one's output is waited for, and each time an output
- * arrives the tile after the next is read and handed on before that output is blended: with an
- * asynchronous runner (the inference worker) blending overlaps inference, and the runner never waits
- * for this thread between tiles.
+ * The next tile is read and handed to `run` before the current one's output is blended, so with an
+ * asynchronous runner (the inference worker) blending overlaps inference.
  */
-
-/**
- * Tiles handed to the runner ahead of the one being blended. 2: when the worker finishes a tile the next
- * one is already in its queue, so it does not idle while its reply crosses to this thread and this thread
- * cuts the next tile (issue 13: ~1.5 ms per tile warm, ~12 ms after a process's first tile, measured in the
- * worker). Costs one more input tile and, at most, one more output tile held at once.
- */
-export const TILES_IN_FLIGHT = 2;
 
 /**
  * Runs the model on one tile: `batch` images of 3 x h x w (CHW, batch-major); returns
@@ -181,14 +171,11 @@ export async function runTiled(job: TiledJob, layout: TileLayout, read: TileRead
     return pending;
   };
 
-  // TILES_IN_FLIGHT tiles are handed to `run` ahead: the runner (the inference worker) has the next tile
-  // queued when it finishes one, instead of waiting for this thread to cut it after the output arrives.
-  const ahead: Array<Promise<Float32Array>> = [];
-  for (let i = 0; i < Math.min(TILES_IN_FLIGHT, order.length); i++) ahead.push(start(i));
+  let next = start(0);
   for (let i = 0; i < order.length; i++) {
     const [j, k] = order[i];
-    const out = await ahead.shift()!;
-    if (i + TILES_IN_FLIGHT < order.length) ahead.push(start(i + TILES_IN_FLIGHT));
+    const out = await next;
+    if (i + 1 < order.length) next = start(i + 1);
     if (out.length !== channels * area) {
       throw new Error(`model returned ${out.length} values for a ${px.length}x${py.length} tile, expected ${channels * area}`);
     }
