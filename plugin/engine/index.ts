@@ -95,7 +95,7 @@ const KINDS: readonly TextureKind[] = ['color', 'normal', 'data'];
 
 /**
  * Creates the engine of one run: sessions are made on first use of a model and shared by every
- * texture until `close()`. Options are checked here (one-line Error for a bad `threads`).
+ * texture until `close()`. Options are checked here (one-line Error for a bad `threads` or `workers`).
  *
  * @example
  * import { createEngine } from 'remaster';
@@ -118,16 +118,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
     said.add(line);
     options.log?.(line);
   };
-  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
-    throw new Error(`threads must be a whole number from 1 up (got ${options.threads})`);
-  }
+  checkCount('threads', options.threads);
+  checkCount('workers', options.workers);
   /** One session per model file, created on first use and shared by every texture. */
   const models = new Map<string, Promise<ModelHandle>>();
   /** GPU providers that failed to start under 'auto': not retried for the next model. */
   const failedDevices = new Map<Device, string>();
-  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) {
-    throw new Error(`workers must be a whole number from 1 up (got ${options.workers})`);
-  }
   const host = options.inference === 'main-thread' ? undefined : new InferenceHost({ threads: options.threads, workers: options.workers });
 
   function model(file: string, label: string): Promise<ModelHandle> {
@@ -180,6 +176,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     inferenceStats: () => (host ? { ...host.stats, runsPerWorker: [...host.stats.runsPerWorker] } : { runSeconds: NaN, runs: 0, runsPerWorker: [] }),
   };
+}
+
+/** `threads` and `workers` are checked here, once (InferenceHost takes them as given): a one-line Error otherwise. */
+function checkCount(name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 1)) throw new Error(`${name} must be a whole number from 1 up (got ${value})`);
 }
 
 /** The log line for a loaded model, e.g. `model byo.onnx: x3, float16, fixed 64x64, on cpu`. */

@@ -64,8 +64,7 @@ export class InferenceHost {
   private readonly garbage = new TileGarbage();
 
   constructor(private readonly options: InferenceHostOptions = {}) {
-    const n = options.workers ?? 1;
-    if (!(Number.isInteger(n) && n >= 1)) throw new Error(`workers must be a whole number from 1 up (got ${n})`);
+    const n = options.workers ?? 1; // checked by createEngine, this class's only user
     this.workers = new Array<Worker | undefined>(n).fill(undefined);
     this.stats = { runSeconds: 0, runs: 0, runsPerWorker: new Array<number>(n).fill(0) };
   }

@@ -2,7 +2,8 @@
  * PNG encoder settings, time against size (issue 13): Remaster's encoder (plugin/png-encode.ts: pngjs,
  * "Up" filter, zlib level 2) and alternatives, against sharp's level 3 with adaptive filtering (the
  * previous choice). CPU time of this process (sharp's and zlib's threads included), best of `--repeat`,
- * and bytes, summed over the images; every pngjs file is checked to decode to the same pixels.
+ * and bytes, summed over the images; every pngjs file is checked to decode to the same pixels. The
+ * "deflate only" rows time zlib alone on the Up-filtered rows (no container): where the time goes.
  *
  *   npm run build && node dist/test/bench/png-encode.js [--dir folder-of-upscaled-pngs] [--repeat 3]
  *
@@ -10,6 +11,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { PNG, type ColorType } from 'pngjs';
 import sharp from 'sharp';
 import { createEngine } from '../../plugin/engine';
@@ -35,6 +37,28 @@ const viaPngjs = (filterType: number, deflateLevel: number, deflateStrategy = 0)
   return PNG.sync.write(png, { filterType, deflateLevel, deflateStrategy, colorType, inputColorType: colorType });
 };
 
+/** Each image's rows "Up"-filtered (as the encoder filters them), made once: the deflate-only rows time zlib alone. */
+const upRows = new WeakMap<RawImage, Buffer>();
+function upFiltered(image: RawImage): Buffer {
+  let rows = upRows.get(image);
+  if (!rows) {
+    const n = image.width * image.channels;
+    rows = Buffer.alloc((n + 1) * image.height);
+    for (let y = 0; y < image.height; y++) {
+      rows[y * (n + 1)] = 2;
+      for (let x = 0; x < n; x++) rows[y * (n + 1) + 1 + x] = image.data[y * n + x] - (y ? image.data[(y - 1) * n + x] : 0);
+    }
+    upRows.set(image, rows);
+  }
+  return rows;
+}
+
+/**
+ * zlib alone on the Up-filtered rows (no PNG container; filtered outside the timing after the first
+ * repeat, so best-of-N is the deflate's own time): where an encode's CPU time goes, by zlib setting.
+ */
+const deflateOnly = (options: zlib.ZlibOptions): Encoder => async (image) => zlib.deflateSync(upFiltered(image), options);
+
 const ENCODERS: Record<string, Encoder> = {
   'sharp level 3, adaptive filtering (before)': viaSharp(3, true),
   'sharp level 2, adaptive filtering': viaSharp(2, true),
@@ -47,6 +71,11 @@ const ENCODERS: Record<string, Encoder> = {
   'pngjs adaptive, level 2': viaPngjs(-1, 2),
   'pngjs Up, level 2, Z_RLE': viaPngjs(2, 2, 3),
   'pngjs Paeth, level 2, Z_RLE': viaPngjs(4, 2, 3),
+  'deflate only (Up rows): level 2': deflateOnly({ level: 2 }),
+  'deflate only (Up rows): level 1': deflateOnly({ level: 1 }),
+  'deflate only (Up rows): level 2, Z_RLE': deflateOnly({ level: 2, strategy: zlib.constants.Z_RLE }),
+  'deflate only (Up rows): level 2, Z_HUFFMAN_ONLY': deflateOnly({ level: 2, strategy: zlib.constants.Z_HUFFMAN_ONLY }),
+  'deflate only (Up rows): level 0 (stored)': deflateOnly({ level: 0 }),
 };
 
 async function images(dir: string | undefined): Promise<RawImage[]> {
