@@ -7,8 +7,8 @@
  * variants that are both novel and faithful; this says which target they miss, so the caller can tell
  * the user (one line) while still writing the variants.
  *
- * The same statistics and thresholds as `remaster eval-vary` (evaluate.ts), with three differences, each
- * for cost: variant 1 only (eval: mean over variants); no Gram distance (1-2 s; on held-out sets 2-6 no
+ * The same statistics and thresholds as `remaster eval-vary` (evaluate.ts), with these differences, each
+ * for cost: fidelity is the mean over the first two variants (eval makes exactly two); no Gram distance (1-2 s; on held-out sets 2-6 no
  * texture missed faithfulness through the Gram distance alone, measured from the committed eval outputs);
  * and at most CHECK_SIDE texels a side (a larger exemplar and the variant's exemplar-sized window are
  * both box-reduced by 2 until they fit, so the floor is measured at the same scale). The eval's ceiling
@@ -29,6 +29,8 @@ export type VaryTarget = 'novel' | 'diverse' | 'faithful';
 export const NCC_TARGET = 0.6;
 /** Faithful: each distance within this multiple of the exemplar's own half-to-half distance. */
 export const FLOOR_MULTIPLE = 2;
+/** Variants whose fidelity is averaged (eval-vary makes 2 and averages them). */
+export const FIDELITY_VARIANTS = 2;
 /** Largest side the fidelity check measures at (eval-vary's held-out textures are 256²). */
 export const CHECK_SIDE = 256;
 
@@ -43,10 +45,10 @@ export interface VaryCheck {
   nccFloor: number;
   /** Max cyclic NCC between variants 1 and 2 (lead maps); absent for a single variant. */
   nccPair?: number;
-  /** Colour sliced-Wasserstein distance, variant 1 vs exemplar, and the exemplar's own (half vs half). */
+  /** Colour sliced-Wasserstein distance vs the exemplar (mean of variants 1-2), and the exemplar's own (half vs half). */
   colour: number;
   colourFloor: number;
-  /** Power-spectrum distance, variant 1 vs exemplar, and the exemplar's own. */
+  /** Power-spectrum distance vs the exemplar (mean of variants 1-2), and the exemplar's own. */
   spectrum: number;
   spectrumFloor: number;
   /** The targets missed, in the order novel, diverse, faithful. */
@@ -92,14 +94,15 @@ export function selfCheck(exemplar: RawImage, variants: RawImage[], nccs: (numbe
   // As eval-vary: variant 1 searched for variant 2 (an exemplar-sized window of it, for large outputs).
   const nccPair = variants.length >= 2 ? maxCyclicNcc(variants[0], window(variants[1], exemplar.width, exemplar.height)).max : undefined;
   const ex = reduce(exemplar);
-  const v1 = reduce(window(variants[0], exemplar.width, exemplar.height));
   const half = Math.floor(ex.width / 2);
   const left = cropImage(ex, 0, 0, half, ex.height);
   const right = cropImage(ex, half, 0, half, ex.height);
   const nccFloor = maxCyclicNcc(left, right).max;
-  const colour = slicedWasserstein(v1, ex);
+  // Fidelity as eval-vary: the mean over variants — here the first FIDELITY_VARIANTS of them (eval: 2).
+  const checked = variants.slice(0, FIDELITY_VARIANTS).map((v) => reduce(window(v, exemplar.width, exemplar.height)));
+  const colour = checked.reduce((s, v) => s + slicedWasserstein(v, ex), 0) / checked.length;
   const colourFloor = slicedWasserstein(left, right);
-  const spectrum = powerSpectrumDistance(v1, ex);
+  const spectrum = checked.reduce((s, v) => s + powerSpectrumDistance(v, ex), 0) / checked.length;
   const spectrumFloor = powerSpectrumDistance(left, right);
   const misses: VaryTarget[] = [];
   if (ncc > NCC_TARGET) misses.push('novel');
