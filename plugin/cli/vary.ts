@@ -107,6 +107,11 @@ export function registerVaryCommand(program: Command): void {
         fs.mkdirSync(outDir, { recursive: true });
         await writeAllOrNothing(pending);
         const seconds = (Date.now() - started) / 1000;
+        // The variants are written either way; a missed target is one line on stderr (self-check.ts).
+        const { describeMisses } = await import('../ops/vary/self-check');
+        const missed = result.check && describeMisses(result.check);
+        const warnings = missed ? [`${texture}: ${missed}`] : [];
+        for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
         if (flags.json) {
           process.stdout.write(`${JSON.stringify({
             texture,
@@ -114,6 +119,8 @@ export function registerVaryCommand(program: Command): void {
             outputTiles: result.outputTiles,
             lattice: result.lattice ?? null,
             seconds,
+            check: result.check ?? null,
+            warnings,
             variants: result.variants.map((v) => ({ index: v.index, files: v.maps.map((_, i) => pending[(v.index - 1) * v.maps.length + i].file) })),
           })}\n`);
         } else {

@@ -48,6 +48,8 @@ async function main(): Promise<void> {
   ];
   const rows: [string, { wall: number; cpu: number }][] = [];
   rows.push([`vary: 1 variant ${size}² of ${exemplar}², 3 maps`, measure(() => varyTexture(maps, { count: 1, seed: 1, width: size, height: size }), repeat)]);
+  // The self-check (self-check.ts) is part of every run; this row shows what it costs.
+  rows.push([`vary: the same, check: false`, measure(() => varyTexture(maps, { count: 1, seed: 1, width: size, height: size, check: false }), repeat)]);
   rows.push([`vary: 4 variants ${size}², 3 maps (per variant)`, (() => {
     const m = measure(() => varyTexture(maps, { count: 4, seed: 1, width: size, height: size }), 1);
     return { wall: m.wall / 4, cpu: m.cpu / 4 };

@@ -17,8 +17,8 @@ export interface SlicedWassersteinOptions {
   seed?: number;
 }
 
-function sortedProjection(image: RawImage, dir: number[]): Float64Array {
-  const [r, g, b] = rgbPlanes(image).map((p) => p.data);
+/** The projection of RGB planes (0..1, made once per image: not once per direction) onto `dir`, sorted. */
+function sortedProjection([r, g, b]: Float64Array[], dir: number[]): Float64Array {
   const out = new Float64Array(r.length);
   for (let i = 0; i < r.length; i++) out[i] = r[i] * dir[0] + g[i] * dir[1] + b[i] * dir[2];
   return out.sort();
@@ -38,13 +38,15 @@ export function slicedWasserstein(a: RawImage, b: RawImage, options: SlicedWasse
   const directions = options.directions ?? 32;
   const quantiles = options.quantiles ?? 256;
   const random = seededRandom(options.seed ?? 1);
+  const planesA = rgbPlanes(a).map((p) => p.data);
+  const planesB = rgbPlanes(b).map((p) => p.data);
   let total = 0;
   for (let d = 0; d < directions; d++) {
     const v = [gaussian(random), gaussian(random), gaussian(random)];
     const len = Math.hypot(v[0], v[1], v[2]) || 1;
     const dir = v.map((x) => x / len);
-    const pa = sortedProjection(a, dir);
-    const pb = sortedProjection(b, dir);
+    const pa = sortedProjection(planesA, dir);
+    const pb = sortedProjection(planesB, dir);
     let sum = 0;
     for (let q = 0; q < quantiles; q++) {
       const t = (q + 0.5) / quantiles;

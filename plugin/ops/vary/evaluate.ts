@@ -31,6 +31,7 @@ import { remap } from './remap';
 import { findSiblings, isVariantName, mapSuffix } from './siblings';
 import { varyTexture } from './vary-texture';
 import type { VaryMap } from './types';
+import type { VaryCheck } from './self-check';
 
 export const EVAL_METHODS = ['vary', 'shuffled', 'histblend'] as const;
 export type EvalMethod = (typeof EVAL_METHODS)[number];
@@ -64,6 +65,8 @@ export interface TextureEval {
   floor: FidelityScores;
   ceiling: FidelityScores;
   methods: Record<EvalMethod, MethodScores>;
+  /** Vary's own run-time check of its variants (self-check.ts), to compare with the eval's verdict. */
+  selfCheck?: VaryCheck;
 }
 
 export interface VaryEvalReport {
@@ -143,6 +146,7 @@ export async function evaluateVary(dir: string, options: VaryEvalOptions = {}): 
     const floor = fidelityTo(left, right, gramMatrices(right));
     const ceiling = fidelityTo(sets[ceilingIndex(sets.map((x) => x.file), t)].maps[0].image, ex, exGram);
     const images = {} as Record<EvalMethod, RawImage[]>;
+    let selfCheck: VaryCheck | undefined;
     const methods = {} as Record<EvalMethod, MethodScores>;
     for (const method of EVAL_METHODS) {
       const started = process.hrtime.bigint();
@@ -153,7 +157,9 @@ export async function evaluateVary(dir: string, options: VaryEvalOptions = {}): 
       // counted on the same layouts as plain remaps of the exemplar.
       let layouts: RawImage[] | undefined;
       if (method === 'vary') {
-        const made = varyTexture(maps, { count, seed, variation, tile: true }).variants;
+        const result = varyTexture(maps, { count, seed, variation, tile: true });
+        const made = result.variants;
+        selfCheck = result.check;
         variants = made.map((v) => v.maps[0].image);
         layouts = made.map((v) => remap(maps[0].image, v.coords, maps[0].kind));
       } else {
@@ -173,7 +179,7 @@ export async function evaluateVary(dir: string, options: VaryEvalOptions = {}): 
         seconds,
       };
     }
-    const result: TextureEval = { file, maps: maps.map((m) => m.slot), width: ex.width, height: ex.height, floor, ceiling, methods };
+    const result: TextureEval = { file, maps: maps.map((m) => m.slot), width: ex.width, height: ex.height, floor, ceiling, methods, selfCheck };
     textures.push(result);
     options.log?.(`[${t + 1}/${sets.length}] ${file}`);
     await options.onTexture?.(result, ex, images);
@@ -207,7 +213,8 @@ export function formatVaryTable(report: VaryEvalReport): string {
     lines.push(row('ceiling (other tex)', t.ceiling));
     for (const m of EVAL_METHODS) {
       const ok = meetsTargets(t, t.methods[m]);
-      lines.push(`${row(METHOD_LABEL[m], t.methods[m])}  ${Object.entries(ok).filter(([, v]) => !v).map(([k]) => `!${k}`).join(' ')}`);
+      const self = m === 'vary' && t.selfCheck ? `  | own check: ${t.selfCheck.misses.map((k) => `!${k}`).join(' ') || 'ok'}` : '';
+      lines.push(`${row(METHOD_LABEL[m], t.methods[m])}  ${Object.entries(ok).filter(([, v]) => !v).map(([k]) => `!${k}`).join(' ')}${self}`);
     }
   }
   lines.push('targets met (textures): ' + EVAL_METHODS.map((m) => {
@@ -215,5 +222,21 @@ export function formatVaryTable(report: VaryEvalReport): string {
     for (const t of report.textures) for (const [k, v] of Object.entries(meetsTargets(t, t.methods[m]))) if (v) counts[k]++;
     return `${METHOD_LABEL[m]}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}/${report.textures.length}`).join(', ')}`;
   }).join('; '));
+  const checked = report.textures.filter((t) => t.selfCheck);
+  if (checked.length) {
+    // Vary's own run-time check (self-check.ts) against the eval's verdict, per target: both miss / only the
+    // eval misses (the check was silent) / only the check warns (a false alarm).
+    lines.push('own check vs eval (remaster vary): ' + (['novel', 'diverse', 'faithful'] as const).map((k) => {
+      let both = 0, evalOnly = 0, checkOnly = 0;
+      for (const t of checked) {
+        const missed = !meetsTargets(t, t.methods.vary)[k];
+        const warned = t.selfCheck!.misses.includes(k);
+        if (missed && warned) both++;
+        else if (missed) evalOnly++;
+        else if (warned) checkOnly++;
+      }
+      return `${k}: both ${both}, eval only ${evalOnly}, check only ${checkOnly}`;
+    }).join('; '));
+  }
   return lines.join('\n');
 }

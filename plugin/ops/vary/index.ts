@@ -5,3 +5,4 @@ export { remap } from './remap';
 export type { VaryMap, VaryOptions, VaryResult, Variant, CoordinateMap, Lattice } from './types';
 export { varyMaterials, type VaryMaterialsOptions } from './transform';
 export { vary as varyOperation, type VaryRule, type VarySettings } from './operation';
+export { selfCheck, describeMisses, type VaryCheck, type VaryTarget } from './self-check';

@@ -15,11 +15,12 @@ import sharp from 'sharp';
 import { KHRMaterialsVariants, type Variant as GltfVariant } from '@gltf-transform/extensions';
 import type { Material, Primitive, Texture } from '@gltf-transform/core';
 import type { RawImage, TextureKind } from '../../types';
-import type { AssetOperation, DerivedTexture, PlannedFile, Size } from '../types';
+import type { AssetOperation, DerivedTexture, OperationServices, PlannedFile, Size } from '../types';
 import { unitNormal } from '../../engine/normal';
 import { toByte } from '../../engine/pixels';
 import { MAX_COUNT, MAX_SIDE, varyTexture } from './vary-texture';
 import type { VaryMap } from './types';
+import { describeMisses, type VaryCheck } from './self-check';
 
 /** The `vary` value of a rule (every field optional; earlier rules' fields carry over). */
 export interface VaryRule {
@@ -170,7 +171,7 @@ export const vary: AssetOperation<VaryRule, VarySettings> = {
       }
       return out;
     },
-    async apply(settings, input) {
+    async apply(settings, input, services) {
       if (input.kind !== 'color') return [];
       const lead = await input.read();
       const maps: VaryMap[] = [{ slot: 'color', kind: input.kind, image: lead.image }];
@@ -182,6 +183,7 @@ export const vary: AssetOperation<VaryRule, VarySettings> = {
         maps.push({ slot: s.suffix, kind: s.kind, image: img.image });
       }
       const result = varyTexture(maps, optionsOf(settings, outputSize(settings, input.size)));
+      warnMisses(result.check, services);
       return result.variants.flatMap((v) =>
         v.maps.map((m, i) => ({
           rel: i === 0 ? variantRel(input.asset, v.index) : variantRel(input.asset, v.index, input.siblings[i - 1]),
@@ -218,6 +220,7 @@ export const vary: AssetOperation<VaryRule, VarySettings> = {
         maps.push({ slot: t.slots.join('+'), kind: t.kind, image: await toSize(img.image, leadSize, t.kind) });
       }
       const result = varyTexture(maps, optionsOf(settings, outputSize(settings, leadSize)));
+      warnMisses(result.check, services);
       const ext = input.document.createExtension(KHRMaterialsVariants);
       const primitives = input.document.getRoot().listMeshes().flatMap((mesh) => mesh.listPrimitives()).filter((p) => p.getMaterial() === input.material);
       const out: DerivedTexture[] = [];
@@ -236,6 +239,12 @@ export const vary: AssetOperation<VaryRule, VarySettings> = {
     },
   },
 };
+
+/** A target the variants miss (self-check.ts) goes into the asset's report as one warning line. */
+function warnMisses(check: VaryCheck | undefined, services: OperationServices): void {
+  const line = check && describeMisses(check);
+  if (line) services.warn(line);
+}
 
 interface SlotTexture {
   texture: Texture;

@@ -131,33 +131,56 @@ function windowedBands(plane: Float64Array, width: number, height: number, fmin:
  * The same windowed spectrum from the plane's CYCLIC spectrum (saves a transform: the filter needs the cyclic
  * one anyway). The Hann window 0.5 − 0.5·cos(2π(n + ½)/N) has three Fourier coefficients, so windowing is a
  * 3-tap convolution per axis: X_w[k] = ½X[k] − ¼e^{iπ/N}X[k−1] − ¼e^{−iπ/N}X[k+1]. DC zeroed = mean removed.
+ * Both passes walk rows in memory order (the vertical one used to walk columns, a cache miss per bin), and
+ * the vertical pass adds each bin's power straight into its band in bin order, so the sums are the same
+ * numbers bandPowers made from a windowed copy.
  */
 function windowedBandsFromSpectrum(cre: Float64Array, cim: Float64Array, width: number, height: number, fmin: number): Float64Array {
-  const hann = (inRe: Float64Array, inIm: Float64Array, len: number, stride: number, lines: number, lineStride: number) => {
-    const outRe = new Float64Array(inRe.length);
-    const outIm = new Float64Array(inIm.length);
-    const cr = Math.cos(Math.PI / len);
-    const ci = Math.sin(Math.PI / len);
-    for (let l = 0; l < lines; l++) {
-      const o = l * lineStride;
-      for (let k = 0; k < len; k++) {
-        const a = o + ((k + len - 1) % len) * stride; // k − 1
-        const b = o + ((k + 1) % len) * stride; // k + 1
-        const i = o + k * stride;
-        // ½X[k] − ¼(c + i s)X[k−1] − ¼(c − i s)X[k+1]
-        outRe[i] = 0.5 * inRe[i] - 0.25 * (cr * inRe[a] - ci * inIm[a]) - 0.25 * (cr * inRe[b] + ci * inIm[b]);
-        outIm[i] = 0.5 * inIm[i] - 0.25 * (cr * inIm[a] + ci * inRe[a]) - 0.25 * (cr * inIm[b] - ci * inRe[b]);
+  // Horizontal pass (along each row): X[k−1], X[k+1] cyclic within the row.
+  const re1 = new Float64Array(cre.length);
+  const im1 = new Float64Array(cim.length);
+  {
+    const cr = Math.cos(Math.PI / width);
+    const ci = Math.sin(Math.PI / width);
+    for (let y = 0; y < height; y++) {
+      const o = y * width;
+      for (let k = 0; k < width; k++) {
+        const i = o + k;
+        const a = o + (k === 0 ? width - 1 : k - 1);
+        const b = o + (k === width - 1 ? 0 : k + 1);
+        // DC (bin 0) counts as zero: the mean removed.
+        const ir = i === 0 ? 0 : cre[i], ii = i === 0 ? 0 : cim[i];
+        const ar = a === 0 ? 0 : cre[a], ai = a === 0 ? 0 : cim[a];
+        const br = b === 0 ? 0 : cre[b], bi = b === 0 ? 0 : cim[b];
+        re1[i] = 0.5 * ir - 0.25 * (cr * ar - ci * ai) - 0.25 * (cr * br + ci * bi);
+        im1[i] = 0.5 * ii - 0.25 * (cr * ai + ci * ar) - 0.25 * (cr * bi - ci * br);
       }
     }
-    return [outRe, outIm];
-  };
-  const re0 = Float64Array.from(cre);
-  const im0 = Float64Array.from(cim);
-  re0[0] = 0;
-  im0[0] = 0;
-  const [re1, im1] = hann(re0, im0, width, 1, height, width);
-  const [re2, im2] = hann(re1, im1, height, width, width, 1);
-  return bandPowers(re2, im2, width, height, fmin);
+  }
+  // Vertical pass (along each column, rows above and below cyclic), each bin's power into its band.
+  const cr = Math.cos(Math.PI / height);
+  const ci = Math.sin(Math.PI / height);
+  const sums = new Float64Array(SPECTRUM_MATCH_BANDS);
+  const counts = new Float64Array(SPECTRUM_MATCH_BANDS);
+  const { band } = binGeometry(width, height, fmin);
+  for (let k = 0; k < height; k++) {
+    const o = k * width;
+    const oa = (k === 0 ? height - 1 : k - 1) * width;
+    const ob = (k === height - 1 ? 0 : k + 1) * width;
+    for (let x = 0; x < width; x++) {
+      const bnd = band[o + x];
+      if (bnd < 0) continue;
+      const i = o + x;
+      const a = oa + x;
+      const b = ob + x;
+      const re = 0.5 * re1[i] - 0.25 * (cr * re1[a] - ci * im1[a]) - 0.25 * (cr * re1[b] + ci * im1[b]);
+      const im = 0.5 * im1[i] - 0.25 * (cr * im1[a] + ci * re1[a]) - 0.25 * (cr * im1[b] - ci * re1[b]);
+      sums[bnd] += re * re + im * im;
+      counts[bnd]++;
+    }
+  }
+  const n = width * height;
+  return sums.map((v, b) => (counts[b] ? v / counts[b] / n : 0));
 }
 
 /** The exemplar's side of the match (compute once per exemplar map). */
@@ -230,8 +253,10 @@ function matchHistogram(values: Float64Array, target: Uint8Array | number[], str
 export function matchSpectrum(variant: RawImage, ref: SpectrumReference): RawImage {
   const far = (image: RawImage) => Math.abs(Math.log((imageDetail(image) + 1e-6) / (ref.detail + 1e-6)));
   const limit = far(variant) + Math.log(DETAIL_TOLERANCE);
+  // The first round's transforms of the variant are the same at every strength: made once.
+  const first = forward(variant, ref.fmin);
   for (const strength of STRENGTHS) {
-    const out = filterRounds(variant, ref, strength);
+    const out = filterRounds(variant, ref, strength, first);
     if (far(out) <= limit) return out;
   }
   return variant;
@@ -249,50 +274,64 @@ function imageDetail(image: RawImage): number {
   return detailEnergy((i) => l[i], image.width, image.height);
 }
 
-function filterRounds(variant: RawImage, ref: SpectrumReference, strength: number, rounds = SPECTRUM_ROUNDS): RawImage {
+/** One round's view of an image: its colour channels' cyclic spectra, and its luma's windowed band powers. */
+interface Forward {
+  /** Two real planes per complex transform: (R + iG), (B) — or the one grey plane. */
+  pairs: { re: Float64Array; im: Float64Array }[];
+  have: Float64Array;
+}
+
+function forward(current: RawImage, fmin: number): Forward {
+  const { width, height, channels } = current;
+  const n = width * height;
+  const cc = channels >= 3 ? 3 : 1;
+  const pairs: { re: Float64Array; im: Float64Array }[] = [];
+  for (let c = 0; c < cc; c += 2) {
+    const re = new Float64Array(n);
+    const im = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      re[i] = current.data[i * channels + c];
+      if (c + 1 < cc) im[i] = current.data[i * channels + c + 1];
+    }
+    fft2d({ re, im }, width, height);
+    pairs.push({ re, im });
+  }
+  // The luma's cyclic spectrum from the channels' (linear): R̂ = (Z[k] + conj Z[−k])/2, Ĝ = (Z[k] − conj Z[−k])/2i.
+  let lre: Float64Array;
+  let lim: Float64Array;
+  if (cc === 3) {
+    lre = new Float64Array(n);
+    lim = new Float64Array(n);
+    const z = pairs[0];
+    const bz = pairs[1];
+    for (let y = 0; y < height; y++) {
+      const my = (height - y) % height;
+      for (let x = 0; x < width; x++) {
+        const k = y * width + x;
+        const m = my * width + ((width - x) % width);
+        const rr = (z.re[k] + z.re[m]) / 2;
+        const ri = (z.im[k] - z.im[m]) / 2;
+        const gr = (z.im[k] + z.im[m]) / 2;
+        const gi = -(z.re[k] - z.re[m]) / 2;
+        lre[k] = LUMA[0] * rr + LUMA[1] * gr + LUMA[2] * bz.re[k];
+        lim[k] = LUMA[0] * ri + LUMA[1] * gi + LUMA[2] * bz.im[k];
+      }
+    }
+  } else {
+    lre = pairs[0].re;
+    lim = pairs[0].im;
+  }
+  return { pairs, have: windowedBandsFromSpectrum(lre, lim, width, height, fmin) };
+}
+
+/** `rounds` of filter + histogram at one strength; `first` is forward(variant), not modified (copied). */
+function filterRounds(variant: RawImage, ref: SpectrumReference, strength: number, first: Forward, rounds = SPECTRUM_ROUNDS): RawImage {
   const { width, height, channels } = variant;
   const n = width * height;
   const cc = channels >= 3 ? 3 : 1;
   let current = variant;
   for (let round = 0; round < rounds; round++) {
-    // Forward transforms, two real planes per complex one: (R + iG), (B) — or the one grey plane.
-    const pairs: { re: Float64Array; im: Float64Array }[] = [];
-    for (let c = 0; c < cc; c += 2) {
-      const re = new Float64Array(n);
-      const im = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        re[i] = current.data[i * channels + c];
-        if (c + 1 < cc) im[i] = current.data[i * channels + c + 1];
-      }
-      fft2d({ re, im }, width, height);
-      pairs.push({ re, im });
-    }
-    // The luma's cyclic spectrum from the channels' (linear): R̂ = (Z[k] + conj Z[−k])/2, Ĝ = (Z[k] − conj Z[−k])/2i.
-    let lre: Float64Array;
-    let lim: Float64Array;
-    if (cc === 3) {
-      lre = new Float64Array(n);
-      lim = new Float64Array(n);
-      const z = pairs[0];
-      const bz = pairs[1];
-      for (let y = 0; y < height; y++) {
-        const my = (height - y) % height;
-        for (let x = 0; x < width; x++) {
-          const k = y * width + x;
-          const m = my * width + ((width - x) % width);
-          const rr = (z.re[k] + z.re[m]) / 2;
-          const ri = (z.im[k] - z.im[m]) / 2;
-          const gr = (z.im[k] + z.im[m]) / 2;
-          const gi = -(z.re[k] - z.re[m]) / 2;
-          lre[k] = LUMA[0] * rr + LUMA[1] * gr + LUMA[2] * bz.re[k];
-          lim[k] = LUMA[0] * ri + LUMA[1] * gi + LUMA[2] * bz.im[k];
-        }
-      }
-    } else {
-      lre = pairs[0].re;
-      lim = pairs[0].im;
-    }
-    const have = windowedBandsFromSpectrum(lre, lim, width, height, ref.fmin);
+    const { pairs, have } = round === 0 ? { pairs: first.pairs.map(({ re, im }) => ({ re: re.slice(), im: im.slice() })), have: first.have } : forward(current, ref.fmin);
     const bandGain = new Float64Array(SPECTRUM_MATCH_BANDS);
     for (let b = 0; b < SPECTRUM_MATCH_BANDS; b++) {
       const g = have[b] > 0 && ref.power[b] > 0 ? Math.sqrt(ref.power[b] / have[b]) : 1;
@@ -312,4 +351,3 @@ function filterRounds(variant: RawImage, ref: SpectrumReference, strength: numbe
   }
   return current;
 }
-

@@ -1,6 +1,7 @@
 /** Data types of the Texture Multiplier (plugin/ops/vary). */
 
 import type { RawImage, TextureKind } from '../../types';
+import type { VaryCheck } from './self-check';
 
 /** One map of a material's texture set (all maps of a set have the same size). */
 export interface VaryMap {
@@ -57,6 +58,12 @@ export interface VaryOptions {
    * histogram). Texel values then depend on their neighbourhood. Default true; false = the graded copy.
    */
   spectrumMatch?: boolean;
+  /**
+   * Check the variants against issue 10's targets (self-check.ts: novelty, diversity, colour and spectrum
+   * fidelity vs the exemplar's own half-to-half distance) and return the result as `check`, so callers can
+   * warn when the exemplar is not a texture vary can multiply. Default true; costs about 1 s.
+   */
+  check?: boolean;
 }
 
 /** Where each output texel comes from in the exemplar (integer texel coordinates). */
@@ -89,4 +96,6 @@ export interface VaryResult {
   /** Whether the outputs tile. */
   outputTiles: boolean;
   lattice?: Lattice;
+  /** The self-check (self-check.ts), unless `check: false`; `misses` lists the targets the variants miss. */
+  check?: VaryCheck;
 }

@@ -22,6 +22,7 @@ import { cellFreeLevels, cropCell, periodCell, repeatCell } from './period-cell'
 import { makePlan } from './plan';
 import { remap } from './remap';
 import { matchSpectrum, spectrumReference, type SpectrumReference } from './spectrum-match';
+import { selfCheck } from './self-check';
 import { synthesizeCoordinates } from './synthesize';
 import type { CoordinateMap, VaryMap, VaryOptions, VaryResult, Variant } from './types';
 
@@ -108,7 +109,7 @@ export const NOVELTY_LIMIT = 0.55;
  * more guide draw, then independent blocks; otherwise two more seeds — and the first under the limit is
  * kept, else the least correlated.
  */
-function novelLayout(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap, place: (coords: CoordinateMap) => CoordinateMap, finish: (coords: CoordinateMap) => RawImage): { coords: CoordinateMap; leadImage?: RawImage } {
+function novelLayout(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap, place: (coords: CoordinateMap) => CoordinateMap, finish: (coords: CoordinateMap) => RawImage): { coords: CoordinateMap; leadImage?: RawImage; ncc: number } {
   const reseed = (salt: number) => ({ ...plan, seed: Math.floor(hashRandom(plan.seed, salt, 0, 0) * 2147483647) });
   const attempts = plan.guide ? [plan, reseed(91), { ...plan, guide: undefined }] : [plan, reseed(91), reseed(92)];
   let best: { coords: CoordinateMap; leadImage?: RawImage; ncc: number } | undefined;
@@ -181,6 +182,7 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
     return image;
   };
   const variants: Variant[] = [];
+  const nccs: (number | undefined)[] = [];
   let exemplar: ReturnType<typeof buildExemplar> | undefined;
   for (let k = 1; k <= count; k++) {
     const plan = makePlan({
@@ -198,8 +200,11 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
     });
     if (!exemplar || exemplar.stack.length <= plan.levels) exemplar = buildExemplar(source, plan.levels, exemplarTiles);
     const place = cell ? (c: CoordinateMap) => repeatCell(c, width, height) : (c: CoordinateMap) => c;
-    const { coords, leadImage } = novelLayout(exemplar, plan, maps[0], place, (c) => finish(0, c));
+    const { coords, leadImage, ncc } = novelLayout(exemplar, plan, maps[0], place, (c) => finish(0, c));
+    // The NCC measured the finished lead map only when it looked at the whole of it.
+    nccs.push(leadImage ? ncc : undefined);
     variants.push({ index: k, coords, maps: maps.map((m, i) => ({ slot: m.slot, kind: m.kind, image: (i === 0 && leadImage) || finish(i, coords) })) });
   }
-  return { variants, exemplarTiles, outputTiles, lattice };
+  const check = options.check === false ? undefined : selfCheck(lead, variants.map((v) => v.maps[0].image), nccs);
+  return { variants, exemplarTiles, outputTiles, lattice, check };
 }

@@ -1,0 +1,135 @@
+/**
+ * Vary's check of its own output against issue 10's targets, made at run time without any other texture
+ * or network: whether the variants are novel (max cyclic NCC vs the exemplar ≤ 0.6), diverse (variants 1
+ * and 2 ≤ 0.6) and faithful (colour and power-spectrum distances vs the exemplar within 2x the distance
+ * between the exemplar's own left and right halves — eval-vary's floor). An exemplar that is not a
+ * texture (a logo on flat colour, a designed plate, a sky-box face) or a strict lattice cannot give
+ * variants that are both novel and faithful; this says which target they miss, so the caller can tell
+ * the user (one line) while still writing the variants.
+ *
+ * The same statistics and thresholds as `remaster eval-vary` (evaluate.ts), with these differences, each
+ * for cost: fidelity is the mean over the first two variants (eval makes exactly two); no Gram distance (1-2 s; on held-out sets 2-6 no
+ * texture missed faithfulness through the Gram distance alone, measured from the committed eval outputs;
+ * set 7, scored after, has one such miss, concrete03c_rot2 at 0.252 against a limit of 0.242, unflagged);
+ * and at most CHECK_SIDE texels a side (a larger exemplar and the variant's exemplar-sized window are
+ * both box-reduced by 2 until they fit, so the floor is measured at the same scale). The eval's ceiling
+ * (another texture) has no run-time counterpart.
+ *
+ * @example
+ * const check = selfCheck(exemplarColour, variantColours, nccs);
+ * if (check.misses.length) warn(describeMisses(check));
+ */
+
+import { cropImage, maxCyclicNcc, powerSpectrumDistance, slicedWasserstein } from '../../metrics/texture-stats';
+import type { RawImage } from '../../types';
+
+/** The targets a check can find missed. */
+export type VaryTarget = 'novel' | 'diverse' | 'faithful';
+
+/** Issue 10's novelty / diversity limit (max cyclic NCC). */
+export const NCC_TARGET = 0.6;
+/** Faithful: each distance within this multiple of the exemplar's own half-to-half distance. */
+export const FLOOR_MULTIPLE = 2;
+/** Variants whose fidelity is averaged (eval-vary makes 2 and averages them). */
+export const FIDELITY_VARIANTS = 2;
+/** Largest side the fidelity check measures at (eval-vary's held-out textures are 256²). */
+export const CHECK_SIDE = 256;
+
+export interface VaryCheck {
+  /** Max cyclic NCC of a variant's lead map vs the exemplar, worst variant. */
+  ncc: number;
+  /**
+   * Max cyclic NCC between the exemplar's own left and right halves: over NCC_TARGET, the exemplar repeats
+   * itself (a strict lattice, a repeated motif) and no faithful variant can be under the target either —
+   * a novelty miss is then the lattice itself, not a copy (set 6: rivets 0.67 own vs 0.72 variant).
+   */
+  nccFloor: number;
+  /** Max cyclic NCC between variants 1 and 2 (lead maps); absent for a single variant. */
+  nccPair?: number;
+  /** Colour sliced-Wasserstein distance vs the exemplar (mean of variants 1-2), and the exemplar's own (half vs half). */
+  colour: number;
+  colourFloor: number;
+  /** Power-spectrum distance vs the exemplar (mean of variants 1-2), and the exemplar's own. */
+  spectrum: number;
+  spectrumFloor: number;
+  /** The targets missed, in the order novel, diverse, faithful. */
+  misses: VaryTarget[];
+}
+
+/** Halves each side (2x2 box mean) until both fit CHECK_SIDE. */
+function reduce(image: RawImage): RawImage {
+  let out = image;
+  while (out.width > CHECK_SIDE || out.height > CHECK_SIDE) {
+    const w = out.width >> 1;
+    const h = out.height >> 1;
+    const c = out.channels;
+    const data = new Uint8Array(w * h * c);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        for (let k = 0; k < c; k++) {
+          const i = ((2 * y) * out.width + 2 * x) * c + k;
+          const s = out.data[i] + out.data[i + c] + out.data[i + out.width * c] + out.data[i + out.width * c + c];
+          data[(y * w + x) * c + k] = (s + 2) >> 2;
+        }
+      }
+    }
+    out = { data, width: w, height: h, channels: c };
+  }
+  return out;
+}
+
+/** The exemplar-sized top-left window of a variant (all of it when it is no larger). */
+function window(variant: RawImage, width: number, height: number): RawImage {
+  if (variant.width <= width && variant.height <= height) return variant;
+  return cropImage(variant, 0, 0, Math.min(width, variant.width), Math.min(height, variant.height));
+}
+
+/**
+ * @param exemplar the lead (colour) map the variants were made from
+ * @param variants every variant's lead map, in order
+ * @param nccs each variant's max cyclic NCC vs the exemplar where already measured (vary-texture.ts's
+ *   novelty check), else measured here
+ */
+export function selfCheck(exemplar: RawImage, variants: RawImage[], nccs: (number | undefined)[] = []): VaryCheck {
+  const ncc = Math.max(...variants.map((v, i) => nccs[i] ?? maxCyclicNcc(v, exemplar).max));
+  // As eval-vary: variant 1 searched for variant 2 (an exemplar-sized window of it, for large outputs).
+  const nccPair = variants.length >= 2 ? maxCyclicNcc(variants[0], window(variants[1], exemplar.width, exemplar.height)).max : undefined;
+  const ex = reduce(exemplar);
+  const half = Math.floor(ex.width / 2);
+  const left = cropImage(ex, 0, 0, half, ex.height);
+  const right = cropImage(ex, half, 0, half, ex.height);
+  const nccFloor = maxCyclicNcc(left, right).max;
+  // Fidelity as eval-vary: the mean over variants — here the first FIDELITY_VARIANTS of them (eval: 2).
+  const checked = variants.slice(0, FIDELITY_VARIANTS).map((v) => reduce(window(v, exemplar.width, exemplar.height)));
+  const colour = checked.reduce((s, v) => s + slicedWasserstein(v, ex), 0) / checked.length;
+  const colourFloor = slicedWasserstein(left, right);
+  const spectrum = checked.reduce((s, v) => s + powerSpectrumDistance(v, ex), 0) / checked.length;
+  const spectrumFloor = powerSpectrumDistance(left, right);
+  const misses: VaryTarget[] = [];
+  if (ncc > NCC_TARGET) misses.push('novel');
+  if (nccPair !== undefined && nccPair > NCC_TARGET) misses.push('diverse');
+  if (colour > FLOOR_MULTIPLE * colourFloor + 1e-9 || spectrum > FLOOR_MULTIPLE * spectrumFloor + 1e-9) misses.push('faithful');
+  return { ncc, nccFloor, nccPair, colour, colourFloor, spectrum, spectrumFloor, misses };
+}
+
+/**
+ * One line naming the missed targets with their figures, or undefined when none is missed.
+ * @example describeMisses(check) // "variants miss novelty (NCC vs exemplar 0.75 > 0.6) and faithfulness (colour 11x ...)"
+ */
+export function describeMisses(check: VaryCheck): string | undefined {
+  if (!check.misses.length) return undefined;
+  const parts: string[] = [];
+  if (check.misses.includes('novel')) parts.push(`novelty (NCC vs the exemplar ${check.ncc.toFixed(2)} > ${NCC_TARGET})`);
+  if (check.misses.includes('diverse')) parts.push(`diversity (NCC between variants ${check.nccPair!.toFixed(2)} > ${NCC_TARGET})`);
+  if (check.misses.includes('faithful')) {
+    const ratio = (v: number, floor: number) => (floor > 1e-9 ? `${(v / floor).toFixed(1)}x` : 'above');
+    const which: string[] = [];
+    if (check.colour > FLOOR_MULTIPLE * check.colourFloor + 1e-9) which.push(`colour ${ratio(check.colour, check.colourFloor)}`);
+    if (check.spectrum > FLOOR_MULTIPLE * check.spectrumFloor + 1e-9) which.push(`spectrum ${ratio(check.spectrum, check.spectrumFloor)}`);
+    parts.push(`faithfulness (${which.join(', ')} the exemplar's own half-to-half distance; limit ${FLOOR_MULTIPLE}x)`);
+  }
+  const why = (check.misses.includes('novel') || check.misses.includes('diverse')) && check.nccFloor > NCC_TARGET
+    ? `the exemplar repeats itself (its own halves correlate ${check.nccFloor.toFixed(2)}: a strict lattice or repeated motif)`
+    : 'the exemplar may be a design (logo, plate, sky face) rather than a texture';
+  return `variants miss ${parts.join(' and ')}: ${why}; variants written anyway`;
+}
