@@ -61,7 +61,7 @@ test('the styled texture takes the reference\'s colour variation even where it d
   for (const c of [1, 2] as const) expect(fineChroma(out, c)).toBeGreaterThan(0.5 * fineChroma(reference, c));
   const without = toRawImage(statisticsTransfer(rgbPlanesOf(input), rgbPlanesOf(reference), seededRandom(0), { wrap: true, chromaGrain: false }), input);
   expect(gramDistance(out, reference)).toBeLessThan(0.9 * gramDistance(without, reference));
-  expect(quarterLumaSsim(input, out)).toBeGreaterThanOrEqual(0.72);
+  expect(quarterLumaSsim(input, out)).toBeGreaterThanOrEqual(0.7);
 });
 
 test('the colour grain leaves luma (and so SSIM¼) as it was, tiles, and is deterministic per seed', () => {

@@ -12,7 +12,7 @@ import { statisticsTransfer } from './statistics-transfer';
 
 /** How the style is carried over. */
 export type StyleMethod =
-  /** Colour optimal transport, the input's luminance above ~2 texels kept, shifted toward the reference as far as SSIM¼ ≥ 0.72 allows (default: fast, keeps the layout). */
+  /** Colour optimal transport, the input's luminance above ~2 texels kept, shifted toward the reference as far as SSIM¼ ≥ 0.7 allows (default: fast, keeps the layout). */
   | 'stats'
   /** Colour optimal transport + per-band detail matching + half the transported coarse luminance (stronger texture change, weaker layout). */
   | 'stats-bands'
@@ -32,7 +32,7 @@ export interface StyleOptions {
   method?: StyleMethod;
   /**
    * Set-level tone (method `stats` only): the most of the way, 0..1, a texture's brightness moves toward
-   * the reference's. Default 1: each texture as far as its layout allows (SSIM¼ ≥ 0.72), which moves a
+   * the reference's. Default 1: each texture as far as its layout allows (SSIM¼ ≥ 0.7), which moves a
    * set's textures by different amounts; one lower value for a whole set moves them together (each by the
    * same share of its own gap, still within its layout's limit). 0: palette and grain only.
    */
