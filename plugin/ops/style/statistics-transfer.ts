@@ -247,7 +247,10 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   // over-fills the reference's Gram features: more colour detail would take it further).
   if (chosenLuma && grainOn) {
     const out = result(chosenLuma, plain);
-    if (!(wrap && wrapEdgeRatio(planesToRgb(out)) > wrapCap) && distance(out) < closest) chosen = out;
+    if (!(wrap && wrapEdgeRatio(planesToRgb(out)) > wrapCap)) {
+      const d = distance(out);
+      if (d < closest) { chosen = out; closest = d; }
+    }
   }
   // The palette again with the chosen luma held (eighth pass, colour-at-luma.ts): colours transported from
   // a brighter reference and desaturated onto darker texels settle on the distribution closest to the
@@ -255,7 +258,7 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   // moves luma by up to half a code, so the layout bound is checked again on it.
   if (chosen) {
     const refined = colourAtLuma(chosen, reference, random, { mask, referenceMask });
-    if (layoutKept(refined) && !(wrap && wrapEdgeRatio(planesToRgb(refined)) > wrapCap) && distance(refined) < distance(chosen)) chosen = refined;
+    if (layoutKept(refined) && !(wrap && wrapEdgeRatio(planesToRgb(refined)) > wrapCap) && distance(refined) < closest) chosen = refined;
   }
   // The scored result itself (not made again); the offset's when no distance compared (NaN).
   return chosen ?? result(candidates[0].luma);
