@@ -74,6 +74,12 @@ export interface StatisticsTransferOptions {
    * per band, luma untouched). Default true (seventh pass); false gives the sixth pass's colours.
    */
   chromaGrain?: boolean;
+  /**
+   * After the move is chosen, move the colour differences onto the reference's distribution with luma held
+   * (colour-at-luma.ts), kept where it scores closer. Default true (eighth pass); false gives the colours as
+   * chosen among the candidates.
+   */
+  paletteAtLuma?: boolean;
   /** Alternations of histogram matching and putting the coarse luminance back. Default 3. */
   iterations?: number;
   /** The texture tiles: every filter wraps around. */
@@ -256,7 +262,7 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   // a brighter reference and desaturated onto darker texels settle on the distribution closest to the
   // reference's that the kept luma allows. Kept where it scores closer; 8-bit rounding of the new colours
   // moves luma by up to half a code, so the layout bound is checked again on it.
-  if (chosen) {
+  if (chosen && (options.paletteAtLuma ?? true)) {
     const refined = colourAtLuma(chosen, reference, random, { mask, referenceMask });
     if (layoutKept(refined) && !(wrap && wrapEdgeRatio(planesToRgb(refined)) > wrapCap) && distance(refined) < closest) chosen = refined;
   }
