@@ -1,7 +1,7 @@
 /**
  * Method `stats` (plugin/ops/style/statistics-transfer) chooses each texture's move among candidates by
  * the style distance it reaches (colour + Gram, plugin/ops/style/style-distance) within its layout bound
- * (SSIM¼ ≥ 0.72): the offset and a ratio curve, each at its largest shift, and — where the layout still
+ * (SSIM¼ ≥ 0.7): the offset and a ratio curve, each at its largest shift, and — where the layout still
  * has room at the full shift — a coarse contrast gain.
  */
 import { gramDistance, slicedWasserstein } from '../plugin/metrics/texture-stats';
@@ -22,14 +22,14 @@ beforeAll(async () => {
 const fullOffset = (input: RawImage) =>
   toRawImage(statisticsTransfer(rgbPlanesOf(input), rgbPlanesOf(reference), seededRandom(0), { wrap: true, lumaShift: 1 }), input);
 
-test('a flat texture whose layout has room at the full shift takes the reference\'s contrast too (closer Gram features), still keeping SSIM¼ ≥ 0.72', async () => {
+test('a flat texture whose layout has room at the full shift takes the reference\'s contrast too (closer Gram features), still keeping SSIM¼ ≥ 0.7', async () => {
   // Mid-grey, low contrast: the full brightness shift alone keeps SSIM¼ well above the floor.
   const t = tilingTexture(96, 96, 5);
   const input: RawImage = { ...t, data: t.data.map((v) => Math.round(110 + (v - 80) * 0.4)) };
   const shifted = fullOffset(input); // what the fourth and fifth passes gave it (full shift, nothing more)
   expect(quarterLumaSsim(input, shifted)).toBeGreaterThan(0.74);
   const out = await styleTexture(input, reference, { seamless: true });
-  expect(quarterLumaSsim(input, out)).toBeGreaterThanOrEqual(0.72);
+  expect(quarterLumaSsim(input, out)).toBeGreaterThanOrEqual(0.7);
   expect(gramDistance(out, reference)).toBeLessThan(0.95 * gramDistance(shifted, reference));
   // ... without giving up the colour: still within 10 % of the full shift's distance.
   expect(slicedWasserstein(out, reference)).toBeLessThan(1.1 * slicedWasserstein(shifted, reference));

@@ -26,12 +26,12 @@ function darkTexture(): RawImage {
   return { ...t, data: t.data.map((v) => Math.round(v / 6)) };
 }
 
-test('the luminance shift is the largest that keeps SSIM¼ ≥ 0.72: where a full shift breaks the layout, the result still keeps it', async () => {
+test('the luminance shift is the largest that keeps SSIM¼ ≥ 0.7: where a full shift breaks the layout, the result still keeps it', async () => {
   const input = darkTexture();
   expect(quarterLumaSsim(input, fixedShift(input, 1))).toBeLessThan(0.7); // the full move would break it
   const out = await styleTexture(input, reference, { seamless: true });
   const ssim = quarterLumaSsim(input, out);
-  expect(ssim).toBeGreaterThanOrEqual(0.72);
+  expect(ssim).toBeGreaterThanOrEqual(0.7);
   expect(ssim).toBeLessThan(0.8); // ... and no more is kept than needed: the colour took the rest
   expect(slicedWasserstein(out, reference)).toBeLessThan(slicedWasserstein(fixedShift(input, 0), reference));
 });
@@ -39,7 +39,7 @@ test('the luminance shift is the largest that keeps SSIM¼ ≥ 0.72: where a ful
 test('where the layout allows, the colour moves further than the fixed half-way shift of the second pass', async () => {
   const input = tilingTexture(96, 96, 7);
   const out = await styleTexture(input, reference, { seamless: true });
-  expect(quarterLumaSsim(input, out)).toBeGreaterThanOrEqual(0.72);
+  expect(quarterLumaSsim(input, out)).toBeGreaterThanOrEqual(0.7);
   expect(slicedWasserstein(out, reference)).toBeLessThan(0.8 * slicedWasserstein(fixedShift(input, 0.5), reference));
 });
 

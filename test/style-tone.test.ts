@@ -1,7 +1,7 @@
 /**
  * The set-level tone of the default style method (`tone`, issue 12's fifth pass): one value for a set
  * caps how far each texture's brightness moves toward the reference's (the same share of each one's own
- * gap), still within the texture's layout limit (SSIM¼ ≥ 0.72); without it nothing changes.
+ * gap), still within the texture's layout limit (SSIM¼ ≥ 0.7); without it nothing changes.
  */
 import { luma } from '../plugin/metrics/image-planes';
 import { styleFull, styleTexture } from '../plugin/ops/style';
@@ -35,19 +35,19 @@ test('a tone moves a texture that share of the way to the reference brightness; 
   expect(Math.abs(gap)).toBeGreaterThan(20); // the test means something only with a real gap
   const quarter = await styleTexture(input, reference, { seamless: true, tone: 0.25 });
   expect(meanLuma(quarter) - before).toBeCloseTo(0.25 * gap, -0.5); // within ±1.6 codes
-  expect(quarterLumaSsim(input, quarter)).toBeGreaterThanOrEqual(0.72);
+  expect(quarterLumaSsim(input, quarter)).toBeGreaterThanOrEqual(0.7);
   const free = await styleTexture(input, reference, { seamless: true });
   expect((meanLuma(free) - before) / gap).toBeGreaterThan(0.5);
   const none = await styleTexture(input, reference, { seamless: true, tone: 0 });
   expect(Math.abs(meanLuma(none) - before)).toBeLessThan(2); // palette and grain only
 });
 
-test('the tone is a cap, not a forced move: a dark texture still keeps its layout (SSIM¼ ≥ 0.72)', async () => {
+test('the tone is a cap, not a forced move: a dark texture still keeps its layout (SSIM¼ ≥ 0.7)', async () => {
   const input = darkTexture();
   const forced = toRawImage(statisticsTransfer(rgbPlanesOf(input), rgbPlanesOf(reference), seededRandom(0), { wrap: true, lumaShift: 0.9 }), input);
-  expect(quarterLumaSsim(input, forced)).toBeLessThan(0.72); // moving it 0.9 of the way would break it
+  expect(quarterLumaSsim(input, forced)).toBeLessThan(0.7); // moving it 0.9 of the way would break it
   const out = await styleTexture(input, reference, { seamless: true, tone: 0.9 });
-  expect(quarterLumaSsim(input, out)).toBeGreaterThanOrEqual(0.72);
+  expect(quarterLumaSsim(input, out)).toBeGreaterThanOrEqual(0.7);
 });
 
 test('tone 1 is the default, byte for byte (no rule without it changes)', async () => {

@@ -83,7 +83,7 @@ describe('stats (default)', () => {
     // the floor stats keeps; since the sixth pass stats spends room left above it on contrast, so the two
     // SSIM¼ are no longer ordered on this texture).
     const bands = await styleTexture(helmet, reference, { method: 'stats-bands' });
-    expect(quarterLumaSsim(helmet, out)).toBeGreaterThanOrEqual(0.72);
+    expect(quarterLumaSsim(helmet, out)).toBeGreaterThanOrEqual(0.7);
     expect(gramDistance(bands, reference)).toBeLessThan(0.8 * gramDistance(helmet, reference));
   });
 

@@ -13,6 +13,7 @@ interface EvalStyleFlags {
   seed: number;
   methods: string;
   tone?: number;
+  grain: boolean;
   json?: boolean;
   report?: string;
 }
@@ -27,6 +28,7 @@ export function registerEvalStyleCommand(program: Command): void {
     .option('--seed <n>', 'seed', parseSeed, 0)
     .option('--methods <list>', `comma-separated methods (${STYLE_METHODS.join(', ')})`, STYLE_METHODS.join(','))
     .option('--tone <s>', 'set-level tone for method stats (0..1; default: as far as each layout allows)', parseTone)
+    .option('--no-grain', 'method stats without its colour grain (the grade only)')
     .option('--json', 'print the report as one JSON object')
     .option('--report <file.html>', 'also write an HTML page with the images side by side')
     .action(async (dir: string, flags: EvalStyleFlags) => {
@@ -41,7 +43,7 @@ export function registerEvalStyleCommand(program: Command): void {
       }
       const html = flags.report ? new StyleHtmlReport(reference) : undefined;
       const report = await evaluateStyleFolder(dir, {
-        reference, referenceName: flags.reference, methods, strength: flags.strength, seed: flags.seed, tone: flags.tone,
+        reference, referenceName: flags.reference, methods, strength: flags.strength, seed: flags.seed, tone: flags.tone, grain: flags.grain,
         onTexture: async (t, images) => {
           if (!flags.json) process.stderr.write(`${t.file}: ${methods.map((m) => `${m} colour -${pct(t.methods[m]?.colourDrop)} Gram -${pct(t.methods[m]?.gramDrop)} SSIM¼ ${t.methods[m]?.ssimQuarter.toFixed(3)}`).join('; ')}\n`);
           await html?.add(t, images);
@@ -77,7 +79,7 @@ export function formatTable(report: StyleEvalReport): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const tiling = report.textures.filter((t) => t.input.tiles).length;
   return [
-    `${report.textures.length} texture(s) in ${report.dir} (${tiling} tiling), reference ${report.reference}, strength ${report.strength}, seed ${report.seed}${report.tone !== undefined ? `, stats tone ${report.tone}` : ''}`,
+    `${report.textures.length} texture(s) in ${report.dir} (${tiling} tiling), reference ${report.reference}, strength ${report.strength}, seed ${report.seed}${report.tone !== undefined ? `, stats tone ${report.tone}` : ''}${report.grain === false ? ', stats without grain' : ''}`,
     'means over the set; targets: drops ≥ 50%, SSIM¼ ≥ 0.7, wrap ≤ 1.2 for tiling inputs (count over it in brackets; wrap/in = over the input ratio where that is > 1); struct¼ = SSIM¼ structure term; wrap rank = the wrap edge among all boundaries (seam ≈ 1)',
     line(head), ...rows.map(line), '',
   ].join('\n');

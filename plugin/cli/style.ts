@@ -19,6 +19,8 @@ interface StyleFlags {
   frames?: number;
   method: StyleMethod;
   tone?: number;
+  /** false with --no-grain. */
+  grain: boolean;
 }
 
 const OUTPUT_EXT = new Set(['.png', '.jpg', '.jpeg', '.webp']);
@@ -46,9 +48,11 @@ export function registerStyleCommand(program: Command): void {
     .option('--seed <n>', 'seed of the random projections/filters (same seed, same output)', parseSeed, 0)
     .option('--frames <n>', 'write a flipbook of N images, strength 0 -> --strength', parseFrames)
     .option('--tone <s>', 'method stats: the most of the way (0..1) brightness moves toward the reference\'s (default: as far as the layout allows; one value for a set moves it together)', parseTone)
+    .option('--no-grain', 'method stats: leave out the reference\'s colour grain (its colour variation that brightness does not predict): the grade only')
     .addOption(new Option('--method <m>', 'stats: palette and grain, layout kept (fast); stats-bands: stronger texture, weaker layout (fast); gram: random-filter Gram optimisation (slow)').choices([...STYLE_METHODS]).default('stats'))
     .action(async (input: string, output: string, flags: StyleFlags) => {
       if (flags.tone !== undefined && flags.method !== 'stats') usageError(`--tone applies to --method stats only, not ${flags.method}`);
+      if (!flags.grain && flags.method !== 'stats') usageError(`--no-grain applies to --method stats only, not ${flags.method}`);
       if (!OUTPUT_EXT.has(path.extname(output).toLowerCase())) usageError(`${output}: unsupported output format "${path.extname(output)}" (use .png, .jpg or .webp)`);
       let reference;
       let image;
@@ -59,9 +63,9 @@ export function registerStyleCommand(program: Command): void {
         usageError((err as Error).message);
       }
       const started = Date.now();
-      const styled = await styleFull(image, reference, { method: flags.method, seamless: flags.seamless, seed: flags.seed, tone: flags.tone });
+      const styled = await styleFull(image, reference, { method: flags.method, seamless: flags.seamless, seed: flags.seed, tone: flags.tone, ...(flags.grain ? {} : { grain: false }) });
       const seconds = (Date.now() - started) / 1000;
-      const note = `(${flags.method}${flags.tone !== undefined ? `, tone ${flags.tone}` : ''}${flags.seamless ? ', seamless' : ''}, seed ${flags.seed}) in ${seconds.toFixed(2)} s`;
+      const note = `(${flags.method}${flags.tone !== undefined ? `, tone ${flags.tone}` : ''}${flags.seamless ? ', seamless' : ''}${flags.grain ? '' : ', no grain'}, seed ${flags.seed}) in ${seconds.toFixed(2)} s`;
       if (flags.frames) {
         const frames = styleFrames(styled, flags.strength, flags.frames);
         for (let i = 0; i < frames.length; i++) await writeImageFile(frameFile(output, i, frames.length), frames[i]);

@@ -73,6 +73,8 @@ export interface StyleEvalReport {
   seed: number;
   /** The set-level tone given to method `stats` (absent: its default). */
   tone?: number;
+  /** Present (false) when method `stats` ran without its colour grain. */
+  grain?: false;
   methods: StyleMethod[];
   textures: TextureStyleEval[];
   /** The inputs' own spread and pairwise colour distance, for comparison. */
@@ -88,6 +90,8 @@ export interface EvaluateStyleOptions {
   seed: number;
   /** Set-level tone for method `stats` (the other methods have none). Default: its own default. */
   tone?: number;
+  /** Method `stats` with its colour grain (default true); false scores the grade only. */
+  grain?: boolean;
   /** Called per texture with its images (input, then one per method), e.g. for the HTML report. */
   onTexture?: (result: TextureStyleEval, images: { input: RawImage; outputs: Partial<Record<StyleMethod, RawImage>> }) => Promise<void> | void;
 }
@@ -111,7 +115,7 @@ export async function evaluateStyleFolder(dir: string, options: EvaluateStyleOpt
     const made: Partial<Record<StyleMethod, RawImage>> = {};
     for (const method of options.methods) {
       const started = performance.now();
-      const out = blend(await styleFull(image, reference, { method, seamless: tiles, seed: options.seed, ...(method === 'stats' && options.tone !== undefined ? { tone: options.tone } : {}) }), options.strength);
+      const out = blend(await styleFull(image, reference, { method, seamless: tiles, seed: options.seed, ...(method === 'stats' && options.tone !== undefined ? { tone: options.tone } : {}), ...(method === 'stats' && options.grain === false ? { grain: false } : {}) }), options.strength);
       const seconds = (performance.now() - started) / 1000;
       const colour = slicedWasserstein(out, reference);
       const gram = gramDistance(out, reference);
@@ -142,7 +146,7 @@ export async function evaluateStyleFolder(dir: string, options: EvaluateStyleOpt
     };
   }
   return {
-    dir, reference: options.referenceName, strength: options.strength, seed: options.seed, ...(options.tone !== undefined ? { tone: options.tone } : {}), methods: options.methods, textures,
+    dir, reference: options.referenceName, strength: options.strength, seed: options.seed, ...(options.tone !== undefined ? { tone: options.tone } : {}), ...(options.grain === false ? { grain: false as const } : {}), methods: options.methods, textures,
     inputSet: { spread: { colour: cv(textures.map((t) => t.input.colour)), gram: cv(textures.map((t) => t.input.gram)) }, pairwiseColour: pairwise(inputs) },
     summary,
   };

@@ -34,6 +34,11 @@ export interface StyleRule {
    * value on a folder's rule moves its textures together.
    */
   tone?: number;
+  /**
+   * Method `stats`: add the reference's colour grain (its brightness-independent colour variation, seeded
+   * and tiling). Default true; false keeps only the grade.
+   */
+  grain?: boolean;
 }
 
 /** Resolved `style` settings. */
@@ -46,6 +51,8 @@ export interface StyleSettings {
   kinds: TextureKind[];
   /** Present only when a rule sets it, so settings (and fingerprints) made before the key existed are unchanged. */
   tone?: number;
+  /** Present only as `false` (a rule turned the grain off), so earlier settings and fingerprints are unchanged. */
+  grain?: false;
 }
 
 declare module '../types' {
@@ -62,7 +69,7 @@ export const style: TextureOperation<StyleRule, StyleSettings> = {
   key: 'style',
   shape: 'texture',
   order: TEXTURE_ORDER.style,
-  version: '4', // 2: stats method of issue 12's later passes (per-texture shift, luma-exact gamut); 3: its move chosen among candidates by style distance (sixth pass); 4: the reference's colour grain (seventh pass): re-derive earlier styled assets
+  version: '5', // 5: eighth pass (rank dither, colour at the kept luma, SSIM¼ bound 0.70); 2: stats method of issue 12's later passes (per-texture shift, luma-exact gamut); 3: its move chosen among candidates by style distance (sixth pass); 4: the reference's colour grain (seventh pass): re-derive earlier styled assets
   schema: {
     description: 'Give textures the look (palette, grain, contrast) of a reference image; false turns off a style set by an earlier rule.',
     oneOf: [
@@ -78,6 +85,7 @@ export const style: TextureOperation<StyleRule, StyleSettings> = {
           method: { description: '"stats" (layout-keeping colour and grain transfer, default), "stats-bands" (stronger texture change, weaker layout) or "gram" (random-filter Gram optimisation).', enum: [...STYLE_METHODS] },
           kinds: { description: 'Texture kinds styled. Default ["color"]: normal and data maps untouched.', type: 'array', items: { enum: ['color', 'normal', 'data'] }, uniqueItems: true },
           tone: { description: 'Set-level tone, method "stats" only: the most of the way (0..1) each texture\'s brightness moves toward the reference\'s. Default: each texture as far as its layout allows; one value for a folder moves its textures together.', type: 'number', minimum: 0, maximum: 1 },
+          grain: { description: 'Method "stats" only: add the reference\'s colour grain (its colour variation that brightness does not predict; seeded, tiling). Default true; false keeps only the grade (palette and brightness).', type: 'boolean' },
         },
       },
     ],
@@ -86,6 +94,7 @@ export const style: TextureOperation<StyleRule, StyleSettings> = {
   merge(earlier, value) {
     if (value === false) return null;
     const tone = value.tone ?? earlier?.tone;
+    const grain = value.grain ?? earlier?.grain;
     return {
       reference: value.reference ?? earlier?.reference ?? null,
       strength: value.strength ?? earlier?.strength ?? 1,
@@ -94,6 +103,7 @@ export const style: TextureOperation<StyleRule, StyleSettings> = {
       method: value.method ?? earlier?.method ?? 'stats',
       kinds: value.kinds ?? earlier?.kinds ?? ['color'],
       ...(tone !== undefined ? { tone } : {}),
+      ...(grain === false ? { grain: false as const } : {}),
     };
   },
 
@@ -103,6 +113,7 @@ export const style: TextureOperation<StyleRule, StyleSettings> = {
 
   async check(value, { root }) {
     if (value.tone !== undefined && value.method !== undefined && value.method !== 'stats') return { field: 'tone', message: `applies to method "stats" only, not "${value.method}"` };
+    if (value.grain === false && value.method !== undefined && value.method !== 'stats') return { field: 'grain', message: `applies to method "stats" only, not "${value.method}"` };
     if (value.reference === undefined) return;
     try {
       await checkProjectReference(root, value.reference);
@@ -115,12 +126,13 @@ export const style: TextureOperation<StyleRule, StyleSettings> = {
     if (!settings.kinds.includes(kind) || settings.strength === 0) return null;
     if (!settings.reference) throw new Error('style: no "reference" image set by any rule');
     if (settings.tone !== undefined && settings.method !== 'stats') throw new Error(`style: "tone" applies to method "stats" only, not "${settings.method}"`);
+    if (settings.grain === false && settings.method !== 'stats') throw new Error(`style: "grain" applies to method "stats" only, not "${settings.method}"`);
     return { after: size, engine: `style-${settings.method}` };
   },
 
   async apply(settings, { image }, step, { root }) {
     const reference = await loadProjectReference(root, settings.reference as string);
-    const styled = await styleTexture(image, reference, { strength: settings.strength, seamless: settings.seamless, seed: settings.seed, method: settings.method, tone: settings.tone });
+    const styled = await styleTexture(image, reference, { strength: settings.strength, seamless: settings.seamless, seed: settings.seed, method: settings.method, tone: settings.tone, grain: settings.grain });
     return { image: styled, engine: step.engine };
   },
 };

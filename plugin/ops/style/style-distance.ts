@@ -32,7 +32,9 @@ export function styleDistance(input: ColourPlanes, reference: ColourPlanes, mask
   const refColours = sortedProjections(reference, directions, referenceMask, false);
   const refGram = gramMatrices(planesToRgb(reference), { seed: 3 });
   const colourOf = (p: ColourPlanes) => meanW1(sortedProjections(p, directions, mask, true), refColours);
-  const gramOf = (p: ColourPlanes) => gramDistanceOf(gramMatrices(planesToRgb(p), { seed: 3 }), refGram);
+  // Transparent texels painted black before the Gram features see them, so their (meaningless) colour cannot
+  // tip a choice (the colour term already leaves them out).
+  const gramOf = (p: ColourPlanes) => gramDistanceOf(gramMatrices(hideMasked(planesToRgb(p), mask), { seed: 3 }), refGram);
   const colour0 = colourOf(input) || 1;
   const gram0 = gramOf(input) || 1;
   return (candidate) => colourOf(candidate) / colour0 + (GRAM_WEIGHT * gramOf(candidate)) / gram0;
@@ -80,4 +82,12 @@ function meanW1(a: Float32Array[], b: Float32Array[]): number {
     total += sum / QUANTILES;
   }
   return total / a.length;
+}
+
+/** `image` with the texels outside `mask` black (in place; it is a fresh conversion). */
+function hideMasked(image: RawImage, mask?: Uint8Array): RawImage {
+  if (!mask) return image;
+  const c = image.channels;
+  for (let i = 0; i < mask.length; i++) if (!mask[i]) for (let k = 0; k < c; k++) image.data[i * c + k] = 0;
+  return image;
 }

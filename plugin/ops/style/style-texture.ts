@@ -12,7 +12,7 @@ import { statisticsTransfer } from './statistics-transfer';
 
 /** How the style is carried over. */
 export type StyleMethod =
-  /** Colour optimal transport, the input's luminance above ~2 texels kept, shifted toward the reference as far as SSIM¼ ≥ 0.72 allows (default: fast, keeps the layout). */
+  /** Colour optimal transport, the input's luminance above ~2 texels kept, shifted toward the reference as far as SSIM¼ ≥ 0.7 allows (default: fast, keeps the layout). */
   | 'stats'
   /** Colour optimal transport + per-band detail matching + half the transported coarse luminance (stronger texture change, weaker layout). */
   | 'stats-bands'
@@ -32,11 +32,18 @@ export interface StyleOptions {
   method?: StyleMethod;
   /**
    * Set-level tone (method `stats` only): the most of the way, 0..1, a texture's brightness moves toward
-   * the reference's. Default 1: each texture as far as its layout allows (SSIM¼ ≥ 0.72), which moves a
+   * the reference's. Default 1: each texture as far as its layout allows (SSIM¼ ≥ 0.7), which moves a
    * set's textures by different amounts; one lower value for a whole set moves them together (each by the
    * same share of its own gap, still within its layout's limit). 0: palette and grain only.
    */
   tone?: number;
+  /**
+   * Method `stats` only: add the reference's colour grain — its colour variation that its brightness does
+   * not predict, as seeded, tiling per-band noise (chroma-grain.ts; luma untouched). Default true. It can read
+   * as coloured, stroke-like variation; false keeps only the grade (palette, brightness, the grain that
+   * follows the input's own luminance), at some cost of colour and Gram distance.
+   */
+  grain?: boolean;
 }
 
 /** A styled texture at full strength, from which any strength (and a flipbook) is a cheap blend. */
@@ -75,6 +82,10 @@ export async function styleFull(image: RawImage, reference: RawImage, options: O
     if (method !== 'stats') throw new Error(`tone applies to method "stats" only, not "${method}"`);
     if (typeof options.tone !== 'number' || !Number.isFinite(options.tone) || options.tone < 0 || options.tone > 1) throw new Error(`tone must be a number from 0 to 1, got ${options.tone}`);
   }
+  if (options.grain !== undefined) {
+    if (typeof options.grain !== 'boolean') throw new Error(`grain must be true or false, got ${String(options.grain)}`);
+    if (!options.grain && method !== 'stats') throw new Error(`grain applies to method "stats" only, not "${method}"`);
+  }
   const random = seededRandom(options.seed ?? 0);
   const input = rgbPlanesOf(image);
   const ref = rgbPlanesOf(reference);
@@ -82,7 +93,7 @@ export async function styleFull(image: RawImage, reference: RawImage, options: O
   const referenceMask = opaqueMask(reference);
   const wrap = options.seamless ?? false;
   let styled: ColourPlanes;
-  if (method === 'stats') styled = statisticsTransfer(input, ref, random, { wrap, mask, referenceMask, maxShift: options.tone });
+  if (method === 'stats') styled = statisticsTransfer(input, ref, random, { wrap, mask, referenceMask, maxShift: options.tone, chromaGrain: options.grain });
   else if (method === 'stats-bands') styled = bandStatisticsTransfer(input, ref, random, { wrap, mask, referenceMask });
   else styled = await gramTransfer(input, ref, random, { wrap, mask, referenceMask });
   return { input: image, full: toRawImage(styled, image), method };
