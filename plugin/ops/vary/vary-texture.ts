@@ -24,7 +24,7 @@ import { remap } from './remap';
 import { matchSpectrum, spectrumReference, type SpectrumReference } from './spectrum-match';
 import { selfCheck } from './self-check';
 import { synthesizeCoordinates } from './synthesize';
-import type { CoordinateMap, VaryMap, VaryOptions, VaryResult, Variant } from './types';
+import type { CoordinateMap, Lattice, VaryMap, VaryOptions, VaryResult, Variant } from './types';
 
 /** Smallest exemplar side: below this there is nothing to rearrange. */
 export const MIN_SIDE = 32;
@@ -145,6 +145,18 @@ function checkWindow(coords: CoordinateMap, ew: number, eh: number): CoordinateM
   return { width, height, x, y };
 }
 
+/**
+ * A one-period lattice (b = 0) found on an exemplar that does not tile is dropped: free synthesis. Its
+ * period is often long (set 7's q1metal7_99: a = (0, 128) on a 256-px side), and plan.ts makes the copied
+ * region twice the period — the whole exemplar — while offsets, jitter and the wrap roll move only in
+ * whole steps along a. The variants were then the exemplar shifted along a, keeping its own seam at the
+ * wrap edge (wrap energy 7.4x, NCC 0.95); `lattice: 'off'` met every target on it.
+ */
+function oneDirectionOnNonTiling(lattice: Lattice | undefined, exemplarTiles: boolean): Lattice | undefined {
+  if (!lattice || exemplarTiles) return lattice;
+  return lattice.b[0] === 0 && lattice.b[1] === 0 ? undefined : lattice;
+}
+
 export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryResult {
   checkVaryInput(maps, options);
   const lead = maps[0].image;
@@ -154,7 +166,7 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
   const height = options.height ?? lead.height;
   const exemplarTiles = tiles(lead);
   const outputTiles = options.tile ?? exemplarTiles;
-  const detected = options.lattice === 'off' ? undefined : detectLattice(lead);
+  const detected = options.lattice === 'off' ? undefined : oneDirectionOnNonTiling(detectLattice(lead), exemplarTiles);
   // Designed panels in bands: moves across the bands locked (bands.ts), on request only.
   const lattice = !options.lockBands || options.lattice === 'off' || !exemplarTiles ? detected : lockBands(detected, bandedAxis(lead), lead.width, lead.height);
   const variation = options.variation ?? 0.5;
