@@ -52,6 +52,24 @@ export function contentAnchor(plane: Float32Array, width: number, height: number
 }
 
 /**
+ * Seeded Gaussian noise of `width` x `height` with its origin at `anchor` (default [0, 0]): for a tiling
+ * texture a content-found texel (`contentAnchor`), so a cyclically shifted input gets the same noise, shifted.
+ * Used by the colour grain and by statistics-transfer's luma-band dither.
+ */
+export function anchoredNoise(width: number, height: number, random: Random, anchor: [number, number] = [0, 0]): Float32Array {
+  const n = width * height;
+  const field = new Float32Array(n);
+  for (let i = 0; i < n; i++) field[i] = gaussian(random);
+  const [ax, ay] = anchor;
+  const out = new Float32Array(n);
+  for (let y = 0; y < height; y++) {
+    const row = ((y - ay + height) % height) * width;
+    for (let x = 0; x < width; x++) out[y * width + x] = field[row + ((x - ax + width) % width)];
+  }
+  return out;
+}
+
+/**
  * Two planes (Cb, Cr residual grain) of `width` x `height`, to add to a result's colour differences.
  * `reference` is in the opponent space of opponent.ts (luma, Cb, Cr). Empty planes when either image is too
  * small for one band.
@@ -63,16 +81,8 @@ export function chromaGrain(reference: ColourPlanes, width: number, height: numb
   const { referenceMask } = options;
   const refBands = reference.planes.map((p) => decompose(p, reference.width, reference.height, levels, true).bands);
   const grain = (c: 1 | 2): Float32Array => {
-    const field = new Float32Array(n);
-    for (let i = 0; i < n; i++) field[i] = gaussian(random);
-    // The field with its origin at the anchor (band filters wrap, so shifting before or after is the same).
-    const [ax, ay] = options.anchor ?? [0, 0];
-    const noise = new Float32Array(n);
-    for (let y = 0; y < height; y++) {
-      const row = ((y - ay + height) % height) * width;
-      for (let x = 0; x < width; x++) noise[y * width + x] = field[row + ((x - ax + width) % width)];
-    }
-    const { bands } = decompose(noise, width, height, levels, options.wrap);
+    // Band filters wrap, so shifting the field before or after them is the same.
+    const { bands } = decompose(anchoredNoise(width, height, random, options.anchor), width, height, levels, options.wrap);
     const out = new Float32Array(n);
     bands.forEach((band, k) => {
       const luma = refBands[0][k];

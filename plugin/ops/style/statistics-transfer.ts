@@ -34,12 +34,12 @@
 import type { Plane } from '../../metrics/image-planes';
 import { ssim } from '../../metrics/ssim';
 import { erode } from './band-statistics-transfer';
-import { chromaGrain, contentAnchor } from './chroma-grain';
+import { anchoredNoise, chromaGrain, contentAnchor } from './chroma-grain';
 import { decompose, levelsFor, reconstruct, smoothDilated } from './band-stack';
 import { opponentToRgbInGamut, rgbToOpponent } from './opponent';
 import type { ColourPlanes } from './planes';
 import { matchToQuantiles, matchToQuantilesByRank, quantileFunction } from './quantiles';
-import { gaussian, type Random } from './random';
+import type { Random } from './random';
 import { slicedOtColour } from './sliced-ot';
 import { planesToRgb, styleDistance } from './style-distance';
 import { wrapEdgeRatio } from '../../metrics/texture-stats/tileability';
@@ -88,7 +88,6 @@ export interface StatisticsTransferOptions {
   referenceMask?: Uint8Array;
 }
 
-/** Bisection steps over the shift (1/64 resolution). */
 /**
  * The layout bound: SSIM¼ against the input at least this (issue 12's target, 0.7). Eighth pass: 0.72 →
  * 0.70 — the estimate is computed on the written 8-bit result itself (and re-checked after the last colour
@@ -97,6 +96,7 @@ export interface StatisticsTransferOptions {
 const MIN_STRUCTURE = 0.7;
 /** Noise added to each luma band before its rank match, as a share of the band's own RMS (see above). */
 const RANK_DITHER = 1;
+/** Bisection steps over the shift (1/64 resolution). */
 const SHIFT_STEPS = 6;
 
 export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes, random: Random, options: StatisticsTransferOptions): ColourPlanes {
@@ -328,20 +328,6 @@ function mean(p: Float32Array, mask?: Uint8Array): number {
     n++;
   }
   return n ? s / n : 0;
-}
-
-/** Seeded Gaussian noise with its origin at `anchor` (a content-found texel for a tiling texture). */
-function anchoredNoise(width: number, height: number, random: Random, anchor: [number, number] = [0, 0]): Float32Array {
-  const n = width * height;
-  const field = new Float32Array(n);
-  for (let i = 0; i < n; i++) field[i] = gaussian(random);
-  const [ax, ay] = anchor;
-  const out = new Float32Array(n);
-  for (let y = 0; y < height; y++) {
-    const row = ((y - ay + height) % height) * width;
-    for (let x = 0; x < width; x++) out[y * width + x] = field[row + ((x - ax + width) % width)];
-  }
-  return out;
 }
 
 /** Root mean square of the texels `mask` keeps (all without a mask). */
