@@ -108,8 +108,12 @@ test('upscale in a project with a server runs there: same lines, exit codes and 
   expect(fs.existsSync(path.join(dir, 'tex', 'never.png'))).toBe(false);
   const flagThere = upscale(dir, 'tex/a.png', 'tex/never.png', '--scale', '3');
   expect([flagThere.status, flagThere.stderr]).toEqual([2, expect.stringMatching(/scale must be 2 or 4/)]);
-  await server.waitFor(/(exit \d+ in [\d.]+ s\n[^]*){3}/); // its log is read while no spawnSync blocks this thread
-  expect(jobLines(server)).toHaveLength(3);
+  // Two clients at once: both served (one after the other), both right.
+  const both = await Promise.all(['x', 'y'].map((name) => upscaleAsync(dir, 'tex/a.png', `tex/${name}.png`)));
+  expect(both.map((r) => [r.status, SERVED.test(r.stderr)])).toEqual([[0, true], [0, true]]);
+  for (const name of ['x', 'y']) expect(fs.readFileSync(path.join(dir, 'tex', `${name}.png`)).equals(fs.readFileSync(path.join(dir, 'tex', 'own.png')))).toBe(true);
+  await server.waitFor(/(exit \d+ in [\d.]+ s\n[^]*){5}/); // its log is read while no spawnSync blocks this thread
+  expect(jobLines(server)).toHaveLength(5);
 });
 
 test('a job naming a file outside the project is refused by the server and runs in the client instead', async () => {
@@ -217,6 +221,15 @@ test('a server of another build is not used, and the server refuses a client of 
     conn.on('close', () => resolve(got));
   });
   expect(JSON.parse(answer)).toEqual({ t: 'refused', reason: expect.stringMatching(/another build/) });
+  // A partial rebuild while it runs (`tsc --watch` rewrites what changed; a newer mtime stands for it, the contents unchanged):
+  // the next client is not served, and the server, which can serve no client of the new build, stops.
+  const module = path.join(__dirname, '..', 'dist', 'plugin', 'engine', 'tiler.js'); // not one the client loads: the server's watch sees it
+  const later = new Date(fs.statSync(module).mtimeMs + 1000);
+  fs.utimesSync(module, later, later);
+  const r = await upscaleAsync(dir, 'tex/a.png', 'tex/c.png');
+  expect([r.status, r.stderr]).toEqual([0, expect.stringMatching(/not used: refused: the server runs another build \(it was rebuilt since/)]);
+  expect(await server.exited).toBe(0);
+  expect(server.log()).toMatch(/stopping \(the build changed since it started\)/);
 });
 
 test('a server folder that is a symlink is neither served from nor used by clients', async () => {

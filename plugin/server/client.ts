@@ -16,7 +16,7 @@
  */
 import { lstatSync } from 'node:fs';
 import net from 'node:net';
-import { buildIdentity, sameBuild } from './build-identity';
+import { clientIdentity, sameBuild } from './build-identity';
 import { fileIdentity, frameLine, frameReader, type FileIdentity, type ServerFrame } from './protocol';
 import { findServer } from './socket-location';
 
@@ -72,7 +72,7 @@ export async function runOnServer(argv: string[], context: ClientContext = proce
 type Outcome = { code: number; why?: undefined } | { code: undefined; why: string };
 
 function talk(connectPath: string, argv: string[], context: ClientContext): Promise<Outcome> {
-  const me = buildIdentity();
+  const me = clientIdentity();
   return new Promise((resolve) => {
     let settled = false;
     let jobSent = false;

@@ -17,7 +17,7 @@ import { ServerRefusal, type CommandIo, type EngineLease } from '../cli/command-
 import { looksLikePath } from '../engine/model-source';
 import { assertInsideRoot, STATE_DIR } from '../safety/project-paths';
 import { assertStateDirSafe } from '../safety/state-dir';
-import { buildIdentity, sameBuild, type BuildIdentity } from './build-identity';
+import { BuildFingerprint, clientIdentity, sameBuild, type BuildIdentity } from './build-identity';
 import { EnginePool } from './engine-pool';
 import { fileIdentity, frameLine, frameReader, type ClientFrame, type ServerFrame } from './protocol';
 import { folderProblem, SERVER_FOLDER, SOCKET_FILE } from './socket-location';
@@ -70,7 +70,8 @@ export async function serveProject(dir: string, options: ServeOptions = {}): Pro
     throw new ConfigError(`${dir}: no such folder`);
   }
   if (!lstatSync(root).isDirectory()) throw new ConfigError(`${dir}: not a folder`);
-  const identity = buildIdentity();
+  const identity = clientIdentity();
+  const build = new BuildFingerprint();
   // The server's own directory is the root: the socket is bound and probed by its short relative path
   // (no length limit on the project's location), and every job changes back here when it ends.
   process.chdir(root);
@@ -108,6 +109,7 @@ export async function serveProject(dir: string, options: ServeOptions = {}): Pro
       removeSocket(socket, socketIno);
       await queue;
       await pool.close();
+      build.close();
       try {
         rmdirSync(path.join(root, ...SERVER_FOLDER.split('/')));
       } catch {
@@ -130,11 +132,12 @@ export async function serveProject(dir: string, options: ServeOptions = {}): Pro
     conn.on('data', frameReader<ClientFrame>((frame) => {
       if (frame.t === 'hello' && !welcomed) {
         clearTimeout(helloTimer);
-        if (!sameBuild(identity, frame)) {
-          send({ t: 'refused', reason: `the server runs another build (server ${describe(identity)}, client ${describe(frame)})` });
+        const rebuilt = build.changed();
+        if (rebuilt || !sameBuild(identity, frame)) {
+          send({ t: 'refused', reason: rebuilt ? 'the server runs another build (it was rebuilt since the server started)' : `the server runs another build (server ${describe(identity)}, client ${describe(frame)})` });
           conn.end();
           // A rebuild since this server started: it can serve no client of the new build, so it goes.
-          if (!sameBuild(identity, buildIdentity())) void stop('the build changed since it started');
+          if (rebuilt || !sameBuild(identity, clientIdentity())) void stop('the build changed since it started');
           return;
         }
         welcomed = true;
