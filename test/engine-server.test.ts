@@ -128,9 +128,23 @@ test('a job naming a file outside the project is refused by the server and runs 
   fs.symlinkSync(tmp, path.join(dir, 'out-link'));
   expect(upscale(dir, 'tex/a.png', 'out-link/linked.png').stderr).toMatch(/refused: .*symlink leads outside/);
   expect(upscale(dir, 'tex/a.png', '.remaster/x.png').stderr).toMatch(/refused: .*inside \.remaster/);
+  // A FIFO as the input would hold the server and every job behind it: refused (the client's own run would
+  // wait on it as it always did; killed here once it has said so), and the server serves the next job.
+  spawnSync('mkfifo', [path.join(dir, 'tex', 'pipe.png')]);
+  const waiting = spawn(process.execPath, [BIN, 'upscale', 'tex/pipe.png', 'tex/p.png'], { cwd: dir, env: ENV });
+  await new Promise<void>((resolve) => {
+    let err = '';
+    waiting.stderr.on('data', (d) => {
+      err += d;
+      if (/refused: tex\/pipe\.png: not a regular file/.test(err)) resolve();
+    });
+  });
+  waiting.kill('SIGKILL');
+  expect(upscale(dir, 'tex/a.png', 'tex/after.png').stderr).toMatch(SERVED);
   await server.waitFor(/refused upscale tex\/a\.png \.remaster/);
   expect(server.log()).toMatch(/refused upscale tex\/a\.png \.\.\/outside\.png/);
-  expect(jobLines(server)).toEqual([]);
+  await server.waitFor(/upscale tex\/a\.png tex\/after\.png: exit 0/);
+  expect(jobLines(server)).toEqual([expect.stringMatching(/after\.png/)]);
 });
 
 test('SIGTERM and the idle timeout stop the server and remove its socket', async () => {

@@ -36,4 +36,5 @@ export function registerServeCommand(program: Command, result: CommandResult): v
     });
 }
 
-const parseIdle = integerOption({ min: 0, message: 'must be a whole number of seconds from 0 up' });
+/** Up to ~23 days: a timer longer than 2^31-1 ms would fire at once (Node clamps it to 1 ms). */
+const parseIdle = integerOption({ min: 0, max: 2_000_000, message: 'must be a whole number of seconds from 0 to 2000000' });

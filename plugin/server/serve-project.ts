@@ -9,7 +9,7 @@
  * file outside the project, or in .remaster/, is refused before anything is done: the server acts for
  * the project only; the client then runs it in its own process, as it would with no server.
  */
-import { chmodSync, lstatSync, mkdirSync, realpathSync, rmdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, realpathSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ConfigError } from '../config/errors';
@@ -75,7 +75,7 @@ export async function serveProject(dir: string, options: ServeOptions = {}): Pro
   // The server's own directory is the root: the socket is bound and probed by its short relative path
   // (no length limit on the project's location), and every job changes back here when it ends.
   process.chdir(root);
-  const socket = await prepareSocketPath(root);
+  const { socket, madeStateDir } = await prepareSocketPath(root);
   const pool = new EnginePool({ max: options.maxEngines });
   const idleMs = (options.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_S) * 1000;
   const listener = net.createServer();
@@ -110,10 +110,13 @@ export async function serveProject(dir: string, options: ServeOptions = {}): Pro
       await queue;
       await pool.close();
       build.close();
-      try {
-        rmdirSync(path.join(root, ...SERVER_FOLDER.split('/')));
-      } catch {
-        // not empty (something else put there) or gone: left as it is
+      // Its folder, and .remaster/ when this server made it, go if empty (else something else put files there).
+      for (const made of madeStateDir ? [SERVER_FOLDER, STATE_DIR] : [SERVER_FOLDER]) {
+        try {
+          rmdirSync(path.join(root, ...made.split('/')));
+        } catch {
+          // not empty, or gone: left as it is
+        }
       }
       log('stopped');
       resolveStopped();
@@ -251,10 +254,10 @@ async function prewarm(pool: EnginePool, log: (line: string) => void): Promise<v
  * Makes `.remaster/server/` (0700) and clears a stale socket: throws when .remaster or the folder is a
  * symlink or not the user's, when the socket path holds something else, or when a server answers on it.
  */
-async function prepareSocketPath(root: string): Promise<string> {
+async function prepareSocketPath(root: string): Promise<{ socket: string; madeStateDir: boolean }> {
   assertStateDirSafe(root);
   const folder = path.join(root, ...SERVER_FOLDER.split('/'));
-  mkdirSync(path.join(root, STATE_DIR), { recursive: true });
+  const madeStateDir = mkdirSync(path.join(root, STATE_DIR), { recursive: true }) !== undefined;
   try {
     mkdirSync(folder, { mode: 0o700 });
   } catch (err) {
@@ -274,7 +277,7 @@ async function prepareSocketPath(root: string): Promise<string> {
     if (await answers()) throw new ConfigError(`a server already runs for ${root} (${SOCKET_FILE})`);
     unlinkSync(socket); // a server killed without its shutdown (kill -9, power loss)
   }
-  return socket;
+  return { socket, madeStateDir };
 }
 
 /** Whether something accepts connections on the socket (by its path from the root, the current directory). */
@@ -311,6 +314,11 @@ function admit(root: string, paths: { read: string[]; write: string[]; model?: s
     } catch (err) {
       throw new ServerRefusal((err as Error).message);
     }
+  }
+  // A FIFO or device as the input would hold the server, and every job queued behind it, for good.
+  for (const file of paths.read) {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (stat && !stat.isFile()) throw new ServerRefusal(`${file}: not a regular file`);
   }
 }
 
