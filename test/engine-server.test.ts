@@ -114,6 +114,9 @@ test('upscale in a project with a server runs there: same lines, exit codes and 
   for (const name of ['x', 'y']) expect(fs.readFileSync(path.join(dir, 'tex', `${name}.png`)).equals(fs.readFileSync(path.join(dir, 'tex', 'own.png')))).toBe(true);
   await server.waitFor(/(exit \d+ in [\d.]+ s\n[^]*){5}/); // its log is read while no spawnSync blocks this thread
   expect(jobLines(server)).toHaveLength(5);
+  // All five on the engine loaded at start: a plain call's engine is the prewarmed one, and a job that failed
+  // on its input (exit 2) leaves it warm.
+  expect(server.log().match(/loading an engine/g)).toEqual(['loading an engine']);
 });
 
 test('a job naming a file outside the project is refused by the server and runs in the client instead', async () => {

@@ -26,18 +26,30 @@ interface Entry {
   retired: boolean;
 }
 
+/** A pool's lease: also says whether its model loads in that engine, and can take the engine out of the pool. */
+export interface PooledLease extends EngineLease {
+  /** Whether the model loaded (the engine keeps a failed load: a retry needs a new engine). */
+  healthy(): Promise<boolean>;
+  /** Not leased again; closed once nobody uses it. */
+  retire(): void;
+}
+
 export interface EnginePoolOptions {
   /** Engines kept warm at most (default 3); the least recently used idle one goes first. */
   max?: number;
+  /** Told of each engine made, with its options and model (the server logs it). */
+  onCreate?: (what: string) => void;
 }
 
 export class EnginePool {
   private readonly entries = new Map<string, Entry>();
   private readonly max: number;
+  private readonly onCreate: (what: string) => void;
   private readonly closing: Promise<void>[] = [];
 
   constructor(options: EnginePoolOptions = {}) {
     this.max = options.max ?? 3;
+    this.onCreate = options.onCreate ?? (() => undefined);
   }
 
   /** Engines held now (warm or in use). */
@@ -49,7 +61,7 @@ export class EnginePool {
    * A warm engine for these options and model, made now if there is none. Relative paths (a model
    * path) are the current directory's: the server runs a job in its client's directory.
    */
-  lease(options: Omit<EngineOptions, 'log'>, model: string, log: (line: string) => void): EngineLease & { retire(): void } {
+  lease(options: Omit<EngineOptions, 'log'>, model: string, log: (line: string) => void): PooledLease {
     const key = poolKey(options, model);
     let entry = this.entries.get(key);
     if (!entry) {
@@ -63,6 +75,8 @@ export class EnginePool {
       });
       this.entries.set(key, made);
       entry = made;
+      const flags = Object.entries(options).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${v}`);
+      this.onCreate(`an engine for ${model}${flags.length ? ` (${flags.join(', ')})` : ''}`);
     }
     const leased = entry;
     for (const line of leased.lines) log(line);
@@ -80,6 +94,7 @@ export class EnginePool {
         leased.lastUsed = performance.now();
         if (leased.retired && leased.users === 0) this.drop(leased);
       },
+      healthy: () => leased.engine.checkModel(model).then(() => true, () => false),
       retire: () => {
         leased.retired = true;
         if (this.entries.get(leased.key) === leased) this.entries.delete(leased.key);

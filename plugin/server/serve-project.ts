@@ -13,12 +13,12 @@ import { chmodSync, lstatSync, mkdirSync, realpathSync, rmdirSync, statSync, unl
 import net from 'node:net';
 import path from 'node:path';
 import { ConfigError } from '../config/errors';
-import { ServerRefusal, type CommandIo, type EngineLease } from '../cli/command-result';
+import { ServerRefusal, type CommandIo } from '../cli/command-result';
 import { looksLikePath } from '../engine/model-source';
 import { assertInsideRoot, STATE_DIR } from '../safety/project-paths';
 import { assertStateDirSafe } from '../safety/state-dir';
 import { BuildFingerprint, clientIdentity, sameBuild, type BuildIdentity } from './build-identity';
-import { EnginePool } from './engine-pool';
+import { EnginePool, type PooledLease } from './engine-pool';
 import { fileIdentity, frameLine, frameReader, type ClientFrame, type ServerFrame } from './protocol';
 import { folderProblem, SERVER_FOLDER, SOCKET_FILE } from './socket-location';
 
@@ -76,7 +76,7 @@ export async function serveProject(dir: string, options: ServeOptions = {}): Pro
   // (no length limit on the project's location), and every job changes back here when it ends.
   process.chdir(root);
   const { socket, madeStateDir } = await prepareSocketPath(root);
-  const pool = new EnginePool({ max: options.maxEngines });
+  const pool = new EnginePool({ max: options.maxEngines, onCreate: (what) => log(`loading ${what}`) });
   const idleMs = (options.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_S) * 1000;
   const listener = net.createServer();
   await new Promise<void>((resolve, reject) => {
@@ -135,6 +135,10 @@ export async function serveProject(dir: string, options: ServeOptions = {}): Pro
     conn.on('data', frameReader<ClientFrame>((frame) => {
       if (frame.t === 'hello' && !welcomed) {
         clearTimeout(helloTimer);
+        if (stopping) {
+          send({ t: 'refused', reason: 'the server is stopping' });
+          return void conn.end();
+        }
         const rebuilt = build.changed();
         if (rebuilt || !sameBuild(identity, frame)) {
           send({ t: 'refused', reason: rebuilt ? 'the server runs another build (it was rebuilt since the server started)' : `the server runs another build (server ${describe(identity)}, client ${describe(frame)})` });
@@ -162,7 +166,7 @@ export async function serveProject(dir: string, options: ServeOptions = {}): Pro
   async function runJob(job: Extract<ClientFrame, { t: 'job' }>, conn: net.Socket, send: (frame: ServerFrame) => void): Promise<void> {
     if (conn.destroyed) return; // the client gave up while queued: it runs the job itself
     const started = performance.now();
-    const leases: Array<EngineLease & { retire(): void }> = [];
+    const leases: PooledLease[] = [];
     let code = 1;
     try {
       code = await runInDirectory(job, send, leases, conn);
@@ -177,10 +181,13 @@ export async function serveProject(dir: string, options: ServeOptions = {}): Pro
       send({ t: 'err', text: `remaster: ${(err as Error).message}\n` });
     } finally {
       process.chdir(root);
-      // An engine a job failed on (a worker that crashed, a model that would not load) is not reused.
+      // An engine a job failed on is not reused: a crashed worker, a model that would not load (its failure is
+      // kept by the engine). A job that failed on its input (exit 2) leaves a sound engine, and so does a
+      // client that went away (the job stopped before writing).
+      const clientGone = conn.destroyed;
       for (const lease of leases) {
         await lease.release();
-        if (code !== 0) lease.retire();
+        if (code !== 0 && !clientGone && (code !== 2 || !(await lease.healthy()))) lease.retire();
       }
     }
     jobs++;
@@ -189,7 +196,7 @@ export async function serveProject(dir: string, options: ServeOptions = {}): Pro
     conn.end();
   }
 
-  async function runInDirectory(job: Extract<ClientFrame, { t: 'job' }>, send: (frame: ServerFrame) => void, leases: Array<EngineLease & { retire(): void }>, conn: net.Socket): Promise<number> {
+  async function runInDirectory(job: Extract<ClientFrame, { t: 'job' }>, send: (frame: ServerFrame) => void, leases: PooledLease[], conn: net.Socket): Promise<number> {
     if (!Array.isArray(job.argv) || job.argv[0] !== 'upscale' || !job.argv.every((a) => typeof a === 'string')) throw new ServerRefusal('only `remaster upscale` jobs are served');
     const cwd = realDirectory(String(job.cwd));
     if (!inside(root, cwd)) throw new ServerRefusal(`${job.cwd} is not inside the project ${root}`);
@@ -336,8 +343,9 @@ function inside(root: string, dir: string): boolean {
   return dir === root || dir.startsWith(root + path.sep);
 }
 
+/** Version and protocol; the build strings (paths and mtimes) are too long for a line, and only differ. */
 function describe(id: Partial<BuildIdentity>): string {
-  return `${id.version ?? '?'} build ${id.build ?? '?'} protocol ${id.protocol ?? '?'}`;
+  return `${id.version ?? '?'} protocol ${id.protocol ?? '?'}`;
 }
 
 function describeJob(job: { argv: unknown }): string {
