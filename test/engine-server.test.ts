@@ -205,6 +205,21 @@ test('a server that dies during a job: the client runs it itself, once (in place
   expect(fs.readFileSync(path.join(dir, 'tex', 'a.png')).equals(fs.readFileSync(reference))).toBe(true);
 });
 
+test('a client that goes away during its job: the server writes nothing for it, and keeps its engine', async () => {
+  const dir = await project('gone', 384);
+  const server = await ready(dir);
+  servers.push(server);
+  const client = spawn(process.execPath, [BIN, 'upscale', 'tex/a.png', 'tex/b.png'], { cwd: dir, env: ENV });
+  client.stderr.on('data', (d) => {
+    if (/model remaster-x2-fast/.test(String(d))) client.kill('SIGKILL'); // inference under way (Ctrl-C, a closed editor)
+  });
+  await new Promise((resolve) => client.once('exit', resolve));
+  await server.waitFor(/upscale tex\/a\.png tex\/b\.png: exit 1/);
+  expect(fs.readdirSync(path.join(dir, 'tex'))).toEqual(['a.png']); // no output, no temp file
+  expect(upscale(dir, 'tex/a.png', 'tex/c.png').stderr).toMatch(SERVED);
+  expect(server.log().match(/loading an engine/g)).toHaveLength(1);
+});
+
 test('a server of another build is not used, and the server refuses a client of another build', async () => {
   const dir = await project('version');
   // A stand-in for an older server: it welcomes everyone as build "old" and counts the jobs it is sent.
