@@ -118,7 +118,13 @@ function talk(connectPath: string, argv: string[], context: ClientContext): Prom
 /** The server went before `exit`: the job is done if it replaced its output, else it runs here. */
 function ended(commit: { file: string; before: FileIdentity | null } | undefined, context: ClientContext, why: string): Outcome {
   if (!commit) return { code: undefined, why };
-  const now = fileIdentity(lstatSync(commit.file, { throwIfNoEntry: false }));
+  let now: FileIdentity | null;
+  try {
+    now = fileIdentity(lstatSync(commit.file, { throwIfNoEntry: false }));
+  } catch (err) {
+    // Cannot look (its folder gone or closed to us): the job here will say what is wrong with the path.
+    return { code: undefined, why: `${why}; ${commit.file}: ${(err as Error).message}` };
+  }
   const replaced = now !== null && (commit.before === null || now.ino !== commit.before.ino || now.mtimeMs !== commit.before.mtimeMs || now.size !== commit.before.size);
   if (!replaced) return { code: undefined, why: `${why}, before writing ${commit.file}` };
   context.stderr(`remaster: the engine server stopped after writing ${commit.file}; it is complete (written whole, then renamed into place)\n`);
