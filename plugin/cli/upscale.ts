@@ -1,6 +1,6 @@
 /** `remaster upscale <in> <out>`: one image through the engine, for trying models and settings. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { usageError, type CommandIo } from './command-result';
+import { usageError, type CommandIo, type CommandResult } from './command-result';
 import { deviceOption, threadsOption } from './device-option';
 import type { Engine } from '../engine';
 import type { DeviceChoice, TextureKind } from '../types';
@@ -35,7 +35,7 @@ export async function checkModelForCli(engine: Engine, model: string, stderr?: (
   }
 }
 
-export function registerUpscaleCommand(program: Command, _result: unknown, io: CommandIo): void {
+export function registerUpscaleCommand(program: Command, _result: CommandResult, io: CommandIo): void {
   program
     .command('upscale')
     .description('upscale one image file (PNG, JPEG or WebP) with a model or Lanczos')
