@@ -11,6 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { TEXTURES } from './engine-fixtures';
+import { ended } from '../plugin/server/client';
+import { fileIdentity } from '../plugin/server/protocol';
 
 const BIN = path.join(__dirname, '..', 'bin', 'remaster.js');
 const ENV = { ...process.env, REMASTER_DEBUG: '1', REMASTER_NO_SERVER: '' };
@@ -283,4 +285,22 @@ test('a server folder that is a symlink is neither served from nor used by clien
   } finally {
     await new Promise((resolve) => foreign.close(resolve));
   }
+});
+
+test('after a server is lost mid-job, the output decides: replaced means done (not run twice), unchanged means run here', () => {
+  const file = path.join(tmp, 'lost.png');
+  const stderr: string[] = [];
+  const context = { cwd: tmp, env: {}, stdout: () => undefined, stderr: (t: string) => void stderr.push(t) };
+  // Lost before the server began to write: run here, whatever is there.
+  expect(ended(undefined, context, 'gone').code).toBeUndefined();
+  // Began to write a new file, none there yet: the rename did not happen.
+  expect(ended({ file, before: null }, context, 'gone').code).toBeUndefined();
+  fs.writeFileSync(file, 'old');
+  const before = fileIdentity(fs.lstatSync(file));
+  expect(ended({ file, before }, context, 'gone').code).toBeUndefined();
+  // Renamed into place (a new inode): done, said once on stderr.
+  fs.writeFileSync(`${file}.tmp`, 'new!');
+  fs.renameSync(`${file}.tmp`, file);
+  expect(ended({ file, before }, context, 'gone').code).toBe(0);
+  expect(stderr).toEqual([expect.stringMatching(/the engine server stopped after writing .*lost\.png; it is complete/)]);
 });

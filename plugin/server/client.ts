@@ -117,8 +117,11 @@ function talk(connectPath: string, argv: string[], context: ClientContext): Prom
   });
 }
 
-/** The server went before `exit`: the job is done if it replaced its output, else it runs here. */
-function ended(commit: { file: string; before: FileIdentity | null } | undefined, context: ClientContext, why: string): Outcome {
+/**
+ * The server went before `exit` (`why`): the job is done (exit 0) if the server had begun to write its output
+ * (`commit`) and the file there is not the one it saw before, else undefined: it runs here.
+ */
+export function ended(commit: { file: string; before: FileIdentity | null } | undefined, context: ClientContext, why: string): Outcome {
   if (!commit) return { code: undefined, why };
   let now: FileIdentity | null;
   try {
