@@ -189,7 +189,7 @@ test('a server killed with SIGKILL leaves a stale socket: the client runs the jo
 });
 
 test('a server that dies during a job: the client runs it itself, once (in place: the output is upscaled once)', async () => {
-  const dir = await project('dies', 384);
+  const dir = await project('dies', 512);
   const reference = path.join(dir, 'tex', 'reference.png');
   expect(upscale(dir, 'tex/a.png', 'tex/reference.png', '--no-server').status).toBe(0);
   const server = await ready(dir);
@@ -202,13 +202,15 @@ test('a server that dies during a job: the client runs it itself, once (in place
     if (/model remaster-x2-fast/.test(stderr) && server.child.exitCode === null) server.child.kill('SIGKILL');
   });
   const code = await new Promise((resolve) => client.once('exit', resolve));
-  expect(stderr).toMatch(/not used: it stopped during the job/);
+  // Killed during inference (always, here): run again in the client. Were the kill to land after the rename on a
+  // starved machine, the client would find the output written and say so; either way it is upscaled once.
+  expect(stderr).toMatch(/not used: it stopped during the job|the engine server stopped after writing/);
   expect(code).toBe(0);
   expect(fs.readFileSync(path.join(dir, 'tex', 'a.png')).equals(fs.readFileSync(reference))).toBe(true);
 });
 
 test('a client that goes away during its job: the server writes nothing for it, and keeps its engine', async () => {
-  const dir = await project('gone', 384);
+  const dir = await project('gone', 512);
   const server = await ready(dir);
   servers.push(server);
   const client = spawn(process.execPath, [BIN, 'upscale', 'tex/a.png', 'tex/b.png'], { cwd: dir, env: ENV });
