@@ -52,11 +52,6 @@ export class EnginePool {
     this.onCreate = options.onCreate ?? (() => undefined);
   }
 
-  /** Engines held now (warm or in use). */
-  get size(): number {
-    return this.entries.size;
-  }
-
   /**
    * A warm engine for these options and model, made now if there is none. Relative paths (a model
    * path) are the current directory's: the server runs a job in its client's directory.
@@ -126,7 +121,7 @@ export class EnginePool {
  * rewritten model is a new engine). A relative model path adds the directory it is relative to; a
  * model that does not resolve is keyed by its name, and the job reports why as it would in its own process.
  */
-export function poolKey(options: Omit<EngineOptions, 'log'>, model: string): string {
+function poolKey(options: Omit<EngineOptions, 'log'>, model: string): string {
   let identity: string;
   try {
     const source = resolveModel(model);

@@ -29,8 +29,6 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /** Engines kept warm at most (default 3). */
   maxEngines?: number;
-  /** Load the default upscale model before the first job (default true). */
-  prewarm?: boolean;
 }
 
 /** 30 minutes: a working session of an editor or a CI job's build steps, not a machine's whole day. */
@@ -44,8 +42,6 @@ export interface RunningServer {
   root: string;
   /** The socket's absolute path. */
   socket: string;
-  /** Jobs finished so far (refusals not counted). */
-  readonly jobs: number;
   /** Resolves when the server has stopped (signal, idle timeout, stop()): socket removed, engines closed. */
   stopped: Promise<void>;
   /** Stops taking jobs, lets the running and queued ones finish, then closes. */
@@ -89,7 +85,6 @@ export async function serveProject(dir: string, options: ServeOptions = {}): Pro
   chmodSync(socket, 0o600);
   const socketIno = lstatSync(socket).ino;
 
-  let jobs = 0;
   let queue: Promise<void> = Promise.resolve();
   let pending = 0;
   let idleTimer: NodeJS.Timeout | undefined;
@@ -190,7 +185,6 @@ export async function serveProject(dir: string, options: ServeOptions = {}): Pro
         if (code !== 0 && !clientGone && (code !== 2 || !(await lease.healthy()))) lease.retire();
       }
     }
-    jobs++;
     log(`${describeJob(job)}: exit ${code} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     send({ t: 'exit', code });
     conn.end();
@@ -223,20 +217,15 @@ export async function serveProject(dir: string, options: ServeOptions = {}): Pro
   }
 
   log(`serving ${root} on ${SOCKET_FILE}; ${idleMs > 0 ? `stops after ${idleMs / 1000} s without a job` : 'no idle timeout'}`);
-  if (options.prewarm !== false) {
-    pending++;
-    queue = queue.then(() => prewarm(pool, log)).finally(() => {
-      pending--;
-      armIdle();
-    });
-  } else armIdle();
+  pending++;
+  queue = queue.then(() => prewarm(pool, log)).finally(() => {
+    pending--;
+    armIdle();
+  });
 
   return {
     root,
     socket,
-    get jobs() {
-      return jobs;
-    },
     stopped,
     stop,
   };
