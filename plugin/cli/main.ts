@@ -14,12 +14,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config/errors';
 
-import type { CommandResult } from './command-result';
+import { processIo, ServerRefusal, type CommandIo, type CommandResult } from './command-result';
 
 /** Kept for commands written against main.ts; new ones import it from './command-result' (no cycle). */
 export type { CommandResult } from './command-result';
 
-type Register = (program: Command, result: CommandResult) => void;
+/** `io`: where the command writes and gets its engine (the process, or a `remaster serve` client's connection). */
+type Register = (program: Command, result: CommandResult, io: CommandIo) => void;
 
 /**
  * Every subcommand: its name and how to load its register function (required on demand, see above).
@@ -39,6 +40,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Register]> = [
   ['eval-style', () => (require('./eval-style') as typeof import('./eval-style')).registerEvalStyleCommand],
   ['material', () => (require('./material') as typeof import('./material')).registerMaterialCommand],
   ['eval-material', () => (require('./eval-material') as typeof import('./eval-material')).registerEvalMaterialCommand],
+  ['serve', () => (require('./serve') as typeof import('./serve')).registerServeCommand],
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -49,14 +51,15 @@ export const commandNames = (): string[] => COMMANDS.map(([name]) => name);
  * The program with every command, or with `only` that one (when it names a command: the rest are
  * not loaded). Anything else (`--help`, a typo commander suggests a fix for) gets them all.
  */
-export function buildProgram(result: CommandResult, only?: string): Command {
+export function buildProgram(result: CommandResult, only?: string, io: CommandIo = processIo()): Command {
   const program = new Command('remaster')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .description('Remaster the textures of a game project (glTF/GLB models and images) in place, by rules.')
     .version(packageVersion(), '-V, --version', 'print the version of remaster')
     // A usage error is one line (commander's "error: …"), like every other bad input; no usage page.
     .exitOverride();
   const chosen = COMMANDS.filter(([name]) => name === only);
-  for (const [, load] of chosen.length ? chosen : COMMANDS) load()(program, result);
+  for (const [, load] of chosen.length ? chosen : COMMANDS) load()(program, result, io);
   return program;
 }
 
@@ -71,9 +74,14 @@ function packageVersion(): string {
   return 'unknown';
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs one command line and returns its exit code. `io` (default: this process) is where it writes:
+ * `remaster serve` runs a client's `upscale` through here too, so a job gets the same parsing, checks,
+ * messages and exit codes in the server as in the client's own process.
+ */
+export async function main(argv: string[], io: CommandIo = processIo()): Promise<number> {
   const result: CommandResult = { code: 0 };
-  const program = buildProgram(result, argv[0]);
+  const program = buildProgram(result, argv[0], io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return result.code;
@@ -82,7 +90,8 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version exit 0; commander has already printed the usage error otherwise.
       return err.exitCode === 0 ? 0 : 2;
     }
-    process.stderr.write(`remaster: ${(err as Error).message ?? String(err)}\n`);
+    if (err instanceof ServerRefusal) throw err; // not this job's failure: the client runs it itself
+    io.stderr(`remaster: ${(err as Error).message ?? String(err)}\n`);
     return err instanceof ConfigError ? 2 : 1;
   }
 }

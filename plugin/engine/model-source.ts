@@ -41,7 +41,7 @@ export function shippedModels(): string[] {
 }
 
 /** A model string looks like a path when it has a separator or a file extension. */
-function looksLikePath(model: string): boolean {
+export function looksLikePath(model: string): boolean {
   return model.includes('/') || model.includes('\\') || /\.[a-z0-9]+$/i.test(model);
 }
 

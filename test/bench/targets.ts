@@ -12,8 +12,10 @@
  *    Also the --jobs x --threads table the default `--jobs` was chosen from (`--project-configs default`:
  *    only the defaults), and the defaults under V8's own garbage-collector setting: the bench sets what
  *    `remaster run` sets (plugin/gc-tuning.ts) for every run but that one.
- * 3. CLI ÷ engine: `remaster upscale` of a 512² texture (a fresh process: start-up, model load,
- *    decode, encode, atomic write) over engine.upscale of the same image in a warm engine.
+ * 3. CLI ÷ engine: `remaster upscale` of a 512² texture over engine.upscale of the same image in a
+ *    warm engine, twice: in its own process (`--no-server`: start-up, model load, decode, encode, atomic
+ *    write) and handed to a resident `remaster serve` of the project (start-up of the client, decode,
+ *    encode, atomic write in the server). Also two calls at once against one, on the server.
  * 4. memory: peak RSS of `remaster upscale --scale 4 --device cpu` itself (a fresh process: read, x4
  *    upscale with remaster-x4-fast, write PNG) against 200 MB + 1.3 x the 8-bit output buffer, per size
  *    (x4 of 4096² with `--memory-sizes 4096`; it takes minutes on 2 cores).
@@ -24,7 +26,7 @@
  *     [--project-configs all|default]
  */
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -231,29 +233,76 @@ async function projectTargets(args: Args, work: string): Promise<void> {
 }
 
 async function cliTargets(args: Args, work: string): Promise<void> {
-  console.log('CLI upscale of 512² ÷ engine (x2, default model):');
+  console.log('CLI upscale of 512² ÷ engine (x2, default model), in its own process (cold) and handed to a resident `remaster serve`:');
   const image = await mosaicTexture(FIXTURE, 512);
-  const input = path.join(work, 'in512.png');
-  await fs.writeFile(input, await sharp(image.data, { raw: { width: 512, height: 512, channels: 3 } }).png().toBuffer());
+  const project = path.join(work, 'cli-project');
+  await fs.mkdir(project);
+  await fs.writeFile(path.join(project, 'in512.png'), await sharp(image.data, { raw: { width: 512, height: 512, channels: 3 } }).png().toBuffer());
+  const upscale = (...extra: string[]) => {
+    const t0 = performance.now();
+    const child = spawnSync(process.execPath, [BIN, 'upscale', 'in512.png', 'out512.png', '--device', 'cpu', ...extra], { encoding: 'utf8', cwd: project, env: { ...process.env, REMASTER_DEBUG: '1' } });
+    if (child.status !== 0) throw new Error(`remaster upscale failed: ${child.stderr}`);
+    return { seconds: seconds(t0), served: child.stderr.includes('debug: ran on the engine server') };
+  };
   const engine = createEngine({ device: 'cpu' });
-  let cli = Infinity;
+  const server = await startServer(project);
+  let cold = Infinity;
+  let served = Infinity;
   let warm = Infinity;
+  let pair = Infinity;
   try {
     for (let r = 0; r < Math.max(2, args.repeat); r++) {
-      const t0 = performance.now();
-      const child = spawnSync(process.execPath, [BIN, 'upscale', input, path.join(work, 'out512.png'), '--device', 'cpu'], { encoding: 'utf8' });
-      if (child.status !== 0) throw new Error(`remaster upscale failed: ${child.stderr}`);
-      cli = Math.min(cli, seconds(t0));
+      // Alternated, so drifting load hits all three alike.
+      const here = upscale('--no-server');
+      if (here.served) throw new Error('--no-server ran on the server');
+      cold = Math.min(cold, here.seconds);
+      const there = upscale();
+      if (!there.served) throw new Error('the job did not run on the server');
+      served = Math.min(served, there.seconds);
       warm = Math.min(warm, (await timeEngine(engine, image, 2, 'remaster-x2-fast', 1)).seconds);
+      // Two clients at once: the server queues them (one job at a time on all cores).
+      const t0 = performance.now();
+      await Promise.all(['a', 'b'].map((name) => spawnAsync(process.execPath, [BIN, 'upscale', 'in512.png', `out-${name}.png`, '--device', 'cpu'], project)));
+      pair = Math.min(pair, seconds(t0));
     }
   } finally {
     await engine.close();
+    await server.stop();
   }
   spawnSync(process.execPath, [BIN, '--help']); // file cache warm
   const t0 = performance.now();
   spawnSync(process.execPath, [BIN, '--help']);
   const helpSeconds = seconds(t0);
-  report('CLI upscale 512² ÷ engine', cli / warm, 1.5, `${cli.toFixed(2)} s / ${warm.toFixed(2)} s; remaster --help ${helpSeconds.toFixed(2)} s`);
+  report('CLI upscale 512² ÷ engine, in-process (cold: --no-server)', cold / warm, 1.5, `${cold.toFixed(2)} s / ${warm.toFixed(2)} s; remaster --help ${helpSeconds.toFixed(2)} s`);
+  report('CLI upscale 512² ÷ engine, remaster serve resident', served / warm, 1.5, `${served.toFixed(2)} s / ${warm.toFixed(2)} s`);
+  report('two CLI upscales at once ÷ one, remaster serve resident', pair / served, undefined, `${pair.toFixed(2)} s: queued, one job at a time`);
+}
+
+/** `remaster serve <dir>` in a child process, ready when its socket is there. */
+async function startServer(dir: string): Promise<{ stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [BIN, 'serve', dir, '--idle-timeout', '600'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Ready when it has loaded the default model (its prewarm logs the model line).
+  for (let waited = 0; !/model remaster-x2-fast/.test(output); waited += 50) {
+    if (child.exitCode !== null || waited > 60_000) throw new Error(`remaster serve did not start: ${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function spawnAsync(command: string, argv: string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { cwd, stdio: 'ignore' });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${argv.join(' ')} exited ${code}`))));
+  });
 }
 
 interface MemoryResult {
