@@ -164,15 +164,15 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   // (Float64, as the offset was added before: the offset path gives the same bytes as the fourth pass.)
   const coarseFor = (s: number, curve: ToneCurve, contrast: number): Float64Array => {
     const d = s * gap;
-    let coarse: Float64Array;
-    if (curve === 'offset') coarse = Float64Array.from(kept, (v) => v + d);
+    const coarse = new Float64Array(kept.length);
+    if (curve === 'offset') for (let i = 0; i < kept.length; i++) coarse[i] = kept[i] + d;
     else {
       const k = ratioGain(qKept, mean(qKept) + d);
-      coarse = Float64Array.from(kept, (v) => ratioCurve(v, k));
+      for (let i = 0; i < kept.length; i++) coarse[i] = ratioCurve(kept[i], k);
     }
     if (contrast !== 1) {
       const m = mean(qKept) + d;
-      coarse = coarse.map((v) => m + contrast * (v - m));
+      for (let i = 0; i < coarse.length; i++) coarse[i] = m + contrast * (coarse[i] - m);
     }
     return coarse;
   };
@@ -183,7 +183,9 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
     const { shift: s, curve, contrast } = move;
     const coarse = coarseFor(s, curve, contrast);
     const target = qIn.map((v, k) => (1 - s) * v + s * qRef[k]);
-    let y: Float32Array = curve === 'offset' && contrast === 1 ? start.map((v) => v + s * gap) : start.map((v, i) => v + coarse[i] - kept[i]);
+    let y: Float32Array = new Float32Array(start.length);
+    if (curve === 'offset' && contrast === 1) for (let i = 0; i < y.length; i++) y[i] = start[i] + s * gap;
+    else for (let i = 0; i < y.length; i++) y[i] = start[i] + coarse[i] - kept[i];
     for (let it = 0; it < iterations; it++) {
       y = matchToQuantiles(y, target, bandMask); // texels a transparent colour reaches do not shape the CDF
       const smooth = smoothDilated(y, width, height, 1, wrap);
@@ -202,19 +204,22 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   const original = quarterLuma(input, bandMask);
   const layoutKept = (p: ColourPlanes) => ssim(original, quarterLuma(p, bandMask)) >= floor;
   const keeps = (y: Float32Array) => layoutKept(result(y));
+  // The unshifted luminance, every curve's fallback: made once, and only when a bisection finds nothing.
+  let unshifted: Float32Array | undefined;
+  const none = () => (unshifted ??= lumaFor(offset(0)));
   // Per curve: the largest shift (bisection) whose result keeps the layout (SSIM¼ against the input ≥ floor).
   const largest = (curve: ToneCurve): Candidate => {
     const full = lumaFor({ shift: top, curve, contrast: 1 });
     if (keeps(full)) return { luma: full, move: { shift: top, curve, contrast: 1 } };
     let lo = 0;
     let hi = top;
-    let best = lumaFor(offset(0));
+    let best: Float32Array | undefined;
     for (let step = 0; step < SHIFT_STEPS; step++) {
       const mid = (lo + hi) / 2;
       const y = lumaFor({ shift: mid, curve, contrast: 1 });
       if (keeps(y)) { lo = mid; best = y; } else hi = mid;
     }
-    return { luma: best, move: { shift: lo, curve, contrast: 1 } };
+    return { luma: best ?? none(), move: { shift: lo, curve, contrast: 1 } };
   };
   const candidates = [largest('offset'), largest('ratio')];
   // A texture whose layout still has room at the full shift: the largest coarse contrast gain (up to
