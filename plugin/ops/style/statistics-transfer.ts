@@ -244,22 +244,25 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   let chosenLuma: Float32Array | undefined;
   let closest = Infinity;
   let wrapCap = Infinity;
+  // Each candidate's 8-bit RGB made once, for the wrap check and the Gram features.
   for (const candidate of candidates) {
     const out = result(candidate.luma);
+    const rgb = planesToRgb(out);
     if (wrap) {
-      const ratio = wrapEdgeRatio(planesToRgb(out));
+      const ratio = wrapEdgeRatio(rgb);
       if (candidate === candidates[0]) wrapCap = Math.max(WRAP_LIMIT, ratio);
       else if (ratio > wrapCap) continue;
     }
-    const d = distance(out);
+    const d = distance(out, rgb);
     if (d < closest) { closest = d; chosen = out; chosenLuma = candidate.luma; }
   }
   // The chosen move without the colour grain where that is closer (a texture whose own detail already
   // over-fills the reference's Gram features: more colour detail would take it further).
   if (chosenLuma && grainOn) {
     const out = result(chosenLuma, plain);
-    if (!(wrap && wrapEdgeRatio(planesToRgb(out)) > wrapCap)) {
-      const d = distance(out);
+    const rgb = planesToRgb(out);
+    if (!(wrap && wrapEdgeRatio(rgb) > wrapCap)) {
+      const d = distance(out, rgb);
       if (d < closest) { chosen = out; closest = d; }
     }
   }
@@ -269,7 +272,10 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   // moves luma by up to half a code, so the layout bound is checked again on it.
   if (chosen && (options.paletteAtLuma ?? true)) {
     const refined = colourAtLuma(chosen, reference, random, { mask, referenceMask });
-    if (layoutKept(refined) && !(wrap && wrapEdgeRatio(planesToRgb(refined)) > wrapCap) && distance(refined) < closest) chosen = refined;
+    if (layoutKept(refined)) {
+      const rgb = planesToRgb(refined);
+      if (!(wrap && wrapEdgeRatio(rgb) > wrapCap) && distance(refined, rgb) < closest) chosen = refined;
+    }
   }
   // The scored result itself (not made again); the offset's when no distance compared (NaN).
   return chosen ?? result(candidates[0].luma);

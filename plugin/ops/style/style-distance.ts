@@ -25,19 +25,21 @@ export function planesToRgb(p: ColourPlanes): RawImage {
 /**
  * A scorer of candidates: (relative colour distance) + GRAM_WEIGHT (relative Gram distance) to `reference`,
  * both relative to `input`'s (so 1 + GRAM_WEIGHT = no closer than the input). Texels outside `mask` are
- * left out of the colours (the Gram features are local averages and see every texel).
+ * left out of the colours (the Gram features are local averages and see every texel). The scorer takes the
+ * candidate's `planesToRgb` too where the caller has already made it (it is not changed).
  */
-export function styleDistance(input: ColourPlanes, reference: ColourPlanes, mask?: Uint8Array, referenceMask?: Uint8Array): (candidate: ColourPlanes) => number {
+export function styleDistance(input: ColourPlanes, reference: ColourPlanes, mask?: Uint8Array, referenceMask?: Uint8Array): (candidate: ColourPlanes, rgb?: RawImage) => number {
   const directions = spiral(DIRECTIONS);
   const refColours = sortedProjections(reference, directions, referenceMask, false);
   const refGram = gramMatrices(planesToRgb(reference), { seed: 3 });
   const colourOf = (p: ColourPlanes) => meanW1(sortedProjections(p, directions, mask, true), refColours);
   // Transparent texels painted black before the Gram features see them, so their (meaningless) colour cannot
   // tip a choice (the colour term already leaves them out).
-  const gramOf = (p: ColourPlanes) => gramDistanceOf(gramMatrices(hideMasked(planesToRgb(p), mask), { seed: 3 }), refGram);
+  const gramOf = (p: ColourPlanes, rgb?: RawImage) =>
+    gramDistanceOf(gramMatrices(hideMasked(rgb && mask ? { ...rgb, data: rgb.data.slice() } : rgb ?? planesToRgb(p), mask), { seed: 3 }), refGram);
   const colour0 = colourOf(input) || 1;
   const gram0 = gramOf(input) || 1;
-  return (candidate) => colourOf(candidate) / colour0 + (GRAM_WEIGHT * gramOf(candidate)) / gram0;
+  return (candidate, rgb) => colourOf(candidate) / colour0 + (GRAM_WEIGHT * gramOf(candidate, rgb)) / gram0;
 }
 
 /** `n` unit directions evenly spread over the sphere (golden-angle spiral): fixed, no seed. */
@@ -84,7 +86,7 @@ function meanW1(a: Float32Array[], b: Float32Array[]): number {
   return total / a.length;
 }
 
-/** `image` with the texels outside `mask` black (in place; it is a fresh conversion). */
+/** `image` with the texels outside `mask` black (in place: a fresh conversion or a copy). */
 function hideMasked(image: RawImage, mask?: Uint8Array): RawImage {
   if (!mask) return image;
   const c = image.channels;
