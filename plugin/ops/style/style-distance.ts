@@ -7,6 +7,7 @@
  * 32 seeded ones), other Gram filters (seed 3, not 7), colours on a regular grid of at most ~16k texels.
  */
 
+import { createHash } from 'node:crypto';
 import { gramDistanceOf, gramMatrices } from '../../metrics/texture-stats/gram';
 import type { RawImage } from '../../types';
 import { toRawImage, type ColourPlanes } from './planes';
@@ -30,8 +31,7 @@ export function planesToRgb(p: ColourPlanes): RawImage {
  */
 export function styleDistance(input: ColourPlanes, reference: ColourPlanes, mask?: Uint8Array, referenceMask?: Uint8Array): (candidate: ColourPlanes, rgb?: RawImage) => number {
   const directions = spiral(DIRECTIONS);
-  const refColours = sortedProjections(reference, directions, referenceMask, false);
-  const refGram = gramMatrices(planesToRgb(reference), { seed: 3 });
+  const { colours: refColours, gram: refGram } = referenceSide(reference, directions, referenceMask);
   const colourOf = (p: ColourPlanes) => meanW1(sortedProjections(p, directions, mask, true), refColours);
   // Transparent texels painted black before the Gram features see them, so their (meaningless) colour cannot
   // tip a choice (the colour term already leaves them out).
@@ -40,6 +40,30 @@ export function styleDistance(input: ColourPlanes, reference: ColourPlanes, mask
   const colour0 = colourOf(input) || 1;
   const gram0 = gramOf(input) || 1;
   return (candidate, rgb) => colourOf(candidate) / colour0 + (GRAM_WEIGHT * gramOf(candidate, rgb)) / gram0;
+}
+
+/** The reference's statistics by content (its planes and mask), for the last few references seen. */
+const referenceCache = new Map<string, { colours: Float32Array[]; gram: Float64Array[] }>();
+const REFERENCES_CACHED = 4;
+
+/**
+ * The reference's sorted colour projections and Gram matrices: the same for every texture a level styles
+ * after one reference, so computed once per reference content (a 512² reference's are ~0.4 s, an eighth
+ * to a quarter of styling a 256² texture). Keyed by a hash of the float planes themselves, so a caller
+ * that changes the planes (or passes new ones) gets fresh statistics. Read only by the scorers.
+ */
+function referenceSide(reference: ColourPlanes, directions: number[][], referenceMask?: Uint8Array): { colours: Float32Array[]; gram: Float64Array[] } {
+  const hash = createHash('sha1').update(`${reference.width}x${reference.height}x${reference.planes.length}`);
+  for (const p of reference.planes) hash.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+  hash.update(referenceMask ? Uint8Array.from(referenceMask, (v) => (v ? 1 : 0)) : 'no mask');
+  const key = hash.digest('hex');
+  let hit = referenceCache.get(key);
+  if (!hit) {
+    hit = { colours: sortedProjections(reference, directions, referenceMask, false), gram: gramMatrices(planesToRgb(reference), { seed: 3 }) };
+    referenceCache.set(key, hit);
+    if (referenceCache.size > REFERENCES_CACHED) referenceCache.delete(referenceCache.keys().next().value as string);
+  }
+  return hit;
 }
 
 /** `n` unit directions evenly spread over the sphere (golden-angle spiral): fixed, no seed. */
