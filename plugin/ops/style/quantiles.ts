@@ -109,8 +109,8 @@ export function matchToQuantilesByRank(values: Float32Array, reference: Float32A
   let below = 0;
   for (let start = 0; start < order.length; ) {
     const v = values[order[start]];
-    let end = start;
-    let atMost = below;
+    let atMost = below + (!mask || mask[order[start]] ? 1 : 0);
+    let end = start + 1; // at least one value per group, so a NaN (never equal to itself) cannot stall the walk
     while (end < order.length && values[order[end]] === v) {
       if (!mask || mask[order[end]]) atMost++;
       end++;
