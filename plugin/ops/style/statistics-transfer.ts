@@ -32,7 +32,7 @@
  */
 
 import type { Plane } from '../../metrics/image-planes';
-import { ssim } from '../../metrics/ssim';
+import { ssimTo } from '../../metrics/ssim';
 import { erode } from './band-statistics-transfer';
 import { anchoredNoise, chromaGrain, contentAnchor } from './chroma-grain';
 import { decompose, levelsFor, reconstruct, smoothDilated } from './band-stack';
@@ -201,8 +201,8 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   const floor = options.minStructure ?? MIN_STRUCTURE;
   // Texels whose result depends on a transparent neighbour's colour (within the filters' reach) stay out of
   // the estimate too, so that colour cannot tip the choice.
-  const original = quarterLuma(input, bandMask);
-  const layoutKept = (p: ColourPlanes) => ssim(original, quarterLuma(p, bandMask)) >= floor;
+  const againstOriginal = ssimTo(quarterLuma(input, bandMask));
+  const layoutKept = (p: ColourPlanes) => againstOriginal(quarterLuma(p, bandMask)) >= floor;
   const keeps = (y: Float32Array) => layoutKept(result(y));
   // The unshifted luminance, every curve's fallback: made once, and only when a bisection finds nothing.
   let unshifted: Float32Array | undefined;
@@ -318,16 +318,23 @@ function quarterLuma(p: ColourPlanes, mask?: Uint8Array): Plane {
   const w = Math.floor(p.width / 4);
   const h = Math.floor(p.height / 4);
   const data = new Float64Array(w * h);
-  const byte = (v: number) => Math.min(255, Math.max(0, Math.round(v * 255)));
   const [r, g, b] = p.planes;
   for (let y = 0; y < h * 4; y++) {
+    const row = y * p.width;
+    const cells = (y >> 2) * w;
     for (let x = 0; x < w * 4; x++) {
-      const i = y * p.width + x;
+      const i = row + x;
       if (mask && !mask[i]) continue;
-      data[(y >> 2) * w + (x >> 2)] += (0.299 * byte(r[i]) + 0.587 * byte(g[i]) + 0.114 * byte(b[i])) / 16;
+      data[cells + (x >> 2)] += (0.299 * byte(r[i]) + 0.587 * byte(g[i]) + 0.114 * byte(b[i])) / 16;
     }
   }
   return { data, width: w, height: h };
+}
+
+/** The 8-bit code a plane value is written as (rounded, clamped; planes.ts's toRawImage). */
+function byte(v: number): number {
+  const c = Math.round(v * 255);
+  return c < 0 ? 0 : c > 255 ? 255 : c;
 }
 
 function mean(p: Float32Array, mask?: Uint8Array): number {
