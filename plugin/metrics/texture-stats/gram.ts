@@ -40,19 +40,25 @@ function half(p: Planes3): Planes3 {
   return { data, width, height };
 }
 
-function filterBank(seed: number, scale: number): Float64Array[] {
+/** Taps per filter: 3 colour planes x K x K. */
+const TAPS = 3 * K * K;
+
+/**
+ * The scale's FILTERS random zero-mean unit filters, one after another (filter f at f * TAPS), each in
+ * the order its taps are summed: plane, row, column.
+ */
+function filterBank(seed: number, scale: number): Float64Array {
   const random = seededRandom(seed * 1000 + scale);
-  const bank: Float64Array[] = [];
+  const bank = new Float64Array(GRAM_FILTERS * TAPS);
   for (let f = 0; f < GRAM_FILTERS; f++) {
-    const w = new Float64Array(3 * K * K);
+    const w = new Float64Array(TAPS);
     let mean = 0;
     for (let i = 0; i < w.length; i++) { w[i] = gaussian(random); mean += w[i]; }
     mean /= w.length;
     let norm = 0;
     for (let i = 0; i < w.length; i++) { w[i] -= mean; norm += w[i] * w[i]; }
     norm = Math.sqrt(norm) || 1;
-    for (let i = 0; i < w.length; i++) w[i] /= norm;
-    bank.push(w);
+    for (let i = 0; i < w.length; i++) bank[f * TAPS + i] = w[i] / norm;
   }
   return bank;
 }
@@ -63,6 +69,7 @@ export function gramMatrices(image: RawImage, options: GramOptions = {}): Float6
   const seed = options.seed ?? 7;
   let level: Planes3 = { data: rgbPlanes(image).map((p) => p.data), width: image.width, height: image.height };
   const grams: Float64Array[] = [];
+  const patch = new Float64Array(TAPS);
   for (let s = 0; s < scales; s++) {
     if (s > 0) level = half(level);
     const bank = filterBank(seed, s);
@@ -72,6 +79,7 @@ export function gramMatrices(image: RawImage, options: GramOptions = {}): Float6
     if (vw < 1 || vh < 1) { grams.push(g); continue; }
     const feat = new Float64Array(GRAM_FILTERS);
     const { width } = level;
+    const [r, gr, b] = level.data;
     // A regular grid of at most ~MAX_POSITIONS positions: the Gram matrix is an average, and this keeps
     // a 2048² texture from costing 16x a 512² one.
     const stride = Math.max(1, Math.ceil(Math.sqrt((vw * vh) / MAX_POSITIONS)));
@@ -79,23 +87,28 @@ export function gramMatrices(image: RawImage, options: GramOptions = {}): Float6
     for (let y = 0; y < vh; y += stride) {
       for (let x = 0; x < vw; x += stride) {
         n++;
-        for (let f = 0; f < GRAM_FILTERS; f++) {
-          const w = bank[f];
+        // The window read once into `patch` (plane, row, column), then each filter summed over it in that
+        // same order: the same sums, term for term, as a filter-by-filter walk over the planes, at about
+        // half the time (one read of the image per position instead of one per filter).
+        gather(r, width, x, y, patch, 0);
+        gather(gr, width, x, y, patch, K * K);
+        gather(b, width, x, y, patch, 2 * K * K);
+        for (let f = 0, o = 0; f < GRAM_FILTERS; f++) {
           let acc = 0;
-          let t = 0;
-          for (let c = 0; c < 3; c++) {
-            const src = level.data[c];
-            for (let dy = 0; dy < K; dy++) {
-              const row = (y + dy) * width + x;
-              for (let dx = 0; dx < K; dx++) acc += w[t++] * src[row + dx];
-            }
+          for (let t = 0; t < TAPS; t += 5, o += 5) {
+            acc += bank[o] * patch[t];
+            acc += bank[o + 1] * patch[t + 1];
+            acc += bank[o + 2] * patch[t + 2];
+            acc += bank[o + 3] * patch[t + 3];
+            acc += bank[o + 4] * patch[t + 4];
           }
           feat[f] = acc > 0 ? acc : 0;
         }
         for (let i = 0; i < GRAM_FILTERS; i++) {
           const fi = feat[i];
           if (fi === 0) continue;
-          for (let j = i; j < GRAM_FILTERS; j++) g[i * GRAM_FILTERS + j] += fi * feat[j];
+          const row = i * GRAM_FILTERS;
+          for (let j = i; j < GRAM_FILTERS; j++) g[row + j] += fi * feat[j];
         }
       }
     }
@@ -108,6 +121,18 @@ export function gramMatrices(image: RawImage, options: GramOptions = {}): Float6
     grams.push(g);
   }
   return grams;
+}
+
+/** The K x K window of `src` at (x, y), row by row, into `patch` from `at`. */
+function gather(src: Float64Array, width: number, x: number, y: number, patch: Float64Array, at: number): void {
+  for (let dy = 0, t = at; dy < K; dy++, t += K) {
+    const row = (y + dy) * width + x;
+    patch[t] = src[row];
+    patch[t + 1] = src[row + 1];
+    patch[t + 2] = src[row + 2];
+    patch[t + 3] = src[row + 3];
+    patch[t + 4] = src[row + 4];
+  }
 }
 
 /** Distance between precomputed Gram matrices (b the reference). */

@@ -48,14 +48,25 @@ export function smoothDilated(src: Float32Array, width: number, height: number, 
   const out = new Float32Array(src.length);
   const xs = taps(width, step, wrap);
   const ys = taps(height, step, wrap);
+  // Rows: the texels whose taps all fall inside read them at fixed offsets; the few near an edge go through
+  // the wrapped/mirrored tap table. The same five products summed in the same order either way.
+  const [k0, k1, k2, k3, k4] = KERNEL;
+  const reach = 2 * step;
+  const innerStart = Math.min(width, reach);
+  const innerEnd = Math.max(innerStart, width - reach);
   for (let y = 0; y < height; y++) {
     const row = y * width;
-    for (let x = 0; x < width; x++) {
-      const t = x * 5;
+    for (let x = 0; x < innerStart; x++) tmp[row + x] = tapSum(src, row, xs, x);
+    for (let i = row + innerStart; i < row + innerEnd; i++) {
       let s = 0;
-      for (let k = 0; k < 5; k++) s += KERNEL[k] * src[row + xs[t + k]];
-      tmp[row + x] = s;
+      s += k0 * src[i - reach];
+      s += k1 * src[i - step];
+      s += k2 * src[i];
+      s += k3 * src[i + step];
+      s += k4 * src[i + reach];
+      tmp[i] = s;
     }
+    for (let x = innerEnd; x < width; x++) tmp[row + x] = tapSum(src, row, xs, x);
   }
   for (let y = 0; y < height; y++) {
     const t = y * 5;
@@ -66,6 +77,14 @@ export function smoothDilated(src: Float32Array, width: number, height: number, 
     }
   }
   return out;
+}
+
+/** The smoothing at texel x of the row starting at `row`, through the tap table `xs`. */
+function tapSum(src: Float32Array, row: number, xs: Int32Array, x: number): number {
+  const t = x * 5;
+  let s = 0;
+  for (let k = 0; k < 5; k++) s += KERNEL[k] * src[row + xs[t + k]];
+  return s;
 }
 
 /** For each position, the 5 source indices its taps read (wrapped or mirrored). */

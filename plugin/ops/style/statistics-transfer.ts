@@ -32,7 +32,7 @@
  */
 
 import type { Plane } from '../../metrics/image-planes';
-import { ssim } from '../../metrics/ssim';
+import { ssimTo } from '../../metrics/ssim';
 import { erode } from './band-statistics-transfer';
 import { anchoredNoise, chromaGrain, contentAnchor } from './chroma-grain';
 import { decompose, levelsFor, reconstruct, smoothDilated } from './band-stack';
@@ -164,15 +164,15 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   // (Float64, as the offset was added before: the offset path gives the same bytes as the fourth pass.)
   const coarseFor = (s: number, curve: ToneCurve, contrast: number): Float64Array => {
     const d = s * gap;
-    let coarse: Float64Array;
-    if (curve === 'offset') coarse = Float64Array.from(kept, (v) => v + d);
+    const coarse = new Float64Array(kept.length);
+    if (curve === 'offset') for (let i = 0; i < kept.length; i++) coarse[i] = kept[i] + d;
     else {
       const k = ratioGain(qKept, mean(qKept) + d);
-      coarse = Float64Array.from(kept, (v) => ratioCurve(v, k));
+      for (let i = 0; i < kept.length; i++) coarse[i] = ratioCurve(kept[i], k);
     }
     if (contrast !== 1) {
       const m = mean(qKept) + d;
-      coarse = coarse.map((v) => m + contrast * (v - m));
+      for (let i = 0; i < coarse.length; i++) coarse[i] = m + contrast * (coarse[i] - m);
     }
     return coarse;
   };
@@ -183,7 +183,9 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
     const { shift: s, curve, contrast } = move;
     const coarse = coarseFor(s, curve, contrast);
     const target = qIn.map((v, k) => (1 - s) * v + s * qRef[k]);
-    let y: Float32Array = curve === 'offset' && contrast === 1 ? start.map((v) => v + s * gap) : start.map((v, i) => v + coarse[i] - kept[i]);
+    let y: Float32Array = new Float32Array(start.length);
+    if (curve === 'offset' && contrast === 1) for (let i = 0; i < y.length; i++) y[i] = start[i] + s * gap;
+    else for (let i = 0; i < y.length; i++) y[i] = start[i] + coarse[i] - kept[i];
     for (let it = 0; it < iterations; it++) {
       y = matchToQuantiles(y, target, bandMask); // texels a transparent colour reaches do not shape the CDF
       const smooth = smoothDilated(y, width, height, 1, wrap);
@@ -199,22 +201,25 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   const floor = options.minStructure ?? MIN_STRUCTURE;
   // Texels whose result depends on a transparent neighbour's colour (within the filters' reach) stay out of
   // the estimate too, so that colour cannot tip the choice.
-  const original = quarterLuma(input, bandMask);
-  const layoutKept = (p: ColourPlanes) => ssim(original, quarterLuma(p, bandMask)) >= floor;
+  const againstOriginal = ssimTo(quarterLuma(input, bandMask));
+  const layoutKept = (p: ColourPlanes) => againstOriginal(quarterLuma(p, bandMask)) >= floor;
   const keeps = (y: Float32Array) => layoutKept(result(y));
+  // The unshifted luminance, every curve's fallback: made once, and only when a bisection finds nothing.
+  let unshifted: Float32Array | undefined;
+  const none = () => (unshifted ??= lumaFor(offset(0)));
   // Per curve: the largest shift (bisection) whose result keeps the layout (SSIM¼ against the input ≥ floor).
   const largest = (curve: ToneCurve): Candidate => {
     const full = lumaFor({ shift: top, curve, contrast: 1 });
     if (keeps(full)) return { luma: full, move: { shift: top, curve, contrast: 1 } };
     let lo = 0;
     let hi = top;
-    let best = lumaFor(offset(0));
+    let best: Float32Array | undefined;
     for (let step = 0; step < SHIFT_STEPS; step++) {
       const mid = (lo + hi) / 2;
       const y = lumaFor({ shift: mid, curve, contrast: 1 });
       if (keeps(y)) { lo = mid; best = y; } else hi = mid;
     }
-    return { luma: best, move: { shift: lo, curve, contrast: 1 } };
+    return { luma: best ?? none(), move: { shift: lo, curve, contrast: 1 } };
   };
   const candidates = [largest('offset'), largest('ratio')];
   // A texture whose layout still has room at the full shift: the largest coarse contrast gain (up to
@@ -239,22 +244,25 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   let chosenLuma: Float32Array | undefined;
   let closest = Infinity;
   let wrapCap = Infinity;
+  // Each candidate's 8-bit RGB made once, for the wrap check and the Gram features.
   for (const candidate of candidates) {
     const out = result(candidate.luma);
+    const rgb = planesToRgb(out);
     if (wrap) {
-      const ratio = wrapEdgeRatio(planesToRgb(out));
+      const ratio = wrapEdgeRatio(rgb);
       if (candidate === candidates[0]) wrapCap = Math.max(WRAP_LIMIT, ratio);
       else if (ratio > wrapCap) continue;
     }
-    const d = distance(out);
+    const d = distance(out, rgb);
     if (d < closest) { closest = d; chosen = out; chosenLuma = candidate.luma; }
   }
   // The chosen move without the colour grain where that is closer (a texture whose own detail already
   // over-fills the reference's Gram features: more colour detail would take it further).
   if (chosenLuma && grainOn) {
     const out = result(chosenLuma, plain);
-    if (!(wrap && wrapEdgeRatio(planesToRgb(out)) > wrapCap)) {
-      const d = distance(out);
+    const rgb = planesToRgb(out);
+    if (!(wrap && wrapEdgeRatio(rgb) > wrapCap)) {
+      const d = distance(out, rgb);
       if (d < closest) { chosen = out; closest = d; }
     }
   }
@@ -264,7 +272,10 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   // moves luma by up to half a code, so the layout bound is checked again on it.
   if (chosen && (options.paletteAtLuma ?? true)) {
     const refined = colourAtLuma(chosen, reference, random, { mask, referenceMask });
-    if (layoutKept(refined) && !(wrap && wrapEdgeRatio(planesToRgb(refined)) > wrapCap) && distance(refined) < closest) chosen = refined;
+    if (layoutKept(refined)) {
+      const rgb = planesToRgb(refined);
+      if (!(wrap && wrapEdgeRatio(rgb) > wrapCap) && distance(refined, rgb) < closest) chosen = refined;
+    }
   }
   // The scored result itself (not made again); the offset's when no distance compared (NaN).
   return chosen ?? result(candidates[0].luma);
@@ -307,16 +318,23 @@ function quarterLuma(p: ColourPlanes, mask?: Uint8Array): Plane {
   const w = Math.floor(p.width / 4);
   const h = Math.floor(p.height / 4);
   const data = new Float64Array(w * h);
-  const byte = (v: number) => Math.min(255, Math.max(0, Math.round(v * 255)));
   const [r, g, b] = p.planes;
   for (let y = 0; y < h * 4; y++) {
+    const row = y * p.width;
+    const cells = (y >> 2) * w;
     for (let x = 0; x < w * 4; x++) {
-      const i = y * p.width + x;
+      const i = row + x;
       if (mask && !mask[i]) continue;
-      data[(y >> 2) * w + (x >> 2)] += (0.299 * byte(r[i]) + 0.587 * byte(g[i]) + 0.114 * byte(b[i])) / 16;
+      data[cells + (x >> 2)] += (0.299 * byte(r[i]) + 0.587 * byte(g[i]) + 0.114 * byte(b[i])) / 16;
     }
   }
   return { data, width: w, height: h };
+}
+
+/** The 8-bit code a plane value is written as (rounded, clamped; planes.ts's toRawImage). */
+function byte(v: number): number {
+  const c = Math.round(v * 255);
+  return c < 0 ? 0 : c > 255 ? 255 : c;
 }
 
 function mean(p: Float32Array, mask?: Uint8Array): number {

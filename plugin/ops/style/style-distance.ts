@@ -7,6 +7,7 @@
  * 32 seeded ones), other Gram filters (seed 3, not 7), colours on a regular grid of at most ~16k texels.
  */
 
+import { createHash } from 'node:crypto';
 import { gramDistanceOf, gramMatrices } from '../../metrics/texture-stats/gram';
 import type { RawImage } from '../../types';
 import { toRawImage, type ColourPlanes } from './planes';
@@ -25,19 +26,44 @@ export function planesToRgb(p: ColourPlanes): RawImage {
 /**
  * A scorer of candidates: (relative colour distance) + GRAM_WEIGHT (relative Gram distance) to `reference`,
  * both relative to `input`'s (so 1 + GRAM_WEIGHT = no closer than the input). Texels outside `mask` are
- * left out of the colours (the Gram features are local averages and see every texel).
+ * left out of the colours (the Gram features are local averages and see every texel). The scorer takes the
+ * candidate's `planesToRgb` too where the caller has already made it (it is not changed).
  */
-export function styleDistance(input: ColourPlanes, reference: ColourPlanes, mask?: Uint8Array, referenceMask?: Uint8Array): (candidate: ColourPlanes) => number {
+export function styleDistance(input: ColourPlanes, reference: ColourPlanes, mask?: Uint8Array, referenceMask?: Uint8Array): (candidate: ColourPlanes, rgb?: RawImage) => number {
   const directions = spiral(DIRECTIONS);
-  const refColours = sortedProjections(reference, directions, referenceMask, false);
-  const refGram = gramMatrices(planesToRgb(reference), { seed: 3 });
+  const { colours: refColours, gram: refGram } = referenceSide(reference, directions, referenceMask);
   const colourOf = (p: ColourPlanes) => meanW1(sortedProjections(p, directions, mask, true), refColours);
   // Transparent texels painted black before the Gram features see them, so their (meaningless) colour cannot
   // tip a choice (the colour term already leaves them out).
-  const gramOf = (p: ColourPlanes) => gramDistanceOf(gramMatrices(hideMasked(planesToRgb(p), mask), { seed: 3 }), refGram);
+  const gramOf = (p: ColourPlanes, rgb?: RawImage) =>
+    gramDistanceOf(gramMatrices(hideMasked(rgb && mask ? { ...rgb, data: rgb.data.slice() } : rgb ?? planesToRgb(p), mask), { seed: 3 }), refGram);
   const colour0 = colourOf(input) || 1;
   const gram0 = gramOf(input) || 1;
-  return (candidate) => colourOf(candidate) / colour0 + (GRAM_WEIGHT * gramOf(candidate)) / gram0;
+  return (candidate, rgb) => colourOf(candidate) / colour0 + (GRAM_WEIGHT * gramOf(candidate, rgb)) / gram0;
+}
+
+/** The reference's statistics by content (its planes and mask), for the last few references seen. */
+const referenceCache = new Map<string, { colours: Float32Array[]; gram: Float64Array[] }>();
+const REFERENCES_CACHED = 4;
+
+/**
+ * The reference's sorted colour projections and Gram matrices: the same for every texture a level styles
+ * after one reference, so computed once per reference content (a 512² reference's are ~0.4 s, an eighth
+ * to a quarter of styling a 256² texture). Keyed by a hash of the float planes themselves, so a caller
+ * that changes the planes (or passes new ones) gets fresh statistics. Read only by the scorers.
+ */
+function referenceSide(reference: ColourPlanes, directions: number[][], referenceMask?: Uint8Array): { colours: Float32Array[]; gram: Float64Array[] } {
+  const hash = createHash('sha1').update(`${reference.width}x${reference.height}x${reference.planes.length}`);
+  for (const p of reference.planes) hash.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+  hash.update(referenceMask ? Uint8Array.from(referenceMask, (v) => (v ? 1 : 0)) : 'no mask');
+  const key = hash.digest('hex');
+  let hit = referenceCache.get(key);
+  if (!hit) {
+    hit = { colours: sortedProjections(reference, directions, referenceMask, false), gram: gramMatrices(planesToRgb(reference), { seed: 3 }) };
+    referenceCache.set(key, hit);
+    if (referenceCache.size > REFERENCES_CACHED) referenceCache.delete(referenceCache.keys().next().value as string);
+  }
+  return hit;
 }
 
 /** `n` unit directions evenly spread over the sphere (golden-angle spiral): fixed, no seed. */
@@ -84,7 +110,7 @@ function meanW1(a: Float32Array[], b: Float32Array[]): number {
   return total / a.length;
 }
 
-/** `image` with the texels outside `mask` black (in place; it is a fresh conversion). */
+/** `image` with the texels outside `mask` black (in place: a fresh conversion or a copy). */
 function hideMasked(image: RawImage, mask?: Uint8Array): RawImage {
   if (!mask) return image;
   const c = image.channels;
