@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describeMisses, varyTexture } from '../plugin/ops/vary';
+import { hashRandom } from '../plugin/ops/vary/hash-random';
 import { remasterProject } from '../plugin/pipeline';
 import type { RawImage } from '../plugin/types';
 import { decode, FIXTURES, makeProject, removeProject, writeJSON } from './helpers/project';
@@ -70,6 +71,29 @@ describe('vary self-check: a warning when the exemplar is not a texture it can m
   it('a strict lattice: novelty and diversity missed, and the line says the exemplar repeats itself (its own halves correlate > 0.6)', () => {
     const { check } = varyTexture(colour(tiles(128, 16)), { count: 2, seed: 1 });
     expect(check!.misses).toEqual(expect.arrayContaining(['novel', 'diverse']));
+    expect(check!.nccFloor).toBeGreaterThan(0.6);
+    expect(describeMisses(check!)).toMatch(/novelty .*repeats itself/);
+  });
+
+  it('a lattice whose period does not divide the half (51 px on 128-px halves) is measured on whole periods too (set 8: panel_gk_013 0.60 -> 0.79)', () => {
+    // 51-px cells of 4-px blocks, a dark frame, and as much free (non-periodic) noise as cell pattern: the
+    // cyclic halves put a half period out of step at their wrap (old figure 0.56), two crops of two whole
+    // periods do not (0.64).
+    const side = 256;
+    const data = new Uint8Array(side * side * 3);
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) {
+        const u = x % 51;
+        const v = y % 51;
+        const base = Math.min(u, v, 50 - u, 50 - v) < 2 ? 70 : 140;
+        const n = (hashRandom(3, 0, u >> 2, v >> 2) - 0.5) * 80 + (hashRandom(4, 0, x >> 2, y >> 2) - 0.5) * 90;
+        const c = Math.max(0, Math.min(255, Math.round(base + n)));
+        data.set([c, Math.floor(c * 0.8), Math.floor(c * 0.6)], (y * side + x) * 3);
+      }
+    }
+    const { check, lattice } = varyTexture(colour({ data, width: side, height: side, channels: 3 }), { count: 2, seed: 1 });
+    expect([lattice!.a, lattice!.b].map(([px, py]) => Math.hypot(px, py)).sort()).toEqual([51, 51]);
+    expect(check!.misses).toEqual(expect.arrayContaining(['novel']));
     expect(check!.nccFloor).toBeGreaterThan(0.6);
     expect(describeMisses(check!)).toMatch(/novelty .*repeats itself/);
   });

@@ -16,6 +16,7 @@
  *   node test/vary-data/make-heldout.js --set 5 "$(../shared/tools/get-debian-textures.sh nexuiz-textures)" vary-heldout5  # held-out set 5 (scored by vary6)
  *   node test/vary-data/make-heldout.js --set 6 "$(../shared/tools/get-debian-textures.sh openarena-081-textures)" vary-heldout6  # FRESH set 6 (another package)
  *   node test/vary-data/make-heldout.js --set 7 --nexuiz "$(../shared/tools/get-debian-textures.sh nexuiz-textures)" "$(../shared/tools/get-debian-textures.sh openarena-081-textures)" vary-heldout7  # FRESH set 7 (vary8)
+ *   (set 8, from another package, cube2-data: test/vary-data/make-heldout8.js)
  *
  * `--set 2` (defined before it was ever scored, vary3): the same held-out folders and filters, but only colour
  * textures that HAVE a `_norm` or `_gloss` sibling and are NOT among set 1's 16 (set 1 was scored several times
@@ -307,4 +308,6 @@ async function main() {
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));
   process.stdout.write(`${items.length} textures -> ${out}\n`);
 }
-main().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });
+// Set 8 (make-heldout8.js) reuses the readers and the thumbnail test.
+module.exports = { SIZE, DUP_MAD, open, centre, thumbnail, listImages, sha1File };
+if (require.main === module) main().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });

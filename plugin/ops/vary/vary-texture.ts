@@ -18,7 +18,7 @@ import { hashRandom } from './hash-random';
 import { bandedAxis, lockBands } from './bands';
 import { colourPalette, matchColours, type ColourPalette } from './colour-match';
 import { detectLattice } from './period';
-import { cellFreeLevels, cropCell, periodCell, repeatCell } from './period-cell';
+import { CELL_RESIDUAL_MIN, cellFreeLevels, cellResidualShare, cellSources, cropCell, periodCell, repeatCell } from './period-cell';
 import { makePlan } from './plan';
 import { remap } from './remap';
 import { matchSpectrum, spectrumReference, type SpectrumReference } from './spectrum-match';
@@ -173,6 +173,8 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
   // A large lattice cell (2x2 copies of one tile): grow a new cell and repeat it (period-cell.ts).
   const cell = outputTiles && exemplarTiles ? periodCell(lattice, lead.width, lead.height, width, height) : undefined;
   const source = cell ? cropCell(maps, cell) : maps;
+  // An exemplar whose cells differ (wear, mottling across the grid): each output cell reads a random exemplar cell.
+  const cellsDiffer = !!cell && cellResidualShare(lead, cell) > CELL_RESIDUAL_MIN;
   // In a cell the cell grid itself is the lattice: coarse levels keep the cell's layout, fine levels vary it.
   const sourceLattice = cell ? { a: [cell.width, 0] as [number, number], b: [0, cell.height] as [number, number], strength: lattice!.strength } : lattice;
   // Colour maps are re-matched to their exemplar's colour distribution (colour-match.ts), unless off.
@@ -211,12 +213,13 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
       layout: options.layout,
     });
     if (!exemplar || exemplar.stack.length <= plan.levels) exemplar = buildExemplar(source, plan.levels, exemplarTiles);
-    const place = cell ? (c: CoordinateMap) => repeatCell(c, width, height) : (c: CoordinateMap) => c;
+    const sources = cell && cellsDiffer ? cellSources(cell, lead.width, lead.height, width, height, plan.seed) : undefined;
+    const place = cell ? (c: CoordinateMap) => repeatCell(c, width, height, sources) : (c: CoordinateMap) => c;
     const { coords, leadImage, ncc } = novelLayout(exemplar, plan, maps[0], place, (c) => finish(0, c));
     // The NCC measured the finished lead map only when it looked at the whole of it.
     nccs.push(leadImage ? ncc : undefined);
     variants.push({ index: k, coords, maps: maps.map((m, i) => ({ slot: m.slot, kind: m.kind, image: (i === 0 && leadImage) || finish(i, coords) })) });
   }
-  const check = options.check === false ? undefined : selfCheck(lead, variants.map((v) => v.maps[0].image), nccs);
+  const check = options.check === false ? undefined : selfCheck(lead, variants.map((v) => v.maps[0].image), nccs, detected);
   return { variants, exemplarTiles, outputTiles, lattice, check };
 }
