@@ -22,10 +22,10 @@
 
 import { cropImage, maxCyclicNcc, powerSpectrumDistance, slicedWasserstein } from '../../metrics/texture-stats';
 import type { RawImage } from '../../types';
-import type { Lattice } from './types';
+import type { Lattice, VaryCheck, VaryTarget } from './types';
 
-/** The targets a check can find missed. */
-export type VaryTarget = 'novel' | 'diverse' | 'faithful';
+// The check's result types live in types.ts beside VaryResult, which carries one (defined here, they made an import cycle).
+export type { VaryCheck, VaryTarget } from './types';
 
 /** Issue 10's novelty / diversity limit (max cyclic NCC). */
 export const NCC_TARGET = 0.6;
@@ -36,29 +36,6 @@ export const FIDELITY_VARIANTS = 2;
 /** Largest side the fidelity check measures at (eval-vary's held-out textures are 256²). */
 export const CHECK_SIDE = 256;
 
-export interface VaryCheck {
-  /** Max cyclic NCC of a variant's lead map vs the exemplar, worst variant. */
-  ncc: number;
-  /**
-   * Max cyclic NCC between the exemplar's own left and right halves: over NCC_TARGET, the exemplar repeats
-   * itself (a strict lattice, a repeated motif) and no faithful variant can be under the target either —
-   * a novelty miss is then the lattice itself, not a copy (set 6: rivets 0.67 own vs 0.72 variant).
-   * With a lattice that has a horizontal period, also two side-by-side crops of whole periods (the larger
-   * figure is kept): a period that does not divide the half breaks the halves' cyclic wrap (set 8's
-   * 51-px panels on 128-px halves: 0.60 and 0.71, against 0.79 and 0.99 on whole periods).
-   */
-  nccFloor: number;
-  /** Max cyclic NCC between variants 1 and 2 (lead maps); absent for a single variant. */
-  nccPair?: number;
-  /** Colour sliced-Wasserstein distance vs the exemplar (mean of variants 1-2), and the exemplar's own (half vs half). */
-  colour: number;
-  colourFloor: number;
-  /** Power-spectrum distance vs the exemplar (mean of variants 1-2), and the exemplar's own. */
-  spectrum: number;
-  spectrumFloor: number;
-  /** The targets missed, in the order novel, diverse, faithful. */
-  misses: VaryTarget[];
-}
 
 /** Halves each side (2x2 box mean) until both fit CHECK_SIDE. */
 function reduce(image: RawImage): RawImage {

@@ -1,7 +1,6 @@
 /** Data types of the Texture Multiplier (plugin/ops/vary). */
 
 import type { RawImage, TextureKind } from '../../types';
-import type { VaryCheck } from './self-check';
 
 /** One map of a material's texture set (all maps of a set have the same size). */
 export interface VaryMap {
@@ -98,4 +97,31 @@ export interface VaryResult {
   lattice?: Lattice;
   /** The self-check (self-check.ts), unless `check: false`; `misses` lists the targets the variants miss. */
   check?: VaryCheck;
+}
+
+/** The targets a check can find missed. */
+export type VaryTarget = 'novel' | 'diverse' | 'faithful';
+
+export interface VaryCheck {
+  /** Max cyclic NCC of a variant's lead map vs the exemplar, worst variant. */
+  ncc: number;
+  /**
+   * Max cyclic NCC between the exemplar's own left and right halves: over NCC_TARGET, the exemplar repeats
+   * itself (a strict lattice, a repeated motif) and no faithful variant can be under the target either —
+   * a novelty miss is then the lattice itself, not a copy (set 6: rivets 0.67 own vs 0.72 variant).
+   * With a lattice that has a horizontal period, also two side-by-side crops of whole periods (the larger
+   * figure is kept): a period that does not divide the half breaks the halves' cyclic wrap (set 8's
+   * 51-px panels on 128-px halves: 0.60 and 0.71, against 0.79 and 0.99 on whole periods).
+   */
+  nccFloor: number;
+  /** Max cyclic NCC between variants 1 and 2 (lead maps); absent for a single variant. */
+  nccPair?: number;
+  /** Colour sliced-Wasserstein distance vs the exemplar (mean of variants 1-2), and the exemplar's own (half vs half). */
+  colour: number;
+  colourFloor: number;
+  /** Power-spectrum distance vs the exemplar (mean of variants 1-2), and the exemplar's own. */
+  spectrum: number;
+  spectrumFloor: number;
+  /** The targets missed, in the order novel, diverse, faithful. */
+  misses: VaryTarget[];
 }
