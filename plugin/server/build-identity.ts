@@ -17,6 +17,7 @@
  */
 import { readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { packageRoot } from '../engine/model-source';
 
 /** Bumped when the frames of protocol.ts change meaning. */
 export const PROTOCOL_VERSION = 1;
@@ -31,7 +32,7 @@ export interface BuildIdentity {
 
 /** The compiled plugin folder (dist/plugin, or plugin/ under ts-jest). */
 const PLUGIN_DIR = path.dirname(__dirname);
-const PACKAGE_ROOT = path.basename(PLUGIN_DIR) === 'plugin' && path.basename(path.dirname(PLUGIN_DIR)) === 'dist' ? path.dirname(path.dirname(PLUGIN_DIR)) : path.dirname(PLUGIN_DIR);
+const PACKAGE_ROOT = packageRoot();
 const MODULE = /\.(js|ts)$/;
 
 /** This build's identity, as a client sends it and a server answers with it. */

@@ -12,6 +12,7 @@
  * The client sends the job only after a welcome from the same build, and runs it in its own process on
  * a refusal or when the server goes before its `exit` (see client.ts for what `commit` changes).
  */
+import { StringDecoder } from 'node:string_decoder';
 import type { BuildIdentity } from './build-identity';
 
 /** Identity of a file the job may replace, as lstat saw it before: a rename puts a new inode there. */
@@ -44,8 +45,10 @@ export function frameLine(frame: ClientFrame | ServerFrame): string {
  */
 export function frameReader<F>(onFrame: (frame: F) => void, onBad: (line: string) => void): (chunk: Buffer) => void {
   let pending = '';
+  // A chunk may end inside a multi-byte character (a non-ASCII path, message): the decoder holds its start for the next.
+  const decoder = new StringDecoder('utf8');
   return (chunk) => {
-    pending += chunk.toString('utf8');
+    pending += decoder.write(chunk);
     for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
       const line = pending.slice(0, nl);
       pending = pending.slice(nl + 1);

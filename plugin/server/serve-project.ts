@@ -15,7 +15,7 @@ import path from 'node:path';
 import { ConfigError } from '../config/errors';
 import { ServerRefusal, type CommandIo } from '../cli/command-result';
 import { looksLikePath } from '../engine/model-source';
-import { assertInsideRoot, STATE_DIR } from '../safety/project-paths';
+import { assertInsideRoot, STATE_DIR, toProjectPath } from '../safety/project-paths';
 import { assertStateDirSafe } from '../safety/state-dir';
 import { BuildFingerprint, clientIdentity, sameBuild, type BuildIdentity } from './build-identity';
 import { EnginePool, type PooledLease } from './engine-pool';
@@ -302,8 +302,13 @@ function admit(root: string, paths: { read: string[]; write: string[]; model?: s
   const files = [...paths.read, ...paths.write];
   if (paths.model !== undefined && looksLikePath(paths.model)) files.push(paths.model);
   for (const file of files) {
-    const rel = path.relative(root, path.resolve(file)).split(path.sep).join('/');
-    if (rel === '' || rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) throw new ServerRefusal(`${file}: outside the project ${root}`);
+    let rel: string;
+    try {
+      rel = toProjectPath(root, path.resolve(file));
+    } catch {
+      rel = '';
+    }
+    if (rel === '') throw new ServerRefusal(`${file}: outside the project ${root}`); // '' is the root itself
     if (rel === STATE_DIR || rel.startsWith(`${STATE_DIR}/`)) throw new ServerRefusal(`${file}: inside ${STATE_DIR}/, which the server does not touch`);
     try {
       assertInsideRoot(root, rel);

@@ -213,7 +213,7 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
       layout: options.layout,
     });
     if (!exemplar || exemplar.stack.length <= plan.levels) exemplar = buildExemplar(source, plan.levels, exemplarTiles);
-    const sources = cell && cellsDiffer ? cellSources(cell, lead.width, lead.height, width, height, plan.seed) : undefined;
+    const sources = cellsDiffer ? cellSources(cell!, lead.width, lead.height, width, height, plan.seed) : undefined;
     const place = cell ? (c: CoordinateMap) => repeatCell(c, width, height, sources) : (c: CoordinateMap) => c;
     const { coords, leadImage, ncc } = novelLayout(exemplar, plan, maps[0], place, (c) => finish(0, c));
     // The NCC measured the finished lead map only when it looked at the whole of it.
