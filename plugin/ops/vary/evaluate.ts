@@ -118,8 +118,28 @@ export function ceilingIndex(files: string[], t: number): number {
   return (t + 1) % files.length;
 }
 
-function fidelityTo(image: RawImage, ref: RawImage, refGram: Float64Array[]): FidelityScores {
-  return { colour: slicedWasserstein(image, ref), spectrum: powerSpectrumDistance(image, ref), gram: gramDistanceOf(gramMatrices(image), refGram) };
+/** What fidelity is measured against: an exemplar, its Gram matrices (read once), and its floor. */
+export interface FidelityReference {
+  image: RawImage;
+  gram: Float64Array[];
+  /** The same distances between the exemplar's left and right halves. */
+  floor: FidelityScores;
+}
+
+/** The fidelity distances (colour SW, power spectrum, Gram) of an image to a reference. */
+export function fidelityTo(image: RawImage, ref: Pick<FidelityReference, 'image' | 'gram'>): FidelityScores {
+  return { colour: slicedWasserstein(image, ref.image), spectrum: powerSpectrumDistance(image, ref.image), gram: gramDistanceOf(gramMatrices(image), ref.gram) };
+}
+
+/**
+ * An exemplar as eval-vary's fidelity reference; its floor compares its left half with its right half.
+ * @example const ref = fidelityReference(exemplar); fidelityTo(variant, ref).gram <= 2 * ref.floor.gram
+ */
+export function fidelityReference(ex: RawImage): FidelityReference {
+  const half = Math.floor(ex.width / 2);
+  const left = cropImage(ex, 0, 0, half, ex.height);
+  const right = cropImage(ex, half, 0, half, ex.height);
+  return { image: ex, gram: gramMatrices(ex), floor: fidelityTo(left, { image: right, gram: gramMatrices(right) }) };
 }
 
 function meanOf<T extends object>(rows: T[]): T {
@@ -139,12 +159,9 @@ export async function evaluateVary(dir: string, options: VaryEvalOptions = {}): 
   for (let t = 0; t < sets.length; t++) {
     const { file, maps } = sets[t];
     const ex = maps[0].image;
-    const exGram = gramMatrices(ex);
-    const half = Math.floor(ex.width / 2);
-    const left = cropImage(ex, 0, 0, half, ex.height);
-    const right = cropImage(ex, half, 0, half, ex.height);
-    const floor = fidelityTo(left, right, gramMatrices(right));
-    const ceiling = fidelityTo(sets[ceilingIndex(sets.map((x) => x.file), t)].maps[0].image, ex, exGram);
+    const reference = fidelityReference(ex);
+    const { floor } = reference;
+    const ceiling = fidelityTo(sets[ceilingIndex(sets.map((x) => x.file), t)].maps[0].image, reference);
     const images = {} as Record<EvalMethod, RawImage[]>;
     let selfCheck: VaryCheck | undefined;
     const methods = {} as Record<EvalMethod, MethodScores>;
@@ -168,7 +185,7 @@ export async function evaluateVary(dir: string, options: VaryEvalOptions = {}): 
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9 / count;
       images[method] = variants;
-      const fid = meanOf(variants.map((v) => fidelityTo(v, ex, exGram)));
+      const fid = meanOf(variants.map((v) => fidelityTo(v, reference)));
       methods[method] = {
         ...fid,
         ncc: Math.max(...variants.map((v) => maxCyclicNcc(v, ex).max)),
