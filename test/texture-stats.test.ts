@@ -93,6 +93,15 @@ describe('texture statistics', () => {
     expect(gramDistance(b, a)).toBeGreaterThan(0.02);
   });
 
+  it('read as tiling, the Gram and spectrum distances of a cyclic shift are 0 (any shift, odd ones too)', () => {
+    const a = tilingTexture(64, 48, 3);
+    for (const [dx, dy] of [[17, 29], [1, 0], [32, 24]]) {
+      const b = shift(a, dx, dy);
+      expect(gramDistance(b, a, { wrap: true })).toBeLessThan(1e-12);
+      expect(powerSpectrumDistance(b, a, { tiling: true })).toBeLessThan(1e-9);
+    }
+  });
+
   it('wrap-edge ratio is ≈1 for a tiling texture and large for a ramp', () => {
     expect(wrapEdgeRatio(tilingTexture(64, 64, 4))).toBeLessThan(1.2);
     const ramp: RawImage = { data: new Uint8Array(64 * 64), width: 64, height: 64, channels: 1 };
