@@ -11,6 +11,7 @@ import {
   wrapEdgeRatio,
 } from '../plugin/metrics/texture-stats';
 import type { RawImage } from '../plugin/types';
+import { cyclicShift } from './helpers/cyclic-shift';
 
 /** Smooth random texture that tiles: a sum of seeded random cyclic waves plus per-texel noise. */
 function tilingTexture(w: number, h: number, seed: number, waves = 12): RawImage {
@@ -32,17 +33,6 @@ function tilingTexture(w: number, h: number, seed: number, waves = 12): RawImage
   return { data, width: w, height: h, channels: 3 };
 }
 
-function shift(image: RawImage, dx: number, dy: number): RawImage {
-  const { width, height, channels } = image;
-  const data = new Uint8Array(image.data.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const s = (((y + dy) % height) * width + ((x + dx) % width)) * channels;
-      data.set(image.data.subarray(s, s + channels), (y * width + x) * channels);
-    }
-  }
-  return { data, width, height, channels };
-}
 
 describe('texture statistics', () => {
   it('FFT of a non-power-of-two length matches the direct DFT', () => {
@@ -65,7 +55,7 @@ describe('texture statistics', () => {
 
   it('a cyclically shifted copy scores NCC ≈ 1 at the right shift and is fully "copied"; another texture is not', () => {
     const a = tilingTexture(96, 80, 1);
-    const b = shift(a, 17, 29);
+    const b = cyclicShift(a, 17, 29);
     const r = maxCyclicNcc(b, a);
     expect(r.max).toBeGreaterThan(0.999);
     expect([r.dx, r.dy]).toEqual([96 - 17, 80 - 29]);
@@ -96,7 +86,7 @@ describe('texture statistics', () => {
   it('read as tiling, the Gram and spectrum distances of a cyclic shift are 0 (any shift, odd ones too)', () => {
     const a = tilingTexture(64, 48, 3);
     for (const [dx, dy] of [[17, 29], [1, 0], [32, 24]]) {
-      const b = shift(a, dx, dy);
+      const b = cyclicShift(a, dx, dy);
       expect(gramDistance(b, a, { wrap: true })).toBeLessThan(1e-12);
       expect(powerSpectrumDistance(b, a, { tiling: true })).toBeLessThan(1e-9);
     }

@@ -9,6 +9,7 @@ import { fidelityReference, fidelityTo } from '../plugin/ops/vary/evaluate';
 import { tiles } from '../plugin/ops/vary/vary-texture';
 import { seededRandom } from '../plugin/metrics/texture-stats';
 import type { RawImage } from '../plugin/types';
+import { cyclicShift } from './helpers/cyclic-shift';
 
 /**
  * A tiling 128² metal panel like set 8's `panel_gk_008`: a nearly flat plate (the frame lines carry most of
@@ -45,17 +46,6 @@ function stripes(size = 256): RawImage {
   return { data, width: size, height: size, channels: 3 };
 }
 
-function shift(image: RawImage, dx: number, dy: number): RawImage {
-  const { width, height, channels } = image;
-  const data = new Uint8Array(image.data.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const s = (((y + dy) % height) * width + ((x + dx) % width)) * channels;
-      data.set(image.data.subarray(s, s + channels), (y * width + x) * channels);
-    }
-  }
-  return { ...image, data };
-}
 
 describe("eval-vary fidelity of a tiling exemplar's own cyclic shifts", () => {
   const ex = panel();
@@ -64,7 +54,7 @@ describe("eval-vary fidelity of a tiling exemplar's own cyclic shifts", () => {
   const scored = new Map<string, ReturnType<typeof fidelityTo>>();
   const scores = (dx: number, dy: number) => {
     const key = `${dx},${dy}`;
-    if (!scored.has(key)) scored.set(key, fidelityTo(shift(ex, dx, dy), ref));
+    if (!scored.has(key)) scored.set(key, fidelityTo(cyclicShift(ex, dx, dy), ref));
     return scored.get(key)!;
   };
   const shifts = [[32, 64], [37, 91], [8, 8], [1, 0]];
@@ -88,6 +78,6 @@ describe("eval-vary fidelity of a tiling exemplar's own cyclic shifts", () => {
     const fine = stripes();
     const fineRef = fidelityReference(fine);
     expect(fineRef.floor.gram).toBeGreaterThan(0.001);
-    for (const dx of [1, 2]) expect(fidelityTo(shift(fine, dx, 0), fineRef).gram).toBeLessThanOrEqual(2 * fineRef.floor.gram);
+    for (const dx of [1, 2]) expect(fidelityTo(cyclicShift(fine, dx, 0), fineRef).gram).toBeLessThanOrEqual(2 * fineRef.floor.gram);
   });
 });
