@@ -11,6 +11,7 @@ import {
   wrapEdgeRatio,
 } from '../plugin/metrics/texture-stats';
 import type { RawImage } from '../plugin/types';
+import { cyclicShift } from './helpers/cyclic-shift';
 
 /** Smooth random texture that tiles: a sum of seeded random cyclic waves plus per-texel noise. */
 function tilingTexture(w: number, h: number, seed: number, waves = 12): RawImage {
@@ -32,17 +33,6 @@ function tilingTexture(w: number, h: number, seed: number, waves = 12): RawImage
   return { data, width: w, height: h, channels: 3 };
 }
 
-function shift(image: RawImage, dx: number, dy: number): RawImage {
-  const { width, height, channels } = image;
-  const data = new Uint8Array(image.data.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const s = (((y + dy) % height) * width + ((x + dx) % width)) * channels;
-      data.set(image.data.subarray(s, s + channels), (y * width + x) * channels);
-    }
-  }
-  return { data, width, height, channels };
-}
 
 describe('texture statistics', () => {
   it('FFT of a non-power-of-two length matches the direct DFT', () => {
@@ -65,7 +55,7 @@ describe('texture statistics', () => {
 
   it('a cyclically shifted copy scores NCC ≈ 1 at the right shift and is fully "copied"; another texture is not', () => {
     const a = tilingTexture(96, 80, 1);
-    const b = shift(a, 17, 29);
+    const b = cyclicShift(a, 17, 29);
     const r = maxCyclicNcc(b, a);
     expect(r.max).toBeGreaterThan(0.999);
     expect([r.dx, r.dy]).toEqual([96 - 17, 80 - 29]);
@@ -91,6 +81,35 @@ describe('texture statistics', () => {
     expect(slicedWasserstein(b, a)).toBeGreaterThan(0.005);
     expect(powerSpectrumDistance(b, a)).toBeGreaterThan(0.05);
     expect(gramDistance(b, a)).toBeGreaterThan(0.02);
+  });
+
+  it('read as tiling, the Gram and spectrum distances of a cyclic shift are 0 (any shift, odd ones too)', () => {
+    const a = tilingTexture(64, 48, 3);
+    for (const [dx, dy] of [[17, 29], [1, 0], [32, 24]]) {
+      const b = cyclicShift(a, dx, dy);
+      expect(gramDistance(b, a, { wrap: true })).toBeLessThan(1e-12);
+      expect(powerSpectrumDistance(b, a, { tiling: true })).toBeLessThan(1e-9);
+    }
+  });
+
+  it('read as tiling, a band with no power does not blow up the spectrum distance (shift-averaged Hann window)', () => {
+    // Waves of 2..6 cycles per image only: no power at 1 cycle, the lowest band's only bins at 64².
+    const wave = (x: number, y: number, f: number, ph: number) => Math.sin((2 * Math.PI * f * (x + 0.7 * y)) / 64 + ph);
+    const make = (fundamental: number): RawImage => {
+      const data = new Uint8Array(64 * 64 * 3);
+      for (let y = 0; y < 64; y++) {
+        for (let x = 0; x < 64; x++) {
+          let v = 128 + fundamental * Math.sin((2 * Math.PI * x) / 64);
+          for (let f = 2; f <= 6; f++) v += (30 / f) * (wave(x, y, f, f) + wave(y, x, f, 2 * f));
+          for (let c = 0; c < 3; c++) data[(y * 64 + x) * 3 + c] = Math.round(v);
+        }
+      }
+      return { data, width: 64, height: 64, channels: 3 };
+    };
+    const exemplar = make(0);
+    const variant = make(0.6); // a fundamental of 0.6 levels: invisible
+    // the same texture with and without that invisible wave is close (unwindowed, unsmoothed: 0.73)
+    expect(powerSpectrumDistance(variant, exemplar, { tiling: true })).toBeLessThan(0.1);
   });
 
   it('wrap-edge ratio is ≈1 for a tiling texture and large for a ramp', () => {

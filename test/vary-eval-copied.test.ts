@@ -33,4 +33,4 @@ test("eval-vary counts vary's copied regions on its layouts, not on the colour-g
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}, 120_000);
+}, 300_000); // eval-vary reads tiling images at every texel and scale (evalGram): about 2x its old CPU

@@ -4,6 +4,18 @@
  * capture much of what a texture "is"). Per scale of a 2x box pyramid: FILTERS fixed random 5x5x3
  * zero-mean filters (seeded), ReLU, Gram matrix over valid (unpadded) positions; distance is the
  * relative Frobenius error ||G_a - G_b|| / ||G_b|| averaged over scales (b is the reference).
+ *
+ * `wrap` (tiling images, eval-vary): the default is not shift-invariant, for two reasons. Its windows are
+ * 'valid' (unpadded), so texels near the image edge are seen by fewer windows — a panel whose frame lies on
+ * the edge loses most of the frame's features (at scale 3 a window spans 40 texels), while a cyclic shift
+ * of the same image, with the frame moved inside, counts them fully. And the 2x box pyramid reads one
+ * phase of 2^s: a shift by an odd number of texels groups other texel pairs. With `wrap` the image is read
+ * as the torus a tiling texture is: windows wrap around the edges (every texel seen equally often), and
+ * every scale averages all 2^s x 2^s phases of the pyramid — a Gaussian-free "stack": the 2^s box mean at
+ * every texel, filter taps 2^s apart — which is the average of the decimated pyramid's Gram over its
+ * phases. A cyclic shift of the image then gives the same Gram matrices (exactly, when the shift is a
+ * multiple of the position stride: 1 up to 256² texels, 2 up to 512², ...). Without wrap, `phases: 'all'`
+ * gives the same all-phase stack with valid windows only (for crops, which do not tile).
  */
 
 import type { RawImage } from '../../types';
@@ -20,6 +32,16 @@ export interface GramOptions {
   scales?: number;
   /** Seed of the filters. Default 7. */
   seed?: number;
+  /**
+   * The image tiles: windows wrap around its edges, and every pyramid phase is read (implies
+   * `phases: 'all'`). Default false (valid windows; style's figures).
+   */
+  wrap?: boolean;
+  /**
+   * 'one': the decimated 2x box pyramid at phase 0 (default); 'all': every phase (the box stack, taps 2^s
+   * apart), the Gram matrix averaged over them.
+   */
+  phases?: 'one' | 'all';
 }
 
 type Planes3 = { data: Float64Array[]; width: number; height: number };
@@ -33,6 +55,28 @@ function half(p: Planes3): Planes3 {
       for (let x = 0; x < width; x++) {
         const s = 2 * y * p.width + 2 * x;
         out[y * width + x] = (src[s] + src[s + 1] + src[s + p.width] + src[s + p.width + 1]) / 4;
+      }
+    }
+    return out;
+  });
+  return { data, width, height };
+}
+
+/**
+ * The next level of the box stack: the mean of four texels `d` apart, at every texel (level s holds the
+ * 2^s x 2^s box mean of the image at every position). Cyclic with `wrap`; else it shrinks by d.
+ */
+function boxStack(p: Planes3, d: number, wrap: boolean): Planes3 {
+  const width = wrap ? p.width : Math.max(0, p.width - d);
+  const height = wrap ? p.height : Math.max(0, p.height - d);
+  const data = p.data.map((src) => {
+    const out = new Float64Array(width * height);
+    for (let y = 0; y < height; y++) {
+      const r0 = y * p.width;
+      const r1 = ((y + d) % p.height) * p.width;
+      for (let x = 0; x < width; x++) {
+        const x1 = (x + d) % p.width;
+        out[y * width + x] = (src[r0 + x] + src[r0 + x1] + src[r1 + x] + src[r1 + x1]) / 4;
       }
     }
     return out;
@@ -67,14 +111,20 @@ function filterBank(seed: number, scale: number): Float64Array {
 export function gramMatrices(image: RawImage, options: GramOptions = {}): Float64Array[] {
   const scales = options.scales ?? GRAM_SCALES;
   const seed = options.seed ?? 7;
+  const wrap = options.wrap ?? false;
+  const stack = wrap || options.phases === 'all';
   let level: Planes3 = { data: rgbPlanes(image).map((p) => p.data), width: image.width, height: image.height };
   const grams: Float64Array[] = [];
   const patch = new Float64Array(TAPS);
   for (let s = 0; s < scales; s++) {
-    if (s > 0) level = half(level);
+    if (s > 0) level = stack ? boxStack(level, 2 ** (s - 1), wrap) : half(level);
     const bank = filterBank(seed, s);
-    const vw = level.width - K + 1;
-    const vh = level.height - K + 1;
+    // Taps `step` texels apart: 1 on the decimated pyramid, 2^s on the stack (the same texels as one phase
+    // of the pyramid). With wrap every texel is a window's corner.
+    const step = stack ? 2 ** s : 1;
+    const vw = wrap ? level.width : level.width - (K - 1) * step;
+    const vh = wrap ? level.height : level.height - (K - 1) * step;
+    const plain = !wrap && step === 1;
     const g = new Float64Array(GRAM_FILTERS * GRAM_FILTERS);
     if (vw < 1 || vh < 1) { grams.push(g); continue; }
     const feat = new Float64Array(GRAM_FILTERS);
@@ -90,9 +140,15 @@ export function gramMatrices(image: RawImage, options: GramOptions = {}): Float6
         // The window read once into `patch` (plane, row, column), then each filter summed over it in that
         // same order: the same sums, term for term, as a filter-by-filter walk over the planes, at about
         // half the time (one read of the image per position instead of one per filter).
-        gather(r, width, x, y, patch, 0);
-        gather(gr, width, x, y, patch, K * K);
-        gather(b, width, x, y, patch, 2 * K * K);
+        if (plain) {
+          gather(r, width, x, y, patch, 0);
+          gather(gr, width, x, y, patch, K * K);
+          gather(b, width, x, y, patch, 2 * K * K);
+        } else {
+          gatherSpaced(r, level, x, y, step, patch, 0);
+          gatherSpaced(gr, level, x, y, step, patch, K * K);
+          gatherSpaced(b, level, x, y, step, patch, 2 * K * K);
+        }
         for (let f = 0, o = 0; f < GRAM_FILTERS; f++) {
           let acc = 0;
           for (let t = 0; t < TAPS; t += 5, o += 5) {
@@ -132,6 +188,15 @@ function gather(src: Float64Array, width: number, x: number, y: number, patch: F
     patch[t + 2] = src[row + 2];
     patch[t + 3] = src[row + 3];
     patch[t + 4] = src[row + 4];
+  }
+}
+
+/** The K x K taps `step` apart from (x, y), row by row, into `patch` from `at`; indices wrap around the level. */
+function gatherSpaced(src: Float64Array, level: Planes3, x: number, y: number, step: number, patch: Float64Array, at: number): void {
+  const { width, height } = level;
+  for (let dy = 0, t = at; dy < K; dy++) {
+    const row = ((y + dy * step) % height) * width;
+    for (let dx = 0; dx < K; dx++, t++) patch[t] = src[row + ((x + dx * step) % width)];
   }
 }
 

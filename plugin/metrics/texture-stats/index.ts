@@ -25,7 +25,7 @@ export { lumaPlane, rgbPlanes, cropImage, type FloatPlane } from './planes';
 export { lumaSpectrum, type LumaSpectrum } from './luma-spectrum';
 export { seededRandom, gaussian } from './seeded-random';
 export { slicedWasserstein, type SlicedWassersteinOptions } from './sliced-wasserstein';
-export { powerSpectrumDistance, radialPowerSpectrum, SPECTRUM_BANDS } from './power-spectrum';
+export { powerSpectrumDistance, radialPowerSpectrum, SPECTRUM_BANDS, type PowerSpectrumOptions } from './power-spectrum';
 export { gramDistance, gramDistanceOf, gramMatrices, GRAM_FILTERS, GRAM_SCALES, type GramOptions } from './gram';
 export { maxCyclicNcc, type NccResult } from './cyclic-ncc';
 export { copiedShare, type CopiedRegionsOptions } from './copied-regions';

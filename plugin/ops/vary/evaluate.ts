@@ -4,7 +4,9 @@
  * set at the exemplar's size, tiling; per texture:
  * - fidelity (colour SW, power spectrum, random-filter Gram) of each variant vs the exemplar, mean over
  *   variants; FLOOR = the same distances between the left and right halves of the exemplar; CEILING =
- *   between the exemplar and another texture of the folder (ceilingIndex);
+ *   between the exemplar and another texture of the folder (ceilingIndex). Images that tile (the variants,
+ *   a tiling exemplar) are read on the torus — wrap-around Gram windows at every pyramid phase, no spectrum
+ *   window — so a cyclic shift does not move their figures (evalGram, fidelityTo);
  * - novelty: max cyclic NCC vs the exemplar (worst variant) and share of texels in verbatim copied
  *   windows ≥ copySize² (mean; for vary counted on its layouts, see below);
  * - diversity: the same two between variants 1 and 2;
@@ -29,7 +31,7 @@ import { histogramBlend, shuffledTiles } from './baselines';
 import { readMapFile } from './map-files';
 import { remap } from './remap';
 import { findSiblings, isVariantName, mapSuffix } from './siblings';
-import { varyTexture } from './vary-texture';
+import { tiles, varyTexture } from './vary-texture';
 import type { VaryMap } from './types';
 import type { VaryCheck } from './self-check';
 
@@ -118,8 +120,53 @@ export function ceilingIndex(files: string[], t: number): number {
   return (t + 1) % files.length;
 }
 
-function fidelityTo(image: RawImage, ref: RawImage, refGram: Float64Array[]): FidelityScores {
-  return { colour: slicedWasserstein(image, ref), spectrum: powerSpectrumDistance(image, ref), gram: gramDistanceOf(gramMatrices(image), refGram) };
+/** What fidelity is measured against: an exemplar, its Gram matrices (read once), and its floor. */
+export interface FidelityReference {
+  image: RawImage;
+  /** Whether the exemplar tiles (vary's own test, `tiles`): then it is read as the torus it is. */
+  tiles: boolean;
+  gram: Float64Array[];
+  /** The same distances between the exemplar's left and right halves. */
+  floor: FidelityScores;
+}
+
+/**
+ * Gram matrices as eval-vary reads an image (gram.ts): one that tiles as the torus it is (wrap-around
+ * windows), any other (a crop, a non-tiling exemplar) with valid windows only; every pyramid phase either
+ * way. So where an image's origin lies does not move its figure: a tiling exemplar's own cyclic shift
+ * scores 0, where with one phase of valid windows it scored up to 5x the faithful limit (held-out set 8:
+ * a panel whose frame groove straddles the wrap edge, or fine lattices read at one pyramid phase).
+ */
+export function evalGram(image: RawImage, tiling: boolean): Float64Array[] {
+  return gramMatrices(image, tiling ? { wrap: true } : { phases: 'all' });
+}
+
+/**
+ * The fidelity distances (colour SW, power spectrum, Gram) of an image to a reference. `tiling`: the image
+ * is read as tiling (default true: the variants are made to tile, and their wrap edge is part of them in
+ * use). The power spectrum drops its Hann window only where both tile (power-spectrum.ts: one estimator
+ * per pair); the Gram matrices are read per image.
+ */
+export function fidelityTo(image: RawImage, ref: Pick<FidelityReference, 'image' | 'gram' | 'tiles'>, tiling = true): FidelityScores {
+  return {
+    colour: slicedWasserstein(image, ref.image),
+    spectrum: powerSpectrumDistance(image, ref.image, { tiling: tiling && ref.tiles }),
+    gram: gramDistanceOf(evalGram(image, tiling), ref.gram),
+  };
+}
+
+/**
+ * An exemplar as eval-vary's fidelity reference; its floor compares its left half with its right half
+ * (crops: never tiling). The exemplar is read as tiling where it tiles (vary's own test, `tiles`).
+ * @example const ref = fidelityReference(exemplar); fidelityTo(variant, ref).gram <= 2 * ref.floor.gram
+ */
+export function fidelityReference(ex: RawImage): FidelityReference {
+  const half = Math.floor(ex.width / 2);
+  const left = cropImage(ex, 0, 0, half, ex.height);
+  const right = cropImage(ex, half, 0, half, ex.height);
+  const tiling = tiles(ex);
+  const floor = fidelityTo(left, { image: right, gram: evalGram(right, false), tiles: false }, false);
+  return { image: ex, tiles: tiling, gram: evalGram(ex, tiling), floor };
 }
 
 function meanOf<T extends object>(rows: T[]): T {
@@ -139,12 +186,10 @@ export async function evaluateVary(dir: string, options: VaryEvalOptions = {}): 
   for (let t = 0; t < sets.length; t++) {
     const { file, maps } = sets[t];
     const ex = maps[0].image;
-    const exGram = gramMatrices(ex);
-    const half = Math.floor(ex.width / 2);
-    const left = cropImage(ex, 0, 0, half, ex.height);
-    const right = cropImage(ex, half, 0, half, ex.height);
-    const floor = fidelityTo(left, right, gramMatrices(right));
-    const ceiling = fidelityTo(sets[ceilingIndex(sets.map((x) => x.file), t)].maps[0].image, ex, exGram);
+    const reference = fidelityReference(ex);
+    const { floor } = reference;
+    const other = sets[ceilingIndex(sets.map((x) => x.file), t)].maps[0].image;
+    const ceiling = fidelityTo(other, reference, tiles(other));
     const images = {} as Record<EvalMethod, RawImage[]>;
     let selfCheck: VaryCheck | undefined;
     const methods = {} as Record<EvalMethod, MethodScores>;
@@ -168,7 +213,7 @@ export async function evaluateVary(dir: string, options: VaryEvalOptions = {}): 
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9 / count;
       images[method] = variants;
-      const fid = meanOf(variants.map((v) => fidelityTo(v, ex, exGram)));
+      const fid = meanOf(variants.map((v) => fidelityTo(v, reference)));
       methods[method] = {
         ...fid,
         ncc: Math.max(...variants.map((v) => maxCyclicNcc(v, ex).max)),

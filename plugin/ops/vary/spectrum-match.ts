@@ -43,6 +43,11 @@ const LUMA = [0.299, 0.587, 0.114];
 export interface SpectrumReference {
   /** Lowest frequency of the bands (cycles/texel): 1 / the exemplar's shorter side. */
   fmin: number;
+  /**
+   * Exemplar and variants tile: band powers are the windowed ones averaged over every cyclic shift
+   * (shiftAveragedBands), as eval-vary reads tiling images; else windowed at the image's own origin.
+   */
+  tiling: boolean;
   /** Mean windowed luma power per band, per texel (size-independent). */
   power: Float64Array;
   /** The exemplar's texel-to-texel luma energy (detail-energy.ts). */
@@ -183,10 +188,65 @@ function windowedBandsFromSpectrum(cre: Float64Array, cim: Float64Array, width: 
   return sums.map((v, b) => (counts[b] ? v / counts[b] / n : 0));
 }
 
-/** The exemplar's side of the match (compute once per exemplar map). */
-export function spectrumReference(exemplar: RawImage): SpectrumReference {
+/**
+ * The Hann-windowed band powers AVERAGED OVER EVERY CYCLIC SHIFT of the image, from its cyclic spectrum: the
+ * power per bin smoothed by the window's power kernel [1/16, 1/4, 1/16] per axis (the cross terms of
+ * windowedBandsFromSpectrum average out; DC zeroed = mean removed). The same at every shift: a tiling
+ * exemplar whose panel frame lies on its edge is not read with the frame damped (the one-origin window
+ * damps it, and the filter then took the frame's power out of variants where it lies inside).
+ */
+function shiftAveragedBands(cre: Float64Array, cim: Float64Array, width: number, height: number, fmin: number): Float64Array {
+  const power = new Float64Array(cre.length);
+  for (let i = 1; i < power.length; i++) power[i] = cre[i] * cre[i] + cim[i] * cim[i];
+  const rows = new Float64Array(power.length);
+  for (let y = 0; y < height; y++) {
+    const o = y * width;
+    for (let x = 0; x < width; x++) {
+      const a = o + (x === 0 ? width - 1 : x - 1);
+      const b = o + (x === width - 1 ? 0 : x + 1);
+      rows[o + x] = 0.25 * power[o + x] + 0.0625 * (power[a] + power[b]);
+    }
+  }
+  const sums = new Float64Array(SPECTRUM_MATCH_BANDS);
+  const counts = new Float64Array(SPECTRUM_MATCH_BANDS);
+  const { band } = binGeometry(width, height, fmin);
+  for (let y = 0; y < height; y++) {
+    const o = y * width;
+    const oa = (y === 0 ? height - 1 : y - 1) * width;
+    const ob = (y === height - 1 ? 0 : y + 1) * width;
+    for (let x = 0; x < width; x++) {
+      const bnd = band[o + x];
+      if (bnd < 0) continue;
+      sums[bnd] += 0.25 * rows[o + x] + 0.0625 * (rows[oa + x] + rows[ob + x]);
+      counts[bnd]++;
+    }
+  }
+  const n = width * height;
+  return sums.map((v, b) => (counts[b] ? v / counts[b] / n : 0));
+}
+
+/** The band powers of a luma plane's cyclic spectrum the way `ref` reads them. */
+function bandsOf(tiling: boolean, lre: Float64Array, lim: Float64Array, width: number, height: number, fmin: number): Float64Array {
+  return tiling ? shiftAveragedBands(lre, lim, width, height, fmin) : windowedBandsFromSpectrum(lre, lim, width, height, fmin);
+}
+
+/**
+ * The exemplar's side of the match (compute once per exemplar map). `tiling`: the exemplar and its variants
+ * tile (default false: the one-origin window, for a crop).
+ */
+export function spectrumReference(exemplar: RawImage, tiling = false): SpectrumReference {
   const fmin = 1 / Math.min(exemplar.width, exemplar.height);
-  return { fmin, power: windowedBands(lumaOf(exemplar), exemplar.width, exemplar.height, fmin), detail: imageDetail(exemplar) };
+  const { width, height } = exemplar;
+  let power: Float64Array;
+  if (tiling) {
+    const re = lumaOf(exemplar);
+    const im = new Float64Array(re.length);
+    fft2d({ re, im }, width, height);
+    power = shiftAveragedBands(re, im, width, height, fmin);
+  } else {
+    power = windowedBands(lumaOf(exemplar), width, height, fmin);
+  }
+  return { fmin, tiling, power, detail: imageDetail(exemplar) };
 }
 
 /**
@@ -254,7 +314,7 @@ export function matchSpectrum(variant: RawImage, ref: SpectrumReference): RawIma
   const far = (image: RawImage) => Math.abs(Math.log((imageDetail(image) + 1e-6) / (ref.detail + 1e-6)));
   const limit = far(variant) + Math.log(DETAIL_TOLERANCE);
   // The first round's transforms of the variant are the same at every strength: made once.
-  const first = forward(variant, ref.fmin);
+  const first = forward(variant, ref.fmin, ref.tiling);
   for (const strength of STRENGTHS) {
     const out = filterRounds(variant, ref, strength, first);
     if (far(out) <= limit) return out;
@@ -281,7 +341,7 @@ interface Forward {
   have: Float64Array;
 }
 
-function forward(current: RawImage, fmin: number): Forward {
+function forward(current: RawImage, fmin: number, tiling: boolean): Forward {
   const { width, height, channels } = current;
   const n = width * height;
   const cc = channels >= 3 ? 3 : 1;
@@ -321,7 +381,7 @@ function forward(current: RawImage, fmin: number): Forward {
     lre = pairs[0].re;
     lim = pairs[0].im;
   }
-  return { pairs, have: windowedBandsFromSpectrum(lre, lim, width, height, fmin) };
+  return { pairs, have: bandsOf(tiling, lre, lim, width, height, fmin) };
 }
 
 /** `rounds` of filter + histogram at one strength; `first` is forward(variant), not modified (copied). */
@@ -331,7 +391,7 @@ function filterRounds(variant: RawImage, ref: SpectrumReference, strength: numbe
   const cc = channels >= 3 ? 3 : 1;
   let current = variant;
   for (let round = 0; round < rounds; round++) {
-    const { pairs, have } = round === 0 ? { pairs: first.pairs.map(({ re, im }) => ({ re: re.slice(), im: im.slice() })), have: first.have } : forward(current, ref.fmin);
+    const { pairs, have } = round === 0 ? { pairs: first.pairs.map(({ re, im }) => ({ re: re.slice(), im: im.slice() })), have: first.have } : forward(current, ref.fmin, ref.tiling);
     const bandGain = new Float64Array(SPECTRUM_MATCH_BANDS);
     for (let b = 0; b < SPECTRUM_MATCH_BANDS; b++) {
       const g = have[b] > 0 && ref.power[b] > 0 ? Math.sqrt(ref.power[b] / have[b]) : 1;

@@ -190,7 +190,8 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
       image = matchColours(image, palettes.get(i)!, coords);
     }
     if (options.spectrumMatch !== false) {
-      if (!spectra.has(i)) spectra.set(i, spectrumReference(m.image));
+      // Read as eval-vary reads them: shift-averaged where the exemplar and the output both tile.
+      if (!spectra.has(i)) spectra.set(i, spectrumReference(m.image, exemplarTiles && outputTiles));
       image = matchSpectrum(image, spectra.get(i)!);
     }
     return image;
