@@ -5,8 +5,8 @@
  * - fidelity (colour SW, power spectrum, random-filter Gram) of each variant vs the exemplar, mean over
  *   variants; FLOOR = the same distances between the left and right halves of the exemplar; CEILING =
  *   between the exemplar and another texture of the folder (ceilingIndex). Images that tile (the variants,
- *   a tiling exemplar) are read on the torus — wrap-around Gram windows at every pyramid phase, no spectrum
- *   window — so a cyclic shift does not move their figures (evalGram, fidelityTo);
+ *   a tiling exemplar) are read on the torus — wrap-around Gram windows at every pyramid phase, the Hann-windowed
+ *   spectrum averaged over every cyclic shift — so a cyclic shift does not move their figures (evalGram, fidelityTo);
  * - novelty: max cyclic NCC vs the exemplar (worst variant) and share of texels in verbatim copied
  *   windows ≥ copySize² (mean; for vary counted on its layouts, see below);
  * - diversity: the same two between variants 1 and 2;
@@ -144,7 +144,7 @@ export function evalGram(image: RawImage, tiling: boolean): Float64Array[] {
 /**
  * The fidelity distances (colour SW, power spectrum, Gram) of an image to a reference. `tiling`: the image
  * is read as tiling (default true: the variants are made to tile, and their wrap edge is part of them in
- * use). The power spectrum drops its Hann window only where both tile (power-spectrum.ts: one estimator
+ * use). The power spectrum is the shift-averaged one only where both tile (power-spectrum.ts: one estimator
  * per pair); the Gram matrices are read per image.
  */
 export function fidelityTo(image: RawImage, ref: Pick<FidelityReference, 'image' | 'gram' | 'tiles'>, tiling = true): FidelityScores {
