@@ -84,8 +84,11 @@ function window(variant: RawImage, width: number, height: number): RawImage {
  * @param nccs each variant's max cyclic NCC vs the exemplar where already measured (vary-texture.ts's
  *   novelty check), else measured here
  * @param lattice the exemplar's lattice, if one was found (only the own-halves NCC uses it)
+ * @param tiling the exemplar and the variants tile (default false): a variant compared whole is then read
+ *   at no particular origin (the shift-averaged spectrum), as eval-vary reads it — with the one-origin
+ *   window a panel whose frame lies on the exemplar's edge read unfaithful for every variant that moves it
  */
-export function selfCheck(exemplar: RawImage, variants: RawImage[], nccs: (number | undefined)[] = [], lattice?: Lattice): VaryCheck {
+export function selfCheck(exemplar: RawImage, variants: RawImage[], nccs: (number | undefined)[] = [], lattice?: Lattice, tiling = false): VaryCheck {
   const ncc = Math.max(...variants.map((v, i) => nccs[i] ?? maxCyclicNcc(v, exemplar).max));
   // As eval-vary: variant 1 searched for variant 2 (an exemplar-sized window of it, for large outputs).
   const nccPair = variants.length >= 2 ? maxCyclicNcc(variants[0], window(variants[1], exemplar.width, exemplar.height)).max : undefined;
@@ -95,10 +98,13 @@ export function selfCheck(exemplar: RawImage, variants: RawImage[], nccs: (numbe
   const right = cropImage(ex, half, 0, half, ex.height);
   const nccFloor = Math.max(maxCyclicNcc(left, right).max, wholePeriodNcc(ex, lattice, exemplar.width / ex.width));
   // Fidelity as eval-vary: the mean over variants — here the first FIDELITY_VARIANTS of them (eval: 2).
-  const checked = variants.slice(0, FIDELITY_VARIANTS).map((v) => reduce(window(v, exemplar.width, exemplar.height)));
+  const firsts = variants.slice(0, FIDELITY_VARIANTS);
+  const checked = firsts.map((v) => reduce(window(v, exemplar.width, exemplar.height)));
+  // A window cut out of a larger variant does not tile: it keeps the one-origin estimator.
+  const whole = firsts.map((v) => tiling && v.width <= exemplar.width && v.height <= exemplar.height);
   const colour = checked.reduce((s, v) => s + slicedWasserstein(v, ex), 0) / checked.length;
   const colourFloor = slicedWasserstein(left, right);
-  const spectrum = checked.reduce((s, v) => s + powerSpectrumDistance(v, ex), 0) / checked.length;
+  const spectrum = checked.reduce((s, v, i) => s + powerSpectrumDistance(v, ex, { tiling: whole[i] }), 0) / checked.length;
   const spectrumFloor = powerSpectrumDistance(left, right);
   const misses: VaryTarget[] = [];
   if (ncc > NCC_TARGET) misses.push('novel');

@@ -221,6 +221,6 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
     nccs.push(leadImage ? ncc : undefined);
     variants.push({ index: k, coords, maps: maps.map((m, i) => ({ slot: m.slot, kind: m.kind, image: (i === 0 && leadImage) || finish(i, coords) })) });
   }
-  const check = options.check === false ? undefined : selfCheck(lead, variants.map((v) => v.maps[0].image), nccs, detected);
+  const check = options.check === false ? undefined : selfCheck(lead, variants.map((v) => v.maps[0].image), nccs, detected, exemplarTiles && outputTiles);
   return { variants, exemplarTiles, outputTiles, lattice, check };
 }
