@@ -27,24 +27,30 @@ export interface PowerSpectrumOptions {
   tiling?: boolean;
 }
 
-/** Cyclic smoothing of a power spectrum by the Hann window's power kernel [1/16, 1/4, 1/16] per axis. */
-function shiftAveragedHann(power: Float64Array, width: number, height: number): Float64Array {
-  const k = [1 / 16, 1 / 4, 1 / 16];
+/**
+ * The power of a cyclic spectrum (re, im of a width x height FFT) averaged over every cyclic shift of the
+ * image under a separable Hann window: |X|² smoothed by the window's power kernel [1/16, 1/4, 1/16] per
+ * axis (the window's cross terms average out), DC zeroed (mean removed). The same at every shift of the
+ * image. Also vary's spectrum filter's target where exemplar and output tile (ops/vary/spectrum-match.ts).
+ */
+export function shiftAveragedPower(re: Float64Array, im: Float64Array, width: number, height: number): Float64Array {
+  const power = new Float64Array(re.length);
+  for (let i = 1; i < power.length; i++) power[i] = re[i] * re[i] + im[i] * im[i];
   const rows = new Float64Array(power.length);
   for (let y = 0; y < height; y++) {
+    const o = y * width;
     for (let x = 0; x < width; x++) {
-      let acc = 0;
-      for (let j = -1; j <= 1; j++) acc += k[j + 1] * power[y * width + ((x + j + width) % width)];
-      rows[y * width + x] = acc;
+      const a = o + (x === 0 ? width - 1 : x - 1);
+      const b = o + (x === width - 1 ? 0 : x + 1);
+      rows[o + x] = 0.25 * power[o + x] + 0.0625 * (power[a] + power[b]);
     }
   }
   const out = new Float64Array(power.length);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let acc = 0;
-      for (let j = -1; j <= 1; j++) acc += k[j + 1] * rows[((y + j + height) % height) * width + x];
-      out[y * width + x] = acc;
-    }
+    const o = y * width;
+    const oa = (y === 0 ? height - 1 : y - 1) * width;
+    const ob = (y === height - 1 ? 0 : y + 1) * width;
+    for (let x = 0; x < width; x++) out[o + x] = 0.25 * rows[o + x] + 0.0625 * (rows[oa + x] + rows[ob + x]);
   }
   return out;
 }
@@ -52,9 +58,12 @@ function shiftAveragedHann(power: Float64Array, width: number, height: number): 
 /** Radially averaged normalised power in SPECTRUM_BANDS bands (log10; -Infinity-free). */
 export function radialPowerSpectrum(image: RawImage, options: PowerSpectrumOptions = {}): Float64Array {
   const { re, im, width, height } = lumaSpectrum(image, { hann: !options.tiling });
-  let power: Float64Array = new Float64Array(width * height);
-  for (let i = 0; i < power.length; i++) power[i] = re[i] ** 2 + im[i] ** 2;
-  if (options.tiling) power = shiftAveragedHann(power, width, height);
+  let power: Float64Array;
+  if (options.tiling) power = shiftAveragedPower(re, im, width, height);
+  else {
+    power = new Float64Array(width * height);
+    for (let i = 0; i < power.length; i++) power[i] = re[i] ** 2 + im[i] ** 2;
+  }
   const fmin = 1 / Math.min(width, height);
   const logMin = Math.log(fmin);
   const logSpan = Math.log(0.5) - logMin;

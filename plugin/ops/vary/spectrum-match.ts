@@ -26,6 +26,7 @@
  */
 
 import { fft2d } from '../../metrics/texture-stats/fft';
+import { shiftAveragedPower } from '../../metrics/texture-stats/power-spectrum';
 import type { RawImage } from '../../types';
 import { DETAIL_TOLERANCE, detailEnergy } from './detail-energy';
 
@@ -99,19 +100,26 @@ function binGeometry(width: number, height: number, fmin: number): BinGeometry {
   return lastGeometry;
 }
 
-/** Mean power per band of a spectrum, per texel of the image it came from. */
-function bandPowers(re: Float64Array, im: Float64Array, width: number, height: number, fmin: number): Float64Array {
+/** Mean of a per-bin power plane per band, per texel of the image it came from. */
+function bandMeans(power: Float64Array, width: number, height: number, fmin: number): Float64Array {
   const sums = new Float64Array(SPECTRUM_MATCH_BANDS);
   const counts = new Float64Array(SPECTRUM_MATCH_BANDS);
   const { band } = binGeometry(width, height, fmin);
   for (let i = 0; i < band.length; i++) {
     const b = band[i];
     if (b < 0) continue;
-    sums[b] += re[i] * re[i] + im[i] * im[i];
+    sums[b] += power[i];
     counts[b]++;
   }
   const n = width * height;
   return sums.map((s, b) => (counts[b] ? s / counts[b] / n : 0));
+}
+
+/** Mean power per band of a spectrum, per texel of the image it came from. */
+function bandPowers(re: Float64Array, im: Float64Array, width: number, height: number, fmin: number): Float64Array {
+  const power = new Float64Array(re.length);
+  for (let i = 0; i < power.length; i++) power[i] = re[i] * re[i] + im[i] * im[i];
+  return bandMeans(power, width, height, fmin);
 }
 
 /** Mean power per band of a plane, mean removed, Hann-windowed (as the eval's spectrum), per texel. */
@@ -190,39 +198,13 @@ function windowedBandsFromSpectrum(cre: Float64Array, cim: Float64Array, width: 
 
 /**
  * The Hann-windowed band powers AVERAGED OVER EVERY CYCLIC SHIFT of the image, from its cyclic spectrum: the
- * power per bin smoothed by the window's power kernel [1/16, 1/4, 1/16] per axis (the cross terms of
- * windowedBandsFromSpectrum average out; DC zeroed = mean removed). The same at every shift: a tiling
+ * power per bin smoothed by the window's power kernel (shiftAveragedPower, shared with the eval's metric; the
+ * cross terms of windowedBandsFromSpectrum average out). The same at every shift: a tiling
  * exemplar whose panel frame lies on its edge is not read with the frame damped (the one-origin window
  * damps it, and the filter then took the frame's power out of variants where it lies inside).
  */
 function shiftAveragedBands(cre: Float64Array, cim: Float64Array, width: number, height: number, fmin: number): Float64Array {
-  const power = new Float64Array(cre.length);
-  for (let i = 1; i < power.length; i++) power[i] = cre[i] * cre[i] + cim[i] * cim[i];
-  const rows = new Float64Array(power.length);
-  for (let y = 0; y < height; y++) {
-    const o = y * width;
-    for (let x = 0; x < width; x++) {
-      const a = o + (x === 0 ? width - 1 : x - 1);
-      const b = o + (x === width - 1 ? 0 : x + 1);
-      rows[o + x] = 0.25 * power[o + x] + 0.0625 * (power[a] + power[b]);
-    }
-  }
-  const sums = new Float64Array(SPECTRUM_MATCH_BANDS);
-  const counts = new Float64Array(SPECTRUM_MATCH_BANDS);
-  const { band } = binGeometry(width, height, fmin);
-  for (let y = 0; y < height; y++) {
-    const o = y * width;
-    const oa = (y === 0 ? height - 1 : y - 1) * width;
-    const ob = (y === height - 1 ? 0 : y + 1) * width;
-    for (let x = 0; x < width; x++) {
-      const bnd = band[o + x];
-      if (bnd < 0) continue;
-      sums[bnd] += 0.25 * rows[o + x] + 0.0625 * (rows[oa + x] + rows[ob + x]);
-      counts[bnd]++;
-    }
-  }
-  const n = width * height;
-  return sums.map((v, b) => (counts[b] ? v / counts[b] / n : 0));
+  return bandMeans(shiftAveragedPower(cre, cim, width, height), width, height, fmin);
 }
 
 /** The band powers of a luma plane's cyclic spectrum the way `ref` reads them. */

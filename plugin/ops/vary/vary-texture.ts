@@ -166,12 +166,14 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
   const height = options.height ?? lead.height;
   const exemplarTiles = tiles(lead);
   const outputTiles = options.tile ?? exemplarTiles;
+  // Both tile: period cells apply, and the spectrum filter and the check read at no particular origin.
+  const bothTile = exemplarTiles && outputTiles;
   const detected = options.lattice === 'off' ? undefined : oneDirectionOnNonTiling(detectLattice(lead), exemplarTiles);
   // Designed panels in bands: moves across the bands locked (bands.ts), on request only.
   const lattice = !options.lockBands || options.lattice === 'off' || !exemplarTiles ? detected : lockBands(detected, bandedAxis(lead), lead.width, lead.height);
   const variation = options.variation ?? 0.5;
   // A large lattice cell (2x2 copies of one tile): grow a new cell and repeat it (period-cell.ts).
-  const cell = outputTiles && exemplarTiles ? periodCell(lattice, lead.width, lead.height, width, height) : undefined;
+  const cell = bothTile ? periodCell(lattice, lead.width, lead.height, width, height) : undefined;
   const source = cell ? cropCell(maps, cell) : maps;
   // An exemplar whose cells differ (wear, mottling across the grid): each output cell reads a random exemplar cell.
   const cellsDiffer = !!cell && cellResidualShare(lead, cell) > CELL_RESIDUAL_MIN;
@@ -191,7 +193,7 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
     }
     if (options.spectrumMatch !== false) {
       // Read as eval-vary reads them: shift-averaged where the exemplar and the output both tile.
-      if (!spectra.has(i)) spectra.set(i, spectrumReference(m.image, exemplarTiles && outputTiles));
+      if (!spectra.has(i)) spectra.set(i, spectrumReference(m.image, bothTile));
       image = matchSpectrum(image, spectra.get(i)!);
     }
     return image;
@@ -221,6 +223,6 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
     nccs.push(leadImage ? ncc : undefined);
     variants.push({ index: k, coords, maps: maps.map((m, i) => ({ slot: m.slot, kind: m.kind, image: (i === 0 && leadImage) || finish(i, coords) })) });
   }
-  const check = options.check === false ? undefined : selfCheck(lead, variants.map((v) => v.maps[0].image), nccs, detected, exemplarTiles && outputTiles);
+  const check = options.check === false ? undefined : selfCheck(lead, variants.map((v) => v.maps[0].image), nccs, detected, bothTile);
   return { variants, exemplarTiles, outputTiles, lattice, check };
 }
