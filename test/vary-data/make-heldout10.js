@@ -21,8 +21,12 @@
  * The rule:
  *   1. candidates: every png/jpg directly in `usr/share/games/supertuxkart/data/textures/` (not its `deprecated/`
  *      or `skybox/` folders);
- *   2. minus maps and what is not a surface material, by stem: set 9's map suffixes (MAP_STEM) plus SuperTuxKart's
- *      `_colormask` / `_colourmask` masks; skies and clouds (`sky`, `cloud` in the stem); and cut-outs: images
+ *   2. minus maps and what is not a surface material, by stem: set 9's map suffixes (MAP_STEM) except `_a`, plus
+ *      SuperTuxKart's `_colormask` / `_colourmask` masks (in this package `_a` / `_b` / `_c` name a material's
+ *      variants, `stk_generic_brickA` / `stk_emptyPanel_a` / `_b`, with maps `<stem>_Normal` and `<stem>_gloss`;
+ *      its alpha masks are `_alpha` / `_mask`); skies and clouds (`sky`, `cloud` in the stem); set 7's categories of
+ *      what is not a material (`logo`, `banner`, `decal`, `symbol`, `sign`, `flag` in the stem); kart and character
+ *      parts (`kart`, `tux` in the stem: UV atlases whose plain borders can pass the tiling test); and cut-outs: images
  *      whose alpha is below 250 on more than 1 % of the texels (foliage, sprites, decals: drawn over something,
  *      not a material that repeats);
  *   3. minus anything in sets 1-9: (a) by name, a stem equal to the name of a texture in a committed set table or
@@ -34,12 +38,19 @@
  *      is for materials that repeat across a level, and in this folder what does not tile is a UV atlas
  *      (characters, karts, props) or an effect image;
  *   6. written as the centre 256x256 crop (as sets 3-9), which must not be flat per channel (largest channel std
- *      >= 8), with the texture's `_nm` normal map (SuperTuxKart's suffix), when it has one, as `<name>_n.png`,
- *      cropped the same way;
+ *      >= 8), with the texture's normal map (SuperTuxKart's `<stem>_Normal` or `<stem>_nm`) as `<name>_n.png` and
+ *      its `<stem>_gloss` data map as `<name>_gloss.png`, when they exist at the texture's size, cropped the same way;
  *   7. the first 16 by sha1("supertuxkart-data/<path in package>"). No hand-picking; the manifest records what
  *      each step removed.
  *
- * Output: OUT/stk__<name>.png (+ stk__<name>_n.png) and manifest.json.
+ * Amended before anything was scored: the first run (same day, picks only, nothing scored or looked at beyond
+ * the manifest) used set 9's MAP_STEM unchanged, whose `_a` (an alpha-mask suffix in the older packages) removed
+ * 263 of SuperTuxKart's 383 `stk_*` materials as "maps", and kept only `_nm` normal maps, of which none matched a
+ * pick. Both were bugs of the rule against this package's naming. The second run's picks (again only the
+ * manifest's names) held a stop sign, a flag and a kart wheel, which pass the tiling test on their plain borders:
+ * set 7's not-a-material categories and kart/character parts were added. Nothing else changed; nothing was scored.
+ *
+ * Output: OUT/stk__<name>.png (+ stk__<name>_n.png, stk__<name>_gloss.png) and manifest.json.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -54,7 +65,10 @@ const GAME_ROOT = 'usr/share/games/supertuxkart';
 const TEXTURES = `${GAME_ROOT}/data/textures`;
 const OLDER = ['nexuiz-textures', 'openarena-081-textures', 'cube2-data', 'extremetuxracer-data', 'scorched3d-data'];
 const MASK_STEM = /_colou?rmask$/i;
+/** Set 9's map suffixes without `_a` (a material variant letter in this package, not an alpha mask). */
+const MAP_STEM_10 = new RegExp(MAP_STEM.source.replace('|mask|alpha|a|', '|mask|alpha|'), MAP_STEM.flags);
 const NOT_MATERIAL = /sky|cloud/i;
+const NOT_MATERIAL_7 = /logo|banner|decal|symbol|sign|flag|kart|tux/i;
 const CUTOUT_SHARE = 0.01;
 
 /** Names of sets 1-9: set 9's rule (committed tables + set 8's manifest) plus set 9's manifest. */
@@ -124,8 +138,9 @@ async function main() {
   const candidates = [];
   for (const f of files) {
     const stem = path.basename(f).replace(/\.[^.]+$/, '');
-    if (MAP_STEM.test(stem) || MASK_STEM.test(stem)) { why(f, 'map or mask (suffix)'); continue; }
+    if (MAP_STEM_10.test(stem) || MASK_STEM.test(stem)) { why(f, 'map or mask (suffix)'); continue; }
     if (NOT_MATERIAL.test(stem)) { why(f, 'sky / cloud'); continue; }
+    if (NOT_MATERIAL_7.test(stem)) { why(f, 'logo / sign / flag / kart or character part'); continue; }
     let cut;
     try { cut = await cutoutShare(f); } catch { why(f, 'unreadable'); continue; }
     if (cut > CUTOUT_SHARE) { why(f, 'cut-out (alpha < 250 on > 1 %)'); continue; }
@@ -186,15 +201,16 @@ async function main() {
     const name = `stk__${c.stem}.png`;
     await col.toFile(path.join(out, name));
     const item = { texture: name, source: c.rel, sha1: sha1File(c.f), licence: licenceOf(path.relative(path.join(root, GAME_ROOT), c.f).replace(/\\/g, '/')), maxChannelStd: Math.round(std * 10) / 10 };
-    const nm = fs.readdirSync(dir).find((n) => n.toLowerCase().replace(/\.[^.]+$/, '') === `${c.stem.toLowerCase()}_nm`);
-    if (nm) {
-      const nmFile = path.join(dir, nm);
-      const m = await sharp(nmFile).metadata();
-      const cm = await sharp(c.f).metadata();
-      if (m.width === cm.width && m.height === cm.height) {
-        await (await centre(nmFile, 3)).toFile(path.join(out, `stk__${c.stem}_n.png`));
-        item.normal = { source: `${PACKAGE}/${path.relative(root, nmFile).replace(/\\/g, '/')}`, sha1: sha1File(nmFile) };
-      }
+    const lower = fs.readdirSync(dir).map((n) => [n.toLowerCase().replace(/\.[^.]+$/, ''), n]);
+    const cm = await sharp(c.f).metadata();
+    for (const [suffixes, out10, slot] of [[['_normal', '_nm'], '_n', 'normal'], [['_gloss'], '_gloss', 'gloss']]) {
+      const hit = suffixes.map((sfx) => lower.find(([l]) => l === `${c.stem.toLowerCase()}${sfx}`)).find(Boolean);
+      if (!hit) continue;
+      const mapFile = path.join(dir, hit[1]);
+      const m = await sharp(mapFile).metadata();
+      if (m.width !== cm.width || m.height !== cm.height) continue;
+      await (await centre(mapFile, 3)).toFile(path.join(out, `stk__${c.stem}${out10}.png`));
+      item[slot] = { source: `${PACKAGE}/${path.relative(root, mapFile).replace(/\\/g, '/')}`, sha1: sha1File(mapFile) };
     }
     items.push(item);
   }
@@ -202,7 +218,7 @@ async function main() {
   for (const r of removed.values()) removedCounts[r] = (removedCounts[r] || 0) + 1;
   const manifest = {
     packages: [{ package: `${PACKAGE} ${packageVersion(root, PACKAGE)} (Debian)`, licence: `per file (each item's licence); usr/share/doc/${PACKAGE}/copyright in the package` }],
-    rule: 'SET 10 (fresh, session 24): Debian supertuxkart-data data/textures/ (top folder); minus maps/masks (set 9 suffixes + _colormask), sky/cloud stems, cut-outs (alpha < 250 on > 1 %); minus set 1-9 names and anything the set 1-9 packages ship (same bytes or 16x16 thumbnail within 2 levels); minus copies in the pool; >= 256 px; the whole image tiles (vary tiles()); centre 256x256 not flat per channel (max channel std >= 8), _nm normal sibling as _n; first 16 by sha1(package/path)',
+    rule: 'SET 10 (fresh, session 24): Debian supertuxkart-data data/textures/ (top folder); minus maps/masks (set 9 suffixes + _colormask), sky/cloud stems, logo/banner/decal/symbol/sign/flag and kart/tux stems, cut-outs (alpha < 250 on > 1 %); minus set 1-9 names and anything the set 1-9 packages ship (same bytes or 16x16 thumbnail within 2 levels); minus copies in the pool; >= 256 px; the whole image tiles (vary tiles()); centre 256x256 not flat per channel (max channel std >= 8), _Normal/_nm normal sibling as _n and _gloss as _gloss; `_a` is a variant letter here, not a mask; first 16 by sha1(package/path)',
     listed: files.length,
     removed: removedCounts,
     pool: pool.length,
