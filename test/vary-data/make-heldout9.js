@@ -217,4 +217,5 @@ async function main() {
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));
   process.stdout.write(`${items.length} textures -> ${out} (pool ${pool.length})\n`);
 }
-main().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });
+module.exports = { MAP_STEM, FLAT_STD, packageVersion, earlierNames, sameThumb, maxChannelStd };
+if (require.main === module) main().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });
