@@ -15,6 +15,7 @@
  * Only exact repeats (cells alike) and tiling exemplars take this path; axis-aligned grids stay period-cell.ts's.
  */
 
+import { cropImage } from '../../metrics/texture-stats';
 import type { RawImage } from '../../types';
 import { CELL_RESIDUAL_MIN, CELL_SHARE, cellResidualShare } from './period-cell';
 import type { CoordinateMap, Lattice, VaryMap } from './types';
@@ -91,17 +92,7 @@ export function skewedCell(lattice: Lattice, lead: RawImage, outWidth: number, o
 
 /** The maps of a set as the sheared cell at the origin: an ordinary p × q torus (any cell will do). */
 export function shearedCell(maps: VaryMap[], cell: SkewedCell): VaryMap[] {
-  return maps.map((m) => {
-    const { width, channels } = m.image;
-    const data = new Uint8Array(cell.width * cell.height * channels);
-    for (let v = 0; v < cell.height; v++) {
-      for (let u = 0; u < cell.width; u++) {
-        const s = (v * width + mod(u + cell.shear * v, width)) * channels;
-        data.set(m.image.data.subarray(s, s + channels), (v * cell.width + u) * channels);
-      }
-    }
-    return { ...m, image: { ...m.image, width: cell.width, height: cell.height, data } };
-  });
+  return maps.map((m) => ({ ...m, image: cropImage(shearImage(m.image, cell.shear), 0, 0, cell.width, cell.height) }));
 }
 
 /**
