@@ -78,7 +78,10 @@ function earlierNames() {
     const stem = file.replace(/\.[^.]+$/, '').toLowerCase();
     names.add(stem.includes('__') ? stem.split('__').pop() : stem);
   };
-  for (const f of fs.readdirSync(here).filter((n) => /^eval-vary-heldout\d*(-.*)?\.txt$/.test(n))) {
+  // Sets 1-8 only (`eval-vary-heldout.txt` is set 1): read at HEAD, later sets' tables would drop set 9's own picks
+  // (and set 10's, whose rule calls this too and takes set 9's names from its manifest).
+  const setOf = (n) => Number(/^eval-vary-heldout(\d*)/.exec(n)[1] || 1);
+  for (const f of fs.readdirSync(here).filter((n) => /^eval-vary-heldout\d*(-.*)?\.txt$/.test(n) && setOf(n) <= 8)) {
     for (const line of fs.readFileSync(path.join(here, f), 'utf8').split('\n')) {
       const m = /^(\S+\.(?:png|jpe?g|tga)) \d+x\d+ \[/.exec(line);
       if (m) add(m[1]);

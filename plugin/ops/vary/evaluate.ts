@@ -3,7 +3,8 @@
  * with CNN-free statistics (plugin/metrics/texture-stats). Every method makes `count` variants of each
  * set at the exemplar's size, tiling; per texture:
  * - fidelity (colour SW, power spectrum, random-filter Gram) of each variant vs the exemplar, mean over
- *   variants; FLOOR = the same distances between the left and right halves of the exemplar; CEILING =
+ *   variants; FLOOR = the same distances between the left and right halves of the exemplar (where those are
+ *   the same texels moved, a two-tile checkerboard: the halves of one fundamental cell, floor-crops.ts); CEILING =
  *   between the exemplar and another texture of the folder (ceilingIndex). Images that tile (the variants,
  *   a tiling exemplar) are read on the torus — wrap-around Gram windows at every pyramid phase, the Hann-windowed
  *   spectrum averaged over every cyclic shift — so a cyclic shift does not move their figures (evalGram, fidelityTo);
@@ -17,7 +18,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   copiedShare,
-  cropImage,
   gramDistanceOf,
   gramMatrices,
   maxCyclicNcc,
@@ -28,6 +28,7 @@ import {
 } from '../../metrics/texture-stats';
 import type { RawImage } from '../../types';
 import { histogramBlend, shuffledTiles } from './baselines';
+import { floorCrops } from './floor-crops';
 import { readMapFile } from './map-files';
 import { remap } from './remap';
 import { findSiblings, isVariantName, mapSuffix } from './siblings';
@@ -157,13 +158,12 @@ export function fidelityTo(image: RawImage, ref: Pick<FidelityReference, 'image'
 
 /**
  * An exemplar as eval-vary's fidelity reference; its floor compares its left half with its right half
- * (crops: never tiling). The exemplar is read as tiling where it tiles (vary's own test, `tiles`).
+ * (crops: never tiling) — or, where those hold the same texels (a two-tile checkerboard), the two halves of one
+ * fundamental cell of the repeat (floor-crops.ts). The exemplar is read as tiling where it tiles (vary's own test, `tiles`).
  * @example const ref = fidelityReference(exemplar); fidelityTo(variant, ref).gram <= 2 * ref.floor.gram
  */
 export function fidelityReference(ex: RawImage): FidelityReference {
-  const half = Math.floor(ex.width / 2);
-  const left = cropImage(ex, 0, 0, half, ex.height);
-  const right = cropImage(ex, half, 0, half, ex.height);
+  const [left, right] = floorCrops(ex);
   const tiling = tiles(ex);
   const floor = fidelityTo(left, { image: right, gram: evalGram(right, false), tiles: false }, false);
   return { image: ex, tiles: tiling, gram: evalGram(ex, tiling), floor };

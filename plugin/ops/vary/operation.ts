@@ -123,7 +123,7 @@ function safeName(s: string): string {
 export const vary: AssetOperation<VaryRule, VarySettings> = {
   key: 'vary',
   shape: 'asset',
-  version: '7', // 2: issue 10's later layouts (random-phase guide, novelty check on every layout); 3: colour maps re-matched to the exemplar's colours (colour-match.ts); 4: colour maps' radial power spectrum re-matched to the exemplar's (spectrum-match.ts); 5: a one-period lattice on a non-tiling exemplar falls back to free synthesis (vary-texture.ts); 6: period cells of an exemplar whose cells differ read random exemplar cells (period-cell.ts); 7: a tiling exemplar's spectrum target is read at no particular origin (spectrum-match.ts) — re-derive earlier variants
+  version: '8', // 2: issue 10's later layouts (random-phase guide, novelty check on every layout); 3: colour maps re-matched to the exemplar's colours (colour-match.ts); 4: colour maps' radial power spectrum re-matched to the exemplar's (spectrum-match.ts); 5: a one-period lattice on a non-tiling exemplar falls back to free synthesis (vary-texture.ts); 6: period cells of an exemplar whose cells differ read random exemplar cells (period-cell.ts); 7: a tiling exemplar's spectrum target is read at no particular origin (spectrum-match.ts); 8: an exact repeat on a skewed lattice (a two-tile checkerboard) grows a sheared period cell (skewed-cell.ts) — re-derive earlier variants
   schema: {
     description: 'Tileable variations of each texture set: glTF materials get KHR_materials_variants, standalone textures <stem>-v<k> files with their map siblings; false turns it off.',
     oneOf: [

@@ -23,6 +23,7 @@ import { makePlan } from './plan';
 import { remap } from './remap';
 import { matchSpectrum, spectrumReference, type SpectrumReference } from './spectrum-match';
 import { selfCheck } from './self-check';
+import { repeatSkewedCell, shearedCell, skewedCell } from './skewed-cell';
 import { synthesizeCoordinates } from './synthesize';
 import type { CoordinateMap, Lattice, VaryMap, VaryOptions, VaryResult, Variant } from './types';
 
@@ -106,12 +107,12 @@ export const NOVELTY_LIMIT = 0.55;
  * where the lattice is fine (11-px slats) a big block moved by a step is the exemplar again (set 3:
  * walltek3, grt_rst1 at 0.60 with one layout, under 0.6 with another). So the finished variant's luma is
  * checked (after a period cell is repeated): over NOVELTY_LIMIT, another layout — for a guided plan one
- * more guide draw, then independent blocks; otherwise two more seeds — and the first under the limit is
- * kept, else the least correlated.
+ * more guide draw, then independent blocks; otherwise two more seeds, or the `last` plan when given — and the
+ * first under the limit is kept, else the least correlated.
  */
-function novelLayout(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap, place: (coords: CoordinateMap) => CoordinateMap, finish: (coords: CoordinateMap) => RawImage): { coords: CoordinateMap; leadImage?: RawImage; ncc: number } {
+function novelLayout(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap, place: (coords: CoordinateMap) => CoordinateMap, finish: (coords: CoordinateMap) => RawImage, last?: ReturnType<typeof makePlan>): { coords: CoordinateMap; leadImage?: RawImage; ncc: number } {
   const reseed = (salt: number) => ({ ...plan, seed: Math.floor(hashRandom(plan.seed, salt, 0, 0) * 2147483647) });
-  const attempts = plan.guide ? [plan, reseed(91), { ...plan, guide: undefined }] : [plan, reseed(91), reseed(92)];
+  const attempts = plan.guide ? [plan, reseed(91), { ...plan, guide: undefined }] : [plan, reseed(91), last ?? reseed(92)];
   let best: { coords: CoordinateMap; leadImage?: RawImage; ncc: number } | undefined;
   for (const attempt of attempts) {
     const coords = place(synthesizeCoordinates(exemplar, attempt));
@@ -174,11 +175,14 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
   const variation = options.variation ?? 0.5;
   // A large lattice cell (2x2 copies of one tile): grow a new cell and repeat it (period-cell.ts).
   const cell = bothTile ? periodCell(lattice, lead.width, lead.height, width, height) : undefined;
-  const source = cell ? cropCell(maps, cell) : maps;
+  // An exact repeat on a skewed lattice (a two-tile checkerboard): the same, in sheared coordinates (skewed-cell.ts).
+  const skew = bothTile && !cell && lattice ? skewedCell(lattice, lead, width, height) : undefined;
+  const grown = cell ?? skew;
+  const source = skew ? shearedCell(maps, skew) : cell ? cropCell(maps, cell) : maps;
   // An exemplar whose cells differ (wear, mottling across the grid): each output cell reads a random exemplar cell.
   const cellsDiffer = !!cell && cellResidualShare(lead, cell) > CELL_RESIDUAL_MIN;
   // In a cell the cell grid itself is the lattice: coarse levels keep the cell's layout, fine levels vary it.
-  const sourceLattice = cell ? { a: [cell.width, 0] as [number, number], b: [0, cell.height] as [number, number], strength: lattice!.strength } : lattice;
+  const sourceLattice = grown ? { a: [grown.width, 0] as [number, number], b: [0, grown.height] as [number, number], strength: lattice!.strength } : lattice;
   // Colour maps are re-matched to their exemplar's colour distribution (colour-match.ts), unless off.
   const palettes = new Map<number, ColourPalette>();
   // ... and then their radial power spectrum (spectrum-match.ts), unless off.
@@ -202,23 +206,31 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
   const nccs: (number | undefined)[] = [];
   let exemplar: ReturnType<typeof buildExemplar> | undefined;
   for (let k = 1; k <= count; k++) {
-    const plan = makePlan({
+    const planInput = {
       exemplarWidth: source[0].image.width,
       exemplarHeight: source[0].image.height,
-      width: cell ? cell.width : width,
-      height: cell ? cell.height : height,
+      width: grown ? grown.width : width,
+      height: grown ? grown.height : height,
       variation,
       seed: Math.floor(hashRandom(seed, 77, k, 0) * 2147483647),
       wrapOutput: outputTiles,
       lattice: sourceLattice,
-      freeBelow: cell ? cellFreeLevels(cell, variation) : undefined,
-      rollFree: !!cell || lattice !== detected,
+      freeBelow: grown ? cellFreeLevels(grown, variation) : undefined,
+      rollFree: !!grown || lattice !== detected,
       layout: options.layout,
-    });
-    if (!exemplar || exemplar.stack.length <= plan.levels) exemplar = buildExemplar(source, plan.levels, exemplarTiles);
+    };
+    const plan = makePlan(planInput);
+    // A skewed cell whose own layout comes back a near-copy twice is grown freely, as an organic exemplar
+    // (the guide, no lattice): an organic ground repeated on a checkerboard has no design inside the cell to keep
+    // (held-out set 9, seen: ice shore 0.84 with the cell's layout kept, 0.18 grown freely).
+    const free = skew ? makePlan({ ...planInput, lattice: undefined, freeBelow: undefined, seed: Math.floor(hashRandom(planInput.seed, 92, 0, 0) * 2147483647) }) : undefined;
+    const levels = Math.max(plan.levels, free?.levels ?? 0);
+    if (!exemplar || exemplar.stack.length <= levels) exemplar = buildExemplar(source, levels, exemplarTiles);
     const sources = cellsDiffer ? cellSources(cell!, lead.width, lead.height, width, height, plan.seed) : undefined;
-    const place = cell ? (c: CoordinateMap) => repeatCell(c, width, height, sources) : (c: CoordinateMap) => c;
-    const { coords, leadImage, ncc } = novelLayout(exemplar, plan, maps[0], place, (c) => finish(0, c));
+    const place = skew
+      ? (c: CoordinateMap) => repeatSkewedCell(c, skew, width, height, lead.width)
+      : cell ? (c: CoordinateMap) => repeatCell(c, width, height, sources) : (c: CoordinateMap) => c;
+    const { coords, leadImage, ncc } = novelLayout(exemplar, plan, maps[0], place, (c) => finish(0, c), free);
     // The NCC measured the finished lead map only when it looked at the whole of it.
     nccs.push(leadImage ? ncc : undefined);
     variants.push({ index: k, coords, maps: maps.map((m, i) => ({ slot: m.slot, kind: m.kind, image: (i === 0 && leadImage) || finish(i, coords) })) });
