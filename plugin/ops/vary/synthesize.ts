@@ -226,14 +226,6 @@ function correct(map: CoordinateMap, level: number, passes: number, plan: Synthe
   }
 }
 
-function sharedFloats(n: number): Float32Array {
-  return new Float32Array(new SharedArrayBuffer(n * 4));
-}
-
-function sharedBytes(n: number): Uint8Array {
-  return new Uint8Array(new SharedArrayBuffer(n));
-}
-
 function sharedInts(a: Int32Array): Int32Array {
   const out = new Int32Array(new SharedArrayBuffer(a.byteLength));
   out.set(a);
@@ -243,16 +235,17 @@ function sharedInts(a: Int32Array): Int32Array {
 /**
  * `correct` over several threads (vary-threads.ts), the same result byte for byte: the tables of
  * every exemplar texel are filled first (Q by exemplar rows, then the features, which read other rows'
- * Q), then each parity sub-pass runs in bands of output rows.
+ * Q), then each parity sub-pass runs in bands of output rows. The tables reuse the threads' buffers:
+ * with the fill flags cleared, every table and feature is written again before it is read.
  */
 function correctSplit(map: CoordinateMap, level: number, passes: number, plan: SynthesisPlan, ex: Exemplar, threads: VaryThreads): void {
   const h = 1 << level;
   const texels = ex.width * ex.height;
   const P = levelProjection(ex, level);
-  const Q = sharedFloats(texels * 9 * PCA_DIMS);
-  const qKnown = sharedBytes(texels);
-  const cache = sharedFloats(texels * PCA_DIMS);
-  const known = sharedBytes(texels);
+  const Q = new Float32Array(threads.buffer('Q', texels * 9 * PCA_DIMS * 4));
+  const qKnown = new Uint8Array(threads.buffer('qKnown', texels)).fill(0);
+  const cache = new Float32Array(threads.buffer('features', texels * PCA_DIMS * 4));
+  const known = new Uint8Array(threads.buffer('known', texels)).fill(0);
   const F = ex.stack[level];
   const grid = { width: ex.width, height: ex.height, channels: ex.channels, wrap: ex.wrap };
   const proj = new NeighbourProjections(F, texels, ex.channels, P, { Q, known: qKnown });

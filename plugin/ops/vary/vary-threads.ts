@@ -58,6 +58,7 @@ function workerFile(): string | undefined {
 
 export class VaryThreads {
   private closed = false;
+  private readonly buffers = new Map<string, SharedArrayBuffer>();
 
   private constructor(private readonly helpers: Helper[]) {}
 
@@ -114,10 +115,25 @@ export class VaryThreads {
     this.wait();
   }
 
+  /**
+   * A SharedArrayBuffer of `bytes` kept for the rest of the call under `key`: the same one again for the
+   * next step that asks (one set of correction tables for every split level, instead of 75 MB more per
+   * level for a 512² exemplar that the worker's heap would keep until it happened to collect).
+   * Its contents are whatever the last user left.
+   */
+  buffer(key: string, bytes: number): SharedArrayBuffer {
+    const had = this.buffers.get(key);
+    if (had && had.byteLength === bytes) return had;
+    const made = new SharedArrayBuffer(bytes);
+    this.buffers.set(key, made);
+    return made;
+  }
+
   /** Ends the workers (their threads stop; nothing keeps the process alive meanwhile). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.buffers.clear();
     for (const h of this.helpers) {
       h.errors.close();
       void h.worker.terminate().catch(() => undefined);
