@@ -38,7 +38,7 @@ async function workersGone(): Promise<number> {
 }
 
 describe('vary on several threads', () => {
-  // Three threads too: their bands start on odd rows (256 / 3), where a sub-pass's row parity must be kept.
+  // Bands (8 per thread: 256 / 16, 256 / 24 rows) start on odd rows too, where a sub-pass's row parity must be kept.
   it.each([
     ['stones, 3 maps, tiling, guided, 2 variants', stones, { count: 2, seed: 3, width: 256, height: 256 }],
     ['stones, non-tiling output 320x256', stones, { count: 1, seed: 5, width: 320, height: 256, tile: false }],
@@ -66,7 +66,7 @@ describe('vary on several threads', () => {
     expect(threads).toBeDefined();
     try {
       // A table fill before any level was sent: the worker throws.
-      expect(() => threads.split(8, (rows) => ({ kind: 'fill-q', rows }), () => undefined)).toThrow(/^vary: a worker thread failed: fill-q before any level$/);
+      expect(() => threads.together([{ kind: 'fill-q', rows: [0, 8] }], () => undefined)).toThrow(/^vary: a worker thread failed: fill-q before any level$/);
     } finally {
       threads.close();
     }

@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { packageRoot } from '../../engine/model-source';
-import type { ThreadTask } from './vary-worker';
+import type { BandTask, ThreadTask } from './vary-worker';
 
 /** Slots of a worker's control block (Int32Array on a SharedArrayBuffer). */
 export const CONTROL = { done: 0, failed: 1, exited: 2, size: 4 } as const;
@@ -37,6 +37,9 @@ export function liveVaryWorkers(): number {
 export function varyWorkerTasks(): number {
   return counters.tasks;
 }
+
+/** Bands per thread in `split`: enough for a fast thread to take over a slow one's, few enough to cost nothing. */
+const CHUNKS_PER_THREAD = 8;
 
 interface Helper {
   worker: Worker;
@@ -58,6 +61,8 @@ function workerFile(): string | undefined {
 
 export class VaryThreads {
   private closed = false;
+  /** The next band to take in `split` (shared with the workers). */
+  private readonly next = new Int32Array(new SharedArrayBuffer(4));
   private readonly buffers = new Map<string, SharedArrayBuffer>();
 
   private constructor(private readonly helpers: Helper[]) {}
@@ -96,14 +101,17 @@ export class VaryThreads {
   }
 
   /**
-   * Splits rows [0, n) into `count` contiguous bands: worker i gets band i + 1 as `task(band)`, this
-   * thread runs band 0 as `here(from, to)`; returns when all are done.
+   * Splits rows [0, n) into bands (CHUNKS_PER_THREAD per thread) that the threads take in turn from a
+   * shared counter — a worker as `task(band)`, this thread as `here(from, to)` — so a slower thread (a
+   * worker's code starts JIT-cold in every call; other processes) takes fewer; returns when all are done.
+   * Which thread runs a band does not change its result.
    */
-  split(n: number, task: (rows: [number, number]) => ThreadTask, here: (from: number, to: number) => void): void {
-    const bands = this.count;
-    const edge = (b: number) => Math.floor((n * b) / bands);
-    this.helpers.forEach((h, i) => this.post(h, task([edge(i + 1), edge(i + 2)])));
-    here(0, edge(1));
+  split(n: number, task: (rows: [number, number]) => BandTask, here: (from: number, to: number) => void): void {
+    const chunks = Math.min(n, this.count * CHUNKS_PER_THREAD);
+    const edge = (c: number) => Math.floor((n * c) / chunks);
+    Atomics.store(this.next, 0, 0);
+    for (const h of this.helpers) this.post(h, { kind: 'bands', n, chunks, next: this.next, task: task([0, 0]) });
+    for (let c = Atomics.add(this.next, 0, 1); c < chunks; c = Atomics.add(this.next, 0, 1)) here(edge(c), edge(c + 1));
     this.wait();
   }
 

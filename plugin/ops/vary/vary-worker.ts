@@ -25,9 +25,8 @@ export interface LevelTask {
   h: number;
 }
 
-/** Row bands are [from, to). */
-export type ThreadTask =
-  | LevelTask
+/** Steps split by bands of rows [from, to). */
+export type BandTask =
   /** Q tables of exemplar rows (correct-pass.ts). */
   | { kind: 'fill-q'; rows: [number, number] }
   /** Features of exemplar rows (all Q tables filled). */
@@ -36,7 +35,16 @@ export type ThreadTask =
   | { kind: 'sub-pass'; width: number; height: number; x: Int32Array; y: Int32Array; sub: number; wrapOut: boolean; rows: [number, number] }
   /** The exemplar stack's blur passes (blur.ts). */
   | { kind: 'blur-h'; src: Float32Array; tmp: Float32Array; shape: BlurShape; rows: [number, number] }
-  | { kind: 'blur-v'; tmp: Float32Array; out: Float32Array; shape: BlurShape; rows: [number, number] }
+  | { kind: 'blur-v'; tmp: Float32Array; out: Float32Array; shape: BlurShape; rows: [number, number] };
+
+export type ThreadTask =
+  | LevelTask
+  | BandTask
+  /**
+   * Bands of rows [0, n) cut in `chunks`, taken in turn from the shared counter `next` (vary-threads.ts
+   * `split`), each run as `task` with its rows.
+   */
+  | { kind: 'bands'; n: number; chunks: number; next: Int32Array; task: BandTask }
   /** A whole 2-D FFT in place (shared planes). */
   | { kind: 'fft2d'; re: Float64Array; im: Float64Array; width: number; height: number; inverse: boolean };
 
@@ -63,6 +71,13 @@ function run(task: ThreadTask): void {
     case 'blur-h': return blurRowsH(task.src, task.tmp, task.shape, task.rows[0], task.rows[1]);
     case 'blur-v': return blurRowsV(task.tmp, task.out, task.shape, task.rows[0], task.rows[1]);
     case 'fft2d': return fft2d({ re: task.re, im: task.im }, task.width, task.height, task.inverse);
+    case 'bands': {
+      const { n, chunks, next } = task;
+      for (let c = Atomics.add(next, 0, 1); c < chunks; c = Atomics.add(next, 0, 1)) {
+        run({ ...task.task, rows: [Math.floor((n * c) / chunks), Math.floor((n * (c + 1)) / chunks)] });
+      }
+      return;
+    }
     default: break;
   }
   if (!level) throw new Error(`${task.kind} before any level`);
