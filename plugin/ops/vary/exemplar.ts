@@ -9,7 +9,9 @@
  * variance and weighted (colour 1, normal 1, data 0.5), so no map dominates by its value range.
  */
 
+import { blurRowsH, blurRowsV, type BlurShape } from './blur';
 import type { VaryMap } from './types';
+import type { VaryThreads } from './vary-threads';
 
 export interface Exemplar {
   width: number;
@@ -63,52 +65,38 @@ export function featureImage(maps: VaryMap[]): { data: Float32Array; channels: n
   return { data, channels };
 }
 
-/** One separable [1 4 6 4 1]/16 blur with taps `step` texels apart (à trous), wrapping or clamping. */
-function blurStep(src: Float32Array, width: number, height: number, channels: number, step: number, wrap: boolean): Float32Array {
-  const taps = [1 / 16, 4 / 16, 6 / 16, 4 / 16, 1 / 16];
-  const index = (n: number): Int32Array => {
-    const t = new Int32Array(n * 5);
-    for (let v = 0; v < n; v++) {
-      for (let k = 0; k < 5; k++) {
-        const w = v + (k - 2) * step;
-        t[v * 5 + k] = wrap ? ((w % n) + n) % n : w < 0 ? 0 : w >= n ? n - 1 : w;
-      }
-    }
-    return t;
-  };
-  const ix = index(width);
-  const iy = index(height);
-  const C = channels;
-  const tmp = new Float32Array(src.length);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      const o = (row + x) * C;
-      for (let t = 0; t < 5; t++) {
-        const s = (row + ix[x * 5 + t]) * C;
-        const w = taps[t];
-        for (let c = 0; c < C; c++) tmp[o + c] += w * src[s + c];
-      }
-    }
+/**
+ * One separable [1 4 6 4 1]/16 blur with taps `step` texels apart (à trous), wrapping or clamping; its two
+ * passes split by rows over `threads` when given (the same result: each row's sums are made alike).
+ */
+function blurStep(src: Float32Array, width: number, height: number, channels: number, step: number, wrap: boolean, threads?: VaryThreads): Float32Array {
+  const b: BlurShape = { width, height, channels, step, wrap };
+  const floats = (n: number) => (threads ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n));
+  const tmp = floats(src.length);
+  const out = floats(src.length);
+  if (!threads) {
+    blurRowsH(src, tmp, b, 0, height);
+    blurRowsV(tmp, out, b, 0, height);
+    return out;
   }
-  const out = new Float32Array(src.length);
-  const rowLen = width * C;
-  for (let y = 0; y < height; y++) {
-    const o = y * rowLen;
-    for (let t = 0; t < 5; t++) {
-      const s = iy[y * 5 + t] * rowLen;
-      const w = taps[t];
-      for (let i = 0; i < rowLen; i++) out[o + i] += w * tmp[s + i];
-    }
-  }
+  // src is shared too: every level after the first is a previous step's out.
+  const shared = src.buffer instanceof SharedArrayBuffer ? src : sharedCopy(src);
+  threads.split(height, (rows) => ({ kind: 'blur-h', src: shared, tmp, shape: b, rows }), (y0, y1) => blurRowsH(shared, tmp, b, y0, y1));
+  threads.split(height, (rows) => ({ kind: 'blur-v', tmp, out, shape: b, rows }), (y0, y1) => blurRowsV(tmp, out, b, y0, y1));
   return out;
 }
 
-/** Builds the exemplar's feature stack up to `levels` (level 0 unblurred). */
-export function buildExemplar(maps: VaryMap[], levels: number, wrap: boolean): Exemplar {
+function sharedCopy(a: Float32Array): Float32Array {
+  const out = new Float32Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+/** Builds the exemplar's feature stack up to `levels` (level 0 unblurred); the blurs split over `threads` when given. */
+export function buildExemplar(maps: VaryMap[], levels: number, wrap: boolean, threads?: VaryThreads): Exemplar {
   const { width, height } = maps[0].image;
   const { data, channels } = featureImage(maps);
   const stack = [data];
-  for (let l = 1; l <= levels; l++) stack.push(blurStep(stack[l - 1], width, height, channels, 1 << (l - 1), wrap));
+  for (let l = 1; l <= levels; l++) stack.push(blurStep(stack[l - 1], width, height, channels, 1 << (l - 1), wrap, threads));
   return { width, height, channels, stack, wrap };
 }

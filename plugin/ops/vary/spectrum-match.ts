@@ -29,6 +29,7 @@ import { fft2d } from '../../metrics/texture-stats/fft';
 import { shiftAveragedPower } from '../../metrics/texture-stats/power-spectrum';
 import type { RawImage } from '../../types';
 import { DETAIL_TOLERANCE, detailEnergy } from './detail-energy';
+import type { VaryThreads } from './vary-threads';
 
 /** Radial bands of the gain, log-spaced from the exemplar's lowest frequency to 0.5 cycles/texel. */
 export const SPECTRUM_MATCH_BANDS = 16;
@@ -292,13 +293,13 @@ function matchHistogram(values: Float64Array, target: Uint8Array | number[], str
  * filtered alike, then each mapped back onto its own histogram); alpha carried. The strongest filter the
  * grain guard accepts (STRENGTHS: the log gain scaled), else the variant unchanged.
  */
-export function matchSpectrum(variant: RawImage, ref: SpectrumReference): RawImage {
+export function matchSpectrum(variant: RawImage, ref: SpectrumReference, threads?: VaryThreads): RawImage {
   const far = (image: RawImage) => Math.abs(Math.log((imageDetail(image) + 1e-6) / (ref.detail + 1e-6)));
   const limit = far(variant) + Math.log(DETAIL_TOLERANCE);
   // The first round's transforms of the variant are the same at every strength: made once.
-  const first = forward(variant, ref.fmin, ref.tiling);
+  const first = forward(variant, ref.fmin, ref.tiling, threads);
   for (const strength of STRENGTHS) {
-    const out = filterRounds(variant, ref, strength, first);
+    const out = filterRounds(variant, ref, strength, first, threads);
     if (far(out) <= limit) return out;
   }
   return variant;
@@ -323,21 +324,42 @@ interface Forward {
   have: Float64Array;
 }
 
-function forward(current: RawImage, fmin: number, tiling: boolean): Forward {
+/** A plane for a transform: shared when the transforms are split over threads. */
+function plane(n: number, threads?: VaryThreads): Float64Array {
+  return threads ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n);
+}
+
+function planeCopy(a: Float64Array, threads?: VaryThreads): Float64Array {
+  const out = plane(a.length, threads);
+  out.set(a);
+  return out;
+}
+
+/** The 2-D FFTs of independent planes (the two colour pairs), in place; on two threads when given. */
+function fftPairs(pairs: { re: Float64Array; im: Float64Array }[], width: number, height: number, inverse: boolean, threads?: VaryThreads): void {
+  if (threads && pairs.length > 1 && pairs.length <= threads.count) {
+    const rest = pairs.slice(1).map(({ re, im }) => ({ kind: 'fft2d' as const, re, im, width, height, inverse }));
+    threads.together(rest, () => fft2d(pairs[0], width, height, inverse));
+    return;
+  }
+  for (const p of pairs) fft2d(p, width, height, inverse);
+}
+
+function forward(current: RawImage, fmin: number, tiling: boolean, threads?: VaryThreads): Forward {
   const { width, height, channels } = current;
   const n = width * height;
   const cc = channels >= 3 ? 3 : 1;
   const pairs: { re: Float64Array; im: Float64Array }[] = [];
   for (let c = 0; c < cc; c += 2) {
-    const re = new Float64Array(n);
-    const im = new Float64Array(n);
+    const re = plane(n, threads);
+    const im = plane(n, threads);
     for (let i = 0; i < n; i++) {
       re[i] = current.data[i * channels + c];
       if (c + 1 < cc) im[i] = current.data[i * channels + c + 1];
     }
-    fft2d({ re, im }, width, height);
     pairs.push({ re, im });
   }
+  fftPairs(pairs, width, height, false, threads);
   // The luma's cyclic spectrum from the channels' (linear): R̂ = (Z[k] + conj Z[−k])/2, Ĝ = (Z[k] − conj Z[−k])/2i.
   let lre: Float64Array;
   let lim: Float64Array;
@@ -367,13 +389,13 @@ function forward(current: RawImage, fmin: number, tiling: boolean): Forward {
 }
 
 /** `rounds` of filter + histogram at one strength; `first` is forward(variant), not modified (copied). */
-function filterRounds(variant: RawImage, ref: SpectrumReference, strength: number, first: Forward, rounds = SPECTRUM_ROUNDS): RawImage {
+function filterRounds(variant: RawImage, ref: SpectrumReference, strength: number, first: Forward, threads?: VaryThreads, rounds = SPECTRUM_ROUNDS): RawImage {
   const { width, height, channels } = variant;
   const n = width * height;
   const cc = channels >= 3 ? 3 : 1;
   let current = variant;
   for (let round = 0; round < rounds; round++) {
-    const { pairs, have } = round === 0 ? { pairs: first.pairs.map(({ re, im }) => ({ re: re.slice(), im: im.slice() })), have: first.have } : forward(current, ref.fmin, ref.tiling);
+    const { pairs, have } = round === 0 ? { pairs: first.pairs.map(({ re, im }) => ({ re: planeCopy(re, threads), im: planeCopy(im, threads) })), have: first.have } : forward(current, ref.fmin, ref.tiling, threads);
     const bandGain = new Float64Array(SPECTRUM_MATCH_BANDS);
     for (let b = 0; b < SPECTRUM_MATCH_BANDS; b++) {
       const g = have[b] > 0 && ref.power[b] > 0 ? Math.sqrt(ref.power[b] / have[b]) : 1;
@@ -383,9 +405,9 @@ function filterRounds(variant: RawImage, ref: SpectrumReference, strength: numbe
     const filtered: Float64Array[] = [];
     for (const { re, im } of pairs) {
       for (let i = 0; i < n; i++) { re[i] *= gain[i]; im[i] *= gain[i]; }
-      fft2d({ re, im }, width, height, true);
       filtered.push(re, im);
     }
+    fftPairs(pairs, width, height, true, threads);
     const out = new Uint8Array(current.data);
     // Each channel back onto the histogram it had before this round (the graded variant's, round 0).
     for (let c = 0; c < cc; c++) matchHistogram(filtered[c], variant.data, channels, c, out);

@@ -63,6 +63,12 @@ export interface VaryOptions {
    * warn when the exemplar is not a texture vary can multiply. Default true; costs about 1 s.
    */
   check?: boolean;
+  /**
+   * Threads the synthesis's large levels are split over (worker threads, started and ended within the
+   * call; synthesis-threads.ts). The outputs are the same byte for byte for any value. Default
+   * min(2, available cores); 1 runs on the calling thread only.
+   */
+  threads?: number;
 }
 
 /** Where each output texel comes from in the exemplar (integer texel coordinates). */

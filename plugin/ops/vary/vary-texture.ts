@@ -10,6 +10,7 @@
  * variants[0].maps[1].image // the first variant's normal map
  */
 
+import os from 'node:os';
 import { maxCyclicNcc } from '../../metrics/texture-stats';
 import type { RawImage } from '../../types';
 import { buildExemplar } from './exemplar';
@@ -26,6 +27,7 @@ import { selfCheck } from './self-check';
 import { repeatSkewedCell, shearedCell, skewedCell } from './skewed-cell';
 import { synthesizeCoordinates } from './synthesize';
 import type { CoordinateMap, Lattice, VaryMap, VaryOptions, VaryResult, Variant } from './types';
+import { VaryThreads } from './vary-threads';
 
 /** Smallest exemplar side: below this there is nothing to rearrange. */
 export const MIN_SIDE = 32;
@@ -61,6 +63,12 @@ export function checkVaryInput(maps: VaryMap[], options: VaryOptions): void {
     }
   }
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new VaryInputError(`seed must be a whole number (got ${options.seed})`);
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) throw new VaryInputError(`threads must be a whole number from 1 (got ${options.threads})`);
+}
+
+/** The default of `threads`: two, or one on a single-core machine. */
+export function defaultThreads(): number {
+  return Math.min(2, os.availableParallelism());
 }
 
 /**
@@ -110,12 +118,12 @@ export const NOVELTY_LIMIT = 0.55;
  * more guide draw, then independent blocks; otherwise two more seeds, or the `last` plan when given — and the
  * first under the limit is kept, else the least correlated.
  */
-function novelLayout(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap, place: (coords: CoordinateMap) => CoordinateMap, finish: (coords: CoordinateMap) => RawImage, last?: ReturnType<typeof makePlan>): { coords: CoordinateMap; leadImage?: RawImage; ncc: number } {
+function novelLayout(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap, place: (coords: CoordinateMap) => CoordinateMap, finish: (coords: CoordinateMap) => RawImage, last?: ReturnType<typeof makePlan>, threads?: VaryThreads): { coords: CoordinateMap; leadImage?: RawImage; ncc: number } {
   const reseed = (salt: number) => ({ ...plan, seed: Math.floor(hashRandom(plan.seed, salt, 0, 0) * 2147483647) });
   const attempts = plan.guide ? [plan, reseed(91), { ...plan, guide: undefined }] : [plan, reseed(91), last ?? reseed(92)];
   let best: { coords: CoordinateMap; leadImage?: RawImage; ncc: number } | undefined;
   for (const attempt of attempts) {
-    const coords = place(synthesizeCoordinates(exemplar, attempt));
+    const coords = place(synthesizeCoordinates(exemplar, attempt, threads));
     const window = checkWindow(coords, lead.image.width, lead.image.height);
     // The whole map: the lead map as it will be written (colour re-matched); a window: the plain remap.
     const image = window === coords ? finish(coords) : remap(lead.image, window, lead.kind);
@@ -158,8 +166,24 @@ function oneDirectionOnNonTiling(lattice: Lattice | undefined, exemplarTiles: bo
   return lattice.b[0] === 0 && lattice.b[1] === 0 ? undefined : lattice;
 }
 
+/**
+ * Outputs from this many texels up use worker threads (`threads`); below it a worker's start (~40 ms)
+ * costs about what it saves.
+ */
+const THREADS_MIN_TEXELS = 256 * 256;
+
 export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryResult {
   checkVaryInput(maps, options);
+  const texels = (options.width ?? maps[0].image.width) * (options.height ?? maps[0].image.height);
+  const threads = texels >= THREADS_MIN_TEXELS ? VaryThreads.open(options.threads ?? defaultThreads()) : undefined;
+  try {
+    return varySet(maps, options, threads);
+  } finally {
+    threads?.close();
+  }
+}
+
+function varySet(maps: VaryMap[], options: VaryOptions, threads?: VaryThreads): VaryResult {
   const lead = maps[0].image;
   const count = options.count ?? 4;
   const seed = options.seed ?? 1;
@@ -198,7 +222,7 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
     if (options.spectrumMatch !== false) {
       // Read as eval-vary reads them: shift-averaged where the exemplar and the output both tile.
       if (!spectra.has(i)) spectra.set(i, spectrumReference(m.image, bothTile));
-      image = matchSpectrum(image, spectra.get(i)!);
+      image = matchSpectrum(image, spectra.get(i)!, threads);
     }
     return image;
   };
@@ -225,12 +249,12 @@ export function varyTexture(maps: VaryMap[], options: VaryOptions = {}): VaryRes
     // (held-out set 9, seen: ice shore 0.84 with the cell's layout kept, 0.18 grown freely).
     const free = skew ? makePlan({ ...planInput, lattice: undefined, freeBelow: undefined, seed: Math.floor(hashRandom(planInput.seed, 92, 0, 0) * 2147483647) }) : undefined;
     const levels = Math.max(plan.levels, free?.levels ?? 0);
-    if (!exemplar || exemplar.stack.length <= levels) exemplar = buildExemplar(source, levels, exemplarTiles);
+    if (!exemplar || exemplar.stack.length <= levels) exemplar = buildExemplar(source, levels, exemplarTiles, threads);
     const sources = cellsDiffer ? cellSources(cell!, lead.width, lead.height, width, height, plan.seed) : undefined;
     const place = skew
       ? (c: CoordinateMap) => repeatSkewedCell(c, skew, width, height, lead.width)
       : cell ? (c: CoordinateMap) => repeatCell(c, width, height, sources) : (c: CoordinateMap) => c;
-    const { coords, leadImage, ncc } = novelLayout(exemplar, plan, maps[0], place, (c) => finish(0, c), free);
+    const { coords, leadImage, ncc } = novelLayout(exemplar, plan, maps[0], place, (c) => finish(0, c), free, threads);
     // The NCC measured the finished lead map only when it looked at the whole of it.
     nccs.push(leadImage ? ncc : undefined);
     variants.push({ index: k, coords, maps: maps.map((m, i) => ({ slot: m.slot, kind: m.kind, image: (i === 0 && leadImage) || finish(i, coords) })) });
