@@ -56,8 +56,8 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const sharp = require('sharp');
-const { SIZE, DUP_MAD, centre, thumbnail, listImages, sha1File } = require('./make-heldout');
-const { MAP_STEM, FLAT_STD, packageVersion, earlierNames, sameThumb, maxChannelStd } = require('./make-heldout9');
+const { SIZE, centre, listImages, sha1File } = require('./make-heldout');
+const { MAP_STEM, FLAT_STD, packageVersion, earlierNames, maxChannelStd, distinctPool } = require('./make-heldout9');
 
 const MAX = 16;
 const PACKAGE = 'supertuxkart-data';
@@ -153,36 +153,13 @@ async function main() {
     return true;
   });
   // 3b / 4. Content of the earlier packages; copies inside the pool (largest first).
-  const olderFiles = older.flatMap((o) => listImages(o));
-  const olderBytes = new Set(olderFiles.map(sha1File));
-  const olderThumbs = [];
-  for (const f of olderFiles) {
-    try { olderThumbs.push(await thumbnail(f)); } catch { /* unreadable: cannot match */ }
-  }
   const sized = [];
   for (const c of afterNames) {
     const meta = await sharp(c.f).metadata();
     if (Math.min(meta.width, meta.height) < SIZE) { why(c.f, 'under 256 px'); continue; }
     sized.push({ ...c, n: meta.width * meta.height });
   }
-  sized.sort((a, b) => b.n - a.n || a.rel.localeCompare(b.rel));
-  const keptBytes = new Set();
-  const keptThumbs = [];
-  const pool = [];
-  for (const c of sized) {
-    const bytes = sha1File(c.f);
-    let th;
-    try { th = await thumbnail(c.f); } catch { th = undefined; }
-    let reason;
-    if (olderBytes.has(bytes)) reason = 'sets 1-9 packages: same bytes';
-    else if (th && th.std >= 8 && olderThumbs.some((o) => sameThumb(th, o))) reason = 'sets 1-9 packages: same content (thumbnail)';
-    else if (keptBytes.has(bytes)) reason = 'copy in the pool: same bytes';
-    else if (th && th.std >= 8 && keptThumbs.some((k) => sameThumb(th, k))) reason = 'copy in the pool: same content (thumbnail)';
-    if (reason) { why(c.f, reason); continue; }
-    keptBytes.add(bytes);
-    if (th && th.std >= 8) keptThumbs.push(th);
-    pool.push(c);
-  }
+  const pool = await distinctPool(sized, older.flatMap((o) => listImages(o)), why, 'sets 1-9');
 
   // 5-7. Tiles (whole image), centre crop not flat; first 16 by sha1(package/path).
   const key = (c) => crypto.createHash('sha1').update(c.rel).digest('hex');

@@ -111,6 +111,38 @@ function maxChannelStd(data) {
   return best;
 }
 
+/**
+ * Steps 3b-4 of sets 9 and 10: drop a candidate whose bytes, or whose 16x16 thumbnail (where not near-flat), match
+ * an image of the earlier sets' packages (`olderFiles`), then copies inside the pool, largest first (ties: path).
+ * `why(file, reason)` records each drop; `label` names the earlier sets in the reasons.
+ */
+async function distinctPool(sized, olderFiles, why, label) {
+  const olderBytes = new Set(olderFiles.map(sha1File));
+  const olderThumbs = [];
+  for (const f of olderFiles) {
+    try { olderThumbs.push(await thumbnail(f)); } catch { /* unreadable: cannot match */ }
+  }
+  sized.sort((a, b) => b.n - a.n || a.rel.localeCompare(b.rel));
+  const keptBytes = new Set();
+  const keptThumbs = [];
+  const pool = [];
+  for (const c of sized) {
+    const bytes = sha1File(c.f);
+    let th;
+    try { th = await thumbnail(c.f); } catch { th = undefined; }
+    let reason;
+    if (olderBytes.has(bytes)) reason = `${label} packages: same bytes`;
+    else if (th && th.std >= 8 && olderThumbs.some((o) => sameThumb(th, o))) reason = `${label} packages: same content (thumbnail)`;
+    else if (keptBytes.has(bytes)) reason = 'copy in the pool: same bytes';
+    else if (th && th.std >= 8 && keptThumbs.some((k) => sameThumb(th, k))) reason = 'copy in the pool: same content (thumbnail)';
+    if (reason) { why(c.f, reason); continue; }
+    keptBytes.add(bytes);
+    if (th && th.std >= 8) keptThumbs.push(th);
+    pool.push(c);
+  }
+  return pool;
+}
+
 async function main() {
   const argv = process.argv.slice(2);
   const older = [];
@@ -157,12 +189,6 @@ async function main() {
     return true;
   });
   // 3b / 4. Content of the earlier packages; copies inside the pool (largest first).
-  const olderFiles = older.flatMap((o) => listImages(o));
-  const olderBytes = new Set(olderFiles.map(sha1File));
-  const olderThumbs = [];
-  for (const f of olderFiles) {
-    try { olderThumbs.push(await thumbnail(f)); } catch { /* unreadable: cannot match */ }
-  }
   const sized = [];
   for (const c of afterNames) {
     let n = 0;
@@ -170,24 +196,7 @@ async function main() {
     if (n <= 0) { why(c.f, n < 0 ? 'unreadable' : 'under 256 px'); continue; }
     sized.push({ ...c, n });
   }
-  sized.sort((a, b) => b.n - a.n || a.rel.localeCompare(b.rel));
-  const keptBytes = new Set();
-  const keptThumbs = [];
-  const pool = [];
-  for (const c of sized) {
-    const bytes = sha1File(c.f);
-    let th;
-    try { th = await thumbnail(c.f); } catch { th = undefined; }
-    let reason;
-    if (olderBytes.has(bytes)) reason = 'sets 1-8 packages: same bytes';
-    else if (th && th.std >= 8 && olderThumbs.some((o) => sameThumb(th, o))) reason = 'sets 1-8 packages: same content (thumbnail)';
-    else if (keptBytes.has(bytes)) reason = 'copy in the pool: same bytes';
-    else if (th && th.std >= 8 && keptThumbs.some((k) => sameThumb(th, k))) reason = 'copy in the pool: same content (thumbnail)';
-    if (reason) { why(c.f, reason); continue; }
-    keptBytes.add(bytes);
-    if (th && th.std >= 8) keptThumbs.push(th);
-    pool.push(c);
-  }
+  const pool = await distinctPool(sized, older.flatMap((o) => listImages(o)), why, 'sets 1-8');
 
   // 5-6. Flatness of the centre crop, per channel; first 16 by sha1(package/path).
   const key = (c) => crypto.createHash('sha1').update(c.rel).digest('hex');
@@ -220,5 +229,5 @@ async function main() {
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));
   process.stdout.write(`${items.length} textures -> ${out} (pool ${pool.length})\n`);
 }
-module.exports = { MAP_STEM, FLAT_STD, packageVersion, earlierNames, sameThumb, maxChannelStd };
+module.exports = { MAP_STEM, FLAT_STD, packageVersion, earlierNames, sameThumb, maxChannelStd, distinctPool };
 if (require.main === module) main().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });
