@@ -8,6 +8,7 @@
 
 import { fft2d, lumaSpectrum } from '../../metrics/texture-stats';
 import type { RawImage } from '../../types';
+import { CELL_SHARE } from './period-cell';
 import type { Lattice } from './types';
 
 /** Autocorrelation a lattice peak must reach (1 = the texture repeats exactly). */
@@ -68,11 +69,53 @@ export function detectLattice(image: RawImage): Lattice | undefined {
   const a = strong[0];
   const b = strong.find((p) => Math.abs(a.x * p.y - a.y * p.x) >= 0.5 * a.len * p.len);
   const norm = (p: { x: number; y: number }): [number, number] => (p.x < 0 || (p.x === 0 && p.y < 0) ? [-p.x, -p.y] : [p.x, p.y]);
+  if (b) {
+    const stripes = ridgeLattice(data, width, height, a, b);
+    if (stripes) return stripes;
+  }
   return {
     a: norm(a),
     b: b ? norm(b) : [0, 0],
     strength: b ? Math.min(a.r, b.r) : a.r,
   };
+}
+
+/**
+ * Stripes (ribs, a ribbed roof): the autocorrelation is a ridge, (nearly) constant along the stripes, and
+ * two points on it (128,1) and (128,-75) read as a skewed lattice with long steps, in which every layout
+ * was one translate of the exemplar (set 10). When the texture resembles itself all along the shift b - a
+ * (every texel of the segment from 0 to b - a at STRONG_SHARE of the lattice's strength or more), it is
+ * one period across the stripes: the component of a perpendicular to them, with the direction along the
+ * stripes free (snapToLattice), so content moves along the stripes and the stripes stay straight.
+ */
+function ridgeLattice(data: Float64Array, width: number, height: number, a: { x: number; y: number; r: number; len: number }, b: { x: number; y: number; r: number }): Lattice | undefined {
+  // Coarse stripes only (a step across them of CELL_SHARE of the exemplar or more), where the lattice's
+  // long steps left no layout but a translate. Finer stripes already vary in lattice mode (tuning: 16-51 px
+  // grooves and ribs at NCC 0.32-0.80), and a one-period lattice on an exemplar that does not tile is
+  // dropped (vary-texture.ts): 16-px ribs grown freely were wavy.
+  if (a.len < CELL_SHARE * Math.min(width, height)) return undefined;
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const n = Math.round(Math.hypot(dx, dy));
+  const strength = Math.min(a.r, b.r);
+  for (let t = 1; t <= n; t++) {
+    const x = Math.round((dx * t) / n);
+    const y = Math.round((dy * t) / n);
+    if (data[(((y % height) + height) % height) * width + (((x % width) + width) % width)] < STRONG_SHARE * strength) return undefined;
+  }
+  // a's component across the stripes
+  const along = (a.x * dx + a.y * dy) / (dx * dx + dy * dy);
+  let px = Math.round(a.x - along * dx);
+  let py = Math.round(a.y - along * dy);
+  if (px < 0 || (px === 0 && py < 0)) { px = -px; py = -py; }
+  if (Math.hypot(px, py) < MIN_PERIOD) return undefined;
+  // Stripes whose spacing is no period of the exemplar (113 px on 256: the stripes are 113 and 143 px
+  // apart) move by whole exemplars across, so a shifted block never puts a stripe where none is. Within
+  // 2 % of one (51 px, 5 x 51 = 255 on 256) the spacing stands: a jog of a texel or so.
+  const offPeriod = (step: number, size: number) => Math.abs(Math.round(size / step) * step - size) > 0.02 * size;
+  if (py === 0 && offPeriod(px, width)) px = width;
+  if (px === 0 && offPeriod(py, height)) py = height;
+  return { a: [px, py], b: [0, 0], strength: a.r, stripes: true };
 }
 
 /**

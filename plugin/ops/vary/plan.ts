@@ -40,7 +40,10 @@ export function patchSize(exemplarMin: number, variation: number): number {
 export function makePlan(input: PlanInput): SynthesisPlan {
   const exMin = Math.min(input.exemplarWidth, input.exemplarHeight);
   let patch = patchSize(exMin, input.variation);
-  if (input.lattice) {
+  // Stripes (period.ts, ridgeLattice) keep the variation's own region: their moves are free along the
+  // stripes, so a region of two steps across them would be more than the exemplar and every layout one
+  // translate (set 10's ribs).
+  if (input.lattice && !input.lattice.stripes) {
     const { a, b } = input.lattice;
     patch = Math.max(patch, 2 * Math.max(Math.hypot(a[0], a[1]), Math.hypot(b[0], b[1])));
   }

@@ -85,6 +85,8 @@ export interface Lattice {
   b: [number, number];
   /** Autocorrelation at the weaker of the two vectors, 0..1. */
   strength: number;
+  /** One period across straight stripes read off a ridge of the autocorrelation (period.ts); b = 0. */
+  stripes?: boolean;
 }
 
 /** One variant: the same coordinate map applied to every map of the set. */
