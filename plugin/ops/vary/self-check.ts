@@ -2,7 +2,8 @@
  * Vary's check of its own output against issue 10's targets, made at run time without any other texture
  * or network: whether the variants are novel (max cyclic NCC vs the exemplar ≤ 0.6), diverse (variants 1
  * and 2 ≤ 0.6) and faithful (colour and power-spectrum distances vs the exemplar within 2x the distance
- * between the exemplar's own left and right halves — eval-vary's floor). An exemplar that is not a
+ * between the exemplar's own left and right halves, or a two-tile checkerboard's two tiles — eval-vary's floor,
+ * floor-crops.ts). An exemplar that is not a
  * texture (a logo on flat colour, a designed plate, a sky-box face) or a strict lattice cannot give
  * variants that are both novel and faithful; this says which target they miss, so the caller can tell
  * the user (one line) while still writing the variants.
@@ -21,6 +22,7 @@
  */
 
 import { cropImage, maxCyclicNcc, powerSpectrumDistance, slicedWasserstein } from '../../metrics/texture-stats';
+import { floorCrops } from './floor-crops';
 import type { RawImage } from '../../types';
 import type { Lattice, VaryCheck, VaryTarget } from './types';
 
@@ -103,9 +105,12 @@ export function selfCheck(exemplar: RawImage, variants: RawImage[], nccs: (numbe
   // A window cut out of a larger variant does not tile: it keeps the one-origin estimator.
   const whole = firsts.map((v) => tiling && v.width <= exemplar.width && v.height <= exemplar.height);
   const colour = checked.reduce((s, v) => s + slicedWasserstein(v, ex), 0) / checked.length;
-  const colourFloor = slicedWasserstein(left, right);
+  // The floor's crops as eval-vary's (floor-crops.ts): a two-tile checkerboard's halves hold the same texels, and a
+  // floor of ~0 called every variant unfaithful where the eval did not (sets 9 and 10: 5 and 1 textures).
+  const [floorA, floorB] = floorCrops(ex);
+  const colourFloor = slicedWasserstein(floorA, floorB);
   const spectrum = checked.reduce((s, v, i) => s + powerSpectrumDistance(v, ex, { tiling: whole[i] }), 0) / checked.length;
-  const spectrumFloor = powerSpectrumDistance(left, right);
+  const spectrumFloor = powerSpectrumDistance(floorA, floorB);
   const misses: VaryTarget[] = [];
   if (ncc > NCC_TARGET) misses.push('novel');
   if (nccPair !== undefined && nccPair > NCC_TARGET) misses.push('diverse');
