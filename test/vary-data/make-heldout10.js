@@ -57,7 +57,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const sharp = require('sharp');
 const { SIZE, centre, listImages, sha1File } = require('./make-heldout');
-const { MAP_STEM, FLAT_STD, packageVersion, earlierNames, maxChannelStd, distinctPool } = require('./make-heldout9');
+const { MAP_STEM, FLAT_STD, packageVersion, earlierNames, maxChannelStd, distinctPool, parseArgs } = require('./make-heldout9');
 
 const MAX = 16;
 const PACKAGE = 'supertuxkart-data';
@@ -111,15 +111,7 @@ async function cutoutShare(file) {
 }
 
 async function main() {
-  const argv = process.argv.slice(2);
-  const older = [];
-  const opts = {};
-  const rest = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--older') older.push(argv[++i]);
-    else if (argv[i].startsWith('--')) opts[argv[i].slice(2)] = argv[++i];
-    else rest.push(argv[i]);
-  }
+  const { older, opts, rest } = parseArgs(process.argv.slice(2));
   const [out] = rest;
   const root = opts.stk;
   const usage = `usage: make-heldout10.js ${OLDER.map((p) => `--older ${p.toUpperCase()}`).join(' ')} --stk SUPERTUXKART_DATA OUT`;

@@ -143,8 +143,8 @@ async function distinctPool(sized, olderFiles, why, label) {
   return pool;
 }
 
-async function main() {
-  const argv = process.argv.slice(2);
+/** Command line of sets 9 and 10: repeated `--older DIR`, other `--name value` options, and the rest (OUT). */
+function parseArgs(argv) {
   const older = [];
   const opts = {};
   const rest = [];
@@ -153,6 +153,11 @@ async function main() {
     else if (argv[i].startsWith('--')) opts[argv[i].slice(2)] = argv[++i];
     else rest.push(argv[i]);
   }
+  return { older, opts, rest };
+}
+
+async function main() {
+  const { older, opts, rest } = parseArgs(process.argv.slice(2));
   const [out] = rest;
   const roots = { etr: opts.etr, s3d: opts.scorched };
   if (!out || !roots.etr || !roots.s3d || older.length !== 3) {
@@ -229,5 +234,5 @@ async function main() {
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));
   process.stdout.write(`${items.length} textures -> ${out} (pool ${pool.length})\n`);
 }
-module.exports = { MAP_STEM, FLAT_STD, packageVersion, earlierNames, sameThumb, maxChannelStd, distinctPool };
+module.exports = { MAP_STEM, FLAT_STD, packageVersion, earlierNames, sameThumb, maxChannelStd, distinctPool, parseArgs };
 if (require.main === module) main().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });

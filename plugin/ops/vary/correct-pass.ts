@@ -1,6 +1,6 @@
 /**
  * The correction step's inner loops (synthesize.ts), in a module of their own so worker threads
- * (synthesis-worker.ts) run the very same code: neighbourhood projection tables, exemplar neighbourhood
+ * (vary-worker.ts) run the very same code: neighbourhood projection tables, exemplar neighbourhood
  * features, and one parity sub-pass over a band of output rows.
  */
 

@@ -11,7 +11,7 @@
 
 import { blurRowsH, blurRowsV, type BlurShape } from './blur';
 import type { VaryMap } from './types';
-import type { VaryThreads } from './vary-threads';
+import { sharedCopy, type VaryThreads } from './vary-threads';
 
 export interface Exemplar {
   width: number;
@@ -83,12 +83,6 @@ function blurStep(src: Float32Array, width: number, height: number, channels: nu
   const shared = src.buffer instanceof SharedArrayBuffer ? src : sharedCopy(src);
   threads.split(height, (rows) => ({ kind: 'blur-h', src: shared, tmp, shape: b, rows }), (y0, y1) => blurRowsH(shared, tmp, b, y0, y1));
   threads.split(height, (rows) => ({ kind: 'blur-v', tmp, out, shape: b, rows }), (y0, y1) => blurRowsV(tmp, out, b, y0, y1));
-  return out;
-}
-
-function sharedCopy(a: Float32Array): Float32Array {
-  const out = new Float32Array(new SharedArrayBuffer(a.byteLength));
-  out.set(a);
   return out;
 }
 

@@ -115,7 +115,8 @@ export function cellSources(cell: { width: number; height: number }, exWidth: nu
   return { columns, rows, source };
 }
 
-const mod = (a: number, n: number): number => ((a % n) + n) % n;
+/** a mod n in 0..n−1, for negative a too. */
+export const mod = (a: number, n: number): number => ((a % n) + n) % n;
 
 /**
  * A cell's coordinate map repeated over the output (cell coordinates are exemplar coordinates: cell at

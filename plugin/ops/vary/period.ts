@@ -8,7 +8,7 @@
 
 import { fft2d, lumaSpectrum } from '../../metrics/texture-stats';
 import type { RawImage } from '../../types';
-import { CELL_SHARE } from './period-cell';
+import { CELL_SHARE, mod } from './period-cell';
 import type { Lattice } from './types';
 
 /** Autocorrelation a lattice peak must reach (1 = the texture repeats exactly). */
@@ -101,7 +101,7 @@ function ridgeLattice(data: Float64Array, width: number, height: number, a: { x:
   for (let t = 1; t <= n; t++) {
     const x = Math.round((dx * t) / n);
     const y = Math.round((dy * t) / n);
-    if (data[(((y % height) + height) % height) * width + (((x % width) + width) % width)] < STRONG_SHARE * strength) return undefined;
+    if (data[mod(y, height) * width + mod(x, width)] < STRONG_SHARE * strength) return undefined;
   }
   // a's component across the stripes
   const along = (a.x * dx + a.y * dy) / (dx * dx + dy * dy);

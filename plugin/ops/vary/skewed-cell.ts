@@ -17,7 +17,7 @@
 
 import { cropImage } from '../../metrics/texture-stats';
 import type { RawImage } from '../../types';
-import { CELL_RESIDUAL_MIN, CELL_SHARE, cellResidualShare } from './period-cell';
+import { CELL_RESIDUAL_MIN, CELL_SHARE, cellResidualShare, mod } from './period-cell';
 import type { CoordinateMap, Lattice, VaryMap } from './types';
 
 /** A p × q cell in sheared coordinates u = x − shear·y, v = y (shear 0: an axis-aligned cell). */
@@ -27,7 +27,6 @@ export interface SkewedCell {
   shear: number;
 }
 
-const mod = (a: number, n: number): number => ((a % n) + n) % n;
 const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : Math.abs(a));
 
 /**

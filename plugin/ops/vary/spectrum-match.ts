@@ -29,7 +29,7 @@ import { fft2d } from '../../metrics/texture-stats/fft';
 import { shiftAveragedPower } from '../../metrics/texture-stats/power-spectrum';
 import type { RawImage } from '../../types';
 import { DETAIL_TOLERANCE, detailEnergy } from './detail-energy';
-import type { VaryThreads } from './vary-threads';
+import { sharedCopy, type VaryThreads } from './vary-threads';
 
 /** Radial bands of the gain, log-spaced from the exemplar's lowest frequency to 0.5 cycles/texel. */
 export const SPECTRUM_MATCH_BANDS = 16;
@@ -330,9 +330,7 @@ function plane(n: number, threads?: VaryThreads): Float64Array {
 }
 
 function planeCopy(a: Float64Array, threads?: VaryThreads): Float64Array {
-  const out = plane(a.length, threads);
-  out.set(a);
-  return out;
+  return threads ? sharedCopy(a) : a.slice();
 }
 
 /** The 2-D FFTs of independent planes (the two colour pairs), in place; on two threads when given. */

@@ -21,7 +21,7 @@ import { pcaProjection } from './pca';
 import { snapToLattice } from './period';
 import { lowFrequencyGuide, type LowFrequencyGuide } from './low-frequency-guide';
 import type { Exemplar } from './exemplar';
-import type { VaryThreads } from './vary-threads';
+import { sharedCopy, type VaryThreads } from './vary-threads';
 import type { CoordinateMap, Lattice } from './types';
 
 /** Exemplar positions sampled to fit each level's PCA. */
@@ -226,12 +226,6 @@ function correct(map: CoordinateMap, level: number, passes: number, plan: Synthe
   }
 }
 
-function sharedInts(a: Int32Array): Int32Array {
-  const out = new Int32Array(new SharedArrayBuffer(a.byteLength));
-  out.set(a);
-  return out;
-}
-
 /**
  * `correct` over several threads (vary-threads.ts), the same result byte for byte: the tables of
  * every exemplar texel are filled first (Q by exemplar rows, then the features, which read other rows'
@@ -252,7 +246,7 @@ function correctSplit(map: CoordinateMap, level: number, passes: number, plan: S
   threads.broadcast({ kind: 'level', F, P, Q, qKnown, cache, known, ex: grid, h });
   threads.split(ex.height, (rows) => ({ kind: 'fill-q', rows }), (from, to) => proj.fill(from * ex.width, to * ex.width));
   threads.split(ex.height, (rows) => ({ kind: 'fill-features', rows }), (from, to) => fillFeatures(from, to, h, proj, cache, known, grid));
-  const shared = { width: map.width, height: map.height, x: sharedInts(map.x), y: sharedInts(map.y) };
+  const shared = { width: map.width, height: map.height, x: sharedCopy(map.x), y: sharedCopy(map.y) };
   for (let pass = 0; pass < passes; pass++) {
     for (let sub = 0; sub < 4; sub++) {
       threads.split(

@@ -65,7 +65,7 @@ export interface VaryOptions {
   check?: boolean;
   /**
    * Threads the synthesis's large levels are split over (worker threads, started and ended within the
-   * call; synthesis-threads.ts). The outputs are the same byte for byte for any value. Default
+   * call; vary-threads.ts). The outputs are the same byte for byte for any value. Default
    * min(2, available cores); 1 runs on the calling thread only.
    */
   threads?: number;

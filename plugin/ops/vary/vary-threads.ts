@@ -22,6 +22,13 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { packageRoot } from '../../engine/model-source';
 import type { BandTask, ThreadTask } from './vary-worker';
 
+/** A copy of `a` in shared memory, which worker threads can read (and write) as it is. */
+export function sharedCopy<T extends Float32Array | Float64Array | Int32Array>(a: T): T {
+  const out = new (a.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+  (out as Float64Array).set(a);
+  return out;
+}
+
 /** Slots of a worker's control block (Int32Array on a SharedArrayBuffer). */
 export const CONTROL = { done: 0, failed: 1, exited: 2, size: 4 } as const;
 
