@@ -83,8 +83,8 @@ function setNames() {
 }
 
 /** The licence of a package path by the copyright file's stanzas (the last matching `Files:` pattern wins). */
-function licences(root) {
-  const text = fs.readFileSync(path.join(root, 'usr/share/doc', PACKAGE, 'copyright'), 'utf8');
+function licences(root, pkg = PACKAGE) {
+  const text = fs.readFileSync(path.join(root, 'usr/share/doc', pkg, 'copyright'), 'utf8');
   const stanzas = [];
   for (const block of text.split(/\n\s*\n/)) {
     const files = /^Files:((?:.*\n?)(?:[ \t].*\n?)*)/m.exec(block);
@@ -197,4 +197,5 @@ async function main() {
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));
   process.stdout.write(`${items.length} textures -> ${out} (pool ${pool.length})\n`);
 }
-main().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });
+module.exports = { licences, cutoutShare, setNames, NOT_MATERIAL_7, CUTOUT_SHARE };
+if (require.main === module) main().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });
