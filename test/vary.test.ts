@@ -187,6 +187,17 @@ describe('remaster vary (CLI)', () => {
     expect(normalLengthError(n).max).toBeLessThan(0.01);
   });
 
+  it('--threads changes the cores used, not the bytes (a 256x256 output, where worker threads start)', () => {
+    const bytes = (threads: string) => {
+      const out = path.join(dir, `t${threads}`);
+      const r = cli('vary', path.join(STONES, 'stones.png'), '--count', '1', '--size', '256x256', '--threads', threads, '--out', out);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      return fs.readFileSync(path.join(out, 'stones-v1.png'));
+    };
+    expect(bytes('1').equals(bytes('3'))).toBe(true);
+  });
+
   it.each([
     ['a non-image', async (d: string) => { fs.writeFileSync(path.join(d, 'x.png'), 'not an image'); return [path.join(d, 'x.png')]; }, /x\.png: not a readable image/],
     ['a 16-bit image', async (d: string) => {
@@ -196,6 +207,7 @@ describe('remaster vary (CLI)', () => {
     ['a texture under 32 px', async (d: string) => { await sharp({ create: { width: 20, height: 64, channels: 3, background: '#888' } }).png().toFile(path.join(d, 'x.png')); return [path.join(d, 'x.png')]; }, /too small/],
     ['maps of different sizes', async () => [path.join(STONES, 'stones.png'), '--with', `normal=${path.join(FIXTURES, 'sample-project', 'textures', 'panel_n.png')}`], /panel_n\.png: 256x256 does not match/],
     ['--count 0', async () => [path.join(STONES, 'stones.png'), '--count', '0'], /count must be a whole number/],
+    ['--threads 0', async () => [path.join(STONES, 'stones.png'), '--threads', '0'], /threads must be a whole number from 1 to 64/],
   ])('refuses %s: one line, exit 2, nothing written', async (_name, make, message) => {
     const args = await make(dir);
     const out = path.join(dir, 'out');

@@ -12,7 +12,7 @@ import type { VaryMap, VaryOptions } from '../ops/vary/types';
 import type { PendingFile } from '../ops/vary/encode';
 import { mapSuffix } from '../ops/vary/siblings';
 import type { TextureKind } from '../types';
-import { readDecimal, readInteger } from './number-option';
+import { integerOption, readDecimal, readInteger } from './number-option';
 
 interface VaryFlags {
   with: string[];
@@ -23,6 +23,7 @@ interface VaryFlags {
   tile?: boolean;
   out?: string;
   json?: boolean;
+  threads?: number;
 }
 
 /** Kind of a `--with` slot: by its name (normal, n, nrm → normal; color, albedo, basecolor, emissive → colour), else its file's suffix, else data. */
@@ -41,7 +42,7 @@ function wholeNumber(name: string, value: string): number {
 
 /** Parses the flags into options (throws VaryInputError with one line). */
 export function varyOptionsFromFlags(flags: VaryFlags): VaryOptions {
-  const options: VaryOptions = { count: wholeNumber('count', flags.count), seed: wholeNumber('seed', flags.seed), tile: flags.tile ? true : undefined };
+  const options: VaryOptions = { count: wholeNumber('count', flags.count), seed: wholeNumber('seed', flags.seed), tile: flags.tile ? true : undefined, threads: flags.threads };
   const variation = readDecimal(flags.variation);
   if (!(variation >= 0 && variation <= 1)) throw new VaryInputError(`--variation must be a number from 0 to 1 (got "${flags.variation}")`);
   options.variation = variation;
@@ -53,6 +54,9 @@ export function varyOptionsFromFlags(flags: VaryFlags): VaryOptions {
   }
   return options;
 }
+
+/** `--threads`: a CI farm's job slot may own fewer cores than the machine shows (the default takes two). */
+const parseThreads = integerOption({ min: 1, max: 64, message: 'threads must be a whole number from 1 to 64' });
 
 function collect(value: string, previous: string[]): string[] {
   return previous.concat([value]);
@@ -70,6 +74,7 @@ export function registerVaryCommand(program: Command): void {
     .option('--variation <0..1>', 'faithful (0: large copied regions) to novel (1)', '0.5')
     .option('--tile', 'make the output tile even if the texture does not')
     .option('--out <dir>', 'output folder (default: the texture\'s folder)')
+    .option('--threads <n>', 'worker threads for outputs from 256x256 up; the bytes are the same for any value (default: 2, or 1 on one core)', parseThreads)
     .option('--json', 'print what was written as one JSON object')
     .action(async (texture: string, flags: VaryFlags) => {
       try {
