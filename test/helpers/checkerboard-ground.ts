@@ -45,3 +45,32 @@ export function checkerboardGround(): RawImage {
   return { data, width: SIDE, height: SIDE, channels: 3 };
 }
 
+
+/**
+ * The checkerboard ground with wear that does NOT repeat (set 10's dirtbrick: the grooves repeat under (128, 128),
+ * the dirt does not): broad waves (m, n) with m + n odd, which change sign under (128, 128), scaled to `amount`
+ * levels of standard deviation. At 15 the two tiles differ by about a fifth of the luma variance off the mean cell.
+ */
+export function wornCheckerboardGround(amount = 15): RawImage {
+  const ground = checkerboardGround();
+  const K = 6;
+  const wear = new Float64Array(SIDE * SIDE);
+  for (let m = -K; m <= K; m++) {
+    for (let n = 0; n <= K; n++) {
+      if (Math.abs(m + n) % 2 !== 1 || (n === 0 && m <= 0)) continue;
+      const amp = 1 / Math.hypot(m, n);
+      const phase = 2 * Math.PI * hashRandom(21, m + K, n, 0);
+      for (let y = 0; y < SIDE; y++) {
+        for (let x = 0; x < SIDE; x++) wear[y * SIDE + x] += amp * Math.cos((2 * Math.PI * (m * x + n * y)) / SIDE + phase);
+      }
+    }
+  }
+  let sd = 0;
+  for (const v of wear) sd += v * v;
+  sd = Math.sqrt(sd / wear.length);
+  const data = new Uint8Array(ground.data.length);
+  for (let i = 0; i < SIDE * SIDE; i++) {
+    for (let c = 0; c < 3; c++) data[i * 3 + c] = Math.max(0, Math.min(255, Math.round(ground.data[i * 3 + c] + (amount * wear[i]) / sd)));
+  }
+  return { ...ground, data };
+}

@@ -24,7 +24,7 @@ import { makePlan } from './plan';
 import { remap } from './remap';
 import { matchSpectrum, spectrumReference, type SpectrumReference } from './spectrum-match';
 import { selfCheck } from './self-check';
-import { repeatSkewedCell, shearedCell, skewedCell } from './skewed-cell';
+import { repeatSkewedCell, shearedCell, skewedCellShape, skewedCellSources, skewedResidualShare } from './skewed-cell';
 import { synthesizeCoordinates } from './synthesize';
 import type { CoordinateMap, Lattice, VaryMap, VaryOptions, VaryResult, Variant } from './types';
 import { VaryThreads } from './vary-threads';
@@ -199,12 +199,13 @@ function varySet(maps: VaryMap[], options: VaryOptions, threads?: VaryThreads): 
   const variation = options.variation ?? 0.5;
   // A large lattice cell (2x2 copies of one tile): grow a new cell and repeat it (period-cell.ts).
   const cell = bothTile ? periodCell(lattice, lead.width, lead.height, width, height) : undefined;
-  // An exact repeat on a skewed lattice (a two-tile checkerboard): the same, in sheared coordinates (skewed-cell.ts).
-  const skew = bothTile && !cell && lattice ? skewedCell(lattice, lead, width, height) : undefined;
+  // A repeat on a skewed lattice (a two-tile checkerboard): the same, in sheared coordinates (skewed-cell.ts).
+  const skew = bothTile && !cell && lattice ? skewedCellShape(lattice, lead, width, height) : undefined;
   const grown = cell ?? skew;
   const source = skew ? shearedCell(maps, skew) : cell ? cropCell(maps, cell) : maps;
   // An exemplar whose cells differ (wear, mottling across the grid): each output cell reads a random exemplar cell.
   const cellsDiffer = !!cell && cellResidualShare(lead, cell) > CELL_RESIDUAL_MIN;
+  const skewDiffer = !!skew && skewedResidualShare(lead, skew) > CELL_RESIDUAL_MIN;
   // In a cell the cell grid itself is the lattice: coarse levels keep the cell's layout, fine levels vary it.
   const sourceLattice = grown ? { a: [grown.width, 0] as [number, number], b: [0, grown.height] as [number, number], strength: lattice!.strength } : lattice;
   // Colour maps are re-matched to their exemplar's colour distribution (colour-match.ts), unless off.
@@ -239,7 +240,9 @@ function varySet(maps: VaryMap[], options: VaryOptions, threads?: VaryThreads): 
       seed: Math.floor(hashRandom(seed, 77, k, 0) * 2147483647),
       wrapOutput: outputTiles,
       lattice: sourceLattice,
-      freeBelow: grown ? cellFreeLevels(grown, variation) : undefined,
+      // Skewed cells that differ: one level more free (set 10's dirtbrick, seen: with the cell's coarse layout kept,
+      // variants whose sources match came out 0.72 alike; one level more, 0.55-0.62, and 0.42-0.46 vs the exemplar).
+      freeBelow: grown ? cellFreeLevels(grown, variation) + (skewDiffer ? 1 : 0) : undefined,
       rollFree: !!grown || lattice !== detected,
       layout: options.layout,
     };
@@ -250,9 +253,11 @@ function varySet(maps: VaryMap[], options: VaryOptions, threads?: VaryThreads): 
     const free = skew ? makePlan({ ...planInput, lattice: undefined, freeBelow: undefined, seed: Math.floor(hashRandom(planInput.seed, 92, 0, 0) * 2147483647) }) : undefined;
     const levels = Math.max(plan.levels, free?.levels ?? 0);
     if (!exemplar || exemplar.stack.length <= levels) exemplar = buildExemplar(source, levels, exemplarTiles, threads);
-    const sources = cellsDiffer ? cellSources(cell!, lead.width, lead.height, width, height, plan.seed) : undefined;
+    const sources = cellsDiffer
+      ? cellSources(cell!, lead.width, lead.height, width, height, plan.seed)
+      : skewDiffer ? skewedCellSources(skew!, lead.width, lead.height, width, height, plan.seed) : undefined;
     const place = skew
-      ? (c: CoordinateMap) => repeatSkewedCell(c, skew, width, height, lead.width)
+      ? (c: CoordinateMap) => repeatSkewedCell(c, skew, width, height, lead.width, sources)
       : cell ? (c: CoordinateMap) => repeatCell(c, width, height, sources) : (c: CoordinateMap) => c;
     const { coords, leadImage, ncc } = novelLayout(exemplar, plan, maps[0], place, (c) => finish(0, c), free, threads);
     // The NCC measured the finished lead map only when it looked at the whole of it.
