@@ -31,6 +31,7 @@ import { histogramBlend, shuffledTiles } from './baselines';
 import { floorCrops } from './floor-crops';
 import { readMapFile } from './map-files';
 import { remap } from './remap';
+import { stripeProfileShare } from './stripe-share';
 import { findSiblings, isVariantName, mapSuffix } from './siblings';
 import { tiles, varyTexture } from './vary-texture';
 import type { VaryMap } from './types';
@@ -70,6 +71,11 @@ export interface TextureEval {
   methods: Record<EvalMethod, MethodScores>;
   /** Vary's own run-time check of its variants (self-check.ts), to compare with the eval's verdict. */
   selfCheck?: VaryCheck;
+  /**
+   * Where vary read the exemplar as stripes (period.ts): the share of its luma variance in the stripe profile
+   * (stripe-share.ts), about the least NCC vs the exemplar a variant that keeps the stripes in place can have.
+   */
+  stripeShare?: number;
 }
 
 export interface VaryEvalReport {
@@ -192,6 +198,7 @@ export async function evaluateVary(dir: string, options: VaryEvalOptions = {}): 
     const ceiling = fidelityTo(other, reference, tiles(other));
     const images = {} as Record<EvalMethod, RawImage[]>;
     let selfCheck: VaryCheck | undefined;
+    let stripeShare: number | undefined;
     const methods = {} as Record<EvalMethod, MethodScores>;
     for (const method of EVAL_METHODS) {
       const started = process.hrtime.bigint();
@@ -205,6 +212,7 @@ export async function evaluateVary(dir: string, options: VaryEvalOptions = {}): 
         const result = varyTexture(maps, { count, seed, variation, tile: true });
         const made = result.variants;
         selfCheck = result.check;
+        if (result.lattice?.stripes) stripeShare = stripeProfileShare(ex, result.lattice);
         variants = made.map((v) => v.maps[0].image);
         layouts = made.map((v) => remap(maps[0].image, v.coords, maps[0].kind));
       } else {
@@ -224,7 +232,7 @@ export async function evaluateVary(dir: string, options: VaryEvalOptions = {}): 
         seconds,
       };
     }
-    const result: TextureEval = { file, maps: maps.map((m) => m.slot), width: ex.width, height: ex.height, floor, ceiling, methods, selfCheck };
+    const result: TextureEval = { file, maps: maps.map((m) => m.slot), width: ex.width, height: ex.height, floor, ceiling, methods, selfCheck, stripeShare };
     textures.push(result);
     options.log?.(`[${t + 1}/${sets.length}] ${file}`);
     await options.onTexture?.(result, ex, images);
@@ -260,6 +268,10 @@ export function formatVaryTable(report: VaryEvalReport): string {
       const ok = meetsTargets(t, t.methods[m]);
       const self = m === 'vary' && t.selfCheck ? `  | own check: ${t.selfCheck.misses.map((k) => `!${k}`).join(' ') || 'ok'}` : '';
       lines.push(`${row(METHOD_LABEL[m], t.methods[m])}  ${Object.entries(ok).filter(([, v]) => !v).map(([k]) => `!${k}`).join(' ')}${self}`);
+    }
+    // Not a metric and no verdict: why a stripe texture's NCC stays high (stripe-share.ts).
+    if (t.stripeShare !== undefined) {
+      lines.push(`  stripes: ${f(t.stripeShare)} of the exemplar's luma variance is its stripe profile; a variant keeping the stripes in place has NCC vs the exemplar of about that or more`);
     }
   }
   lines.push('targets met (textures): ' + EVAL_METHODS.map((m) => {

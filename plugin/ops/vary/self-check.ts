@@ -119,6 +119,26 @@ export function selfCheck(exemplar: RawImage, variants: RawImage[], nccs: (numbe
 }
 
 /**
+ * The spectrum half of the faithful target for ONE finished variant, as `selfCheck` reads it: its power-spectrum
+ * distance to the exemplar as a share of the limit, FLOOR_MULTIPLE x the floor's (≤ 1: within the target). vary-texture.ts's novelty check uses it to try
+ * another layout where a novel one lost the exemplar's spectral shape (held-out set 10, seen: racingPattern_a,
+ * a flag at the scale of the whole exemplar, where one layout in two was one light blob on dark, 0.33-0.44
+ * against a limit of 0.21, and the spectrum filter's grain guard rightly refused to sharpen it).
+ * @example const share = spectrumShare(exemplar, tiling); share(variant) > 1 // try another layout
+ */
+export function spectrumShare(exemplar: RawImage, tiling = false): (variant: RawImage) => number {
+  const ex = reduce(exemplar);
+  const [floorA, floorB] = floorCrops(ex);
+  const limit = FLOOR_MULTIPLE * powerSpectrumDistance(floorA, floorB);
+  // A flat exemplar's halves have no spectral shape to keep: nothing to compare with.
+  if (!(limit > 1e-6)) return () => 0;
+  return (variant) => {
+    const whole = tiling && variant.width <= exemplar.width && variant.height <= exemplar.height;
+    return powerSpectrumDistance(reduce(window(variant, exemplar.width, exemplar.height)), ex, { tiling: whole }) / limit;
+  };
+}
+
+/**
  * One line naming the missed targets with their figures, or undefined when none is missed.
  * @example describeMisses(check) // "variants miss novelty (NCC vs exemplar 0.75 > 0.6) and faithfulness (colour 11x ...)"
  */

@@ -23,7 +23,7 @@ import { CELL_RESIDUAL_MIN, cellFreeLevels, cellResidualShare, cellSources, crop
 import { makePlan } from './plan';
 import { remap } from './remap';
 import { matchSpectrum, spectrumReference, type SpectrumReference } from './spectrum-match';
-import { selfCheck } from './self-check';
+import { selfCheck, spectrumShare } from './self-check';
 import { repeatSkewedCell, shearedCell, skewedCellShape, skewedCellSources, skewedResidualShare } from './skewed-cell';
 import { synthesizeCoordinates } from './synthesize';
 import type { CoordinateMap, Lattice, VaryMap, VaryOptions, VaryResult, Variant } from './types';
@@ -116,12 +116,16 @@ export const NOVELTY_LIMIT = 0.55;
  * walltek3, grt_rst1 at 0.60 with one layout, under 0.6 with another). So the finished variant's luma is
  * checked (after a period cell is repeated): over NOVELTY_LIMIT, another layout — for a guided plan one
  * more guide draw, then independent blocks; otherwise two more seeds, or the `last` plan when given — and the
- * first under the limit is kept, else the least correlated.
+ * first under the limit is kept, else the least correlated. A layout under the limit whose finished lead map
+ * lost the exemplar's spectral shape (`spectrum`: self-check.ts's spectrumShare over 1; checked only where
+ * the lead map is finished whole) is kept only if no later attempt is both novel and within it; among novel
+ * layouts that all miss it, the closest in spectrum.
  */
-function novelLayout(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap, place: (coords: CoordinateMap) => CoordinateMap, finish: (coords: CoordinateMap) => RawImage, last?: ReturnType<typeof makePlan>, threads?: VaryThreads): { coords: CoordinateMap; leadImage?: RawImage; ncc: number } {
+function novelLayout(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap, place: (coords: CoordinateMap) => CoordinateMap, finish: (coords: CoordinateMap) => RawImage, last?: ReturnType<typeof makePlan>, threads?: VaryThreads, spectrum?: (image: RawImage) => number, earlier: RawImage[] = []): { coords: CoordinateMap; leadImage?: RawImage; ncc: number } {
   const reseed = (salt: number) => ({ ...plan, seed: Math.floor(hashRandom(plan.seed, salt, 0, 0) * 2147483647) });
   const attempts = plan.guide ? [plan, reseed(91), { ...plan, guide: undefined }] : [plan, reseed(91), last ?? reseed(92)];
   let best: { coords: CoordinateMap; leadImage?: RawImage; ncc: number } | undefined;
+  let novel: { found: { coords: CoordinateMap; leadImage?: RawImage; ncc: number }; share: number } | undefined;
   for (const attempt of attempts) {
     const coords = place(synthesizeCoordinates(exemplar, attempt, threads));
     const window = checkWindow(coords, lead.image.width, lead.image.height);
@@ -130,10 +134,18 @@ function novelLayout(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnTyp
     const ncc = maxCyclicNcc(image, lead.image).max;
     // The checked image is the variant's lead map itself when the window is the whole map: not remapped again.
     const found = { coords, leadImage: window === coords ? image : undefined, ncc };
-    if (ncc <= NOVELTY_LIMIT) return found;
+    if (ncc <= NOVELTY_LIMIT) {
+      let share = spectrum && found.leadImage ? spectrum(image) : 0;
+      // A layout tried because an earlier novel one missed the spectrum must also differ from the variants
+      // already made (set 10's racingPattern_a: its second variant's later layout read 0.70 against the first).
+      if (novel && found.leadImage) share = Math.max(share, ...earlier.map((e) => maxCyclicNcc(image, e).max / NOVELTY_LIMIT));
+      if (share <= 1) return found;
+      if (!novel || share < novel.share) novel = { found, share };
+      continue;
+    }
     if (!best || ncc < best.ncc) best = found;
   }
-  return best!;
+  return novel?.found ?? best!;
 }
 
 /**
@@ -227,6 +239,9 @@ function varySet(maps: VaryMap[], options: VaryOptions, threads?: VaryThreads): 
     }
     return image;
   };
+  // The novelty check's spectrum test reads as the self-check does (shift-averaged where both tile); on with
+  // or without the check, so `check: false` gives the same variants.
+  const spectrumOf = spectrumShare(lead, bothTile);
   const variants: Variant[] = [];
   const nccs: (number | undefined)[] = [];
   let exemplar: ReturnType<typeof buildExemplar> | undefined;
@@ -259,7 +274,7 @@ function varySet(maps: VaryMap[], options: VaryOptions, threads?: VaryThreads): 
     const place = skew
       ? (c: CoordinateMap) => repeatSkewedCell(c, skew, width, height, lead.width, sources)
       : cell ? (c: CoordinateMap) => repeatCell(c, width, height, sources) : (c: CoordinateMap) => c;
-    const { coords, leadImage, ncc } = novelLayout(exemplar, plan, maps[0], place, (c) => finish(0, c), free, threads);
+    const { coords, leadImage, ncc } = novelLayout(exemplar, plan, maps[0], place, (c) => finish(0, c), free, threads, spectrumOf, variants.map((v) => v.maps[0].image));
     // The NCC measured the finished lead map only when it looked at the whole of it.
     nccs.push(leadImage ? ncc : undefined);
     variants.push({ index: k, coords, maps: maps.map((m, i) => ({ slot: m.slot, kind: m.kind, image: (i === 0 && leadImage) || finish(i, coords) })) });
