@@ -110,6 +110,45 @@ async function cutoutShare(file) {
   return low / (info.width * info.height);
 }
 
+/**
+ * Steps 3-7 of sets 10 and 11: minus earlier sets' names (3a), anything the earlier packages ship and copies inside
+ * the pool (3b, 4: largest first), under 256 px (5); then, in sha1(package/path) order, the first MAX whose whole
+ * image tiles (vary's `tiles()`) and whose centre 256x256 crop is not flat (6-7), written to `out` as `name(c)`.
+ * `maps(c, item)` adds a pick's map siblings. Returns the pool, the items and what picking skipped.
+ */
+async function pickTiling(candidates, { names, label, olderFiles, why, out, tiles, name, item, maps }) {
+  const afterNames = candidates.filter((c) => {
+    if (names.has(c.stem.toLowerCase())) { why(c.f, `${label.replace('sets ', 'set ')} name`); return false; }
+    return true;
+  });
+  const sized = [];
+  for (const c of afterNames) {
+    const meta = await sharp(c.f).metadata();
+    if (Math.min(meta.width, meta.height) < SIZE) { why(c.f, 'under 256 px'); continue; }
+    sized.push({ ...c, n: meta.width * meta.height });
+  }
+  const pool = await distinctPool(sized, olderFiles, why, label);
+  const key = (c) => crypto.createHash('sha1').update(c.rel).digest('hex');
+  pool.sort((a, b) => key(a).localeCompare(key(b)));
+  fs.mkdirSync(out, { recursive: true });
+  const items = [];
+  const skipped = { 'does not tile': 0, flat: 0 };
+  for (const c of pool) {
+    if (items.length >= MAX) break;
+    const { data, info } = await sharp(c.f).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    if (!tiles({ data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels })) { skipped['does not tile']++; continue; }
+    const col = await centre(c.f, 3);
+    const { data: crop } = await col.clone().raw().toBuffer({ resolveWithObject: true });
+    const std = maxChannelStd(crop);
+    if (std < FLAT_STD) { skipped.flat++; continue; }
+    await col.toFile(path.join(out, name(c)));
+    const it = item(c, std);
+    if (maps) await maps(c, it);
+    items.push(it);
+  }
+  return { pool, items, skipped };
+}
+
 async function main() {
   const { older, opts, rest } = parseArgs(process.argv.slice(2));
   const [out] = rest;
@@ -138,51 +177,25 @@ async function main() {
     if (cut > CUTOUT_SHARE) { why(f, 'cut-out (alpha < 250 on > 1 %)'); continue; }
     candidates.push({ f, stem, rel: `${PACKAGE}/${path.relative(root, f).replace(/\\/g, '/')}` });
   }
-  // 3a. Names of sets 1-9.
-  const names = setNames();
-  const afterNames = candidates.filter((c) => {
-    if (names.has(c.stem.toLowerCase())) { why(c.f, 'set 1-9 name'); return false; }
-    return true;
+  const { pool, items, skipped } = await pickTiling(candidates, {
+    names: setNames(), label: 'sets 1-9', olderFiles: older.flatMap((o) => listImages(o)), why, out, tiles,
+    name: (c) => `stk__${c.stem}.png`,
+    item: (c, std) => ({ texture: `stk__${c.stem}.png`, source: c.rel, sha1: sha1File(c.f), licence: licenceOf(path.relative(path.join(root, GAME_ROOT), c.f).replace(/\\/g, '/')), maxChannelStd: Math.round(std * 10) / 10 }),
+    // 6. The texture's normal map (`<stem>_Normal` / `<stem>_nm`) as `_n` and its `_gloss` map, at its size, cropped alike.
+    maps: async (c, item) => {
+      const lower = fs.readdirSync(dir).map((n) => [n.toLowerCase().replace(/\.[^.]+$/, ''), n]);
+      const cm = await sharp(c.f).metadata();
+      for (const [suffixes, out10, slot] of [[['_normal', '_nm'], '_n', 'normal'], [['_gloss'], '_gloss', 'gloss']]) {
+        const hit = suffixes.map((sfx) => lower.find(([l]) => l === `${c.stem.toLowerCase()}${sfx}`)).find(Boolean);
+        if (!hit) continue;
+        const mapFile = path.join(dir, hit[1]);
+        const m = await sharp(mapFile).metadata();
+        if (m.width !== cm.width || m.height !== cm.height) continue;
+        await (await centre(mapFile, 3)).toFile(path.join(out, `stk__${c.stem}${out10}.png`));
+        item[slot] = { source: `${PACKAGE}/${path.relative(root, mapFile).replace(/\\/g, '/')}`, sha1: sha1File(mapFile) };
+      }
+    },
   });
-  // 3b / 4. Content of the earlier packages; copies inside the pool (largest first).
-  const sized = [];
-  for (const c of afterNames) {
-    const meta = await sharp(c.f).metadata();
-    if (Math.min(meta.width, meta.height) < SIZE) { why(c.f, 'under 256 px'); continue; }
-    sized.push({ ...c, n: meta.width * meta.height });
-  }
-  const pool = await distinctPool(sized, older.flatMap((o) => listImages(o)), why, 'sets 1-9');
-
-  // 5-7. Tiles (whole image), centre crop not flat; first 16 by sha1(package/path).
-  const key = (c) => crypto.createHash('sha1').update(c.rel).digest('hex');
-  pool.sort((a, b) => key(a).localeCompare(key(b)));
-  fs.mkdirSync(out, { recursive: true });
-  const items = [];
-  const skipped = { 'does not tile': 0, flat: 0 };
-  for (const c of pool) {
-    if (items.length >= MAX) break;
-    const { data, info } = await sharp(c.f).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    if (!tiles({ data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels })) { skipped['does not tile']++; continue; }
-    const col = await centre(c.f, 3);
-    const { data: crop } = await col.clone().raw().toBuffer({ resolveWithObject: true });
-    const std = maxChannelStd(crop);
-    if (std < FLAT_STD) { skipped.flat++; continue; }
-    const name = `stk__${c.stem}.png`;
-    await col.toFile(path.join(out, name));
-    const item = { texture: name, source: c.rel, sha1: sha1File(c.f), licence: licenceOf(path.relative(path.join(root, GAME_ROOT), c.f).replace(/\\/g, '/')), maxChannelStd: Math.round(std * 10) / 10 };
-    const lower = fs.readdirSync(dir).map((n) => [n.toLowerCase().replace(/\.[^.]+$/, ''), n]);
-    const cm = await sharp(c.f).metadata();
-    for (const [suffixes, out10, slot] of [[['_normal', '_nm'], '_n', 'normal'], [['_gloss'], '_gloss', 'gloss']]) {
-      const hit = suffixes.map((sfx) => lower.find(([l]) => l === `${c.stem.toLowerCase()}${sfx}`)).find(Boolean);
-      if (!hit) continue;
-      const mapFile = path.join(dir, hit[1]);
-      const m = await sharp(mapFile).metadata();
-      if (m.width !== cm.width || m.height !== cm.height) continue;
-      await (await centre(mapFile, 3)).toFile(path.join(out, `stk__${c.stem}${out10}.png`));
-      item[slot] = { source: `${PACKAGE}/${path.relative(root, mapFile).replace(/\\/g, '/')}`, sha1: sha1File(mapFile) };
-    }
-    items.push(item);
-  }
   const removedCounts = {};
   for (const r of removed.values()) removedCounts[r] = (removedCounts[r] || 0) + 1;
   const manifest = {
@@ -197,5 +210,5 @@ async function main() {
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));
   process.stdout.write(`${items.length} textures -> ${out} (pool ${pool.length})\n`);
 }
-module.exports = { licences, cutoutShare, setNames, NOT_MATERIAL_7, CUTOUT_SHARE };
+module.exports = { licences, cutoutShare, setNames, pickTiling, NOT_MATERIAL_7, CUTOUT_SHARE };
 if (require.main === module) main().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });

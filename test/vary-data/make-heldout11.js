@@ -39,15 +39,12 @@
  * Output: OUT/torcs__<track>__<name>.png and manifest.json (the track folder is in the name: stems repeat
  * across tracks).
  */
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const sharp = require('sharp');
-const { SIZE, centre, listImages, sha1File } = require('./make-heldout');
-const { MAP_STEM, FLAT_STD, packageVersion, maxChannelStd, distinctPool, parseArgs } = require('./make-heldout9');
-const { licences, cutoutShare, setNames, NOT_MATERIAL_7, CUTOUT_SHARE } = require('./make-heldout10');
+const { listImages, sha1File } = require('./make-heldout');
+const { MAP_STEM, packageVersion, parseArgs } = require('./make-heldout9');
+const { licences, cutoutShare, setNames, pickTiling, NOT_MATERIAL_7, CUTOUT_SHARE } = require('./make-heldout10');
 
-const MAX = 16;
 const PACKAGE = 'torcs-data';
 const GAME_ROOT = 'usr/share/games/torcs';
 const TRACKS = `${GAME_ROOT}/tracks`;
@@ -101,40 +98,15 @@ async function main() {
     const track = path.basename(path.dirname(f));
     candidates.push({ f, stem, track, rel: `${PACKAGE}/${path.relative(root, f).replace(/\\/g, '/')}` });
   }
-  // 3a. Names of sets 1-10.
-  const names = setNames11();
-  const afterNames = candidates.filter((c) => {
-    if (names.has(c.stem.toLowerCase())) { why(c.f, 'set 1-10 name'); return false; }
-    return true;
+  // 3-7. Earlier sets' names and packages, pool copies, size, tiling, flatness, sha1 order (set 10's pickTiling).
+  const { pool, items, skipped } = await pickTiling(candidates, {
+    names: setNames11(), label: 'sets 1-10', olderFiles: older.flatMap((o) => listImages(o)), why, out, tiles,
+    name: (c) => `torcs__${c.track}__${c.stem}.png`,
+    item: (c, std) => ({
+      texture: `torcs__${c.track}__${c.stem}.png`, source: c.rel, sha1: sha1File(c.f),
+      licence: licenceOf(`data/${path.relative(path.join(root, GAME_ROOT), c.f).replace(/\\/g, '/')}`), maxChannelStd: Math.round(std * 10) / 10,
+    }),
   });
-  // 3b / 4. Content of the earlier packages; copies inside the pool (largest first).
-  const sized = [];
-  for (const c of afterNames) {
-    const meta = await sharp(c.f).metadata();
-    if (Math.min(meta.width, meta.height) < SIZE) { why(c.f, 'under 256 px'); continue; }
-    sized.push({ ...c, n: meta.width * meta.height });
-  }
-  const pool = await distinctPool(sized, older.flatMap((o) => listImages(o)), why, 'sets 1-10');
-
-  // 5-7. Tiles (whole image), centre crop not flat; first 16 by sha1(package/path).
-  const key = (c) => crypto.createHash('sha1').update(c.rel).digest('hex');
-  pool.sort((a, b) => key(a).localeCompare(key(b)));
-  fs.mkdirSync(out, { recursive: true });
-  const items = [];
-  const skipped = { 'does not tile': 0, flat: 0 };
-  for (const c of pool) {
-    if (items.length >= MAX) break;
-    const { data, info } = await sharp(c.f).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    if (!tiles({ data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels })) { skipped['does not tile']++; continue; }
-    const col = await centre(c.f, 3);
-    const { data: crop } = await col.clone().raw().toBuffer({ resolveWithObject: true });
-    const std = maxChannelStd(crop);
-    if (std < FLAT_STD) { skipped.flat++; continue; }
-    const name = `torcs__${c.track}__${c.stem}.png`;
-    await col.toFile(path.join(out, name));
-    const upstream = `data/${path.relative(path.join(root, GAME_ROOT), c.f).replace(/\\/g, '/')}`;
-    items.push({ texture: name, source: c.rel, sha1: sha1File(c.f), licence: licenceOf(upstream), maxChannelStd: Math.round(std * 10) / 10 });
-  }
   const removedCounts = {};
   for (const r of removed.values()) removedCounts[r] = (removedCounts[r] || 0) + 1;
   const manifest = {
