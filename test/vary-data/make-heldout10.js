@@ -110,6 +110,33 @@ async function cutoutShare(file) {
   return low / (info.width * info.height);
 }
 
+/** Refuses to run unless `older` names exactly the packages `olderNames` and `root` is `pkg`'s unpacked folder. */
+function checkPackages({ older, olderNames, root, pkg, usage }) {
+  const olderPkgs = older.map((o) => (fs.existsSync(path.join(o, 'usr/share/doc')) ? fs.readdirSync(path.join(o, 'usr/share/doc')).find((d) => olderNames.includes(d)) : undefined));
+  if (olderNames.some((p) => !olderPkgs.includes(p))) throw new Error(`--older must name the ${olderNames.join(', ')} package folders\n${usage}`);
+  if (!fs.existsSync(path.join(root, 'usr/share/doc', pkg))) throw new Error(`${root}: not the ${pkg} package folder`);
+}
+
+/**
+ * Writes a set's manifest.json (the package, the rule, what each step removed, the picks) and prints one line.
+ * `removed` maps each dropped file to its reason; the manifest keeps the counts per reason.
+ */
+function writeManifest(out, { root, pkg, rule, listed, removed, pool, skipped, items }) {
+  const removedCounts = {};
+  for (const r of removed.values()) removedCounts[r] = (removedCounts[r] || 0) + 1;
+  const manifest = {
+    packages: [{ package: `${pkg} ${packageVersion(root, pkg)} (Debian)`, licence: `per file (each item's licence); usr/share/doc/${pkg}/copyright in the package` }],
+    rule,
+    listed,
+    removed: removedCounts,
+    pool: pool.length,
+    skippedWhilePicking: skipped,
+    items,
+  };
+  fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));
+  process.stdout.write(`${items.length} textures -> ${out} (pool ${pool.length})\n`);
+}
+
 /**
  * Steps 3-7 of sets 10 and 11: minus earlier sets' names (3a), anything the earlier packages ship and copies inside
  * the pool (3b, 4: largest first), under 256 px (5); then, in sha1(package/path) order, the first MAX whose whole
@@ -155,9 +182,7 @@ async function main() {
   const root = opts.stk;
   const usage = `usage: make-heldout10.js ${OLDER.map((p) => `--older ${p.toUpperCase()}`).join(' ')} --stk SUPERTUXKART_DATA OUT`;
   if (!out || !root) throw new Error(usage);
-  const olderPkgs = older.map((o) => (fs.existsSync(path.join(o, 'usr/share/doc')) ? fs.readdirSync(path.join(o, 'usr/share/doc')).find((d) => OLDER.includes(d)) : undefined));
-  if (OLDER.some((p) => !olderPkgs.includes(p))) throw new Error(`--older must name the ${OLDER.join(', ')} package folders\n${usage}`);
-  if (!fs.existsSync(path.join(root, 'usr/share/doc', PACKAGE))) throw new Error(`${root}: not the ${PACKAGE} package folder`);
+  checkPackages({ older, olderNames: OLDER, root, pkg: PACKAGE, usage });
   const { tiles } = require('../../dist/plugin/ops/vary/vary-texture');
   const licenceOf = licences(root);
 
@@ -196,19 +221,10 @@ async function main() {
       }
     },
   });
-  const removedCounts = {};
-  for (const r of removed.values()) removedCounts[r] = (removedCounts[r] || 0) + 1;
-  const manifest = {
-    packages: [{ package: `${PACKAGE} ${packageVersion(root, PACKAGE)} (Debian)`, licence: `per file (each item's licence); usr/share/doc/${PACKAGE}/copyright in the package` }],
+  writeManifest(out, {
+    root, pkg: PACKAGE, listed: files.length, removed, pool, skipped, items,
     rule: 'SET 10 (fresh, session 24): Debian supertuxkart-data data/textures/ (top folder); minus maps/masks (set 9 suffixes + _colormask), sky/cloud stems, logo/banner/decal/symbol/sign/flag and kart/tux stems, cut-outs (alpha < 250 on > 1 %); minus set 1-9 names and anything the set 1-9 packages ship (same bytes or 16x16 thumbnail within 2 levels); minus copies in the pool; >= 256 px; the whole image tiles (vary tiles()); centre 256x256 not flat per channel (max channel std >= 8), _Normal/_nm normal sibling as _n and _gloss as _gloss; `_a` is a variant letter here, not a mask; first 16 by sha1(package/path)',
-    listed: files.length,
-    removed: removedCounts,
-    pool: pool.length,
-    skippedWhilePicking: skipped,
-    items,
-  };
-  fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));
-  process.stdout.write(`${items.length} textures -> ${out} (pool ${pool.length})\n`);
+  });
 }
-module.exports = { licences, cutoutShare, setNames, pickTiling, NOT_MATERIAL_7, CUTOUT_SHARE };
+module.exports = { licences, cutoutShare, setNames, pickTiling, writeManifest, checkPackages, NOT_MATERIAL_7, CUTOUT_SHARE };
 if (require.main === module) main().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });

@@ -42,8 +42,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { listImages, sha1File } = require('./make-heldout');
-const { MAP_STEM, packageVersion, parseArgs } = require('./make-heldout9');
-const { licences, cutoutShare, setNames, pickTiling, NOT_MATERIAL_7, CUTOUT_SHARE } = require('./make-heldout10');
+const { MAP_STEM, parseArgs } = require('./make-heldout9');
+const { licences, cutoutShare, setNames, pickTiling, writeManifest, checkPackages, NOT_MATERIAL_7, CUTOUT_SHARE } = require('./make-heldout10');
 
 const PACKAGE = 'torcs-data';
 const GAME_ROOT = 'usr/share/games/torcs';
@@ -76,9 +76,7 @@ async function main() {
   const root = opts.torcs;
   const usage = `usage: make-heldout11.js ${OLDER.map((p) => `--older ${p.toUpperCase()}`).join(' ')} --torcs TORCS_DATA OUT`;
   if (!out || !root) throw new Error(usage);
-  const olderPkgs = older.map((o) => (fs.existsSync(path.join(o, 'usr/share/doc')) ? fs.readdirSync(path.join(o, 'usr/share/doc')).find((d) => OLDER.includes(d)) : undefined));
-  if (OLDER.some((p) => !olderPkgs.includes(p))) throw new Error(`--older must name the ${OLDER.join(', ')} package folders\n${usage}`);
-  if (!fs.existsSync(path.join(root, 'usr/share/doc', PACKAGE))) throw new Error(`${root}: not the ${PACKAGE} package folder`);
+  checkPackages({ older, olderNames: OLDER, root, pkg: PACKAGE, usage });
   const { tiles } = require('../../dist/plugin/ops/vary/vary-texture');
   const licenceOf = licences(root, PACKAGE);
 
@@ -107,18 +105,9 @@ async function main() {
       licence: licenceOf(`data/${path.relative(path.join(root, GAME_ROOT), c.f).replace(/\\/g, '/')}`), maxChannelStd: Math.round(std * 10) / 10,
     }),
   });
-  const removedCounts = {};
-  for (const r of removed.values()) removedCounts[r] = (removedCounts[r] || 0) + 1;
-  const manifest = {
-    packages: [{ package: `${PACKAGE} ${packageVersion(root, PACKAGE)} (Debian)`, licence: `per file (each item's licence); usr/share/doc/${PACKAGE}/copyright in the package` }],
+  writeManifest(out, {
+    root, pkg: PACKAGE, listed: files.length, removed, pool, skipped, items,
     rule: 'SET 11 (fresh, session 25): Debian torcs-data tracks/** png/jpg; minus maps (set 9 suffixes), sky/cloud/env/shadow/background stems, logo/banner/decal/symbol/sign/flag/kart/tux stems, cut-outs (alpha < 250 on > 1 %); minus set 1-10 names and anything the set 1-10 packages ship (same bytes or 16x16 thumbnail within 2 levels); minus copies in the pool; >= 256 px; the whole image tiles (vary tiles()); centre 256x256 not flat per channel (max channel std >= 8); first 16 by sha1(package/path)',
-    listed: files.length,
-    removed: removedCounts,
-    pool: pool.length,
-    skippedWhilePicking: skipped,
-    items,
-  };
-  fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));
-  process.stdout.write(`${items.length} textures -> ${out} (pool ${pool.length})\n`);
+  });
 }
 main().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });

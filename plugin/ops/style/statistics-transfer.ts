@@ -128,13 +128,15 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   // keep their order. Anchored like the colour grain, so a shifted tile gets it shifted.
   const anchor = wrap ? contentAnchor(own, width, height) : undefined;
   const dither = decompose(anchoredNoise(width, height, random, anchor), width, height, levels, wrap).bands;
-  const lumaBands = decompose(own, width, height, levels, wrap).bands
+  // One decomposition of the input's luma: its bands take the reference's grain, its residual is the coarse part kept.
+  const ownStack = decompose(own, width, height, levels, wrap);
+  const lumaBands = ownStack.bands
     .map((band, k) => {
       const gain = (RANK_DITHER * rms(band, bandMask)) / (rms(dither[k], bandMask) || 1);
       const dithered = band.map((v, i) => v + gain * dither[k][i]);
       return matchToQuantilesByRank(dithered, quantileFunction(refBands[0][k], referenceMask), bandMask);
     });
-  const start = reconstruct({ bands: lumaBands, residual: decompose(own, width, height, levels, wrap).residual });
+  const start = reconstruct({ bands: lumaBands, residual: ownStack.residual });
   // Colour differences: the transported ones above ~4 texels; below, a grain that follows the luminance grain
   // by the reference's own coupling (per band, the regression of its colour-difference on its luminance
   // coefficients). Not the input's own fine colour differences re-scaled: in JPEG-sourced textures those are
