@@ -110,4 +110,5 @@ async function main() {
     rule: 'SET 11 (fresh, session 25): Debian torcs-data tracks/** png/jpg; minus maps (set 9 suffixes), sky/cloud/env/shadow/background stems, logo/banner/decal/symbol/sign/flag/kart/tux stems, cut-outs (alpha < 250 on > 1 %); minus set 1-10 names and anything the set 1-10 packages ship (same bytes or 16x16 thumbnail within 2 levels); minus copies in the pool; >= 256 px; the whole image tiles (vary tiles()); centre 256x256 not flat per channel (max channel std >= 8); first 16 by sha1(package/path)',
   });
 }
-main().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });
+module.exports = { setNames11, NOT_MATERIAL_11: NOT_MATERIAL };
+if (require.main === module) main().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });
