@@ -277,7 +277,7 @@ export function formatVaryTable(report: VaryEvalReport): string {
       lines.push(`  stripes: ${f(t.stripeShare)} of the exemplar's luma variance is its stripe profile; a variant keeping the stripes in place has NCC vs the exemplar of about that or more`);
     }
     if (t.bands) {
-      lines.push(`  bands: ${f(t.bands.share)} of the exemplar's luma variance is its ${t.bands.axis === 'rows' ? 'row' : 'column'} means; a variant keeping the bands in place (lockBands) has NCC vs the exemplar of about that or more`);
+      lines.push(`  bands: ${f(t.bands.share)} of the exemplar's luma variance is its ${t.bands.axis === 'rows' ? 'row' : 'column'} means; a variant keeping the bands in place has NCC vs the exemplar of about that or more`);
     }
   }
   lines.push('targets met (textures): ' + EVAL_METHODS.map((m) => {
