@@ -31,7 +31,7 @@ import { histogramBlend, shuffledTiles } from './baselines';
 import { floorCrops } from './floor-crops';
 import { readMapFile } from './map-files';
 import { remap } from './remap';
-import { stripeProfileShare } from './stripe-share';
+import { bandShare, stripeProfileShare } from './stripe-share';
 import { findSiblings, isVariantName, mapSuffix } from './siblings';
 import { tiles, varyTexture } from './vary-texture';
 import type { VaryMap } from './types';
@@ -76,6 +76,8 @@ export interface TextureEval {
    * (stripe-share.ts), about the least NCC vs the exemplar a variant that keeps the stripes in place can have.
    */
   stripeShare?: number;
+  /** Where the exemplar is banded (bands.ts): the same bound for a variant that keeps its bands (stripe-share.ts `bandShare`). */
+  bands?: { axis: 'rows' | 'cols'; share: number };
 }
 
 export interface VaryEvalReport {
@@ -232,7 +234,8 @@ export async function evaluateVary(dir: string, options: VaryEvalOptions = {}): 
         seconds,
       };
     }
-    const result: TextureEval = { file, maps: maps.map((m) => m.slot), width: ex.width, height: ex.height, floor, ceiling, methods, selfCheck, stripeShare };
+    const bands = stripeShare === undefined ? bandShare(ex) : undefined;
+    const result: TextureEval = { file, maps: maps.map((m) => m.slot), width: ex.width, height: ex.height, floor, ceiling, methods, selfCheck, stripeShare, bands };
     textures.push(result);
     options.log?.(`[${t + 1}/${sets.length}] ${file}`);
     await options.onTexture?.(result, ex, images);
@@ -272,6 +275,9 @@ export function formatVaryTable(report: VaryEvalReport): string {
     // Not a metric and no verdict: why a stripe texture's NCC stays high (stripe-share.ts).
     if (t.stripeShare !== undefined) {
       lines.push(`  stripes: ${f(t.stripeShare)} of the exemplar's luma variance is its stripe profile; a variant keeping the stripes in place has NCC vs the exemplar of about that or more`);
+    }
+    if (t.bands) {
+      lines.push(`  bands: ${f(t.bands.share)} of the exemplar's luma variance is its ${t.bands.axis === 'rows' ? 'row' : 'column'} means; a variant keeping the bands in place has NCC vs the exemplar of about that or more`);
     }
   }
   lines.push('targets met (textures): ' + EVAL_METHODS.map((m) => {

@@ -17,6 +17,7 @@
 
 import { lumaPlane } from '../../metrics/texture-stats/planes';
 import type { RawImage } from '../../types';
+import { bandedAxis } from './bands';
 import type { Lattice } from './types';
 
 /** Share (0..1) of the luma variance in the stripe profile across `lattice.a`; 0 for a flat image. */
@@ -49,4 +50,19 @@ export function stripeProfileShare(image: RawImage, lattice: Pick<Lattice, 'a'>)
     profile += (sums[bin[i]] / counts[bin[i]] - mean) ** 2;
   }
   return total > 1e-12 ? profile / total : 0;
+}
+
+/**
+ * The same bound for banded exemplars (bands.ts `bandedAxis`: most of the luma variance in the row or the column
+ * means, little in the other): the share of the luma variance in those means, with the axis. A variant that keeps
+ * the bands in place (`lockBands`) holds the same means, so its NCC vs the exemplar is about that share or more; the
+ * default layout moves across the bands and meets novelty only by cutting them up. Held-out set 11 (seen):
+ * `TIREBLAK2`, a cover between two bands of tyres, rows 0.853 (vary's default: NCC 0.657 with the bands cut into
+ * blobs; with `lockBands` 0.99). Undefined where the exemplar is not banded.
+ * @example bandShare(tyreCover) // { axis: 'rows', share: 0.853 }
+ */
+export function bandShare(image: RawImage): { axis: 'rows' | 'cols'; share: number } | undefined {
+  const axis = bandedAxis(image);
+  if (!axis) return undefined;
+  return { axis, share: stripeProfileShare(image, { a: axis === 'rows' ? [0, image.height] : [image.width, 0] }) };
 }
