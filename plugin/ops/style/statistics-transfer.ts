@@ -94,8 +94,6 @@ export interface StatisticsTransferOptions {
  * step), so the margin only ever covered other seeds and blends; set 6 (tuning): colour drop 48.8 → 51.2 %.
  */
 const MIN_STRUCTURE = 0.7;
-/** Half the SSIM window (11x11, metrics/ssim). */
-const SSIM_RADIUS = 5;
 /** Noise added to each luma band before its rank match, as a share of the band's own RMS (see above). */
 const RANK_DITHER = 1;
 /** Bisection steps over the shift (1/64 resolution). */
@@ -211,17 +209,8 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   const floor = options.minStructure ?? MIN_STRUCTURE;
   // Texels whose result depends on a transparent neighbour's colour (within the filters' reach) stay out of
   // the estimate too, so that colour cannot tip the choice.
-  // SSIM¼ over 'valid' windows sees a texel near the border in few windows: the outer frame could change
-  // almost unseen (seen set 9's sign_wires_dirty, a round sign on black, got noisy purple corners at SSIM¼
-  // 0.70 while windows at every position read 0.59). So the estimate also reads every window position,
-  // across the texture's own boundary (wrap-around when it tiles, mirrored when not), and both must keep it.
-  const inputQuarter = quarterLuma(input, bandMask);
-  const againstOriginal = ssimTo(inputQuarter);
-  const againstEveryWindow = ssimTo(framed(inputQuarter, SSIM_RADIUS, wrap));
-  const layoutKept = (p: ColourPlanes) => {
-    const q = quarterLuma(p, bandMask);
-    return againstOriginal(q) >= floor && againstEveryWindow(framed(q, SSIM_RADIUS, wrap)) >= floor;
-  };
+  const againstOriginal = ssimTo(quarterLuma(input, bandMask));
+  const layoutKept = (p: ColourPlanes) => againstOriginal(quarterLuma(p, bandMask)) >= floor;
   const keeps = (y: Float32Array) => layoutKept(result(y));
   // The unshifted luminance, every curve's fallback: made once, and only when a bisection finds nothing.
   let unshifted: Float32Array | undefined;
@@ -346,22 +335,6 @@ function quarterLuma(p: ColourPlanes, mask?: Uint8Array): Plane {
       if (mask && !mask[i]) continue;
       data[cells + (x >> 2)] += (0.299 * byte(r[i]) + 0.587 * byte(g[i]) + 0.114 * byte(b[i])) / 16;
     }
-  }
-  return { data, width: w, height: h };
-}
-
-/**
- * `q` with `r` more texels on every side, wrapped around (`wrap`) or mirrored: 'valid' windows of radius
- * `r` over the result are centred on every texel of `q`.
- */
-function framed(q: Plane, r: number, wrap: boolean): Plane {
-  const w = q.width + 2 * r;
-  const h = q.height + 2 * r;
-  const at = (i: number, n: number) => (wrap ? ((i % n) + n) % n : i < 0 ? -1 - i : i >= n ? 2 * n - 1 - i : i);
-  const data = new Float64Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const row = at(y - r, q.height) * q.width;
-    for (let x = 0; x < w; x++) data[y * w + x] = q.data[row + at(x - r, q.width)];
   }
   return { data, width: w, height: h };
 }
