@@ -49,6 +49,8 @@ export interface GramOptions {
    * in its grid cell (stratified), not the cell's corner.
    */
   positions?: number;
+  /** With `positions`: another draw of the hashed places (default 0). */
+  salt?: number;
 }
 
 type Planes3 = { data: Float64Array[]; width: number; height: number };
@@ -151,7 +153,7 @@ export function gramMatrices(image: RawImage, options: GramOptions = {}): Float6
         let x = x0;
         let y = y0;
         if (jitter) {
-          const h = Math.imul(x0 + 1, 73856093) ^ Math.imul(y0 + 1, 19349663) ^ Math.imul(s + 1, 83492791);
+          const h = Math.imul(x0 + 1, 73856093) ^ Math.imul(y0 + 1, 19349663) ^ Math.imul(s + 1, 83492791) ^ Math.imul(options.salt ?? 0, 2654435761);
           const u = (h >>> 0) % (stride * stride);
           x = Math.min(vw - 1, x0 + (u % stride));
           y = Math.min(vh - 1, y0 + Math.floor(u / stride));

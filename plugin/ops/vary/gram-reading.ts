@@ -16,7 +16,8 @@ import type { RawImage } from '../../types';
  * @param tiling the image tiles: wrap-around windows
  * @param positions most window positions per scale (gram.ts's default, every position of a 256² image, when
  *   absent: eval-vary's figures); fewer is a cheaper estimate of the same statistics
+ * @param salt with `positions`: another draw of the positions (gram.ts), to measure the estimate's own noise
  */
-export function evalGram(image: RawImage, tiling: boolean, positions?: number): Float64Array[] {
-  return gramMatrices(image, { ...(tiling ? { wrap: true } : { phases: 'all' as const }), ...(positions ? { positions } : {}) });
+export function evalGram(image: RawImage, tiling: boolean, positions?: number, salt?: number): Float64Array[] {
+  return gramMatrices(image, { ...(tiling ? { wrap: true } : { phases: 'all' as const }), ...(positions ? { positions, salt } : {}) });
 }
