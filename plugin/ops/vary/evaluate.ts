@@ -19,7 +19,6 @@ import path from 'node:path';
 import {
   copiedShare,
   gramDistanceOf,
-  gramMatrices,
   maxCyclicNcc,
   powerSpectrumDistance,
   slicedWasserstein,
@@ -29,6 +28,7 @@ import {
 import type { RawImage } from '../../types';
 import { histogramBlend, shuffledTiles } from './baselines';
 import { floorCrops } from './floor-crops';
+import { evalGram } from './gram-reading';
 import { readMapFile } from './map-files';
 import { remap } from './remap';
 import { bandShare, stripeProfileShare } from './stripe-share';
@@ -139,16 +139,8 @@ export interface FidelityReference {
   floor: FidelityScores;
 }
 
-/**
- * Gram matrices as eval-vary reads an image (gram.ts): one that tiles as the torus it is (wrap-around
- * windows), any other (a crop, a non-tiling exemplar) with valid windows only; every pyramid phase either
- * way. So where an image's origin lies does not move its figure: a tiling exemplar's own cyclic shift
- * scores 0, where with one phase of valid windows it scored up to 5x the faithful limit (held-out set 8:
- * a panel whose frame groove straddles the wrap edge, or fine lattices read at one pyramid phase).
- */
-export function evalGram(image: RawImage, tiling: boolean): Float64Array[] {
-  return gramMatrices(image, tiling ? { wrap: true } : { phases: 'all' });
-}
+// How eval-vary and vary's own check read an image's Gram matrices (tiling: wrap-around; else valid windows).
+export { evalGram };
 
 /**
  * The fidelity distances (colour SW, power spectrum, Gram) of an image to a reference. `tiling`: the image

@@ -130,6 +130,11 @@ export interface VaryCheck {
   /** Power-spectrum distance vs the exemplar (mean of variants 1-2), and the exemplar's own. */
   spectrum: number;
   spectrumFloor: number;
+  /** Random-filter Gram distance vs the exemplar (mean of variants 1-2; fewer positions than eval-vary's), and the exemplar's own. */
+  gram: number;
+  gramFloor: number;
+  /** What the check's Gram reading alone reads as distance (the exemplar vs itself at other positions); a miss is judged on sqrt(gram² − gramNoise²). */
+  gramNoise: number;
   /** The targets missed, in the order novel, diverse, faithful. */
   misses: VaryTarget[];
 }

@@ -279,6 +279,6 @@ function varySet(maps: VaryMap[], options: VaryOptions, threads?: VaryThreads): 
     nccs.push(leadImage ? ncc : undefined);
     variants.push({ index: k, coords, maps: maps.map((m, i) => ({ slot: m.slot, kind: m.kind, image: (i === 0 && leadImage) || finish(i, coords) })) });
   }
-  const check = options.check === false ? undefined : selfCheck(lead, variants.map((v) => v.maps[0].image), nccs, detected, bothTile);
+  const check = options.check === false ? undefined : selfCheck(lead, variants.map((v) => v.maps[0].image), nccs, detected, bothTile, { exemplar: exemplarTiles, output: outputTiles });
   return { variants, exemplarTiles, outputTiles, lattice, check };
 }
