@@ -131,7 +131,7 @@ export function selfCheck(exemplar: RawImage, variants: RawImage[], nccs: (numbe
   // reading's error adds to the true distance in quadrature (independent of it), so that much is taken off the same
   // way (set 8's panel_gk_000_cc, eval 0.004 against a floor of 0.006: read 0.027, noise 0.021, a false alarm without).
   const gramNoise = gramDistanceOf(evalGram(ex, each.exemplar, CHECK_GRAM_POSITIONS, 1), exGram);
-  const gramBeyond = Math.sqrt(Math.max(0, gram * gram - gramNoise * gramNoise));
+  const gramBeyond = gramBeyondNoise({ gram, gramNoise });
   const misses: VaryTarget[] = [];
   if (ncc > NCC_TARGET) misses.push('novel');
   if (nccPair !== undefined && nccPair > NCC_TARGET) misses.push('diverse');
@@ -174,7 +174,7 @@ export function describeMisses(check: VaryCheck): string | undefined {
     const which: string[] = [];
     if (check.colour > FLOOR_MULTIPLE * check.colourFloor + 1e-9) which.push(`colour ${ratio(check.colour, check.colourFloor)}`);
     if (check.spectrum > FLOOR_MULTIPLE * check.spectrumFloor + 1e-9) which.push(`spectrum ${ratio(check.spectrum, check.spectrumFloor)}`);
-    const gramBeyond = Math.sqrt(Math.max(0, check.gram ** 2 - check.gramNoise ** 2));
+    const gramBeyond = gramBeyondNoise(check);
     if (gramBeyond > FLOOR_MULTIPLE * check.gramFloor + 1e-9) which.push(`Gram ${ratio(gramBeyond, check.gramFloor)}`);
     parts.push(`faithfulness (${which.join(', ')} the exemplar's own half-to-half distance; limit ${FLOOR_MULTIPLE}x)`);
   }
@@ -182,4 +182,9 @@ export function describeMisses(check: VaryCheck): string | undefined {
     ? `the exemplar repeats itself (its own halves correlate ${check.nccFloor.toFixed(2)}: a strict lattice or repeated motif)`
     : 'the exemplar may be a design (logo, plate, sky face) rather than a texture';
   return `variants miss ${parts.join(' and ')}: ${why}; variants written anyway`;
+}
+
+/** The Gram distance the check judges: its reading with the reading's own noise taken off in quadrature. */
+function gramBeyondNoise({ gram, gramNoise }: Pick<VaryCheck, 'gram' | 'gramNoise'>): number {
+  return Math.sqrt(Math.max(0, gram * gram - gramNoise * gramNoise));
 }
