@@ -218,15 +218,10 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   // over every window let a small frame go (held-out style set 10, sign_ladder_clean).
   const inputQuarter = quarterLuma(input, bandMask);
   const againstOriginal = ssimTo(inputQuarter);
-  const frameAgainstOriginal = ssimMapTo(framed(inputQuarter, SSIM_RADIUS, wrap));
-  const frame = frameWindows(inputQuarter.width, inputQuarter.height, SSIM_RADIUS);
+  const frameKept = frameSsim(inputQuarter, SSIM_RADIUS, wrap);
   const layoutKept = (p: ColourPlanes) => {
     const q = quarterLuma(p, bandMask);
-    if (againstOriginal(q) < floor) return false;
-    const map = frameAgainstOriginal(framed(q, SSIM_RADIUS, wrap));
-    let sum = 0;
-    for (const i of frame) sum += map[i];
-    return sum / frame.length >= floor;
+    return againstOriginal(q) >= floor && frameKept(q) >= floor;
   };
   const keeps = (y: Float32Array) => layoutKept(result(y));
   // The unshifted luminance, every curve's fallback: made once, and only when a bisection finds nothing.
@@ -357,28 +352,43 @@ function quarterLuma(p: ColourPlanes, mask?: Uint8Array): Plane {
 }
 
 /**
- * `q` with `r` more texels on every side, wrapped around (`wrap`) or mirrored: 'valid' windows of radius
- * `r` over the result are centred on every texel of `q`, in `q`'s order.
+ * SSIM against `a` of the windows centred within `r` of the border (where SSIM's 'valid' windows do not
+ * centre), read over `a` padded by `r` (wrapped around, or mirrored), as their mean. Only the four border
+ * strips are padded and filtered, not the whole plane (the frame is a few percent of its windows); each
+ * window's value depends on its own texels only, and the sum runs in row order, so the figure is the same
+ * as from a whole padded plane.
  */
-function framed(q: Plane, r: number, wrap: boolean): Plane {
-  const w = q.width + 2 * r;
-  const h = q.height + 2 * r;
+function frameSsim(a: Plane, r: number, wrap: boolean): (b: Plane) => number {
+  const { width: w, height: h } = a;
   const at = (i: number, n: number) => (wrap ? ((i % n) + n) % n : i < 0 ? -1 - i : i >= n ? 2 * n - 1 - i : i);
-  const data = new Float64Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const row = at(y - r, q.height) * q.width;
-    for (let x = 0; x < w; x++) data[y * w + x] = q.data[row + at(x - r, q.width)];
-  }
-  return { data, width: w, height: h };
-}
-
-/** Indexes of a width x height grid's texels within `r` of its border (where no 'valid' window centres). */
-function frameWindows(width: number, height: number, r: number): number[] {
-  const out: number[] = [];
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) if (x < r || y < r || x >= width - r || y >= height - r) out.push(y * width + x);
-  }
-  return out;
+  // A strip of the padded plane: windows centred on q's rows y0..y1-1 and columns x0..x1-1.
+  const strip = (q: Plane, y0: number, y1: number, x0: number, x1: number): Plane => {
+    const sw = x1 - x0 + 2 * r;
+    const sh = y1 - y0 + 2 * r;
+    const data = new Float64Array(sw * sh);
+    for (let y = 0; y < sh; y++) {
+      const row = at(y0 + y - r, h) * w;
+      for (let x = 0; x < sw; x++) data[y * sw + x] = q.data[row + at(x0 + x - r, w)];
+    }
+    return { data, width: sw, height: sh };
+  };
+  // Top and bottom: whole rows; left and right: the rows between.
+  const parts: [number, number, number, number][] = [[0, r, 0, w], [h - r, h, 0, w], [r, h - r, 0, r], [r, h - r, w - r, w]];
+  const against = parts.map(([y0, y1, x0, x1]) => ssimMapTo(strip(a, y0, y1, x0, x1)));
+  return (b) => {
+    const maps = parts.map(([y0, y1, x0, x1], k) => against[k](strip(b, y0, y1, x0, x1)));
+    let sum = 0;
+    for (let y = 0; y < h; y++) {
+      if (y < r || y >= h - r) {
+        const [map, row] = y < r ? [maps[0], y * w] : [maps[1], (y - h + r) * w];
+        for (let x = 0; x < w; x++) sum += map[row + x];
+      } else {
+        for (let x = 0; x < r; x++) sum += maps[2][(y - r) * r + x];
+        for (let x = 0; x < r; x++) sum += maps[3][(y - r) * r + x];
+      }
+    }
+    return sum / (w * h - (w - 2 * r) * (h - 2 * r));
+  };
 }
 
 /** The 8-bit code a plane value is written as (rounded, clamped; planes.ts's toRawImage). */
