@@ -9,6 +9,7 @@ import {
   seededRandom,
   slicedWasserstein,
   wrapEdgeRatio,
+  wrapEdgeRatios,
 } from '../plugin/metrics/texture-stats';
 import type { RawImage } from '../plugin/types';
 import { cyclicShift } from './helpers/cyclic-shift';
@@ -117,6 +118,33 @@ describe('texture statistics', () => {
     const ramp: RawImage = { data: new Uint8Array(64 * 64), width: 64, height: 64, channels: 1 };
     for (let i = 0; i < ramp.data.length; i++) ramp.data[i] = (i % 64) * 3 + Math.floor(i / 64);
     expect(wrapEdgeRatio(ramp)).toBeGreaterThan(10);
+  });
+
+  // Issue 12, set 10's drkmtl_grlpltmech_fx2: scanlines (strong vertical detail) over a slow horizontal ramp
+  // that steps back at the left/right edge. Pooled over both edges and both directions that seam read 1.1
+  // ("tiles"); against the horizontal detail it is ~700x.
+  it('wrap-edge ratio reads each edge against its own direction, so scanlines cannot hide a side seam', () => {
+    const size = 64;
+    const scanlines = (seam: boolean): RawImage => {
+      const data = new Uint8Array(size * size * 3);
+      for (let y = 0; y < size; y++) {
+        for (let x = 0; x < size; x++) {
+          // Across x: a ramp 0..20 (seam at the wrap) or a zigzag (0..64) that wraps; down y: alternate rows 60 apart.
+          const across = seam ? Math.round((x * 20) / (size - 1)) : Math.abs((x % 32) - 16) * 4;
+          data.fill(100 + 60 * (y % 2) + across, (y * size + x) * 3, (y * size + x) * 3 + 3);
+        }
+      }
+      return { data, width: size, height: size, channels: 3 };
+    };
+    const seamed = wrapEdgeRatios(scanlines(true));
+    expect(seamed.pooled).toBeLessThan(1.2); // what the pooled reading said
+    expect(seamed.columns).toBeGreaterThan(100);
+    expect(seamed.rows).toBeLessThan(1.2);
+    expect(wrapEdgeRatio(scanlines(true))).toBe(seamed.columns);
+    // The same scanlines over a zigzag that wraps tile across both edges.
+    const tiled = wrapEdgeRatios(scanlines(false));
+    expect(Math.max(tiled.columns, tiled.rows)).toBeLessThan(1.2);
+    expect(wrapEdgeRatio(scanlines(false))).toBeLessThan(1.2);
   });
 });
 

@@ -10,7 +10,7 @@
  * - maxCyclicNcc: largest NCC over all cyclic shifts (a shifted copy ≈ 1)
  * - copiedShare: share of texels covered by verbatim copied windows ≥ size²
  * Tileability:
- * - wrapEdgeRatio: gradient energy across the wrap edges over the interior (≈1 tiles)
+ * - wrapEdgeRatio: gradient energy across each wrap edge over the interior's in that direction, the worse edge (≈1 tiles)
  */
 
 import type { RawImage } from '../../types';
@@ -29,7 +29,8 @@ export { powerSpectrumDistance, radialPowerSpectrum, SPECTRUM_BANDS, type PowerS
 export { gramDistance, gramDistanceOf, gramMatrices, GRAM_FILTERS, GRAM_SCALES, type GramOptions } from './gram';
 export { maxCyclicNcc, type NccResult } from './cyclic-ncc';
 export { copiedShare, type CopiedRegionsOptions } from './copied-regions';
-export { wrapEdgeRatio } from './tileability';
+export { wrapEdgeRatio, wrapEdgeRatios } from './tileability';
+export type { WrapEdgeRatios } from './tileability';
 
 /** The three fidelity distances of a texture to a reference. */
 export interface FidelityScores {

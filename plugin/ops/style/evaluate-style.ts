@@ -7,7 +7,7 @@
  *   Gram distance of random-filter features (plugin/metrics/texture-stats, filters unrelated to the
  *   ones the `gram` method optimises), and the drop, 1 - after/before (target ≥ 0.5 at strength 1);
  * - structure: SSIM of luma at 1/4 resolution vs the input (target ≥ 0.7) and edge-map correlation;
- * - tileability: wrap-edge gradient energy over the interior's (target ≤ 1.2 when the input tiles), and
+ * - tileability: each wrap edge's gradient energy over the interior's in the same direction, the worse edge (target ≤ 1.2 when the input tiles across both edges), and
  *   that ratio over the input's own where the input's is above 1 (`wrapVsInput`, reported beside it);
  * - seconds.
  * Per method over the set: mean of each, the spread (coefficient of variation) of the outputs' style

@@ -69,7 +69,7 @@ export const style: TextureOperation<StyleRule, StyleSettings> = {
   key: 'style',
   shape: 'texture',
   order: TEXTURE_ORDER.style,
-  version: '7', // 7: fourteenth pass (the windows centred in SSIM¼'s blind frame must keep the layout too, on their own mean); 6: thirteenth pass (luma grain ranked from the input's own luma, not the transported one's); 5: eighth pass (rank dither, colour at the kept luma, SSIM¼ bound 0.70); 2: stats method of issue 12's later passes (per-texture shift, luma-exact gamut); 3: its move chosen among candidates by style distance (sixth pass); 4: the reference's colour grain (seventh pass): re-derive earlier styled assets
+  version: '8', // 8: sixteenth pass (the tiling guard reads each wrap edge against its own direction); 7: fourteenth pass (the windows centred in SSIM¼'s blind frame must keep the layout too, on their own mean); 6: thirteenth pass (luma grain ranked from the input's own luma, not the transported one's); 5: eighth pass (rank dither, colour at the kept luma, SSIM¼ bound 0.70); 2: stats method of issue 12's later passes (per-texture shift, luma-exact gamut); 3: its move chosen among candidates by style distance (sixth pass); 4: the reference's colour grain (seventh pass): re-derive earlier styled assets
   schema: {
     description: 'Give textures the look (palette, grain, contrast) of a reference image; false turns off a style set by an earlier rule.',
     oneOf: [
