@@ -72,7 +72,7 @@ test("vary's check calls variants unfaithful where eval-vary's Gram distance doe
   expect(mean('colour')).toBeLessThanOrEqual(2 * ref.floor.colour);
   expect(mean('spectrum')).toBeLessThanOrEqual(2 * ref.floor.spectrum);
   expect(mean('gram')).toBeGreaterThan(2 * ref.floor.gram);
-  const check = selfCheck(ex, variants, [], undefined, true);
+  const check = selfCheck(ex, variants, { tiling: true });
   expect(check.colour).toBeCloseTo(mean('colour'), 6);
   expect(check.misses).toContain('faithful');
   // The check's cheaper Gram reading stays near the eval's.
@@ -86,7 +86,7 @@ test("vary's check calls variants unfaithful where eval-vary's Gram distance doe
 test("vary's check does not call a tiling exemplar's own cyclic shifts unfaithful through Gram", () => {
   const ex = strokes(5);
   const variants = [cyclicShift(ex, 37, 91), cyclicShift(ex, 64, 5)];
-  const check = selfCheck(ex, variants, [], undefined, true);
+  const check = selfCheck(ex, variants, { tiling: true });
   expect(check.gram).toBeLessThanOrEqual(2 * check.gramFloor);
   expect(check.misses).not.toContain('faithful');
   // eval-vary reads them as the exemplar itself (0 up to rounding).

@@ -13,7 +13,7 @@ import { framePanel } from './helpers/frame-panel';
 test("a tiling panel's cyclic shifts are not called unfaithful by vary's check", () => {
   const ex = framePanel();
   const variants = [cyclicShift(ex, 37, 91), cyclicShift(ex, 64, 64)];
-  const check = selfCheck(ex, variants, [], undefined, true);
+  const check = selfCheck(ex, variants, { tiling: true });
   expect(check.spectrum).toBeLessThanOrEqual(2 * check.spectrumFloor);
   expect(check.misses).not.toContain('faithful');
   // A shifted copy is still a copy: the novelty target sees it.

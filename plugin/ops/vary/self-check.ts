@@ -17,7 +17,7 @@
  * (another texture) has no run-time counterpart.
  *
  * @example
- * const check = selfCheck(exemplarColour, variantColours, nccs);
+ * const check = selfCheck(exemplarColour, variantColours, { nccs });
  * if (check.misses.length) warn(describeMisses(check));
  */
 
@@ -88,19 +88,36 @@ function window(variant: RawImage, width: number, height: number): RawImage {
   return cropImage(variant, 0, 0, Math.min(width, variant.width), Math.min(height, variant.height));
 }
 
+/** What selfCheck knows beyond the images; every field optional. */
+export interface SelfCheckOptions {
+  /**
+   * Each variant's max cyclic NCC vs the exemplar where already measured (vary-texture.ts's novelty check);
+   * a missing entry is measured here. Default: none measured.
+   */
+  nccs?: (number | undefined)[];
+  /** The exemplar's lattice, if one was found (only the own-halves NCC uses it). Default: none. */
+  lattice?: Lattice;
+  /**
+   * The exemplar and the variants tile. Default false. A variant compared whole is then read at no particular
+   * origin (the shift-averaged spectrum), as eval-vary reads it: with the one-origin window a panel whose frame
+   * lies on the exemplar's edge read unfaithful for every variant that moves it.
+   */
+  tiling?: boolean;
+  /**
+   * Whether the exemplar and the output tile, one by one. Default: both as `tiling`. The Gram matrices are read
+   * per image, each as a torus where it tiles (gram-reading.ts), as eval-vary reads them.
+   */
+  each?: { exemplar: boolean; output: boolean };
+}
+
 /**
  * @param exemplar the lead (colour) map the variants were made from
  * @param variants every variant's lead map, in order
- * @param nccs each variant's max cyclic NCC vs the exemplar where already measured (vary-texture.ts's
- *   novelty check), else measured here
- * @param lattice the exemplar's lattice, if one was found (only the own-halves NCC uses it)
- * @param tiling the exemplar and the variants tile (default false): a variant compared whole is then read
- *   at no particular origin (the shift-averaged spectrum), as eval-vary reads it — with the one-origin
- *   window a panel whose frame lies on the exemplar's edge read unfaithful for every variant that moves it
- * @param each whether the exemplar and the output tile, one by one (default: both as `tiling`): the Gram
- *   matrices are read per image, each as a torus where it tiles (gram-reading.ts), as eval-vary reads them
+ * @example selfCheck(lead, leads, { nccs, lattice, tiling: true })
  */
-export function selfCheck(exemplar: RawImage, variants: RawImage[], nccs: (number | undefined)[] = [], lattice?: Lattice, tiling = false, each = { exemplar: tiling, output: tiling }): VaryCheck {
+export function selfCheck(exemplar: RawImage, variants: RawImage[], options: SelfCheckOptions = {}): VaryCheck {
+  const { nccs = [], lattice, tiling = false } = options;
+  const each = options.each ?? { exemplar: tiling, output: tiling };
   const ncc = Math.max(...variants.map((v, i) => nccs[i] ?? maxCyclicNcc(v, exemplar).max));
   // As eval-vary: variant 1 searched for variant 2 (an exemplar-sized window of it, for large outputs).
   const nccPair = variants.length >= 2 ? maxCyclicNcc(variants[0], window(variants[1], exemplar.width, exemplar.height)).max : undefined;

@@ -107,6 +107,18 @@ export function tiles(image: VaryMap['image']): boolean {
  */
 export const NOVELTY_LIMIT = 0.55;
 
+/** novelLayout's optional inputs. */
+interface NovelLayoutOptions {
+  /** The plan of the third attempt when the plan has no guide. Default: another seed. */
+  last?: ReturnType<typeof makePlan>;
+  /** Worker threads for the synthesis. Default: this thread. */
+  threads?: VaryThreads;
+  /** The finished lead map's spectral-shape share (self-check.ts spectrumShare; over 1 misses). Default: not checked. */
+  spectrum?: (image: RawImage) => number;
+  /** Earlier variants' lead maps, in order. Default: none. */
+  earlier?: RawImage[];
+}
+
 /**
  * A synthesis whose variant is not a near-copy of the exemplar. The random-phase guide
  * (low-frequency-guide.ts) brings the exemplar's large shapes back at full power, and a texture with a few
@@ -121,7 +133,8 @@ export const NOVELTY_LIMIT = 0.55;
  * the lead map is finished whole) is kept only if no later attempt is both novel and within it; among novel
  * layouts that all miss it, the closest in spectrum.
  */
-function novelLayout(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap, place: (coords: CoordinateMap) => CoordinateMap, finish: (coords: CoordinateMap) => RawImage, last?: ReturnType<typeof makePlan>, threads?: VaryThreads, spectrum?: (image: RawImage) => number, earlier: RawImage[] = []): { coords: CoordinateMap; leadImage?: RawImage; ncc: number } {
+function novelLayout(exemplar: ReturnType<typeof buildExemplar>, plan: ReturnType<typeof makePlan>, lead: VaryMap, place: (coords: CoordinateMap) => CoordinateMap, finish: (coords: CoordinateMap) => RawImage, options: NovelLayoutOptions = {}): { coords: CoordinateMap; leadImage?: RawImage; ncc: number } {
+  const { last, threads, spectrum, earlier = [] } = options;
   const reseed = (salt: number) => ({ ...plan, seed: Math.floor(hashRandom(plan.seed, salt, 0, 0) * 2147483647) });
   const attempts = plan.guide ? [plan, reseed(91), { ...plan, guide: undefined }] : [plan, reseed(91), last ?? reseed(92)];
   let best: { coords: CoordinateMap; leadImage?: RawImage; ncc: number } | undefined;
@@ -274,11 +287,11 @@ function varySet(maps: VaryMap[], options: VaryOptions, threads?: VaryThreads): 
     const place = skew
       ? (c: CoordinateMap) => repeatSkewedCell(c, skew, width, height, lead.width, sources)
       : cell ? (c: CoordinateMap) => repeatCell(c, width, height, sources) : (c: CoordinateMap) => c;
-    const { coords, leadImage, ncc } = novelLayout(exemplar, plan, maps[0], place, (c) => finish(0, c), free, threads, spectrumOf, variants.map((v) => v.maps[0].image));
+    const { coords, leadImage, ncc } = novelLayout(exemplar, plan, maps[0], place, (c) => finish(0, c), { last: free, threads, spectrum: spectrumOf, earlier: variants.map((v) => v.maps[0].image) });
     // The NCC measured the finished lead map only when it looked at the whole of it.
     nccs.push(leadImage ? ncc : undefined);
     variants.push({ index: k, coords, maps: maps.map((m, i) => ({ slot: m.slot, kind: m.kind, image: (i === 0 && leadImage) || finish(i, coords) })) });
   }
-  const check = options.check === false ? undefined : selfCheck(lead, variants.map((v) => v.maps[0].image), nccs, detected, bothTile, { exemplar: exemplarTiles, output: outputTiles });
+  const check = options.check === false ? undefined : selfCheck(lead, variants.map((v) => v.maps[0].image), { nccs, lattice: detected, tiling: bothTile, each: { exemplar: exemplarTiles, output: outputTiles } });
   return { variants, exemplarTiles, outputTiles, lattice, check };
 }
