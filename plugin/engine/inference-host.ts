@@ -27,6 +27,7 @@ import type { DeviceChoice } from '../types';
 import { firstLine } from '../errors';
 import type { WorkerReply, WorkerRequest } from './inference-protocol';
 import { packageRoot } from './model-source';
+import { compiledWorker } from './compiled-worker';
 import type { ModelHandle } from './onnx-model';
 import { TileGarbage } from './tile-garbage';
 
@@ -278,9 +279,7 @@ function pinRuntime(): void {
 
 /** The compiled worker: beside this file in dist/, or (when the engine runs from .ts sources, as under jest) in the package's dist/. */
 function workerFile(): string {
-  const beside = path.join(__dirname, 'inference-worker.js');
-  if (fs.existsSync(beside)) return beside;
-  const built = path.join(packageRoot(), 'dist', 'plugin', 'engine', 'inference-worker.js');
-  if (fs.existsSync(built)) return built;
-  throw new Error(`inference worker not built (${built} missing): run \`npm run build\``);
+  const file = compiledWorker(__dirname, 'inference-worker.js');
+  if (file) return file;
+  throw new Error(`inference worker not built (${path.join(packageRoot(), 'dist', 'plugin', 'engine', 'inference-worker.js')} missing): run \`npm run build\``);
 }

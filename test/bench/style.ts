@@ -4,6 +4,7 @@
  *   npm run bench:style                                   # stats, 1024², best of 2
  *   npm run bench:style -- --methods stats,gram --sizes 512,1024 --repeat 1
  *   npm run bench:style -- --input path/to/texture.png --repeat 1   # a texture of your own, resized to size²
+ *   npm run bench:style -- --threads 1 --repeat 1                     # stats on one thread (default: 2, one on one core)
  *
  * Input: the helmet base colour mosaicked to size² (as the engine bench), or `--input`'s image resized
  * to size² (sharp's default Lanczos; alpha dropped). The helmet mosaic keeps the full brightness shift, so
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   let sizes = [1024];
   let repeat = 2;
   let inputFile: string | undefined;
+  let threads: number | undefined;
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i += 2) {
     const value = argv[i + 1];
@@ -35,12 +37,13 @@ async function main(): Promise<void> {
     else if (argv[i] === '--sizes') sizes = value.split(',').map(Number);
     else if (argv[i] === '--repeat') repeat = Math.max(1, Number(value));
     else if (argv[i] === '--input') inputFile = value;
-    else throw new Error(`unknown argument ${argv[i]} (use --methods, --sizes, --repeat, --input)`);
+    else if (argv[i] === '--threads') threads = Number(value);
+    else throw new Error(`unknown argument ${argv[i]} (use --methods, --sizes, --repeat, --input, --threads)`);
   }
   const unknown = methods.filter((m) => !STYLE_METHODS.includes(m));
   if (unknown.length) throw new Error(`unknown method(s) ${unknown.join(', ')}`);
   const reference = await readImageFile(path.join(ROOT, 'fixtures', 'style', 'warm-strokes-512.png'));
-  console.log(`style bench: ${os.cpus().length} CPU core(s) visible, load average ${os.loadavg()[0].toFixed(1)}; best of ${repeat}; input ${inputFile ? path.basename(inputFile) : 'helmet mosaic'}`);
+  console.log(`style bench: ${os.cpus().length} CPU core(s) visible, load average ${os.loadavg()[0].toFixed(1)}; best of ${repeat}; input ${inputFile ? path.basename(inputFile) : 'helmet mosaic'}; stats threads ${threads ?? 'default'}`);
   // CPU seconds: what the process itself used (all its threads); on a shared machine wall time also
   // counts the waits for a core, CPU time does not.
   console.log(['method', 'size', 'seconds', 'CPU s', `≤ ${TARGET_SECONDS} s`, 'MP/s', 'vs stats'].join('\t'));
@@ -53,7 +56,7 @@ async function main(): Promise<void> {
       for (let r = 0; r < repeat; r++) {
         const started = performance.now();
         const usage = process.cpuUsage();
-        await styleTexture(input, reference, { method, seamless: true, seed: 1 });
+        await styleTexture(input, reference, { method, seamless: true, seed: 1, ...(method === 'stats' && threads !== undefined ? { threads } : {}) });
         const used = process.cpuUsage(usage);
         best = Math.min(best, (performance.now() - started) / 1000);
         cpu = Math.min(cpu, (used.user + used.system) / 1e6);

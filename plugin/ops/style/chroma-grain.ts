@@ -75,14 +75,28 @@ export function anchoredNoise(width: number, height: number, random: Random, anc
  * small for one band.
  */
 export function chromaGrain(reference: ColourPlanes, width: number, height: number, random: Random, options: ChromaGrainOptions): [Float32Array, Float32Array] {
-  const levels = Math.min(levelsFor(width, height, CHROMA_GRAIN_BANDS), levelsFor(reference.width, reference.height, CHROMA_GRAIN_BANDS));
+  return chromaGrainOf(reference, width, height, chromaNoise(reference, width, height, random, options.anchor), options);
+}
+
+/**
+ * The noise fields `chromaGrain` draws from `random` (Cb's, then Cr's; none when either image is too small
+ * for one band): drawn apart so the rest, `chromaGrainOf`, can run on another thread.
+ */
+export function chromaNoise(reference: ColourPlanes, width: number, height: number, random: Random, anchor?: [number, number]): Float32Array[] {
+  if (grainLevels(reference, width, height) === 0) return [];
+  return [anchoredNoise(width, height, random, anchor), anchoredNoise(width, height, random, anchor)];
+}
+
+/** `chromaGrain` from its noise fields (`chromaNoise`). */
+export function chromaGrainOf(reference: ColourPlanes, width: number, height: number, noise: Float32Array[], options: ChromaGrainOptions): [Float32Array, Float32Array] {
+  const levels = grainLevels(reference, width, height);
   const n = width * height;
   if (levels === 0) return [new Float32Array(n), new Float32Array(n)];
   const { referenceMask } = options;
   const refBands = reference.planes.map((p) => decompose(p, reference.width, reference.height, levels, true).bands);
   const grain = (c: 1 | 2): Float32Array => {
     // Band filters wrap, so shifting the field before or after them is the same.
-    const { bands } = decompose(anchoredNoise(width, height, random, options.anchor), width, height, levels, options.wrap);
+    const { bands } = decompose(noise[c - 1], width, height, levels, options.wrap);
     const out = new Float32Array(n);
     bands.forEach((band, k) => {
       const luma = refBands[0][k];
@@ -95,4 +109,8 @@ export function chromaGrain(reference: ColourPlanes, width: number, height: numb
     return out;
   };
   return [grain(1), grain(2)];
+}
+
+function grainLevels(reference: ColourPlanes, width: number, height: number): number {
+  return Math.min(levelsFor(width, height, CHROMA_GRAIN_BANDS), levelsFor(reference.width, reference.height, CHROMA_GRAIN_BANDS));
 }

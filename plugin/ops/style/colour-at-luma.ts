@@ -21,18 +21,21 @@ import { matchToQuantiles, quantileFunction } from './quantiles';
 import type { Random } from './random';
 
 export interface ColourAtLumaOptions {
-  /** Steps (each matches two orthogonal colour-difference directions). Default 8. */
+  /** Steps (each matches two orthogonal colour-difference directions). Default 8 (`COLOUR_AT_LUMA_ITERATIONS`). */
   iterations?: number;
   mask?: Uint8Array;
   referenceMask?: Uint8Array;
 }
+
+/** Default steps: each draws one random angle. */
+export const COLOUR_AT_LUMA_ITERATIONS = 8;
 
 /** Reference texels kept for its colour distribution (an even stride). */
 const REFERENCE_SAMPLE = 1 << 16;
 
 /** `result` (RGB planes) with its colour differences moved onto the reference's distribution, luma per texel unchanged. */
 export function colourAtLuma(result: ColourPlanes, reference: ColourPlanes, random: Random, options: ColourAtLumaOptions = {}): ColourPlanes {
-  const iterations = options.iterations ?? 8;
+  const iterations = options.iterations ?? COLOUR_AT_LUMA_ITERATIONS;
   const o = rgbToOpponent(result);
   const stride = Math.max(1, Math.ceil((reference.width * reference.height) / REFERENCE_SAMPLE));
   const m = Math.ceil((reference.width * reference.height) / stride);

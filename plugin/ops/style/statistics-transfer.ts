@@ -31,20 +31,19 @@
  * stay tiling.
  */
 
-import type { Plane } from '../../metrics/image-planes';
-import { ssimMapTo, ssimTo } from '../../metrics/ssim';
 import { erode } from './band-statistics-transfer';
-import { anchoredNoise, chromaGrain, contentAnchor } from './chroma-grain';
+import { anchoredNoise, chromaNoise, contentAnchor } from './chroma-grain';
 import { decompose, levelsFor, reconstruct, smoothDilated } from './band-stack';
-import { opponentToRgbInGamut, rgbToOpponent } from './opponent';
+import { lumaMoves, mean, type Candidate, type MoveBasis } from './luma-moves';
+import { rgbToOpponent } from './opponent';
 import type { ColourPlanes } from './planes';
-import { matchToQuantiles, matchToQuantilesByRank, quantileFunction } from './quantiles';
+import { matchToQuantilesByRank, quantileFunction } from './quantiles';
 import type { Random } from './random';
 import { slicedOtColour } from './sliced-ot';
-import { planesToRgb, styleDistance } from './style-distance';
-import { wrapEdgeRatio } from '../../metrics/texture-stats/tileability';
+import { cachedReferenceSide, scorerOf } from './style-distance';
+import { colourAtLumaDraws, runStatsTask, type Reading, type RefineTask, type StatsTaskState } from './stats-tasks';
+import { defaultStyleThreads, statsLane, type Later, type StatsLane } from './style-threads';
 import { leastSquaresSlope } from './least-squares';
-import { colourAtLuma } from './colour-at-luma';
 
 export interface StatisticsTransferOptions {
   /** Detail bands whose statistics are the reference's (band k: 2^k..2^(k+1) texels). Default 2. */
@@ -86,6 +85,12 @@ export interface StatisticsTransferOptions {
   wrap: boolean;
   mask?: Uint8Array;
   referenceMask?: Uint8Array;
+  /**
+   * Threads in all, this one included, for the texture's independent parts (style-threads.ts): 2 runs them
+   * on a second core. The output is the same bytes for any value. Default: 2 from 256² texels up (1 on a
+   * single-core machine), else 1.
+   */
+  threads?: number;
 }
 
 /**
@@ -94,22 +99,36 @@ export interface StatisticsTransferOptions {
  * step), so the margin only ever covered other seeds and blends; set 6 (tuning): colour drop 48.8 → 51.2 %.
  */
 const MIN_STRUCTURE = 0.7;
-/** Half the SSIM window (11x11, metrics/ssim). */
-const SSIM_RADIUS = 5;
 /** Noise added to each luma band before its rank match, as a share of the band's own RMS (see above). */
 const RANK_DITHER = 1;
-/** Bisection steps over the shift (1/64 resolution). */
-const SHIFT_STEPS = 6;
 
 export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes, random: Random, options: StatisticsTransferOptions): ColourPlanes {
+  const { width, height } = input;
+  const levels = Math.min(levelsFor(width, height, options.bands ?? 2), levelsFor(reference.width, reference.height, options.bands ?? 2));
+  const top = Math.min(1, Math.max(0, options.maxShift ?? 1));
+  // Only the search for a move (below) has parts to run on a second thread.
+  const searches = levels > 0 && options.lumaShift === undefined && width >= 44 && height >= 44 && top !== 0;
+  const lane = statsLane(searches ? options.threads ?? defaultStyleThreads(width * height) : 1);
+  try {
+    return transfer(input, reference, random, options, { levels, top, searches, lane });
+  } finally {
+    lane.close();
+  }
+}
+
+function transfer(input: ColourPlanes, reference: ColourPlanes, random: Random, options: StatisticsTransferOptions, plan: { levels: number; top: number; searches: boolean; lane: StatsLane }): ColourPlanes {
+  const { levels, top, searches, lane } = plan;
   const iterations = options.iterations ?? 3;
   const { mask, referenceMask, wrap } = options;
+  const { width, height } = input;
+  // The scorer of candidate moves (style-distance.ts) depends on the input and reference alone: made on the
+  // second thread while this one transports the colours; the reference's side comes from the cache if there.
+  const cached = cachedReferenceSide(reference, referenceMask);
+  const distanceBasis = searches ? lane.start({ kind: 'distance-basis', input, reference, mask, referenceMask, side: cached.side }) : undefined;
   const coloured = slicedOtColour(input, reference, random, { mask, referenceMask });
   const x = rgbToOpponent(coloured);
   const r = rgbToOpponent(reference);
   const own = rgbToOpponent(input).planes[0];
-  const levels = Math.min(levelsFor(input.width, input.height, options.bands ?? 2), levelsFor(reference.width, reference.height, options.bands ?? 2));
-  const { width, height } = x;
   if (levels === 0) return coloured; // too small for a band: the palette alone
   // Band coefficients next to a transparent texel mix in its (meaningless) colour: leave them out of the
   // statistics too, as far as the band filters reach (2 + 4 + ... texels).
@@ -129,7 +148,12 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
   // 0.42 / 0.22 -> 1.40 / 1.21); with the noise such areas get a random grain instead, textured areas
   // keep their order. Anchored like the colour grain, so a shifted tile gets it shifted.
   const anchor = wrap ? contentAnchor(own, width, height) : undefined;
-  const dither = decompose(anchoredNoise(width, height, random, anchor), width, height, levels, wrap).bands;
+  const ditherNoise = anchoredNoise(width, height, random, anchor);
+  // The reference's colour variation its luma does not predict (Gram features see it, SSIM¼ does not): its
+  // noise drawn here, next in the seeded sequence as before, the grain made from it on the second thread.
+  const grainOn = options.chromaGrain ?? true;
+  const grain = grainOn ? lane.start({ kind: 'chroma-grain', reference: r, width, height, noise: chromaNoise(r, width, height, random, anchor), wrap, referenceMask }) : undefined;
+  const dither = decompose(ditherNoise, width, height, levels, wrap).bands;
   // One decomposition of the input's luma: its bands take the reference's grain, its residual is the coarse part kept.
   const ownStack = decompose(own, width, height, levels, wrap);
   const lumaBands = ownStack.bands
@@ -152,261 +176,102 @@ export function statisticsTransfer(input: ColourPlanes, reference: ColourPlanes,
     });
     return reconstruct(stack);
   });
-  // Plus the reference's colour variation its luma does not predict (Gram features see it, SSIM¼ does not);
-  // `plain` keeps the colour differences without it, for a texture it would take further from the reference.
-  const grainOn = options.chromaGrain ?? true;
+  // `plain` keeps the colour differences without the grain, for a texture it would take further from the reference.
   const plain = grainOn ? chroma.map((p) => p.slice()) : chroma;
-  if (grainOn) {
+  if (grain) {
     // Anchored to the content for a tiling texture: a cyclically shifted input gets the same grain, shifted.
-    const grain = chromaGrain(r, width, height, random, { wrap, referenceMask, anchor });
-    for (let c = 0; c < 2; c++) for (let i = 0; i < grain[c].length; i++) chroma[c][i] += grain[c][i];
+    const g = grain();
+    for (let c = 0; c < 2; c++) for (let i = 0; i < g[c].length; i++) chroma[c][i] += g[c][i];
   }
   const kept = smoothDilated(own, width, height, 1, wrap);
-  const qIn = quantileFunction(own, mask);
-  const qRef = quantileFunction(r.planes[0], referenceMask);
-  const qKept = quantileFunction(kept, mask);
-  const gap = mean(x.planes[0], mask) - mean(own, mask);
-  // The coarse luminance for a shift s (the mean moves s of the gap) along a curve:
-  // - 'offset': every texel raised alike (windows of any brightness by the same codes);
-  // - 'ratio': k v / (1 + (k - 1) v), k set so the mean moves the same: dark windows move in proportion to
-  //   their brightness (SSIM's luminance term sees ratios), bright ones are compressed toward 1, never clipped;
-  // then, optionally, its contrast about the new mean scaled by `contrast`.
-  // (Float64, as the offset was added before: the offset path gives the same bytes as the fourth pass.)
-  const coarseFor = (s: number, curve: ToneCurve, contrast: number): Float64Array => {
-    const d = s * gap;
-    const coarse = new Float64Array(kept.length);
-    if (curve === 'offset') for (let i = 0; i < kept.length; i++) coarse[i] = kept[i] + d;
-    else {
-      const k = ratioGain(qKept, mean(qKept) + d);
-      for (let i = 0; i < kept.length; i++) coarse[i] = ratioCurve(kept[i], k);
-    }
-    if (contrast !== 1) {
-      const m = mean(qKept) + d;
-      for (let i = 0; i < coarse.length; i++) coarse[i] = m + contrast * (coarse[i] - m);
-    }
-    return coarse;
+  const basis: MoveBasis = {
+    width, height, wrap, iterations, start, kept, bandMask, chroma, input, top,
+    qIn: quantileFunction(own, mask),
+    qRef: quantileFunction(r.planes[0], referenceMask),
+    qKept: quantileFunction(kept, mask),
+    gap: mean(x.planes[0], mask) - mean(own, mask),
+    floor: options.minStructure ?? MIN_STRUCTURE,
   };
-  // The luminance for a move: that coarse luminance with the finest detail re-made by alternating a match to
-  // the distribution s of the way to the reference's (displacement interpolation of the quantile functions)
-  // with putting the coarse luminance back.
-  const lumaFor = (move: Move): Float32Array => {
-    const { shift: s, curve, contrast } = move;
-    const coarse = coarseFor(s, curve, contrast);
-    const target = qIn.map((v, k) => (1 - s) * v + s * qRef[k]);
-    let y: Float32Array = new Float32Array(start.length);
-    if (curve === 'offset' && contrast === 1) for (let i = 0; i < y.length; i++) y[i] = start[i] + s * gap;
-    else for (let i = 0; i < y.length; i++) y[i] = start[i] + coarse[i] - kept[i];
-    for (let it = 0; it < iterations; it++) {
-      y = matchToQuantiles(y, target, bandMask); // texels a transparent colour reaches do not shape the CDF
-      const smooth = smoothDilated(y, width, height, 1, wrap);
-      for (let i = 0; i < y.length; i++) y[i] += coarse[i] - smooth[i];
+  const moves = lumaMoves(basis);
+  // A fixed shift (or none: a texture too small for the estimate, or no tone move allowed): the offset curve.
+  if (!searches) return moves.result(moves.lumaFor({ shift: options.lumaShift ?? (top === 0 ? 0 : Math.min(0.5, top)), curve: 'offset', contrast: 1 }));
+  // The moves (luma-moves.ts): per curve, the largest shift whose result keeps the layout, and with room left
+  // at the full shift the largest contrast gain. With a second thread, it runs the ratio curve's bisection and
+  // reads its result for the choice while this one runs the offset's (and the contrast's).
+  const mine: StatsTaskState = { moves, wrap };
+  const scored = (): StatsTaskState => {
+    if (!mine.scorer) {
+      const basis = distanceBasis!();
+      if (!cached.side) cached.remember(basis.reference);
+      mine.scorer = scorerOf(basis, mask);
     }
-    return y;
+    return mine;
   };
-  const result = (y: Float32Array, colour = chroma) => opponentToRgbInGamut({ width, height, planes: [y, colour[0], colour[1]] });
-  const top = Math.min(1, Math.max(0, options.maxShift ?? 1));
-  const offset = (shift: number): Move => ({ shift, curve: 'offset', contrast: 1 });
-  if (options.lumaShift !== undefined || width < 44 || height < 44) return result(lumaFor(offset(options.lumaShift ?? Math.min(0.5, top))));
-  if (top === 0) return result(lumaFor(offset(0)));
-  const floor = options.minStructure ?? MIN_STRUCTURE;
-  // Texels whose result depends on a transparent neighbour's colour (within the filters' reach) stay out of
-  // the estimate too, so that colour cannot tip the choice.
-  // SSIM¼ averages 'valid' 11x11 windows, which centre no closer than 5 quarter texels to the border: the outer
-  // frame could change almost unseen (seen set 9's sign_wires_dirty, a round sign on black: corners lifted to a
-  // noisy purple at SSIM¼ 0.70). The windows centred in that frame (the quarter-res luma padded by the radius,
-  // wrap-around when the texture tiles, mirrored otherwise) must keep the layout too, on their own mean: a mean
-  // over every window let a small frame go (held-out style set 10, sign_ladder_clean).
-  const inputQuarter = quarterLuma(input, bandMask);
-  const againstOriginal = ssimTo(inputQuarter);
-  const frameKept = frameSsim(inputQuarter, SSIM_RADIUS, wrap);
-  const layoutKept = (p: ColourPlanes) => {
-    const q = quarterLuma(p, bandMask);
-    return againstOriginal(q) >= floor && frameKept(q) >= floor;
+  // A candidate's reading (RGB, wrap ratio, style distance) given the wrap cap it must keep under. Here, with a
+  // second thread, made at once (so this thread never waits with work of its own left); without, when the
+  // choice asks, with the cap (a reading over it is not scored).
+  const readHere = (luma: Float32Array): ((cap: number) => Reading) => {
+    if (!lane.parallel) return (cap) => runStatsTask(scored(), { kind: 'reading', luma, cap });
+    const reading = runStatsTask(scored(), { kind: 'reading', luma });
+    return () => reading;
   };
-  const keeps = (y: Float32Array) => layoutKept(result(y));
-  // The unshifted luminance, every curve's fallback: made once, and only when a bisection finds nothing.
-  let unshifted: Float32Array | undefined;
-  const none = () => (unshifted ??= lumaFor(offset(0)));
-  // Per curve: the largest shift (bisection) whose result keeps the layout (SSIM¼ against the input ≥ floor).
-  const largest = (curve: ToneCurve): Candidate => {
-    const full = lumaFor({ shift: top, curve, contrast: 1 });
-    if (keeps(full)) return { luma: full, move: { shift: top, curve, contrast: 1 } };
-    let lo = 0;
-    let hi = top;
-    let best: Float32Array | undefined;
-    for (let step = 0; step < SHIFT_STEPS; step++) {
-      const mid = (lo + hi) / 2;
-      const y = lumaFor({ shift: mid, curve, contrast: 1 });
-      if (keeps(y)) { lo = mid; best = y; } else hi = mid;
-    }
-    return { luma: best ?? none(), move: { shift: lo, curve, contrast: 1 } };
-  };
-  const candidates = [largest('offset'), largest('ratio')];
+  let ratioThere: { candidate: Later<Candidate>; reading: Later<Reading> } | undefined;
+  if (lane.parallel) {
+    lane.start({ kind: 'moves', basis });
+    ratioThere = { candidate: lane.start({ kind: 'largest', curve: 'ratio' }), reading: lane.start({ kind: 'reading' }) };
+  }
+  const offset = moves.largest('offset');
+  const roomLeft = offset.move.shift === top;
+  // With room left this thread has the contrast search ahead: the offset's reading goes over there.
+  const offsetThere = roomLeft && lane.parallel ? lane.start({ kind: 'reading', luma: offset.luma }) : undefined;
+  const offsetReading = offsetThere ? () => offsetThere() : readHere(offset.luma);
   // A texture whose layout still has room at the full shift: the largest coarse contrast gain (up to
   // MAX_CONTRAST) that keeps it, for the reference's local contrast (the Gram features see it).
-  if (candidates[0].move.shift === top) {
-    let lo = 1;
-    let hi = MAX_CONTRAST;
-    let best: Candidate | undefined;
-    for (let step = 0; step < SHIFT_STEPS; step++) {
-      const mid = (lo + hi) / 2;
-      const move: Move = { shift: top, curve: 'offset', contrast: mid };
-      const y = lumaFor(move);
-      if (keeps(y)) { lo = mid; best = { luma: y, move }; } else hi = mid;
-    }
-    if (best) candidates.push(best);
-  }
+  const contrast = roomLeft ? moves.largestContrast() : undefined;
+  const contrastReading = contrast && readHere(contrast.luma);
+  const ratio = ratioThere ? ratioThere.candidate() : moves.largest('ratio');
+  const candidates: Candidate[] = [offset, ratio, ...(contrast ? [contrast] : [])];
+  const readings = [offsetReading, ratioThere ? () => ratioThere.reading() : readHere(ratio.luma), ...(contrastReading ? [contrastReading] : [])];
   // The candidate closest to the reference's style (colour + Gram, see style-distance); for a tiling texture,
   // one that lifts the wrap edge's gradient energy above both 1.2x the interior's and the offset's own is
   // left out (a brighter curve can amplify a wrap line the offset leaves alone).
-  const distance = styleDistance(input, reference, mask, referenceMask);
   let chosen: ColourPlanes | undefined;
   let chosenLuma: Float32Array | undefined;
   let closest = Infinity;
   let wrapCap = Infinity;
-  // Each candidate's 8-bit RGB made once, for the wrap check and the Gram features.
-  for (const candidate of candidates) {
-    const out = result(candidate.luma);
-    const rgb = planesToRgb(out);
+  candidates.forEach((candidate, i) => {
+    const { out, ratio, distance } = readings[i](wrapCap);
     if (wrap) {
-      const ratio = wrapEdgeRatio(rgb);
-      if (candidate === candidates[0]) wrapCap = Math.max(WRAP_LIMIT, ratio);
-      else if (ratio > wrapCap) continue;
+      if (i === 0) wrapCap = Math.max(WRAP_LIMIT, ratio);
+      else if (ratio > wrapCap) return;
     }
-    const d = distance(out, rgb);
-    if (d < closest) { closest = d; chosen = out; chosenLuma = candidate.luma; }
-  }
+    if (distance < closest) { closest = distance; chosen = out; chosenLuma = candidate.luma; }
+  });
+  // The palette again with the chosen luma held (eighth pass, colour-at-luma.ts): colours transported from
+  // a brighter reference and desaturated onto darker texels settle on the distribution closest to the
+  // reference's that the kept luma allows. Kept where it keeps the layout and scores closer. Its draws are
+  // taken here, where the single-thread code took them; with a second thread it refines the chosen result
+  // there while this one reads the variant without the grain (below), and is used unless that variant wins.
+  const draws = chosen && (options.paletteAtLuma ?? true) ? colourAtLumaDraws(random) : undefined;
+  const refine = (c: ColourPlanes): RefineTask => ({ kind: 'refine', chosen: c, reference, draws: draws!, mask, referenceMask, cap: wrapCap });
+  const grained = chosen;
+  const early = draws && lane.parallel && chosenLuma && grainOn ? lane.start(refine(grained!)) : undefined;
   // The chosen move without the colour grain where that is closer (a texture whose own detail already
   // over-fills the reference's Gram features: more colour detail would take it further).
   if (chosenLuma && grainOn) {
-    const out = result(chosenLuma, plain);
-    const rgb = planesToRgb(out);
-    if (!(wrap && wrapEdgeRatio(rgb) > wrapCap)) {
-      const d = distance(out, rgb);
-      if (d < closest) { chosen = out; closest = d; }
-    }
+    const { out, distance } = runStatsTask(scored(), { kind: 'reading', luma: chosenLuma, plain, cap: wrapCap });
+    if (distance < closest) { chosen = out; closest = distance; }
   }
-  // The palette again with the chosen luma held (eighth pass, colour-at-luma.ts): colours transported from
-  // a brighter reference and desaturated onto darker texels settle on the distribution closest to the
-  // reference's that the kept luma allows. Kept where it scores closer; 8-bit rounding of the new colours
-  // moves luma by up to half a code, so the layout bound is checked again on it.
-  if (chosen && (options.paletteAtLuma ?? true)) {
-    const refined = colourAtLuma(chosen, reference, random, { mask, referenceMask });
-    if (layoutKept(refined)) {
-      const rgb = planesToRgb(refined);
-      if (!(wrap && wrapEdgeRatio(rgb) > wrapCap) && distance(refined, rgb) < closest) chosen = refined;
-    }
+  if (draws && chosen) {
+    const refined = early && chosen === grained ? early() : runStatsTask(scored(), refine(chosen));
+    if (refined.kept && refined.distance < closest) chosen = refined.out;
   }
   // The scored result itself (not made again); the offset's when no distance compared (NaN).
-  return chosen ?? result(candidates[0].luma);
+  return chosen ?? moves.result(candidates[0].luma);
 }
 
-type ToneCurve = 'offset' | 'ratio';
-interface Move { shift: number; curve: ToneCurve; contrast: number }
-interface Candidate { luma: Float32Array; move: Move }
-
-/** The largest coarse contrast gain tried on a texture with room left at the full shift. */
-const MAX_CONTRAST = 3;
 /** Issue 12's tiling target: wrap-edge gradient energy at most this times the interior's. */
 const WRAP_LIMIT = 1.2;
-
-/** k v / (1 + (k - 1) v) on 0..1 (values outside keep their excess): slope k at black, 1/k at white. */
-function ratioCurve(v: number, k: number): number {
-  const c = v < 0 ? 0 : v > 1 ? 1 : v;
-  return v - c + (k * c) / (1 + (k - 1) * c);
-}
-
-/** The k of `ratioCurve` whose mean over the quantiles `q` is `want` (bisection on log k, 1/64..64). */
-function ratioGain(q: Float32Array, want: number): number {
-  let lo = Math.log(1 / 64);
-  let hi = Math.log(64);
-  for (let i = 0; i < 30; i++) {
-    const mid = (lo + hi) / 2;
-    const k = Math.exp(mid);
-    let m = 0;
-    for (let j = 0; j < q.length; j++) m += ratioCurve(q[j], k);
-    if (m / q.length < want) lo = mid; else hi = mid;
-  }
-  return Math.exp((lo + hi) / 2);
-}
-
-/**
- * BT.601 luma on 0..255 of the planes as they will be written (rounded, clamped), 4x4 box-averaged, as
- * eval-style's SSIM¼ sees it; texels outside `mask` count as black in both images.
- */
-function quarterLuma(p: ColourPlanes, mask?: Uint8Array): Plane {
-  const w = Math.floor(p.width / 4);
-  const h = Math.floor(p.height / 4);
-  const data = new Float64Array(w * h);
-  const [r, g, b] = p.planes;
-  for (let y = 0; y < h * 4; y++) {
-    const row = y * p.width;
-    const cells = (y >> 2) * w;
-    for (let x = 0; x < w * 4; x++) {
-      const i = row + x;
-      if (mask && !mask[i]) continue;
-      data[cells + (x >> 2)] += (0.299 * byte(r[i]) + 0.587 * byte(g[i]) + 0.114 * byte(b[i])) / 16;
-    }
-  }
-  return { data, width: w, height: h };
-}
-
-/**
- * SSIM against `a` of the windows centred within `r` of the border (where SSIM's 'valid' windows do not
- * centre), read over `a` padded by `r` (wrapped around, or mirrored), as their mean. Only the four border
- * strips are padded and filtered, not the whole plane (the frame is a few percent of its windows); each
- * window's value depends on its own texels only, and the sum runs in row order, so the figure is the same
- * as from a whole padded plane.
- */
-function frameSsim(a: Plane, r: number, wrap: boolean): (b: Plane) => number {
-  const { width: w, height: h } = a;
-  const at = (i: number, n: number) => (wrap ? ((i % n) + n) % n : i < 0 ? -1 - i : i >= n ? 2 * n - 1 - i : i);
-  // A strip of the padded plane: windows centred on q's rows y0..y1-1 and columns x0..x1-1.
-  const strip = (q: Plane, y0: number, y1: number, x0: number, x1: number): Plane => {
-    const sw = x1 - x0 + 2 * r;
-    const sh = y1 - y0 + 2 * r;
-    const data = new Float64Array(sw * sh);
-    for (let y = 0; y < sh; y++) {
-      const row = at(y0 + y - r, h) * w;
-      for (let x = 0; x < sw; x++) data[y * sw + x] = q.data[row + at(x0 + x - r, w)];
-    }
-    return { data, width: sw, height: sh };
-  };
-  // Top and bottom: whole rows; left and right: the rows between.
-  const parts: [number, number, number, number][] = [[0, r, 0, w], [h - r, h, 0, w], [r, h - r, 0, r], [r, h - r, w - r, w]];
-  const against = parts.map(([y0, y1, x0, x1]) => ssimMapTo(strip(a, y0, y1, x0, x1)));
-  return (b) => {
-    const maps = parts.map(([y0, y1, x0, x1], k) => against[k](strip(b, y0, y1, x0, x1)));
-    let sum = 0;
-    for (let y = 0; y < h; y++) {
-      if (y < r || y >= h - r) {
-        const [map, row] = y < r ? [maps[0], y * w] : [maps[1], (y - h + r) * w];
-        for (let x = 0; x < w; x++) sum += map[row + x];
-      } else {
-        for (let x = 0; x < r; x++) sum += maps[2][(y - r) * r + x];
-        for (let x = 0; x < r; x++) sum += maps[3][(y - r) * r + x];
-      }
-    }
-    return sum / (w * h - (w - 2 * r) * (h - 2 * r));
-  };
-}
-
-/** The 8-bit code a plane value is written as (rounded, clamped; planes.ts's toRawImage). */
-function byte(v: number): number {
-  const c = Math.round(v * 255);
-  return c < 0 ? 0 : c > 255 ? 255 : c;
-}
-
-function mean(p: Float32Array, mask?: Uint8Array): number {
-  let s = 0;
-  let n = 0;
-  for (let i = 0; i < p.length; i++) {
-    if (mask && !mask[i]) continue;
-    s += p[i];
-    n++;
-  }
-  return n ? s / n : 0;
-}
 
 /** Root mean square of the texels `mask` keeps (all without a mask). */
 function rms(p: Float32Array, mask?: Uint8Array): number {

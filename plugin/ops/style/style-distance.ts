@@ -23,6 +23,12 @@ export function planesToRgb(p: ColourPlanes): RawImage {
   return toRawImage(p, { data: new Uint8Array(p.width * p.height * 3), width: p.width, height: p.height, channels: 3 });
 }
 
+/** The reference's statistics the scorer compares with: its sorted colour projections and Gram matrices. */
+export interface ReferenceSide { colours: Float32Array[]; gram: Float64Array[] }
+
+/** What a scorer needs (plain data, so a worker thread can make the same scorer): the reference's side and the input's own distances. */
+export interface DistanceBasis { reference: ReferenceSide; colour0: number; gram0: number }
+
 /**
  * A scorer of candidates: (relative colour distance) + GRAM_WEIGHT (relative Gram distance) to `reference`,
  * both relative to `input`'s (so 1 + GRAM_WEIGHT = no closer than the input). Texels outside `mask` are
@@ -30,40 +36,63 @@ export function planesToRgb(p: ColourPlanes): RawImage {
  * candidate's `planesToRgb` too where the caller has already made it (it is not changed).
  */
 export function styleDistance(input: ColourPlanes, reference: ColourPlanes, mask?: Uint8Array, referenceMask?: Uint8Array): (candidate: ColourPlanes, rgb?: RawImage) => number {
-  const directions = spiral(DIRECTIONS);
-  const { colours: refColours, gram: refGram } = referenceSide(reference, directions, referenceMask);
-  const colourOf = (p: ColourPlanes) => meanW1(sortedProjections(p, directions, mask, true), refColours);
-  // Transparent texels painted black before the Gram features see them, so their (meaningless) colour cannot
-  // tip a choice (the colour term already leaves them out).
-  const gramOf = (p: ColourPlanes, rgb?: RawImage) =>
-    gramDistanceOf(gramMatrices(hideMasked(rgb && mask ? { ...rgb, data: rgb.data.slice() } : rgb ?? planesToRgb(p), mask), { seed: 3 }), refGram);
-  const colour0 = colourOf(input) || 1;
-  const gram0 = gramOf(input) || 1;
-  return (candidate, rgb) => colourOf(candidate) / colour0 + (GRAM_WEIGHT * gramOf(candidate, rgb)) / gram0;
+  const cached = cachedReferenceSide(reference, referenceMask);
+  const side = cached.side ?? cached.remember(referenceSideOf(reference, referenceMask));
+  return scorerOf(distanceBasis(input, side, mask), mask);
+}
+
+/** The scorer of `styleDistance` from its basis (the same numbers on any thread). */
+export function scorerOf(basis: DistanceBasis, mask?: Uint8Array): (candidate: ColourPlanes, rgb?: RawImage) => number {
+  const { reference, colour0, gram0 } = basis;
+  return (candidate, rgb) => colourOf(candidate, reference, mask) / colour0 + (GRAM_WEIGHT * gramOf(candidate, reference, rgb, mask)) / gram0;
+}
+
+/** The input's own distances to the reference's side (the scorer's units). */
+export function distanceBasis(input: ColourPlanes, reference: ReferenceSide, mask?: Uint8Array): DistanceBasis {
+  return { reference, colour0: colourOf(input, reference, mask) || 1, gram0: gramOf(input, reference, undefined, mask) || 1 };
+}
+
+const DIRECTIONS_USED = spiral(DIRECTIONS);
+
+function colourOf(p: ColourPlanes, reference: ReferenceSide, mask?: Uint8Array): number {
+  return meanW1(sortedProjections(p, DIRECTIONS_USED, mask, true), reference.colours);
+}
+
+// Transparent texels painted black before the Gram features see them, so their (meaningless) colour cannot
+// tip a choice (the colour term already leaves them out).
+function gramOf(p: ColourPlanes, reference: ReferenceSide, rgb: RawImage | undefined, mask?: Uint8Array): number {
+  return gramDistanceOf(gramMatrices(hideMasked(rgb && mask ? { ...rgb, data: rgb.data.slice() } : rgb ?? planesToRgb(p), mask), { seed: 3 }), reference.gram);
 }
 
 /** The reference's statistics by content (its planes and mask), for the last few references seen. */
-const referenceCache = new Map<string, { colours: Float32Array[]; gram: Float64Array[] }>();
+const referenceCache = new Map<string, ReferenceSide>();
 const REFERENCES_CACHED = 4;
 
 /**
  * The reference's sorted colour projections and Gram matrices: the same for every texture a level styles
  * after one reference, so computed once per reference content (a 512² reference's are ~0.4 s, an eighth
  * to a quarter of styling a 256² texture). Keyed by a hash of the float planes themselves, so a caller
- * that changes the planes (or passes new ones) gets fresh statistics. Read only by the scorers.
+ * that changes the planes (or passes new ones) gets fresh statistics. Read only by the scorers. `side` is
+ * the cached one (undefined on a miss); `remember` caches one made here or on another thread.
  */
-function referenceSide(reference: ColourPlanes, directions: number[][], referenceMask?: Uint8Array): { colours: Float32Array[]; gram: Float64Array[] } {
+export function cachedReferenceSide(reference: ColourPlanes, referenceMask?: Uint8Array): { side?: ReferenceSide; remember(side: ReferenceSide): ReferenceSide } {
   const hash = createHash('sha1').update(`${reference.width}x${reference.height}x${reference.planes.length}`);
   for (const p of reference.planes) hash.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
   hash.update(referenceMask ? Uint8Array.from(referenceMask, (v) => (v ? 1 : 0)) : 'no mask');
   const key = hash.digest('hex');
-  let hit = referenceCache.get(key);
-  if (!hit) {
-    hit = { colours: sortedProjections(reference, directions, referenceMask, false), gram: gramMatrices(planesToRgb(reference), { seed: 3 }) };
-    referenceCache.set(key, hit);
-    if (referenceCache.size > REFERENCES_CACHED) referenceCache.delete(referenceCache.keys().next().value as string);
-  }
-  return hit;
+  return {
+    side: referenceCache.get(key),
+    remember(side) {
+      referenceCache.set(key, side);
+      if (referenceCache.size > REFERENCES_CACHED) referenceCache.delete(referenceCache.keys().next().value as string);
+      return side;
+    },
+  };
+}
+
+/** The reference's side, made (not cached). */
+export function referenceSideOf(reference: ColourPlanes, referenceMask?: Uint8Array): ReferenceSide {
+  return { colours: sortedProjections(reference, DIRECTIONS_USED, referenceMask, false), gram: gramMatrices(planesToRgb(reference), { seed: 3 }) };
 }
 
 /** `n` unit directions evenly spread over the sphere (golden-angle spiral): fixed, no seed. */

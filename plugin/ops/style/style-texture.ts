@@ -44,6 +44,12 @@ export interface StyleOptions {
    * follows the input's own luminance), at some cost of colour and Gram distance.
    */
   grain?: boolean;
+  /**
+   * Method `stats` only: threads in all (this one included) for a texture's independent parts; 2 runs them on
+   * a second core (statistics-transfer.ts, style-threads.ts). The output is the same bytes for any value.
+   * Default: 2 from 256² texels up (1 on a single-core machine), else 1.
+   */
+  threads?: number;
 }
 
 /** A styled texture at full strength, from which any strength (and a flipbook) is a cheap blend. */
@@ -86,6 +92,7 @@ export async function styleFull(image: RawImage, reference: RawImage, options: O
     if (typeof options.grain !== 'boolean') throw new Error(`grain must be true or false, got ${String(options.grain)}`);
     if (!options.grain && method !== 'stats') throw new Error(`grain applies to method "stats" only, not "${method}"`);
   }
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) throw new Error(`threads must be a whole number from 1, got ${options.threads}`);
   const random = seededRandom(options.seed ?? 0);
   const input = rgbPlanesOf(image);
   const ref = rgbPlanesOf(reference);
@@ -93,7 +100,7 @@ export async function styleFull(image: RawImage, reference: RawImage, options: O
   const referenceMask = opaqueMask(reference);
   const wrap = options.seamless ?? false;
   let styled: ColourPlanes;
-  if (method === 'stats') styled = statisticsTransfer(input, ref, random, { wrap, mask, referenceMask, maxShift: options.tone, chromaGrain: options.grain });
+  if (method === 'stats') styled = statisticsTransfer(input, ref, random, { wrap, mask, referenceMask, maxShift: options.tone, chromaGrain: options.grain, threads: options.threads });
   else if (method === 'stats-bands') styled = bandStatisticsTransfer(input, ref, random, { wrap, mask, referenceMask });
   else styled = await gramTransfer(input, ref, random, { wrap, mask, referenceMask });
   return { input: image, full: toRawImage(styled, image), method };

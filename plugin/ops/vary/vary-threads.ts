@@ -16,10 +16,8 @@
  * finally { threads?.close(); }
  */
 
-import fs from 'node:fs';
-import path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { packageRoot } from '../../engine/model-source';
+import { compiledWorker } from '../../engine/compiled-worker';
 import type { BandTask, ThreadTask } from './vary-worker';
 
 /** A copy of `a` in shared memory, which worker threads can read (and write) as it is. */
@@ -55,17 +53,6 @@ interface Helper {
   posted: number;
 }
 
-/**
- * The compiled worker: beside this file in dist/, else the package's dist/ (this file loaded from sources
- * by ts-jest, whose global setup builds dist/ first).
- */
-function workerFile(): string | undefined {
-  const beside = path.join(__dirname, 'vary-worker.js');
-  if (fs.existsSync(beside)) return beside;
-  const built = path.join(packageRoot(), 'dist', 'plugin', 'ops', 'vary', 'vary-worker.js');
-  return fs.existsSync(built) ? built : undefined;
-}
-
 export class VaryThreads {
   private closed = false;
   /** The next band to take in `split` (shared with the workers). */
@@ -80,7 +67,7 @@ export class VaryThreads {
    */
   static open(threads: number): VaryThreads | undefined {
     if (!(threads > 1)) return undefined;
-    const file = workerFile();
+    const file = compiledWorker(__dirname, 'vary-worker.js');
     if (!file) return undefined;
     const helpers: Helper[] = [];
     for (let i = 1; i < threads; i++) {
