@@ -36,6 +36,19 @@ test('styles a texture, and --frames writes a flipbook from the input to the tar
   expect(fs.existsSync(path.join(dir, 'fx-1.png'))).toBe(true);
 });
 
+test('--threads sets stats\' threads and says so; the bytes are the same for any count', async () => {
+  const big = path.join(dir, 'big.png');
+  fs.writeFileSync(big, await encodePNG(tilingTexture(256, 256)));
+  const outs = ['1', '2'].map((n) => {
+    const out = path.join(dir, `threads-${n}.png`);
+    const r = run('style', big, out, '--reference', REFERENCE, '--seamless', '--threads', n);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(n === '1' ? ', 1 thread,' : ', 2 threads,');
+    return out;
+  });
+  expect(maxAbsDiff(await decode(outs[0]), await decode(outs[1]))).toBe(0);
+});
+
 describe('bad input: one line, exit 2, nothing written', () => {
   const cases: [string, () => Promise<string[]>, RegExp][] = [
     ['missing reference', async () => ['--reference', path.join(dir, 'nope.png')], /nope\.png: reference image not found/],
@@ -57,6 +70,8 @@ describe('bad input: one line, exit 2, nothing written', () => {
     ['strength not a number', async () => ['--reference', REFERENCE, '--strength', 'lots'], /strength must be a number from 0 to 1/],
     ['tone above 1', async () => ['--reference', REFERENCE, '--tone', '1.5'], /tone must be a number from 0 to 1/],
     ['tone with a method that has none', async () => ['--reference', REFERENCE, '--tone', '0.5', '--method', 'gram'], /--tone applies to --method stats only, not gram/],
+    ['no threads', async () => ['--reference', REFERENCE, '--threads', '0'], /threads must be a whole number from 1 to 64/],
+    ['threads with a method that has none', async () => ['--reference', REFERENCE, '--threads', '2', '--method', 'stats-bands'], /--threads applies to --method stats only, not stats-bands/],
   ];
   test.each(cases)('%s', async (_name, args, message) => {
     const out = path.join(dir, 'bad-out.png');

@@ -21,6 +21,7 @@ interface StyleFlags {
   tone?: number;
   /** false with --no-grain. */
   grain: boolean;
+  threads?: number;
 }
 
 const OUTPUT_EXT = new Set(['.png', '.jpg', '.jpeg', '.webp']);
@@ -29,6 +30,8 @@ export const parseStrength = numberOption({ min: 0, max: 1, message: 'strength m
 export const parseSeed = integerOption({ min: 0, max: 0xffffffff, message: 'seed must be an integer from 0 to 4294967295' });
 export const parseTone = numberOption({ min: 0, max: 1, message: 'tone must be a number from 0 to 1' });
 const parseFrames = integerOption({ min: 2, max: 256, message: 'frames must be an integer from 2 to 256' });
+/** `--threads`: a CI farm's job slot may own fewer cores than the machine shows (the default takes two). */
+const parseThreads = integerOption({ min: 1, max: 64, message: 'threads must be a whole number from 1 to 64' });
 
 /** `wall.png`, frame 3 of 12 -> `wall-03.png`. */
 export function frameFile(out: string, index: number, frames: number): string {
@@ -49,10 +52,12 @@ export function registerStyleCommand(program: Command): void {
     .option('--frames <n>', 'write a flipbook of N images, strength 0 -> --strength', parseFrames)
     .option('--tone <s>', 'method stats: the most of the way (0..1) brightness moves toward the reference\'s (default: as far as the layout allows; one value for a set moves it together)', parseTone)
     .option('--no-grain', 'method stats: leave out the reference\'s colour grain (its colour variation that brightness does not predict): the grade only')
+    .option('--threads <n>', 'method stats: threads for textures from 256x256 up; the bytes are the same for any value (default: 2, or 1 on one core)', parseThreads)
     .addOption(new Option('--method <m>', 'stats: palette and grain, layout kept (fast); stats-bands: stronger texture, weaker layout (fast); gram: random-filter Gram optimisation (slow)').choices([...STYLE_METHODS]).default('stats'))
     .action(async (input: string, output: string, flags: StyleFlags) => {
       if (flags.tone !== undefined && flags.method !== 'stats') usageError(`--tone applies to --method stats only, not ${flags.method}`);
       if (!flags.grain && flags.method !== 'stats') usageError(`--no-grain applies to --method stats only, not ${flags.method}`);
+      if (flags.threads !== undefined && flags.method !== 'stats') usageError(`--threads applies to --method stats only, not ${flags.method}`);
       if (!OUTPUT_EXT.has(path.extname(output).toLowerCase())) usageError(`${output}: unsupported output format "${path.extname(output)}" (use .png, .jpg or .webp)`);
       let reference;
       let image;
@@ -63,9 +68,9 @@ export function registerStyleCommand(program: Command): void {
         usageError((err as Error).message);
       }
       const started = Date.now();
-      const styled = await styleFull(image, reference, { method: flags.method, seamless: flags.seamless, seed: flags.seed, tone: flags.tone, ...(flags.grain ? {} : { grain: false }) });
+      const styled = await styleFull(image, reference, { method: flags.method, seamless: flags.seamless, seed: flags.seed, tone: flags.tone, threads: flags.threads, ...(flags.grain ? {} : { grain: false }) });
       const seconds = (Date.now() - started) / 1000;
-      const note = `(${flags.method}${flags.tone !== undefined ? `, tone ${flags.tone}` : ''}${flags.seamless ? ', seamless' : ''}${flags.grain ? '' : ', no grain'}, seed ${flags.seed}) in ${seconds.toFixed(2)} s`;
+      const note = `(${flags.method}${flags.tone !== undefined ? `, tone ${flags.tone}` : ''}${flags.seamless ? ', seamless' : ''}${flags.grain ? '' : ', no grain'}${flags.threads !== undefined ? `, ${flags.threads} thread${flags.threads === 1 ? '' : 's'}` : ''}, seed ${flags.seed}) in ${seconds.toFixed(2)} s`;
       if (flags.frames) {
         const frames = styleFrames(styled, flags.strength, flags.frames);
         for (let i = 0; i < frames.length; i++) await writeImageFile(frameFile(output, i, frames.length), frames[i]);
