@@ -52,7 +52,7 @@ export function registerStyleCommand(program: Command): void {
     .option('--frames <n>', 'write a flipbook of N images, strength 0 -> --strength', parseFrames)
     .option('--tone <s>', 'method stats: the most of the way (0..1) brightness moves toward the reference\'s (default: as far as the layout allows; one value for a set moves it together)', parseTone)
     .option('--no-grain', 'method stats: leave out the reference\'s colour grain (its colour variation that brightness does not predict): the grade only')
-    .option('--threads <n>', 'method stats: threads for textures from 256x256 up; the bytes are the same for any value (default: 2, or 1 on one core)', parseThreads)
+    .option('--threads <n>', 'method stats: threads for textures from 1024x1024 up; the bytes are the same for any value (default: 2, or 1 on one core)', parseThreads)
     .addOption(new Option('--method <m>', 'stats: palette and grain, layout kept (fast); stats-bands: stronger texture, weaker layout (fast); gram: random-filter Gram optimisation (slow)').choices([...STYLE_METHODS]).default('stats'))
     .action(async (input: string, output: string, flags: StyleFlags) => {
       if (flags.tone !== undefined && flags.method !== 'stats') usageError(`--tone applies to --method stats only, not ${flags.method}`);

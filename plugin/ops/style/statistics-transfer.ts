@@ -87,7 +87,7 @@ export interface StatisticsTransferOptions {
   referenceMask?: Uint8Array;
   /**
    * Threads in all, this one included, for the texture's independent parts (style-threads.ts): 2 runs them
-   * on a second core. The output is the same bytes for any value. Default: 2 from 256² texels up (1 on a
+   * on a second core. The output is the same bytes for any value. Default: 2 from 1024² texels up (1 on a
    * single-core machine), else 1.
    */
   threads?: number;

@@ -47,7 +47,7 @@ export interface StyleOptions {
   /**
    * Method `stats` only: threads in all (this one included) for a texture's independent parts; 2 runs them on
    * a second core (statistics-transfer.ts, style-threads.ts). The output is the same bytes for any value.
-   * Default: 2 from 256² texels up (1 on a single-core machine), else 1.
+   * Default: 2 from 1024² texels up (1 on a single-core machine), else 1.
    */
   threads?: number;
 }

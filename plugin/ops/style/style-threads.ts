@@ -39,8 +39,12 @@ export const STYLE_CONTROL = { sent: 0, exited: 1, size: 2 } as const;
 /** What the worker sends back per task. */
 export interface StatsReply { id: number; value?: unknown; error?: string }
 
-/** Textures from this many texels up use the second thread by default: below, a worker's start (~50 ms) costs about what it saves. */
-export const STYLE_THREADS_MIN_TEXELS = 256 * 256;
+/**
+ * Textures from this many texels up use the second thread by default. Measured on 2 cores, nothing else running
+ * (sixteenth pass, `bench/style.js --threads 1|2`, 3 pairs): 1024² 0.75-0.83x the one-thread time, 512² 0.90-0.95x,
+ * 256² 0.99-1.04x, each at 40-50 % more CPU; under load the second thread is slower below 1024². So below, one.
+ */
+export const STYLE_THREADS_MIN_TEXELS = 1024 * 1024;
 
 /** The default thread count for a texture of `texels`: two (one on a single-core machine), one below STYLE_THREADS_MIN_TEXELS. */
 export function defaultStyleThreads(texels: number): number {
