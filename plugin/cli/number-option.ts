@@ -56,3 +56,9 @@ function checked(n: number, { min = -Infinity, max = Infinity, aboveMin = false,
   if (!Number.isFinite(n) || !inRange || n > max) throw new InvalidArgumentError(message);
   return n;
 }
+
+/**
+ * `--threads` of the commands whose output is the same bytes for any thread count (`vary`, `style`): a CI
+ * farm's job slot may own fewer cores than the machine shows, and their default takes two.
+ */
+export const parseWorkerThreads = integerOption({ min: 1, max: 64, message: 'threads must be a whole number from 1 to 64' });

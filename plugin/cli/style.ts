@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { usageError } from './command-result';
-import { integerOption, numberOption } from './number-option';
+import { integerOption, numberOption, parseWorkerThreads } from './number-option';
 import { readImageFile, writeImageFile } from '../engine';
 import { blend, readStyleReference, STYLE_METHODS, styleFrames, styleFull, type StyleMethod } from '../ops/style';
 
@@ -30,8 +30,6 @@ export const parseStrength = numberOption({ min: 0, max: 1, message: 'strength m
 export const parseSeed = integerOption({ min: 0, max: 0xffffffff, message: 'seed must be an integer from 0 to 4294967295' });
 export const parseTone = numberOption({ min: 0, max: 1, message: 'tone must be a number from 0 to 1' });
 const parseFrames = integerOption({ min: 2, max: 256, message: 'frames must be an integer from 2 to 256' });
-/** `--threads`: a CI farm's job slot may own fewer cores than the machine shows (the default takes two). */
-const parseThreads = integerOption({ min: 1, max: 64, message: 'threads must be a whole number from 1 to 64' });
 
 /** `wall.png`, frame 3 of 12 -> `wall-03.png`. */
 export function frameFile(out: string, index: number, frames: number): string {
@@ -52,7 +50,7 @@ export function registerStyleCommand(program: Command): void {
     .option('--frames <n>', 'write a flipbook of N images, strength 0 -> --strength', parseFrames)
     .option('--tone <s>', 'method stats: the most of the way (0..1) brightness moves toward the reference\'s (default: as far as the layout allows; one value for a set moves it together)', parseTone)
     .option('--no-grain', 'method stats: leave out the reference\'s colour grain (its colour variation that brightness does not predict): the grade only')
-    .option('--threads <n>', 'method stats: threads for textures from 1024x1024 up; the bytes are the same for any value (default: 2, or 1 on one core)', parseThreads)
+    .option('--threads <n>', 'method stats: threads for textures from 1024x1024 up; the bytes are the same for any value (default: 2, or 1 on one core)', parseWorkerThreads)
     .addOption(new Option('--method <m>', 'stats: palette and grain, layout kept (fast); stats-bands: stronger texture, weaker layout (fast); gram: random-filter Gram optimisation (slow)').choices([...STYLE_METHODS]).default('stats'))
     .action(async (input: string, output: string, flags: StyleFlags) => {
       if (flags.tone !== undefined && flags.method !== 'stats') usageError(`--tone applies to --method stats only, not ${flags.method}`);

@@ -12,7 +12,7 @@ import type { VaryMap, VaryOptions } from '../ops/vary/types';
 import type { PendingFile } from '../ops/vary/encode';
 import { mapSuffix } from '../ops/vary/siblings';
 import type { TextureKind } from '../types';
-import { integerOption, readDecimal, readInteger } from './number-option';
+import { parseWorkerThreads, readDecimal, readInteger } from './number-option';
 
 interface VaryFlags {
   with: string[];
@@ -55,9 +55,6 @@ export function varyOptionsFromFlags(flags: VaryFlags): VaryOptions {
   return options;
 }
 
-/** `--threads`: a CI farm's job slot may own fewer cores than the machine shows (the default takes two). */
-const parseThreads = integerOption({ min: 1, max: 64, message: 'threads must be a whole number from 1 to 64' });
-
 function collect(value: string, previous: string[]): string[] {
   return previous.concat([value]);
 }
@@ -74,7 +71,7 @@ export function registerVaryCommand(program: Command): void {
     .option('--variation <0..1>', 'faithful (0: large copied regions) to novel (1)', '0.5')
     .option('--tile', 'make the output tile even if the texture does not')
     .option('--out <dir>', 'output folder (default: the texture\'s folder)')
-    .option('--threads <n>', 'worker threads for outputs from 256x256 up; the bytes are the same for any value (default: 2, or 1 on one core)', parseThreads)
+    .option('--threads <n>', 'worker threads for outputs from 256x256 up; the bytes are the same for any value (default: 2, or 1 on one core)', parseWorkerThreads)
     .option('--json', 'print what was written as one JSON object')
     .action(async (texture: string, flags: VaryFlags) => {
       try {
